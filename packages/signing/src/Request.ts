@@ -92,15 +92,16 @@ export interface SignedGet {
 }
 
 /**
- * Serializes query parameters the way they are sent: insertion order, `encodeURIComponent` on
- * keys and values, `undefined` left out.
+ * Serializes query parameters the way they are sent: own keys in property order (insertion order;
+ * JavaScript puts integer-like keys first), `encodeURIComponent` on keys and values, `undefined`
+ * left out.
  *
  * @since 0.1.0
  * @category signing
  */
 export const serializeQuery = (query: QueryParams): string => {
   let out = ""
-  for (const key in query) {
+  for (const key of Object.keys(query)) {
     const value = query[key]
     if (value === undefined) continue
     if (out !== "") out += "&"

@@ -6,7 +6,9 @@
  */
 
 import type { KeyObject } from "node:crypto"
-import { createHmac, createPublicKey, sign, timingSafeEqual, verify } from "node:crypto"
+import { constants, createHmac, createPublicKey, sign, timingSafeEqual, verify } from "node:crypto"
+import { InvalidKeyError } from "./InvalidKeyError.js"
+import { assertRsa, parsePrivateKey } from "./internal/keys.js"
 
 /**
  * What goes into a V5 signature.
@@ -44,44 +46,56 @@ export const signaturePayload = (input: SignaturePayloadInput): string =>
 
 /**
  * HMAC-SHA256 of `message` keyed with `secret`, as lowercase hex (64 characters): the signature of
- * system-generated API keys.
+ * system-generated API keys. Throws `InvalidKeyError` for an empty secret.
  *
  * @since 0.1.0
  * @category signing
  */
-export const signHmacSha256 = (secret: string | KeyObject, message: string): string =>
-  createHmac("sha256", secret).update(message, "utf8").digest("hex")
+export const signHmacSha256 = (secret: string | KeyObject, message: string): string => {
+  if (secret === "") throw new InvalidKeyError("the API secret is empty")
+  return createHmac("sha256", secret).update(message, "utf8").digest("hex")
+}
 
 /**
- * RSA-SHA256 (PKCS#1 v1.5) of `message` with a private key, as base64: the signature of
- * self-generated API keys. Accepts a PKCS#8 or PKCS#1 PEM string or a parsed key.
+ * RSA-SHA256 (PKCS#1 v1.5) of `message` with an RSA private key, as base64: the signature of
+ * self-generated API keys. Accepts a PKCS#8 or PKCS#1 PEM string (parsed on every call: build an
+ * `rsaSigner` once instead when signing often) or a parsed key. Throws `InvalidKeyError` for a key
+ * that is not an RSA private key.
  *
  * @since 0.1.0
  * @category signing
  */
-export const signRsaSha256 = (privateKey: string | KeyObject, message: string): string =>
-  sign("sha256", Buffer.from(message, "utf8"), privateKey).toString("base64")
+export const signRsaSha256 = (privateKey: string | KeyObject, message: string): string => {
+  const key = typeof privateKey === "string" ? parsePrivateKey(privateKey) : assertRsa(privateKey, "private")
+  return sign("sha256", Buffer.from(message, "utf8"), { key, padding: constants.RSA_PKCS1_PADDING }).toString("base64")
+}
 
-const HEX_SHA256 = /^[0-9a-fA-F]{64}$/
+const HEX_SHA256 = /^[0-9a-f]{64}$/
 
 /**
- * Checks an HMAC-SHA256 hex signature in constant time. A malformed signature (wrong length, not
- * hex) returns `false`; it never throws.
+ * Checks an HMAC-SHA256 signature (64 lowercase hex characters, as Bybit defines it) in constant
+ * time. A malformed signature (wrong length, not lowercase hex, not a string) or an unusable secret
+ * returns `false`; it never throws.
  *
  * @since 0.1.0
  * @category verifying
  */
 export const verifyHmacSha256 = (secret: string | KeyObject, message: string, signature: string): boolean => {
-  if (typeof signature !== "string" || !HEX_SHA256.test(signature)) return false
-  const expected = createHmac("sha256", secret).update(message, "utf8").digest()
-  return timingSafeEqual(expected, Buffer.from(signature, "hex"))
+  if (typeof signature !== "string" || !HEX_SHA256.test(signature) || secret === "") return false
+  try {
+    const expected = createHmac("sha256", secret).update(message, "utf8").digest()
+    return timingSafeEqual(expected, Buffer.from(signature, "hex"))
+  } catch {
+    return false
+  }
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 
 /**
- * Checks a base64 RSA-SHA256 (PKCS#1 v1.5) signature with a public key (SPKI or PKCS#1 PEM, or a
- * parsed key). A malformed signature or key returns `false`; it never throws.
+ * Checks a base64 RSA-SHA256 (PKCS#1 v1.5) signature with an RSA public key (SPKI or PKCS#1 PEM,
+ * or a parsed key). A malformed signature, or a key that is not RSA or does not parse, returns
+ * `false`; it never throws.
  *
  * @since 0.1.0
  * @category verifying
@@ -97,7 +111,13 @@ export const verifyRsaSha256 = (publicKey: string | KeyObject, message: string, 
   }
   try {
     const key = typeof publicKey === "string" ? createPublicKey(publicKey) : publicKey
-    return verify("sha256", Buffer.from(message, "utf8"), key, Buffer.from(signature, "base64"))
+    if (key.asymmetricKeyType !== "rsa") return false
+    return verify(
+      "sha256",
+      Buffer.from(message, "utf8"),
+      { key, padding: constants.RSA_PKCS1_PADDING },
+      Buffer.from(signature, "base64")
+    )
   } catch {
     return false
   }
