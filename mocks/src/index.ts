@@ -1,1 +1,47 @@
-export {}
+/**
+ * `@effect-bybit/mock-exchange`: a mock Bybit V5 exchange as MSW handlers, and a standalone loopback server.
+ *
+ * @since 0.1.0
+ */
+export {
+  type MockExchange,
+  type MockExchangeOptions,
+  type MockFaults,
+  makeMockExchange
+} from "./MockExchange.js"
+export {
+  CANCELLABLE_STATUSES,
+  type Fault,
+  type FaultOptions,
+  type MockAccount,
+  type MockClock,
+  type MockWithdrawal,
+  type PrivateEndpoint,
+  type RateLimitRule,
+  type RecordedRequest,
+  WITHDRAWAL_STATUSES,
+  type WithdrawalStatus
+} from "./models.js"
+export {
+  defaultSeed,
+  MOCK_API_KEY,
+  MOCK_API_SECRET,
+  MOCK_BOUND_IP,
+  MOCK_IP_BOUND_API_KEY,
+  MOCK_IP_BOUND_API_SECRET,
+  MOCK_OTHER_API_KEY,
+  MOCK_OTHER_API_SECRET,
+  MOCK_OTHER_UID,
+  MOCK_READONLY_API_KEY,
+  MOCK_READONLY_API_SECRET,
+  MOCK_RSA_API_KEY,
+  MOCK_RSA_PRIVATE_KEY_PATH,
+  MOCK_RSA_PUBLIC_KEY_PEM,
+  MOCK_UID,
+  mockRsaPrivateKeyPem,
+  SEED_CANCELLABLE_USDT_IDS,
+  SEED_OTHER_ACCOUNT_WITHDRAWAL_ID,
+  SEED_WITHDRAWAL_ID,
+  SEED_WITHDRAWAL_IDS_BY_STATUS,
+  type Seed
+} from "./seed.js"

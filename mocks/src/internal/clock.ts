@@ -1,0 +1,19 @@
+import type { MockClock } from "../models.js"
+
+/** A clock frozen at `frozenAt`, or following `Date.now()` when it is undefined; both shift by `set`/`advance`. */
+export const makeClock = (frozenAt: number | undefined): MockClock => {
+  let frozen = frozenAt
+  let offset = 0
+  const now = (): number => (frozen !== undefined ? frozen : Date.now() + offset)
+  return {
+    now,
+    set: (ms) => {
+      if (frozen !== undefined) frozen = ms
+      else offset = ms - Date.now()
+    },
+    advance: (ms) => {
+      if (frozen !== undefined) frozen += ms
+      else offset += ms
+    }
+  }
+}

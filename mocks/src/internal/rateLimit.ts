@@ -1,0 +1,71 @@
+/** Step 4: fixed-window rate limits per UID and endpoint, on the mock clock. */
+import type { PrivateEndpoint, RateLimitRule } from "../models.js"
+
+export const DEFAULT_RATE_LIMITS: Readonly<Record<PrivateEndpoint, RateLimitRule>> = {
+  cancel: { limit: 60, windowMs: 60_000 },
+  create: { limit: 5, windowMs: 1_000 },
+  query: { limit: 300, windowMs: 60_000 }
+}
+
+export interface RateDecision {
+  readonly allowed: boolean
+  readonly limit: number
+  /** Requests left in the current window after this one. */
+  readonly remaining: number
+  /** When the window resets: the reset time once exceeded, otherwise `now`. */
+  readonly resetTimestamp: number
+}
+
+interface Window {
+  start: number
+  used: number
+}
+
+export interface RateLimiter {
+  /** Counts a request and says whether it is allowed. */
+  readonly take: (uid: string, endpoint: PrivateEndpoint, now: number) => RateDecision
+  /** The current state, without counting a request. */
+  readonly peek: (uid: string, endpoint: PrivateEndpoint, now: number) => RateDecision
+}
+
+export const makeRateLimiter = (rules: Readonly<Record<PrivateEndpoint, RateLimitRule>>): RateLimiter => {
+  const windows = new Map<string, Window>()
+  // A window starts at its first request and ends windowMs later; a clock moved past its end, or
+  // back before its start, opens a fresh one.
+  const current = (uid: string, endpoint: PrivateEndpoint, now: number): Window => {
+    const key = `${uid}\u0000${endpoint}`
+    const rule = rules[endpoint]
+    let w = windows.get(key)
+    if (w === undefined || now >= w.start + rule.windowMs || now < w.start) {
+      w = { start: now, used: 0 }
+      windows.set(key, w)
+    }
+    return w
+  }
+  const decide = (w: Window, rule: RateLimitRule, allowed: boolean, now: number): RateDecision => ({
+    allowed,
+    limit: rule.limit,
+    remaining: Math.max(0, rule.limit - w.used),
+    resetTimestamp: allowed ? now : w.start + rule.windowMs
+  })
+  return {
+    take: (uid, endpoint, now) => {
+      const rule = rules[endpoint]
+      const w = current(uid, endpoint, now)
+      if (w.used >= rule.limit) return decide(w, rule, false, now)
+      w.used += 1
+      return decide(w, rule, true, now)
+    },
+    peek: (uid, endpoint, now) => {
+      const rule = rules[endpoint]
+      const w = current(uid, endpoint, now)
+      return decide(w, rule, w.used < rule.limit, now)
+    }
+  }
+}
+
+export const rateLimitHeaders = (d: RateDecision): Record<string, string> => ({
+  "X-Bapi-Limit": String(d.limit),
+  "X-Bapi-Limit-Status": String(d.remaining),
+  "X-Bapi-Limit-Reset-Timestamp": String(d.resetTimestamp)
+})

@@ -1,0 +1,192 @@
+/**
+ * The data the mock exchange holds and reports: accounts, withdrawals, recorded requests, faults.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * A withdrawal status, as Bybit spells it in `GET /v5/asset/withdraw/query-record`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type WithdrawalStatus =
+  | "SecurityCheck"
+  | "Pending"
+  | "success"
+  | "CancelByUser"
+  | "Reject"
+  | "Fail"
+  | "BlockchainConfirmed"
+  | "MoreInformationRequired"
+  | "Unknown"
+
+/**
+ * Every withdrawal status, in Bybit's documentation order.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const WITHDRAWAL_STATUSES: ReadonlyArray<WithdrawalStatus> = [
+  "SecurityCheck",
+  "Pending",
+  "success",
+  "CancelByUser",
+  "Reject",
+  "Fail",
+  "BlockchainConfirmed",
+  "MoreInformationRequired",
+  "Unknown"
+]
+
+/**
+ * The statuses the mock lets a user cancel (the withdrawal has not left the exchange).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const CANCELLABLE_STATUSES: ReadonlyArray<WithdrawalStatus> = ["SecurityCheck", "Pending"]
+
+/**
+ * An API key of the mock exchange: HMAC (`secret`) or RSA (`rsaPublicKeyPem`), exactly one of them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockAccount {
+  /** The Bybit UID the key belongs to; several keys may share a UID (and its withdrawals and rate limits). */
+  readonly uid: string
+  readonly apiKey: string
+  /** The secret of a system-generated key: requests are signed with HMAC-SHA256. */
+  readonly secret?: string
+  /** The registered public key of a self-generated key: requests are signed with RSA-SHA256. */
+  readonly rsaPublicKeyPem?: string
+  readonly permissions: { readonly withdraw: boolean }
+  /** The IPs the key is bound to; absent means any IP. */
+  readonly ips?: ReadonlyArray<string>
+}
+
+/**
+ * A withdrawal held by the mock exchange. Times are milliseconds since the epoch.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockWithdrawal {
+  readonly withdrawId: string
+  /** The UID that owns it. */
+  readonly uid: string
+  readonly coin: string
+  readonly chain: string
+  readonly amount: string
+  readonly withdrawFee: string
+  readonly status: WithdrawalStatus
+  readonly toAddress: string
+  readonly tag: string
+  readonly txID: string
+  readonly createTime: number
+  readonly updateTime: number
+  /** 0 on-chain, 1 off-chain (internal transfer). */
+  readonly withdrawType: 0 | 1
+}
+
+/**
+ * A request the mock exchange received, with what it answered.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RecordedRequest {
+  readonly method: string
+  /** The URL path, e.g. `/v5/asset/withdraw/cancel`. */
+  readonly path: string
+  /** The raw query string, without `?` (`""` when there is none). */
+  readonly query: string
+  /** The raw body (`""` when there is none). */
+  readonly body: string
+  /** The `X-BAPI-API-KEY` header, when sent. */
+  readonly apiKey: string | undefined
+  /** The envelope's `retCode`; `undefined` when the answer was no envelope (HTML, text, network failure). */
+  readonly retCode: number | undefined
+  /** The HTTP status sent; `0` when the client got a network failure instead of a response. */
+  readonly httpStatus: number
+  /** The injected fault that shaped the answer, if any. */
+  readonly fault: Fault["_tag"] | undefined
+  /** The mock clock when the request arrived. */
+  readonly time: number
+}
+
+/**
+ * A scripted failure, injected with `exchange.faults.inject`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Fault =
+  /** 5xx (default 502) with an HTML body, like a gateway error page; state untouched. */
+  | { readonly _tag: "ServerErrorHtml"; readonly status?: number }
+  /** HTTP 403 "access too frequent" (the per-IP rate limit); state untouched. */
+  | { readonly _tag: "IpBanned" }
+  /** HTTP 429 (system-level frequency protection); state untouched. */
+  | { readonly _tag: "TooManyRequests" }
+  /** HTTP 200 with a body that is not JSON; state untouched. */
+  | { readonly _tag: "NotJson" }
+  /** HTTP 200 with the real answer's JSON cut off mid-way; the request IS handled (state may change). */
+  | { readonly _tag: "TruncatedBody" }
+  /** HTTP 200 with an envelope missing `retCode` and `result`; state untouched. */
+  | { readonly _tag: "MissingFields" }
+  /** A real delay of `ms`, then the request is handled normally. */
+  | { readonly _tag: "Latency"; readonly ms: number }
+  /** A network failure (`HttpResponse.error()`); state untouched. */
+  | { readonly _tag: "DropConnection" }
+  /** The request is handled (state changes), then the response is lost (`HttpResponse.error()`). */
+  | { readonly _tag: "LoseResponse" }
+  /** HTTP 200 with a Bybit error envelope, e.g. 10000, 10016, 131230; state untouched. */
+  | { readonly _tag: "RetCode"; readonly retCode: number; readonly retMsg?: string }
+
+/**
+ * Where and how often an injected fault applies.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FaultOptions {
+  /** How many matching requests it applies to; default 1. */
+  readonly times?: number
+  /** Only requests to this exact path, e.g. `/v5/asset/withdraw/cancel`; default any path. */
+  readonly path?: string
+}
+
+/**
+ * The mock exchange's clock: frozen (`now` option) or following `Date.now()`, plus any offset.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockClock {
+  /** The exchange's current time in ms. */
+  readonly now: () => number
+  /** Moves the clock to `ms` (a following clock keeps ticking from there). */
+  readonly set: (ms: number) => void
+  /** Moves the clock forward by `ms` (backward when negative). */
+  readonly advance: (ms: number) => void
+}
+
+/**
+ * A per-UID, per-endpoint rate limit: at most `limit` requests per `windowMs`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimitRule {
+  readonly limit: number
+  readonly windowMs: number
+}
+
+/**
+ * The rate-limited private endpoints.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PrivateEndpoint = "cancel" | "create" | "query"
