@@ -143,7 +143,21 @@ const assertHeaderValues = (input: SignRequestBase): void => {
  * @category signing
  */
 export function signRequest(input: SignPostInput): SignedPost
+/**
+ * Signs a GET request in Bybit's V5 scheme and returns the query string to send with the four `X-BAPI-*` headers.
+ *
+ * @throws RangeError for a timestamp or receive window that is not a valid integer.
+ * @since 0.1.0
+ * @category signing
+ */
 export function signRequest(input: SignGetInput): SignedGet
+/**
+ * Signs a POST or GET request in Bybit's V5 scheme and returns the payload to send with the four `X-BAPI-*` headers.
+ *
+ * @throws RangeError for a timestamp or receive window that is not a valid integer.
+ * @since 0.1.0
+ * @category signing
+ */
 export function signRequest(input: SignPostInput | SignGetInput): SignedPost | SignedGet
 export function signRequest(input: SignPostInput | SignGetInput): SignedPost | SignedGet {
   assertHeaderValues(input)

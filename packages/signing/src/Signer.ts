@@ -72,7 +72,12 @@ export const hmacSigner = (secret: string): Signer => {
 /**
  * A signer for a self-generated key: RSA-SHA256 (PKCS#1 v1.5) with a PKCS#8 or PKCS#1 PEM private key.
  *
- * @throws InvalidKeyError when the PEM is empty, does not parse, or is not an RSA key.
+ * @throws InvalidKeyError when the PEM is empty, encrypted, a public key, does not parse, or is not an RSA key.
+ * @example
+ * ```ts
+ * const signer = rsaSigner(readFileSync("private.pem", "utf8"))
+ * signer.sign('1672197227732key5000{"id":"10197"}') // base64, 344 characters for a 2048-bit key
+ * ```
  * @since 0.1.0
  * @category constructors
  */
@@ -85,6 +90,11 @@ export const rsaSigner = (privateKeyPem: string): Signer => {
  * A verifier for HMAC-SHA256 signatures (what the exchange does with a system-generated key).
  *
  * @throws InvalidKeyError when the secret is empty.
+ * @example
+ * ```ts
+ * const verifier = hmacVerifier("my-api-secret")
+ * verifier.verify(signaturePayload({ timestamp, apiKey, recvWindow, payload: body }), headers["X-BAPI-SIGN"])
+ * ```
  * @since 0.1.0
  * @category constructors
  */
