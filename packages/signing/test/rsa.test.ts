@@ -12,6 +12,7 @@ import { hmacVectors } from "./vectors.js"
 // the openssl command line. Nothing from src/ is used on the verifying side.
 
 const hasOpenssl = spawnSync("openssl", ["version"], { encoding: "utf8" }).status === 0
+const skipped = hasOpenssl ? "" : " (SKIPPED: openssl is not on PATH)"
 if (!hasOpenssl) console.warn("openssl is not on PATH: the openssl cross-checks of RSA signatures are skipped")
 
 const work = mkdtempSync(join(tmpdir(), "signing-rsa-"))
@@ -83,30 +84,39 @@ describe("RSA signatures verify with independent verifiers", () => {
       }
     })
 
-    it.skipIf(!hasOpenssl)(`signRsaSha256 and rsaSigner with a ${form} PEM verify with openssl dgst -verify`, () => {
-      const signer = rsaSigner(pem)
-      for (const message of messages) {
-        expect(opensslVerifies(message, signRsaSha256(pem, message))).toBe(true)
-        expect(opensslVerifies(message, signer.sign(message))).toBe(true)
+    it.skipIf(!hasOpenssl)(
+      `signRsaSha256 and rsaSigner with a ${form} PEM verify with openssl dgst -verify${skipped}`,
+      () => {
+        const signer = rsaSigner(pem)
+        for (const message of messages) {
+          expect(opensslVerifies(message, signRsaSha256(pem, message))).toBe(true)
+          expect(opensslVerifies(message, signer.sign(message))).toBe(true)
+        }
       }
-    })
+    )
   }
 
-  it.skipIf(!hasOpenssl)("openssl rejects our signature for a different message (the cross-check can fail)", () => {
-    const signature = rsaSigner(keys.rsaPrivatePkcs8).sign(hmacVectors.seedCompact.message)
-    expect(opensslVerifies(hmacVectors.seedSpaced.message, signature)).toBe(false)
-  })
-
-  it.skipIf(!hasOpenssl)("verifyRsaSha256 and rsaVerifier accept signatures made now by openssl dgst -sign", () => {
-    const verifier = rsaVerifier(keys.rsaPublicSpki)
-    for (const message of messages) {
-      const signature = opensslSigns(message)
-      expect(verifyRsaSha256(keys.rsaPublicSpki, message, signature)).toBe(true)
-      expect(verifyRsaSha256(keys.rsaPublicPkcs1, message, signature)).toBe(true)
-      expect(verifier.verify(message, signature)).toBe(true)
-      expect(verifier.verify(`${message} `, signature)).toBe(false)
+  it.skipIf(!hasOpenssl)(
+    `openssl rejects our signature for a different message (the cross-check can fail)${skipped}`,
+    () => {
+      const signature = rsaSigner(keys.rsaPrivatePkcs8).sign(hmacVectors.seedCompact.message)
+      expect(opensslVerifies(hmacVectors.seedSpaced.message, signature)).toBe(false)
     }
-  })
+  )
+
+  it.skipIf(!hasOpenssl)(
+    `verifyRsaSha256 and rsaVerifier accept signatures made now by openssl dgst -sign${skipped}`,
+    () => {
+      const verifier = rsaVerifier(keys.rsaPublicSpki)
+      for (const message of messages) {
+        const signature = opensslSigns(message)
+        expect(verifyRsaSha256(keys.rsaPublicSpki, message, signature)).toBe(true)
+        expect(verifyRsaSha256(keys.rsaPublicPkcs1, message, signature)).toBe(true)
+        expect(verifier.verify(message, signature)).toBe(true)
+        expect(verifier.verify(`${message} `, signature)).toBe(false)
+      }
+    }
+  )
 
   it("produces base64 of the modulus size (256 bytes for the 2048-bit test key)", () => {
     const signature = rsaSigner(keys.rsaPrivatePkcs8).sign("x")
