@@ -1,0 +1,234 @@
+/**
+ * The `BybitClient` service: signed requests to Bybit's V5 API over the `HttpClient` the caller
+ * provides, with clock sync, safe retries and rate-limit tracking.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import { hmacSigner, InvalidKeyError, rsaSigner, type Signer } from "@effect-bybit/signing"
+import * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as BybitConfig from "./BybitConfig.js"
+import type { RequestError, ServerTimeError } from "./BybitError.js"
+import * as ClockSync from "./internal/clock.js"
+import type { RateLimitStatus } from "./internal/rateLimit.js"
+import * as Pipeline from "./internal/request.js"
+import { decodeServerTime, type ServerTime } from "./internal/serverTime.js"
+
+export {
+  /**
+   * The rate-limit headers of a response (`X-Bapi-Limit`, `X-Bapi-Limit-Status`,
+   * `X-Bapi-Limit-Reset-Timestamp`) with the path they belong to.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  RateLimitStatus
+} from "./internal/rateLimit.js"
+export {
+  /**
+   * The result of `GET /v5/market/time`; `millis` is the server time in ms.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  ServerTime
+} from "./internal/serverTime.js"
+
+/**
+ * One request to the exchange: method, path, body or query, and how to decode its `result`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RequestSpec<A, E = never> = Pipeline.RequestSpec<A, E>
+
+/**
+ * A decoded `retCode 0` answer with its rate-limit status.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ApiResponse<A> = Pipeline.ApiResponse<A>
+
+/**
+ * What the `BybitClient` service offers.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The environment name, or `custom` when a base URL was given. */
+  readonly environment: BybitConfig.Environment | "custom"
+  /** The base URL every request goes to. */
+  readonly baseUrl: string
+  /** One attempt of a (signed, for private endpoints) request; no retry. */
+  readonly request: <A, E = never>(spec: RequestSpec<A, E>) => Effect.Effect<ApiResponse<A>, RequestError | E>
+  /** Retries an effect per the configured schedule, only on retryable errors. */
+  readonly retrying: <A, E extends { readonly _tag: string }>(self: Effect.Effect<A, E>) => Effect.Effect<A, E>
+  /** `GET /v5/market/time` (public, unsigned), retried. */
+  readonly serverTime: Effect.Effect<ServerTime, ServerTimeError>
+  /** The last rate-limit status seen for a path. */
+  readonly rateLimitStatus: (path: string) => Effect.Effect<RateLimitStatus | undefined>
+  /** The last rate-limit status seen for every path. */
+  readonly rateLimits: Effect.Effect<ReadonlyMap<string, RateLimitStatus>>
+  /** The measured offset (server minus local clock, ms), if measured. */
+  readonly clockOffset: Effect.Effect<Option.Option<number>>
+}
+
+/**
+ * The service tag.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class BybitClient extends Context.Tag("@effect-bybit/client/BybitClient")<BybitClient, Service>() {}
+
+const signerOf = (
+  credentials: BybitConfig.Credentials,
+  names: BybitConfig.FieldNames
+): Effect.Effect<{ readonly signer: Signer; readonly secrets: ReadonlyArray<string> }, ConfigError.ConfigError> =>
+  Effect.try({
+    try: () => {
+      if (credentials._tag === "Hmac") {
+        const secret = Redacted.value(credentials.apiSecret)
+        return { signer: hmacSigner(secret), secrets: [secret] }
+      }
+      return { signer: rsaSigner(Redacted.value(credentials.rsaPrivateKey)), secrets: [] }
+    },
+    catch: (error) =>
+      ConfigError.InvalidData(
+        [credentials._tag === "Hmac" ? names.apiSecret : names.rsaPrivateKey],
+        // InvalidKeyError never quotes the key; anything else is not trusted to say anything.
+        error instanceof InvalidKeyError ? error.message : "the key cannot be used for signing"
+      )
+  })
+
+const makeWith = (
+  options: BybitConfig.Options,
+  names: BybitConfig.FieldNames
+): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Effect.gen(function* () {
+    const resolved = yield* BybitConfig.resolve(options, names)
+    const { signer, secrets } = yield* signerOf(resolved.credentials, names)
+    const httpClient = yield* HttpClient.HttpClient
+    const clock = yield* ClockSync.make(resolved.timeSync)
+    const pipeline = yield* Pipeline.make({
+      httpClient,
+      baseUrl: resolved.baseUrl,
+      apiKey: resolved.credentials.apiKey.trim(),
+      signer,
+      secrets,
+      recvWindow: resolved.recvWindow,
+      timeout: resolved.timeout,
+      retry: resolved.retry,
+      maxRateLimitWait: resolved.maxRateLimitWait,
+      timeSync: resolved.timeSync,
+      clock
+    })
+    const serverTime = pipeline
+      .retrying(
+        pipeline.request({
+          method: "GET",
+          path: "/v5/market/time",
+          signed: false,
+          decodeResult: decodeServerTime
+        })
+      )
+      .pipe(
+        Effect.map((response) => response.result),
+        Effect.withSpan("BybitClient.serverTime")
+      )
+    return BybitClient.of({
+      environment: resolved.environment,
+      baseUrl: resolved.baseUrl,
+      request: pipeline.request,
+      retrying: pipeline.retrying,
+      serverTime,
+      rateLimitStatus: (path) => Effect.map(Ref.get(pipeline.rateLimits), (map) => map.get(path)),
+      rateLimits: Ref.get(pipeline.rateLimits),
+      clockOffset: clock.offset
+    })
+  })
+
+/**
+ * Builds the service from options: checks them, builds the signer once, shapes the `HttpClient`.
+ * Bad options or an unusable key are a `ConfigError` naming the option.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  options: BybitConfig.Options
+): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> => makeWith(options, BybitConfig.optionNames)
+
+/**
+ * The service from explicit options; requires an `HttpClient` (e.g. `FetchHttpClient.layer`).
+ *
+ * @example
+ * ```ts
+ * BybitClient.layer({
+ *   credentials: BybitConfig.hmac({ apiKey: "key", apiSecret: Redacted.make("secret") }),
+ *   environment: "testnet"
+ * })
+ * ```
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: BybitConfig.Options
+): Layer.Layer<BybitClient, ConfigError.ConfigError, HttpClient.HttpClient> => Layer.effect(BybitClient, make(options))
+
+/**
+ * The service from the environment (`BYBIT_API_KEY`, `BYBIT_API_SECRET` or `BYBIT_RSA_PRIVATE_KEY`,
+ * `BYBIT_ENV`, `BYBIT_BASE_URL`, `BYBIT_RECV_WINDOW`); `overrides` set the rest (timeout, retry,
+ * time sync). A missing or invalid variable is a `ConfigError` naming it.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  overrides: Partial<BybitConfig.Options> = {}
+): Layer.Layer<BybitClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Layer.effect(
+    BybitClient,
+    Effect.flatMap(BybitConfig.config(overrides), (options) => makeWith(options, BybitConfig.envNames))
+  )
+
+/**
+ * The exchange's time (`GET /v5/market/time`, public, unsigned).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const serverTime: Effect.Effect<ServerTime, ServerTimeError, BybitClient> = Effect.flatMap(
+  BybitClient,
+  (client) => client.serverTime
+)
+
+/**
+ * The last rate-limit status seen for a path (default: the cancel endpoint).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const rateLimitStatus = (
+  path = "/v5/asset/withdraw/cancel"
+): Effect.Effect<RateLimitStatus | undefined, never, BybitClient> =>
+  Effect.flatMap(BybitClient, (client) => client.rateLimitStatus(path))
+
+/**
+ * The measured clock offset (server minus local, ms), if measured yet.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const clockOffset: Effect.Effect<Option.Option<number>, never, BybitClient> = Effect.flatMap(
+  BybitClient,
+  (client) => client.clockOffset
+)

@@ -1,0 +1,300 @@
+/**
+ * Every failure a caller may handle, as `Schema.TaggedError` classes, and one union per operation.
+ * No error carries a secret, a signature or a header set: only codes, messages from the exchange,
+ * HTTP statuses and what the client itself knows.
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+
+const apiFields = {
+  /** Bybit's `retCode`, when the exchange answered with an envelope. */
+  retCode: Schema.optional(Schema.Number),
+  /** Bybit's `retMsg`, when the exchange answered with an envelope. */
+  retMsg: Schema.optional(Schema.String),
+  /** The HTTP status, when there was a response. */
+  httpStatus: Schema.optional(Schema.Number)
+}
+
+const codeOf = (e: { readonly retCode?: number | undefined; readonly httpStatus?: number | undefined }): string =>
+  e.retCode !== undefined
+    ? ` (retCode ${e.retCode}${e.httpStatus !== undefined && e.httpStatus !== 200 ? `, HTTP ${e.httpStatus}` : ""})`
+    : e.httpStatus !== undefined
+      ? ` (HTTP ${e.httpStatus})`
+      : ""
+
+const said = (retMsg: string | undefined): string => (retMsg ? `: "${retMsg}"` : "")
+
+/**
+ * The API key was refused: invalid, expired, wrong environment, or a bad signature
+ * (retCode 10003, 10004, 10007, 33004; HTTP 401). Never retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AuthenticationFailed extends Schema.TaggedError<AuthenticationFailed>()(
+  "AuthenticationFailed",
+  apiFields
+) {
+  override get message(): string {
+    return `Bybit refused the API key or its signature${codeOf(this)}${said(this.retMsg)}. Check that the key and secret belong to the environment you call (mainnet keys fail on testnet) and have not expired.`
+  }
+}
+
+/**
+ * The key lacks the permission for this call, or is bound to other IPs (retCode 10005, 10010).
+ * Never retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PermissionDenied extends Schema.TaggedError<PermissionDenied>()("PermissionDenied", apiFields) {
+  override get message(): string {
+    return `Bybit denied the request${codeOf(this)}${said(this.retMsg)}. Give the API key the "Withdrawal" permission and check its IP allow-list.`
+  }
+}
+
+/**
+ * The request's timestamp fell outside the receive window (retCode 10002). Retried once after
+ * re-syncing the clock with the server.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TimestampOutsideWindow extends Schema.TaggedError<TimestampOutsideWindow>()("TimestampOutsideWindow", {
+  ...apiFields,
+  /** The timestamp that was sent, in ms. */
+  timestamp: Schema.optional(Schema.Number),
+  /** The receive window that was sent, in ms. */
+  recvWindow: Schema.optional(Schema.Number)
+}) {
+  override get message(): string {
+    return `Bybit rejected the request's timestamp as outside the receive window${codeOf(this)}${said(this.retMsg)}. Enable time sync, fix the system clock, or widen recvWindow.`
+  }
+}
+
+/**
+ * A rate limit was hit: the endpoint's per-UID limit (retCode 10006), the per-IP limit (HTTP 403) or
+ * system protection (HTTP 429). Retried after `resetAt` when that is near enough.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("RateLimitExceeded", {
+  ...apiFields,
+  /** When the limit resets (server time, ms since the epoch), from `X-Bapi-Limit-Reset-Timestamp`. */
+  resetAt: Schema.optional(Schema.Number),
+  /** The request path that was limited. */
+  path: Schema.optional(Schema.String)
+}) {
+  override get message(): string {
+    const when = this.resetAt !== undefined ? ` The limit resets at ${new Date(this.resetAt).toISOString()}.` : ""
+    return `Bybit's rate limit was exceeded${codeOf(this)}${said(this.retMsg)}.${when} Slow down; HTTP 403 means the IP is banned for at least 10 minutes.`
+  }
+}
+
+/**
+ * The request was invalid: rejected locally before sending (with `field`), or by the exchange
+ * (retCode 10001, 131002). Never retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", {
+  ...apiFields,
+  /** The input field at fault, when known. */
+  field: Schema.optional(Schema.String),
+  /** What is wrong with it. */
+  reason: Schema.String
+}) {
+  override get message(): string {
+    const where = this.field !== undefined ? ` field "${this.field}"` : ""
+    return `Invalid request${where}${codeOf(this)}: ${this.reason}`
+  }
+}
+
+/**
+ * No withdrawal with this id exists for the account. Never retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class WithdrawalNotFound extends Schema.TaggedError<WithdrawalNotFound>()("WithdrawalNotFound", {
+  ...apiFields,
+  id: Schema.String
+}) {
+  override get message(): string {
+    return `Withdrawal ${this.id} was not found${codeOf(this)}${said(this.retMsg)}. Check the id and that the key belongs to the account that made it.`
+  }
+}
+
+/**
+ * The withdrawal exists but its status does not allow cancelling (retCode 131099 and the other
+ * state codes). `status` is the status found, when the client looked it up. Never retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class WithdrawalNotCancellable extends Schema.TaggedError<WithdrawalNotCancellable>()(
+  "WithdrawalNotCancellable",
+  {
+    ...apiFields,
+    id: Schema.String,
+    /** The withdrawal's status (e.g. `success`, `CancelByUser`), when known. */
+    status: Schema.optional(Schema.String)
+  }
+) {
+  override get message(): string {
+    const status = this.status !== undefined ? ` (status ${this.status})` : ""
+    return `Withdrawal ${this.id} cannot be cancelled${status}${codeOf(this)}${said(this.retMsg)}. Only SecurityCheck and Pending withdrawals can be cancelled.`
+  }
+}
+
+/**
+ * The exchange accepted the cancel request but answered `result.status: 0`: the cancel failed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CancelFailed extends Schema.TaggedError<CancelFailed>()("CancelFailed", {
+  ...apiFields,
+  id: Schema.String
+}) {
+  override get message(): string {
+    return `Bybit could not cancel withdrawal ${this.id} (result.status 0)${said(this.retMsg)}. Check its status with Withdrawals.list before trying again.`
+  }
+}
+
+/**
+ * The exchange is unavailable or failed internally: retCode 10000, 10016, 131001, 131003, 131200,
+ * 131201, 131230, HTTP 5xx or an HTML page. Retried with backoff.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ExchangeUnavailable extends Schema.TaggedError<ExchangeUnavailable>()("ExchangeUnavailable", apiFields) {
+  override get message(): string {
+    return `Bybit is unavailable or failed internally${codeOf(this)}${said(this.retMsg)}. Try again later.`
+  }
+}
+
+/**
+ * The request did not get a response: connection refused or reset, DNS failure, or the per-request
+ * timeout. Retried with backoff.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
+  reason: Schema.Literal("Timeout", "Network"),
+  /** The request path (no host, no query, no headers). */
+  path: Schema.optional(Schema.String),
+  /** What the transport reported (e.g. `ECONNREFUSED`), never the request itself. */
+  detail: Schema.optional(Schema.String)
+}) {
+  override get message(): string {
+    const detail = this.detail !== undefined ? ` (${this.detail})` : ""
+    const what = this.reason === "Timeout" ? "timed out" : "failed on the network"
+    return `The request${this.path !== undefined ? ` to ${this.path}` : ""} ${what}${detail}. Check connectivity to the Bybit host; the outcome of a cancel is unknown until checked.`
+  }
+}
+
+/**
+ * The response could not be read: not JSON, truncated, or missing fields. Not retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()("UnreadableResponse", {
+  httpStatus: Schema.optional(Schema.Number),
+  reason: Schema.Literal("NotJson", "InvalidEnvelope", "InvalidResult", "EmptyBody"),
+  /** What did not parse or decode (never the raw body). */
+  detail: Schema.optional(Schema.String)
+}) {
+  override get message(): string {
+    const detail = this.detail !== undefined ? `: ${this.detail}` : ""
+    return `Bybit's response could not be read (${this.reason}${this.httpStatus !== undefined ? `, HTTP ${this.httpStatus}` : ""})${detail}.`
+  }
+}
+
+/**
+ * Any other `retCode` (or unexpected HTTP status), kept as is. Not retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnknownApiError extends Schema.TaggedError<UnknownApiError>()("UnknownApiError", apiFields) {
+  override get message(): string {
+    return `Bybit answered with an error this client does not know${codeOf(this)}${said(this.retMsg)}. See Bybit's error code table.`
+  }
+}
+
+/**
+ * What any signed or public request can fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RequestError =
+  | AuthenticationFailed
+  | PermissionDenied
+  | TimestampOutsideWindow
+  | RateLimitExceeded
+  | InvalidRequest
+  | ExchangeUnavailable
+  | TransportError
+  | UnreadableResponse
+  | UnknownApiError
+
+/**
+ * What `Withdrawals.cancel` can fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CancelError = RequestError | WithdrawalNotFound | WithdrawalNotCancellable | CancelFailed
+
+/**
+ * What `Withdrawals.list` can fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ListError = RequestError
+
+/**
+ * What `BybitClient.serverTime` can fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ServerTimeError = RequestError
+
+/**
+ * The errors the retry policy may retry; everything else fails at once.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RetryableError = TransportError | ExchangeUnavailable | RateLimitExceeded | TimestampOutsideWindow
+
+/**
+ * Any error of this package.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type BybitError = CancelError
+
+/**
+ * Whether the retry policy may retry an error (transport, exchange unavailable, rate limit,
+ * time window).
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isRetryable = (error: { readonly _tag: string }): error is RetryableError =>
+  error._tag === "TransportError" ||
+  error._tag === "ExchangeUnavailable" ||
+  error._tag === "RateLimitExceeded" ||
+  error._tag === "TimestampOutsideWindow"

@@ -1,0 +1,406 @@
+/**
+ * Withdrawals: cancel one (`POST /v5/asset/withdraw/cancel`), list them
+ * (`GET /v5/asset/withdraw/query-record`), and the schemas of both.
+ *
+ * @since 0.1.0
+ */
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { BybitClient, RateLimitStatus } from "./BybitClient.js"
+import {
+  type CancelError,
+  CancelFailed,
+  InvalidRequest,
+  type ListError,
+  type RequestError,
+  WithdrawalNotCancellable,
+  WithdrawalNotFound
+} from "./BybitError.js"
+
+/**
+ * A withdrawal id: 1 to 32 digits (Bybit's ids are numeric strings such as `"10197"`).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WithdrawalId = Schema.String.pipe(
+  Schema.filter((s) => {
+    if (s.length === 0) return "must not be empty"
+    if (s.trim().length === 0) return "must not be blank"
+    if (/\s/.test(s)) return "must not contain whitespace"
+    if (s.length > 32) return `must be at most 32 digits (got ${s.length} characters)`
+    if (!/^\d+$/.test(s)) return "must contain only digits 0-9"
+    return true
+  }),
+  Schema.brand("WithdrawalId"),
+  Schema.annotations({ identifier: "WithdrawalId" })
+)
+
+/**
+ * A validated withdrawal id.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type WithdrawalId = typeof WithdrawalId.Type
+
+/**
+ * The statuses of a withdrawal, as Bybit spells them. Only `SecurityCheck` and `Pending` can be
+ * cancelled.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WithdrawalStatus = Schema.Literal(
+  "SecurityCheck",
+  "Pending",
+  "success",
+  "CancelByUser",
+  "Reject",
+  "Fail",
+  "BlockchainConfirmed",
+  "MoreInformationRequired",
+  "Unknown"
+)
+
+/**
+ * A withdrawal status.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type WithdrawalStatus = typeof WithdrawalStatus.Type
+
+const isStatus = Schema.is(WithdrawalStatus)
+
+/**
+ * A status as sent by the exchange: a status this client does not know becomes `"Unknown"`
+ * instead of failing the whole page.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const WithdrawalStatusFromString = Schema.transform(Schema.String, WithdrawalStatus, {
+  strict: true,
+  decode: (s) => (isStatus(s) ? s : "Unknown"),
+  encode: (s) => s
+})
+
+const MillisFromString = Schema.NumberFromString.pipe(Schema.int())
+const optionalText = Schema.optionalWith(Schema.String, { default: () => "" })
+
+/**
+ * One row of `GET /v5/asset/withdraw/query-record`. Times are ms since the epoch.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export class WithdrawalRecord extends Schema.Class<WithdrawalRecord>("WithdrawalRecord")({
+  withdrawId: WithdrawalId,
+  /** The transaction hash; `""` when cancelled, failed or not yet sent. */
+  txID: optionalText,
+  /** 0 on-chain, 1 off-chain (internal transfer). */
+  withdrawType: Schema.optionalWith(Schema.Number, { default: () => 0 }),
+  coin: Schema.String,
+  chain: optionalText,
+  amount: Schema.String,
+  withdrawFee: optionalText,
+  status: WithdrawalStatusFromString,
+  toAddress: optionalText,
+  tag: optionalText,
+  createTime: MillisFromString,
+  updateTime: MillisFromString
+}) {}
+
+/**
+ * A page of withdrawals and the cursor of the next one.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WithdrawalPage {
+  readonly rows: ReadonlyArray<WithdrawalRecord>
+  /** The cursor of the next page; `undefined` on the last one. */
+  readonly nextPageCursor: string | undefined
+  /** The rate-limit status of the answer, when sent. */
+  readonly rateLimit: RateLimitStatus | undefined
+}
+
+const PageResult = Schema.Struct({
+  rows: Schema.Array(WithdrawalRecord),
+  nextPageCursor: Schema.optionalWith(Schema.String, { default: () => "" })
+})
+const decodePageResult = Schema.decodeUnknownEither(PageResult)
+
+const Millis = Schema.Int.pipe(Schema.nonNegative())
+
+/**
+ * The filters of `list`: all optional; `limit` 1..50 (the exchange's default is 50).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const ListQuery = Schema.Struct({
+  withdrawID: Schema.optional(WithdrawalId),
+  txID: Schema.optional(Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128))),
+  coin: Schema.optional(Schema.String.pipe(Schema.pattern(/^[A-Za-z0-9]{1,20}$/))),
+  /** 0 on-chain (default), 1 off-chain, 2 all. */
+  withdrawType: Schema.optional(Schema.Literal(0, 1, 2)),
+  startTime: Schema.optional(Millis),
+  endTime: Schema.optional(Millis),
+  limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 50))),
+  cursor: Schema.optional(Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(512)))
+}).pipe(
+  Schema.filter((q) =>
+    q.startTime !== undefined && q.endTime !== undefined && q.startTime > q.endTime
+      ? { path: ["startTime"], message: "startTime must not be after endTime" }
+      : true
+  )
+)
+
+/**
+ * The filters of `list`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ListQuery = typeof ListQuery.Type
+
+/**
+ * What `list` takes: the encoded form of `ListQuery` (plain strings and numbers).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ListInput = typeof ListQuery.Encoded
+
+/**
+ * What `cancel` takes: the withdrawal id.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CancelInput = Schema.Struct({ id: WithdrawalId })
+
+/**
+ * A successful cancel. `confirmedAfterRetry` is `true` when an attempt's answer was lost and the
+ * cancel was confirmed by looking the withdrawal up (status `CancelByUser`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class CancelResult extends Schema.Class<CancelResult>("CancelResult")({
+  id: WithdrawalId,
+  status: Schema.Literal("cancelled"),
+  confirmedAfterRetry: Schema.Boolean,
+  rateLimit: Schema.UndefinedOr(RateLimitStatus)
+}) {}
+
+const CancelResponseResult = Schema.Struct({ status: Schema.Literal(0, 1) })
+const decodeCancelResponse = Schema.decodeUnknownEither(CancelResponseResult)
+
+/** Turns a schema failure on the caller's input into `InvalidRequest` naming the first field at fault. */
+const invalidInput = (error: ParseResult.ParseError, fallbackField: string): InvalidRequest => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const first = issues[0]
+  const field = first !== undefined && first.path.length > 0 ? first.path.map(String).join(".") : fallbackField
+  return new InvalidRequest({ field, reason: first?.message ?? "invalid input" })
+}
+
+const decodeCancelInput = Schema.decodeUnknownEither(CancelInput)
+const decodeListQuery = Schema.decodeUnknownEither(ListQuery)
+
+/**
+ * The path of the cancel endpoint.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const cancelPath = "/v5/asset/withdraw/cancel"
+
+/**
+ * The path of the withdrawal records endpoint.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const listPath = "/v5/asset/withdraw/query-record"
+
+const notFoundMessage = /not\s*(?:be\s*)?found|not\s*exist|no\s+such/i
+
+/** The cancel endpoint's own retCodes. */
+const cancelCodes =
+  (id: WithdrawalId) =>
+  (retCode: number, retMsg: string, httpStatus: number): WithdrawalNotFound | WithdrawalNotCancellable | undefined => {
+    const fields = httpStatus === 200 ? { id, retCode, retMsg } : { id, retCode, retMsg, httpStatus }
+    if (retCode === 131099) return new WithdrawalNotCancellable(fields)
+    if (retCode === 131002 && notFoundMessage.test(retMsg)) return new WithdrawalNotFound(fields)
+    return undefined
+  }
+
+const listRequest = (client: BybitClient["Type"], query: ListQuery) =>
+  client.request({
+    method: "GET",
+    path: listPath,
+    signed: true,
+    query: {
+      withdrawID: query.withdrawID,
+      txID: query.txID,
+      coin: query.coin,
+      withdrawType: query.withdrawType,
+      startTime: query.startTime,
+      endTime: query.endTime,
+      limit: query.limit,
+      cursor: query.cursor
+    },
+    decodeResult: decodePageResult
+  })
+
+const toPage = (response: {
+  readonly result: typeof PageResult.Type
+  readonly rateLimit: RateLimitStatus | undefined
+}): WithdrawalPage => ({
+  rows: response.result.rows,
+  nextPageCursor: response.result.nextPageCursor === "" ? undefined : response.result.nextPageCursor,
+  rateLimit: response.rateLimit
+})
+
+/** After a lost answer: did the earlier attempt cancel it? */
+const confirm = (
+  client: BybitClient["Type"],
+  refused: WithdrawalNotCancellable
+): Effect.Effect<CancelResult, CancelError> =>
+  client.retrying(listRequest(client, { withdrawID: refused.id as WithdrawalId, withdrawType: 2 })).pipe(
+    Effect.flatMap((response): Effect.Effect<CancelResult, CancelError> => {
+      const row = response.result.rows.find((r) => r.withdrawId === refused.id)
+      if (row === undefined) return Effect.fail(refused)
+      if (row.status === "CancelByUser") {
+        return Effect.succeed(
+          new CancelResult(
+            { id: row.withdrawId, status: "cancelled", confirmedAfterRetry: true, rateLimit: response.rateLimit },
+            { disableValidation: true }
+          )
+        )
+      }
+      return Effect.fail(new WithdrawalNotCancellable({ ...refused, status: row.status }))
+    }),
+    Effect.withSpan("Withdrawals.confirmCancel")
+  )
+
+/**
+ * Cancels a withdrawal. The id is validated first (no request is made for an invalid one). Safe to
+ * retry: transport failures, exchange outages, rate limits and a skewed clock are retried per the
+ * configured schedule; if an earlier attempt's answer was lost and the retry is told the withdrawal
+ * cannot be cancelled, its status is looked up, and `CancelByUser` counts as success.
+ *
+ * @example
+ * ```ts
+ * const program = Withdrawals.cancel({ id: "10197" }).pipe(
+ *   Effect.catchTags({
+ *     WithdrawalNotCancellable: (e) => Console.log(`too late: ${e.status ?? "unknown status"}`),
+ *     RateLimitExceeded: (e) => Console.log(`slow down until ${e.resetAt}`)
+ *   })
+ * )
+ * ```
+ * @since 0.1.0
+ * @category operations
+ */
+export const cancel: (input: { readonly id: string }) => Effect.Effect<CancelResult, CancelError, BybitClient> =
+  Effect.fn("Withdrawals.cancel")(function* (input: { readonly id: string }) {
+    const decoded = decodeCancelInput(input)
+    if (Either.isLeft(decoded)) return yield* invalidInput(decoded.left, "id")
+    const id = decoded.right.id
+    yield* Effect.annotateCurrentSpan("bybit.withdrawal.id", id)
+    const client = yield* BybitClient
+    // Set when an attempt may have reached the exchange without its answer reaching us.
+    let uncertain = false
+    const attempt = client
+      .request({
+        method: "POST",
+        path: cancelPath,
+        signed: true,
+        body: { id },
+        decodeResult: decodeCancelResponse,
+        mapRetCode: cancelCodes(id)
+      })
+      .pipe(
+        Effect.tapError((error) =>
+          error._tag === "TransportError" || error._tag === "ExchangeUnavailable"
+            ? Effect.sync(() => {
+                uncertain = true
+              })
+            : Effect.void
+        )
+      )
+    const outcome = yield* client.retrying(attempt).pipe(
+      Effect.map((response) => {
+        if (response.result.status !== 1) {
+          return Either.left(new CancelFailed({ id, retCode: 0, retMsg: response.retMsg }))
+        }
+        return Either.right(
+          new CancelResult(
+            { id, status: "cancelled", confirmedAfterRetry: false, rateLimit: response.rateLimit },
+            { disableValidation: true }
+          )
+        )
+      }),
+      Effect.catchTag("WithdrawalNotCancellable", (refused) =>
+        uncertain ? Effect.map(confirm(client, refused), Either.right) : Effect.fail(refused)
+      )
+    )
+    if (Either.isLeft(outcome)) return yield* outcome.left
+    yield* Effect.annotateCurrentSpan("bybit.cancel.confirmed_after_retry", outcome.right.confirmedAfterRetry)
+    return outcome.right
+  })
+
+/**
+ * Lists withdrawals (one page). The query is validated first; rows are typed, an unknown status
+ * becomes `"Unknown"`.
+ *
+ * @example
+ * ```ts
+ * const page = yield* Withdrawals.list({ coin: "USDT", limit: 20 })
+ * ```
+ * @since 0.1.0
+ * @category operations
+ */
+export const list: (
+  query?: {
+    readonly [K in keyof typeof ListQuery.Encoded]?: (typeof ListQuery.Encoded)[K]
+  }
+) => Effect.Effect<WithdrawalPage, ListError, BybitClient> = Effect.fn("Withdrawals.list")(function* (
+  query: ListInput = {}
+) {
+  const decoded = decodeListQuery(query)
+  if (Either.isLeft(decoded)) return yield* invalidInput(decoded.left, "query")
+  const client = yield* BybitClient
+  const response = yield* client.retrying(listRequest(client, decoded.right))
+  return toPage(response)
+})
+
+/**
+ * Every withdrawal matching the query, following `nextPageCursor` page by page.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const listAll = (query: ListInput = {}): Stream.Stream<WithdrawalRecord, ListError, BybitClient> =>
+  Stream.paginateChunkEffect(
+    query.cursor,
+    (
+      cursor
+    ): Effect.Effect<
+      readonly [Chunk.Chunk<WithdrawalRecord>, Option.Option<string | undefined>],
+      RequestError,
+      BybitClient
+    > =>
+      Effect.map(list(cursor === undefined ? query : { ...query, cursor }), (page) => [
+        Chunk.fromIterable(page.rows),
+        page.nextPageCursor === undefined ? Option.none() : Option.some(page.nextPageCursor)
+      ])
+  )

@@ -1,0 +1,35 @@
+import type * as Either from "effect/Either"
+import type { ParseError } from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+
+/** Bybit's V5 envelope. `result`, `retExtInfo` and `time` are optional: error answers may omit them. */
+export const Envelope = Schema.Struct({
+  retCode: Schema.Number,
+  retMsg: Schema.String,
+  result: Schema.optional(Schema.Unknown),
+  retExtInfo: Schema.optional(Schema.Unknown),
+  time: Schema.optional(Schema.Number)
+})
+
+export type Envelope = typeof Envelope.Type
+
+export const decodeEnvelope: (u: unknown) => Either.Either<Envelope, ParseError> = Schema.decodeUnknownEither(Envelope)
+
+/** Parses JSON without throwing; `undefined` when it is not JSON. */
+export const parseJson = (text: string): { readonly value: unknown } | undefined => {
+  try {
+    return { value: JSON.parse(text) }
+  } catch {
+    return undefined
+  }
+}
+
+/** An HTML page (a gateway or CDN error page) rather than an API answer. */
+export const looksLikeHtml = (text: string, contentType: string | undefined): boolean =>
+  contentType?.includes("text/html") === true || /^\s*<(?:!doctype|html|head|body)/i.test(text)
+
+/** A short, single-line description of a decoding failure, without the raw body. */
+export const describe = (error: ParseError): string => {
+  const message = error.message.replace(/\s+/g, " ")
+  return message.length > 300 ? `${message.slice(0, 297)}...` : message
+}

@@ -1,0 +1,82 @@
+import { createServer } from "node:net"
+import { FetchHttpClient } from "@effect/platform"
+import { MOCK_API_KEY, MOCK_API_SECRET, type MockExchange, makeMockExchange } from "@effect-bybit/mock-exchange"
+import { Chunk, Effect, Exit, Fiber, Layer, Redacted, TestClock } from "effect"
+import { setupServer } from "msw/node"
+import { afterAll, afterEach, beforeAll } from "vitest"
+import { BybitClient, BybitConfig } from "../src/index.js"
+
+/** The mock exchange's frozen "now" in the tests: 2023-01-01T00:00:00Z. */
+export const NOW = 1672531200000
+
+/** An MSW server whose handlers are swapped per test (`server.use(...exchange.handlers)`). */
+export const server = setupServer()
+
+/** Starts MSW for the file (unhandled requests fail the test) and resets handlers after each test. */
+export const useMsw = (): void => {
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }))
+  afterEach(() => server.resetHandlers())
+  afterAll(() => server.close())
+}
+
+/** A fresh mock exchange, frozen at `NOW`, whose handlers serve this test. */
+export const freshExchange = (options: Parameters<typeof makeMockExchange>[0] = {}): MockExchange => {
+  const exchange = makeMockExchange({ now: NOW, ...options })
+  server.resetHandlers(...exchange.handlers)
+  return exchange
+}
+
+/** The base URL the tests call (MSW matches any host). */
+export const BASE_URL = "https://api-testnet.bybit.com"
+
+/** HMAC credentials of the mock's default key. */
+export const hmacCredentials = (apiKey = MOCK_API_KEY, secret = MOCK_API_SECRET) =>
+  BybitConfig.hmac({ apiKey, apiSecret: Redacted.make(secret) })
+
+/** The client on FetchHttpClient (intercepted by MSW), with the given options. */
+export const clientLayer = (options: Partial<BybitConfig.Options> = {}) =>
+  BybitClient.layer({ credentials: hmacCredentials(), baseUrl: BASE_URL, ...options }).pipe(
+    Layer.provide(FetchHttpClient.layer)
+  )
+
+/** Lets pending I/O (MSW answers) settle without moving any clock. */
+export const settle = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+
+/**
+ * Runs `effect` in a fiber and, whenever it waits on the TestClock, moves the TestClock and the mock
+ * exchange's clock together to the earliest pending wake-up. Returns the exit and every wait (ms).
+ */
+export const runMovingClocks = <A, E, R>(effect: Effect.Effect<A, E, R>, exchange: MockExchange, maxSteps = 10_000) =>
+  Effect.gen(function* () {
+    const fiber = yield* Effect.fork(effect)
+    const waits: Array<number> = []
+    for (let step = 0; step < maxSteps; step++) {
+      const done = yield* Fiber.poll(fiber)
+      if (done._tag === "Some") return { exit: done.value, waits }
+      const sleeps = yield* TestClock.sleeps()
+      if (Chunk.isEmpty(sleeps)) {
+        yield* settle
+        continue
+      }
+      const now = yield* TestClock.currentTimeMillis
+      const next = Math.min(...Chunk.toReadonlyArray(sleeps))
+      const delta = Math.max(0, next - now)
+      waits.push(delta)
+      exchange.clock.advance(delta)
+      yield* TestClock.adjust(delta)
+    }
+    yield* Fiber.interrupt(fiber)
+    return { exit: Exit.die("runMovingClocks: too many steps") as Exit.Exit<A, E>, waits }
+  })
+
+/** A loopback port nothing listens on (bound, then closed). */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once("error", reject)
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      probe.close(() => resolve(port))
+    })
+  })
