@@ -45,3 +45,5 @@ export {
   SEED_WITHDRAWAL_IDS_BY_STATUS,
   type Seed
 } from "./seed.js"
+export { loadSeedFile, parseSeedFile } from "./seedFile.js"
+export { type MockServer, type MockServerOptions, startMockServer } from "./server.js"

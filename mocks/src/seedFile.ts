@@ -1,0 +1,118 @@
+/**
+ * Seeding the standalone server from a JSON file.
+ *
+ * @since 0.1.0
+ */
+import { readFileSync } from "node:fs"
+import type { MockExchangeOptions } from "./MockExchange.js"
+import { type MockAccount, type MockWithdrawal, WITHDRAWAL_STATUSES, type WithdrawalStatus } from "./models.js"
+
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const str = (o: Record<string, unknown>, name: string, where: string, fallback?: string): string => {
+  const v = o[name]
+  if (v === undefined && fallback !== undefined) return fallback
+  if (typeof v !== "string" || (fallback === undefined && v === "")) {
+    throw new TypeError(`${where}.${name}: expected a ${fallback === undefined ? "non-empty " : ""}string`)
+  }
+  return v
+}
+
+const ms = (o: Record<string, unknown>, name: string, where: string, fallback: number): number => {
+  const v = o[name]
+  if (v === undefined) return fallback
+  if (Number.isSafeInteger(v) && (v as number) >= 0) return v as number
+  if (typeof v === "string" && /^\d{1,16}$/.test(v)) return Number(v)
+  throw new TypeError(`${where}.${name}: expected milliseconds (a non-negative integer or a string of digits)`)
+}
+
+const parseAccount = (u: unknown, i: number): MockAccount => {
+  const where = `accounts[${i}]`
+  if (!isObject(u)) throw new TypeError(`${where}: expected an object`)
+  const permissions = u.permissions
+  if (!isObject(permissions) || typeof permissions.withdraw !== "boolean") {
+    throw new TypeError(`${where}.permissions: expected { "withdraw": true | false }`)
+  }
+  const ips = u.ips
+  if (ips !== undefined && !(Array.isArray(ips) && ips.every((ip) => typeof ip === "string"))) {
+    throw new TypeError(`${where}.ips: expected an array of strings`)
+  }
+  const secret = u.secret === undefined ? undefined : str(u, "secret", where)
+  const rsaPublicKeyPem = u.rsaPublicKeyPem === undefined ? undefined : str(u, "rsaPublicKeyPem", where)
+  return {
+    uid: str(u, "uid", where),
+    apiKey: str(u, "apiKey", where),
+    ...(secret === undefined ? {} : { secret }),
+    ...(rsaPublicKeyPem === undefined ? {} : { rsaPublicKeyPem }),
+    permissions: { withdraw: permissions.withdraw },
+    ...(ips === undefined ? {} : { ips: ips as Array<string> })
+  }
+}
+
+const parseWithdrawal = (u: unknown, i: number, now: number): MockWithdrawal => {
+  const where = `withdrawals[${i}]`
+  if (!isObject(u)) throw new TypeError(`${where}: expected an object`)
+  const status = str(u, "status", where)
+  if (!WITHDRAWAL_STATUSES.includes(status as WithdrawalStatus)) {
+    throw new TypeError(`${where}.status: expected one of ${WITHDRAWAL_STATUSES.join(", ")}`)
+  }
+  const withdrawType = u.withdrawType ?? 0
+  if (withdrawType !== 0 && withdrawType !== 1) throw new TypeError(`${where}.withdrawType: expected 0 or 1`)
+  const createTime = ms(u, "createTime", where, now)
+  return {
+    withdrawId: str(u, "withdrawId", where),
+    uid: str(u, "uid", where),
+    coin: str(u, "coin", where),
+    chain: str(u, "chain", where),
+    amount: str(u, "amount", where),
+    withdrawFee: str(u, "withdrawFee", where, "0"),
+    status: status as WithdrawalStatus,
+    toAddress: str(u, "toAddress", where),
+    tag: str(u, "tag", where, ""),
+    txID: str(u, "txID", where, ""),
+    createTime,
+    updateTime: ms(u, "updateTime", where, createTime),
+    withdrawType
+  }
+}
+
+/**
+ * Reads exchange options from parsed seed-file JSON: optional `accounts`, `withdrawals` (each
+ * replacing the default seed's), `now` and `clientIp`. Omitted withdrawal fields get defaults.
+ *
+ * @throws TypeError naming the first invalid field.
+ * @since 0.1.0
+ * @category constructors
+ */
+export const parseSeedFile = (json: unknown, now: number = Date.now()): MockExchangeOptions => {
+  if (!isObject(json)) throw new TypeError("seed file: expected a JSON object")
+  const { accounts, withdrawals, clientIp } = json
+  if (accounts !== undefined && !Array.isArray(accounts)) throw new TypeError("accounts: expected an array")
+  if (withdrawals !== undefined && !Array.isArray(withdrawals)) throw new TypeError("withdrawals: expected an array")
+  if (clientIp !== undefined && typeof clientIp !== "string") throw new TypeError("clientIp: expected a string")
+  const frozen = json.now === undefined ? undefined : ms(json, "now", "seed file", 0)
+  return {
+    ...(accounts === undefined ? {} : { accounts: accounts.map(parseAccount) }),
+    ...(withdrawals === undefined ? {} : { withdrawals: withdrawals.map((w, i) => parseWithdrawal(w, i, now)) }),
+    ...(frozen === undefined ? {} : { now: frozen }),
+    ...(clientIp === undefined ? {} : { clientIp })
+  }
+}
+
+/**
+ * Reads and parses a seed file (see `parseSeedFile`).
+ *
+ * @throws Error when the file cannot be read or is not valid JSON, TypeError for an invalid field.
+ * @since 0.1.0
+ * @category constructors
+ */
+export const loadSeedFile = (path: string): MockExchangeOptions => {
+  const text = readFileSync(path, "utf8")
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    throw new Error(`seed file ${path} is not valid JSON: ${String(error)}`)
+  }
+  return parseSeedFile(json)
+}

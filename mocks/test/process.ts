@@ -1,0 +1,83 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process"
+import { createRequire } from "node:module"
+import { fileURLToPath } from "node:url"
+
+export const MOCKS_DIR = fileURLToPath(new URL("..", import.meta.url))
+const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli")
+
+export interface Spawned {
+  readonly url: string
+  readonly child: ChildProcess
+  readonly stdout: () => string
+  readonly stderr: () => string
+  /** Sends `signal` and resolves with the exit code. */
+  readonly stop: (signal?: NodeJS.Signals) => Promise<number | null>
+}
+
+/** Runs `src/bin.ts` (as `pnpm mock` does) and resolves with the URL it prints when ready. */
+export const spawnBin = (args: ReadonlyArray<string>): Promise<Spawned> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TSX_CLI, "--conditions=@effect-bybit/source", "src/bin.ts", ...args], {
+      cwd: MOCKS_DIR,
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let out = ""
+    let err = ""
+    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)))
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL")
+      reject(new Error(`mock server did not start: ${out}${err}`))
+    }, 20_000)
+    child.stderr.on("data", (chunk: Buffer) => {
+      err += chunk.toString()
+    })
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString()
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+      if (m !== null) {
+        clearTimeout(timer)
+        resolve({
+          url: m[1]!,
+          child,
+          stdout: () => out,
+          stderr: () => err,
+          stop: (signal = "SIGTERM") => {
+            child.kill(signal)
+            return exited
+          }
+        })
+      }
+    })
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`mock server exited with ${code} before it was ready: ${out}${err}`))
+    })
+  })
+
+export interface RunResult {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** Runs a command without blocking the event loop (an in-process server must keep answering). */
+export const run = (
+  file: string,
+  args: ReadonlyArray<string>,
+  options: { readonly env?: NodeJS.ProcessEnv; readonly cwd?: string } = {}
+): Promise<RunResult> =>
+  new Promise((resolve) => {
+    execFile(
+      file,
+      args,
+      { env: { ...process.env, ...options.env }, cwd: options.cwd ?? MOCKS_DIR, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1
+        resolve({ code, stdout, stderr })
+      }
+    )
+  })
+
+/** Whether `file args` runs and exits 0. */
+export const succeeds = async (file: string, args: ReadonlyArray<string>): Promise<boolean> =>
+  (await run(file, args).catch(() => ({ code: 1 }))).code === 0

@@ -1,0 +1,226 @@
+import { mkdtempSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { hmacSigner, signRequest } from "@effect-bybit/signing"
+import { afterEach, describe, expect, it } from "vitest"
+import {
+  MOCK_API_KEY,
+  MOCK_API_SECRET,
+  type MockServer,
+  makeMockExchange,
+  SEED_WITHDRAWAL_ID,
+  startMockServer
+} from "../src/index.js"
+import { parseSeedFile } from "../src/seedFile.js"
+import { readJson } from "./helpers.js"
+import { spawnBin } from "./process.js"
+
+const servers: Array<MockServer> = []
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()))
+})
+
+const start = async (options: Parameters<typeof startMockServer>[0] = {}) => {
+  const server = await startMockServer(options)
+  servers.push(server)
+  return server
+}
+
+const signedCancel = (url: string, id: string, timestamp = Date.now()) => {
+  const signed = signRequest({
+    method: "POST",
+    signer: hmacSigner(MOCK_API_SECRET),
+    apiKey: MOCK_API_KEY,
+    timestamp,
+    recvWindow: 5000,
+    body: { id }
+  })
+  return fetch(`${url}/v5/asset/withdraw/cancel`, {
+    method: "POST",
+    body: signed.body,
+    headers: { ...signed.headers, "Content-Type": "application/json" }
+  })
+}
+
+describe("startMockServer", () => {
+  it("serves the handlers on 127.0.0.1 with a random port", async () => {
+    const server = await start()
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}`)
+    expect(server.port).toBeGreaterThan(0)
+    const res = await fetch(`${server.url}/v5/market/time`)
+    expect(res.status).toBe(200)
+    expect((await readJson(res)).retCode).toBe(0)
+  })
+
+  it("cancels a withdrawal with a real signed request", async () => {
+    const server = await start()
+    const res = await signedCancel(server.url, SEED_WITHDRAWAL_ID)
+    expect(await readJson(res)).toMatchObject({ retCode: 0, retMsg: "success", result: { status: 1 } })
+    expect(res.headers.get("x-bapi-limit")).toBe("60")
+    expect(server.exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status).toBe("CancelByUser")
+  })
+
+  it("serves a given exchange (frozen clock)", async () => {
+    const exchange = makeMockExchange({ now: 1_700_000_000_000 })
+    const server = await start({ exchange })
+    expect(server.exchange).toBe(exchange)
+    expect((await readJson(await signedCancel(server.url, SEED_WITHDRAWAL_ID, 1_700_000_000_000))).retCode).toBe(0)
+  })
+
+  it("verifies a GET over the raw query string received", async () => {
+    const server = await start()
+    const signed = signRequest({
+      method: "GET",
+      signer: hmacSigner(MOCK_API_SECRET),
+      apiKey: MOCK_API_KEY,
+      timestamp: Date.now(),
+      recvWindow: 5000,
+      query: { coin: "USDT", limit: 2 }
+    })
+    const res = await fetch(`${server.url}/v5/asset/withdraw/query-record?${signed.queryString}`, {
+      headers: { ...signed.headers }
+    })
+    const json = await readJson(res)
+    expect(json.retCode).toBe(0)
+    expect(json.result.rows).toHaveLength(2)
+  })
+
+  it("answers any other path with HTTP 404 and 10017", async () => {
+    const server = await start()
+    for (const path of ["/", "/v6/x", "/v5/asset/withdraw/nope"]) {
+      const res = await fetch(`${server.url}${path}`)
+      expect(res.status).toBe(404)
+      expect((await readJson(res)).retCode).toBe(10017)
+    }
+    expect(server.exchange.requests().map((r) => r.path)).toEqual(["/", "/v6/x", "/v5/asset/withdraw/nope"])
+  })
+
+  it("resets the connection for DropConnection, leaving the state untouched", async () => {
+    const server = await start()
+    server.exchange.faults.inject({ _tag: "DropConnection" })
+    const error = await signedCancel(server.url, SEED_WITHDRAWAL_ID).then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(TypeError)
+    expect(String((error as { cause?: unknown }).cause)).toMatch(/ECONNRESET|socket|closed/i)
+    expect(server.exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status).toBe("Pending")
+    // the server keeps serving
+    expect((await readJson(await signedCancel(server.url, SEED_WITHDRAWAL_ID))).retCode).toBe(0)
+  })
+
+  it("resets the connection for LoseResponse after the cancel happened", async () => {
+    const server = await start()
+    server.exchange.faults.inject({ _tag: "LoseResponse" })
+    await expect(signedCancel(server.url, SEED_WITHDRAWAL_ID)).rejects.toThrow()
+    expect(server.exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status).toBe("CancelByUser")
+  })
+
+  it("sends fault bodies as they are (HTML 502)", async () => {
+    const server = await start()
+    server.exchange.faults.inject({ _tag: "ServerErrorHtml" })
+    const res = await fetch(`${server.url}/v5/market/time`)
+    expect(res.status).toBe(502)
+    expect(await res.text()).toContain("<html>")
+  })
+
+  it("close() stops listening", async () => {
+    const server = await startMockServer()
+    await server.close()
+    await expect(fetch(`${server.url}/v5/market/time`)).rejects.toThrow()
+  })
+})
+
+describe("seed files", () => {
+  it("parses accounts, withdrawals (with defaults), now and clientIp", () => {
+    const options = parseSeedFile(
+      {
+        accounts: [{ uid: "7", apiKey: "k", secret: "s", permissions: { withdraw: true }, ips: ["10.0.0.1"] }],
+        withdrawals: [
+          { withdrawId: "1", uid: "7", coin: "USDT", chain: "ETH", amount: "1", status: "Pending", toAddress: "x" }
+        ],
+        now: 5,
+        clientIp: "10.0.0.1"
+      },
+      1000
+    )
+    expect(options).toEqual({
+      accounts: [{ uid: "7", apiKey: "k", secret: "s", permissions: { withdraw: true }, ips: ["10.0.0.1"] }],
+      withdrawals: [
+        {
+          withdrawId: "1",
+          uid: "7",
+          coin: "USDT",
+          chain: "ETH",
+          amount: "1",
+          withdrawFee: "0",
+          status: "Pending",
+          toAddress: "x",
+          tag: "",
+          txID: "",
+          createTime: 1000,
+          updateTime: 1000,
+          withdrawType: 0
+        }
+      ],
+      now: 5,
+      clientIp: "10.0.0.1"
+    })
+  })
+
+  it.each([
+    ["not an object", []],
+    [
+      "a bad status",
+      {
+        withdrawals: [{ withdrawId: "1", uid: "7", coin: "U", chain: "E", amount: "1", status: "Done", toAddress: "x" }]
+      }
+    ],
+    ["an account without permissions", { accounts: [{ uid: "7", apiKey: "k", secret: "s" }] }],
+    ["a bad now", { now: "soon" }]
+  ])("rejects %s with a TypeError", (_, json) => {
+    expect(() => parseSeedFile(json)).toThrow(TypeError)
+  })
+})
+
+describe("bin (pnpm mock)", () => {
+  it("prints its URL when ready, serves, and stops cleanly on SIGTERM", async () => {
+    const proc = await spawnBin(["--port", "0"])
+    expect(proc.stdout()).toMatch(/^Mock Bybit exchange listening on http:\/\/127\.0\.0\.1:\d+\n$/)
+    const res = await signedCancel(proc.url, SEED_WITHDRAWAL_ID)
+    expect((await readJson(res)).retCode).toBe(0)
+    expect(await proc.stop("SIGTERM")).toBe(0)
+    await expect(fetch(`${proc.url}/v5/market/time`)).rejects.toThrow()
+  }, 30_000)
+
+  it("stops cleanly on SIGINT", async () => {
+    const proc = await spawnBin(["--port", "0"])
+    expect(await proc.stop("SIGINT")).toBe(0)
+    expect(proc.stderr()).toContain("stopped (SIGINT)")
+  }, 30_000)
+
+  it("seeds other state from --seed <file.json>", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mock-seed-"))
+    const file = join(dir, "state.json")
+    writeFileSync(
+      file,
+      JSON.stringify({
+        accounts: [{ uid: "9", apiKey: MOCK_API_KEY, secret: MOCK_API_SECRET, permissions: { withdraw: true } }],
+        withdrawals: [
+          { withdrawId: "555", uid: "9", coin: "BTC", chain: "BTC", amount: "1", status: "success", toAddress: "bc1" }
+        ]
+      })
+    )
+    const proc = await spawnBin(["--port", "0", "--seed", file])
+    try {
+      expect((await readJson(await signedCancel(proc.url, SEED_WITHDRAWAL_ID))).retCode).toBe(131002)
+      expect((await readJson(await signedCancel(proc.url, "555"))).retCode).toBe(131099)
+    } finally {
+      await proc.stop()
+    }
+  }, 30_000)
+
+  it("refuses a bad flag with a usage message and exit code 2", async () => {
+    await expect(spawnBin(["--port", "nope"])).rejects.toThrow(/exited with 2.*invalid --port/s)
+  }, 30_000)
+})
