@@ -195,7 +195,10 @@ export interface Options {
    * 200ms with jitter, at most 4 retries within 30s). `false` disables retries.
    */
   readonly retry?: Schedule.Schedule<unknown, RetryableError> | false | undefined
-  /** The longest wait for a rate-limit reset before giving up; default 30 seconds. */
+  /**
+   * The longest wait for a rate-limit reset before giving up; default 60 seconds (one window of the
+   * cancel endpoint's 60/min limit). An IP ban (HTTP 403, 10 minutes) is never waited out by default.
+   */
   readonly maxRateLimitWait?: Duration.DurationInput | undefined
   /** Measure the offset to the server's clock and apply it to timestamps; default `true`. */
   readonly timeSync?: boolean | undefined
@@ -307,8 +310,8 @@ export const resolve = (
     if (timeout === undefined || !Duration.isFinite(timeout) || Duration.toMillis(timeout) <= 0) {
       return Effect.fail(invalid(names.timeout, "expected a positive, finite duration"))
     }
-    const maxRateLimitWait = Option.getOrElse(Duration.decodeUnknown(options.maxRateLimitWait ?? "30 seconds"), () =>
-      Duration.seconds(30)
+    const maxRateLimitWait = Option.getOrElse(Duration.decodeUnknown(options.maxRateLimitWait ?? "60 seconds"), () =>
+      Duration.seconds(60)
     )
     return Effect.succeed<Resolved>({
       credentials,

@@ -45,12 +45,19 @@ export const settle = Effect.promise(() => new Promise<void>((resolve) => setImm
 /**
  * Runs `effect` in a fiber and, whenever it waits on the TestClock, moves the TestClock and the mock
  * exchange's clock together to the earliest pending wake-up. Returns the exit and every wait (ms).
+ * A wake-up beyond `horizon` (10 minutes) is taken for a request timeout and never reached: use a
+ * client timeout longer than that (`movingClockLayer`).
  */
-export const runMovingClocks = <A, E, R>(effect: Effect.Effect<A, E, R>, exchange: MockExchange, maxSteps = 10_000) =>
+export const runMovingClocks = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  exchange: MockExchange,
+  options: { readonly horizon?: number; readonly maxSteps?: number } = {}
+) =>
   Effect.gen(function* () {
     const fiber = yield* Effect.fork(effect)
     const waits: Array<number> = []
-    for (let step = 0; step < maxSteps; step++) {
+    const horizon = options.horizon ?? 10 * 60_000
+    for (let step = 0; step < (options.maxSteps ?? 100_000); step++) {
       const done = yield* Fiber.poll(fiber)
       if (done._tag === "Some") return { exit: done.value, waits }
       const sleeps = yield* TestClock.sleeps()
@@ -61,6 +68,11 @@ export const runMovingClocks = <A, E, R>(effect: Effect.Effect<A, E, R>, exchang
       const now = yield* TestClock.currentTimeMillis
       const next = Math.min(...Chunk.toReadonlyArray(sleeps))
       const delta = Math.max(0, next - now)
+      if (delta >= horizon) {
+        // Only the request timeout is pending: a request is in flight, let it answer.
+        yield* settle
+        continue
+      }
       waits.push(delta)
       exchange.clock.advance(delta)
       yield* TestClock.adjust(delta)
@@ -80,3 +92,7 @@ export const freePort = (): Promise<number> =>
       probe.close(() => resolve(port))
     })
   })
+
+/** The client for `runMovingClocks`: a request timeout (1 hour) beyond its horizon. */
+export const movingClockLayer = (options: Partial<BybitConfig.Options> = {}) =>
+  clientLayer({ timeout: "1 hour", ...options })
