@@ -129,5 +129,5 @@ export const createWithdrawal: Route = {
   }
 }
 
-/** Every route the mock serves. */
-export const ROUTES: ReadonlyArray<Route> = [marketTime, cancelWithdrawal, queryRecord, createWithdrawal]
+/** Every route the mock serves; the hot path first (MSW tries handlers in order, cloning the request for each). */
+export const ROUTES: ReadonlyArray<Route> = [cancelWithdrawal, queryRecord, createWithdrawal, marketTime]
