@@ -67,7 +67,7 @@ export const runMovingClocks = <A, E, R>(
       }
       const now = yield* TestClock.currentTimeMillis
       const next = Math.min(...Chunk.toReadonlyArray(sleeps))
-      const delta = Math.max(0, next - now)
+      const delta = Math.max(0, Math.ceil(next - now))
       if (delta >= horizon) {
         // Only the request timeout is pending: a request is in flight, let it answer.
         yield* settle

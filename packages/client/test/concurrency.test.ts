@@ -1,0 +1,99 @@
+import { describe, expect, it } from "@effect/vitest"
+import { MOCK_UID, type MockWithdrawal } from "@effect-bybit/mock-exchange"
+import { Effect, Either, Exit, Schedule } from "effect"
+import { Withdrawals } from "../src/index.js"
+import { clientLayer, freshExchange, movingClockLayer, NOW, runMovingClocks, useMsw } from "./support.js"
+
+useMsw()
+
+const withdrawal = (withdrawId: string, status: MockWithdrawal["status"]): MockWithdrawal => ({
+  withdrawId,
+  uid: MOCK_UID,
+  coin: "USDT",
+  chain: "ETH",
+  amount: "1",
+  withdrawFee: "0.1",
+  status,
+  toAddress: "0x0000000000000000000000000000000000000001",
+  tag: "",
+  txID: "",
+  createTime: NOW - 60_000,
+  updateTime: NOW - 60_000,
+  withdrawType: 0
+})
+
+/** 100 cancellable, 50 already cancelled, 50 unknown ids, interleaved. */
+const scenario = (exchange: ReturnType<typeof freshExchange>) => {
+  const cases: Array<{ readonly id: string; readonly expected: string }> = []
+  for (let i = 0; i < 200; i++) {
+    const id = String(500_000 + i)
+    if (i % 4 === 0 || i % 4 === 2) {
+      exchange.addWithdrawal(withdrawal(id, i % 8 === 0 ? "SecurityCheck" : "Pending"))
+      cases.push({ id, expected: "cancelled" })
+    } else if (i % 4 === 1) {
+      exchange.addWithdrawal(withdrawal(id, "CancelByUser"))
+      cases.push({ id, expected: "WithdrawalNotCancellable" })
+    } else {
+      cases.push({ id, expected: "WithdrawalNotFound" })
+    }
+  }
+  return cases
+}
+
+const runAll = (cases: ReadonlyArray<{ readonly id: string }>) =>
+  Effect.forEach(
+    cases,
+    ({ id }) =>
+      Withdrawals.cancel({ id }).pipe(
+        Effect.either,
+        Effect.map(
+          Either.match({ onLeft: (e) => ({ id, outcome: e._tag }), onRight: (r) => ({ id: r.id, outcome: r.status }) })
+        )
+      ),
+    { concurrency: "unbounded" }
+  )
+
+describe("concurrency", () => {
+  it.effect("200 cancels at once each get their own outcome (limit raised on the mock)", () =>
+    Effect.gen(function* () {
+      const exchange = freshExchange({ rateLimits: { cancel: { limit: 1000, windowMs: 60_000 } } })
+      const cases = scenario(exchange)
+      const outcomes = yield* runAll(cases)
+      expect(outcomes).toEqual(cases.map(({ id, expected }) => ({ id, outcome: expected })))
+      const paths = exchange.requests().map((r) => r.path)
+      expect(paths.filter((p) => p === "/v5/market/time")).toHaveLength(1) // one lazy sync, shared
+      expect(paths.filter((p) => p === "/v5/asset/withdraw/cancel")).toHaveLength(200)
+      for (const { id, expected } of cases) {
+        if (expected === "cancelled") expect(exchange.withdrawal(id)?.status).toBe("CancelByUser")
+      }
+    }).pipe(Effect.provide(clientLayer()))
+  )
+
+  it.effect(
+    "200 cancels at once under the real 60/min limit: the client waits out each window (TestClock)",
+    () =>
+      Effect.gen(function* () {
+        const exchange = freshExchange()
+        const cases = scenario(exchange)
+        const { exit, waits } = yield* runMovingClocks(runAll(cases), exchange)
+        expect(Exit.isSuccess(exit)).toBe(true)
+        const outcomes = Exit.isSuccess(exit) ? exit.value : []
+        expect(outcomes).toEqual(cases.map(({ id, expected }) => ({ id, outcome: expected })))
+        const cancels = exchange.requests().filter((r) => r.path === "/v5/asset/withdraw/cancel")
+        const limited = cancels.filter((r) => r.retCode === 10006)
+        // 200 answered + those told to wait; nobody retried before the window reset.
+        expect(cancels.length - limited.length).toBe(200)
+        expect(limited.length).toBe(140 + 80 + 20)
+        expect(waits.filter((w) => w >= 59_000).length).toBe(3)
+        expect(exchange.clock.now() - NOW).toBeLessThan(4 * 60_000)
+      }).pipe(
+        Effect.provide(
+          movingClockLayer({
+            retry: Schedule.exponential("100 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(6))),
+            maxRateLimitWait: "2 minutes"
+          })
+        )
+      ),
+    60_000
+  )
+})
