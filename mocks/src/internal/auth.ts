@@ -3,12 +3,23 @@ import { hmacVerifier, rsaVerifier, signaturePayload, type Verifier } from "@eff
 import type { MockAccount } from "../models.js"
 import { Codes, Messages } from "./codes.js"
 
-/** An account with its verifier built once. */
+/**
+ * An account with its signature verifier, built once.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface AccountEntry {
   readonly account: MockAccount
   readonly verifier: Verifier
 }
 
+/**
+ * Builds the verifier of an account (HMAC or RSA), refusing both or neither key kind.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const makeAccountEntry = (account: MockAccount): AccountEntry => {
   const hasSecret = account.secret !== undefined
   const hasRsa = account.rsaPublicKeyPem !== undefined
@@ -22,12 +33,28 @@ export const makeAccountEntry = (account: MockAccount): AccountEntry => {
   }
 }
 
-/** The receive window used when `X-BAPI-RECV-WINDOW` is absent. */
+/**
+ * The receive window used when `X-BAPI-RECV-WINDOW` is absent.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const DEFAULT_RECV_WINDOW = 5000
 
-/** How far ahead of the server a timestamp may be (exclusive). */
+/**
+ * How far ahead of the server a timestamp may be (exclusive).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const FUTURE_TOLERANCE_MS = 1000
 
+/**
+ * What the auth steps need from a request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface AuthRequest {
   readonly headers: Headers
   /** The raw body (POST) or raw query string (GET) that was signed. */
@@ -37,6 +64,12 @@ export interface AuthRequest {
   readonly requireWithdraw: boolean
 }
 
+/**
+ * The authenticated account, or the rejection to answer with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type AuthResult =
   | { readonly _tag: "Ok"; readonly entry: AccountEntry }
   | {
@@ -58,6 +91,12 @@ const rejected = (status: number, retCode: number, retMsg: string, entry?: Accou
   entry
 })
 
+/**
+ * Steps 1-3 of a private request: auth headers, time window, signature.
+ *
+ * @since 0.1.0
+ * @category auth
+ */
 export const authenticate = (accounts: ReadonlyMap<string, AccountEntry>, req: AuthRequest): AuthResult => {
   // 1. Auth headers.
   const apiKey = req.headers.get("x-bapi-api-key")

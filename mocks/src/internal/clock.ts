@@ -1,6 +1,11 @@
 import type { MockClock } from "../models.js"
 
-/** A clock frozen at `frozenAt`, or following `Date.now()` when it is undefined; both shift by `set`/`advance`. */
+/**
+ * A clock frozen at `frozenAt`, or following `Date.now()` when undefined; both shift by `set`/`advance`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const makeClock = (frozenAt: number | undefined): MockClock => {
   let frozen = frozenAt
   let offset = 0

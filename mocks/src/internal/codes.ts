@@ -1,4 +1,9 @@
-/** The retCodes and messages the mock answers with (see the README for the undocumented choices). */
+/**
+ * The retCodes the mock answers with.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const Codes = {
   ok: 0,
   paramError: 10001,
@@ -14,6 +19,12 @@ export const Codes = {
   notCancellable: 131099
 } as const
 
+/**
+ * The retMsgs of the mock's fixed answers.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const Messages = {
   invalidKey: "API key is invalid.",
   permissionDenied: "Permission denied, please check your API key permissions.",

@@ -10,6 +10,12 @@ import { type RateLimiter, rateLimitHeaders } from "./rateLimit.js"
 import { ROUTES, type Route, type RouteAnswer } from "./routes.js"
 import type { Store } from "./state.js"
 
+/**
+ * What the request pipeline works on.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface DispatchDeps {
   readonly accounts: ReadonlyMap<string, AccountEntry>
   readonly store: Store
@@ -20,10 +26,22 @@ export interface DispatchDeps {
   readonly log: Array<RecordedRequest>
 }
 
+/**
+ * Answers a request matched to a route (`undefined`: unknown route).
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Dispatch = (request: Request, route: Route | undefined) => Promise<Response>
 
 const KNOWN_PATHS = new Set(ROUTES.map((r) => r.path))
 
+/**
+ * The pipeline every handler shares: faults, auth, rate limit, parameters, state, recording.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const makeDispatch = (deps: DispatchDeps): Dispatch => {
   const { clock, limiter, store } = deps
 

@@ -1,5 +1,11 @@
 /** Bybit's response envelope and the rendering of an answer into a `Response`. */
 
+/**
+ * Bybit's response envelope.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Envelope {
   readonly retCode: number
   readonly retMsg: string
@@ -8,13 +14,24 @@ export interface Envelope {
   readonly time: number
 }
 
-/** What a route decided: the HTTP status, the envelope and any extra headers. */
+/**
+ * What a route decided: the HTTP status, the envelope and any extra headers.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Outcome {
   readonly status: number
   readonly envelope: Envelope
   readonly headers: Readonly<Record<string, string>>
 }
 
+/**
+ * Builds an envelope with `retExtInfo: {}`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const envelope = (time: number, retCode: number, retMsg: string, result: object = {}): Envelope => ({
   retCode,
   retMsg,
@@ -23,6 +40,12 @@ export const envelope = (time: number, retCode: number, retMsg: string, result: 
   time
 })
 
+/**
+ * Builds an outcome (HTTP 200, no extra headers, `result: {}` unless given).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const outcome = (
   time: number,
   retCode: number,
@@ -34,7 +57,19 @@ export const outcome = (
   headers: options.headers ?? {}
 })
 
+/**
+ * The content type of every envelope.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" } as const
 
+/**
+ * Renders an outcome as a `Response`.
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
 export const toResponse = (o: Outcome): Response =>
   new Response(JSON.stringify(o.envelope), { status: o.status, headers: { ...JSON_HEADERS, ...o.headers } })

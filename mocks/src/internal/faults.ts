@@ -8,6 +8,12 @@ interface Entry {
   remaining: number
 }
 
+/**
+ * The injected faults, consumed request by request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface FaultQueue {
   readonly inject: (fault: Fault, options?: FaultOptions) => void
   readonly clear: () => void
@@ -15,6 +21,12 @@ export interface FaultQueue {
   readonly take: (path: string) => Fault | undefined
 }
 
+/**
+ * An empty fault queue.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const makeFaultQueue = (): FaultQueue => {
   let entries: Array<Entry> = []
   return {
@@ -37,7 +49,12 @@ export const makeFaultQueue = (): FaultQueue => {
   }
 }
 
-/** A rendered fault answer, with what to record about it. */
+/**
+ * A rendered fault answer, with the retCode to record.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface FaultAnswer {
   readonly response: Response
   readonly retCode: number | undefined
@@ -58,7 +75,12 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
 const text = (body: string, status: number, contentType: string): Response =>
   new Response(body, { status, headers: { "content-type": contentType } })
 
-/** The answer of a fault that does not touch the exchange (everything but Latency, LoseResponse, TruncatedBody). */
+/**
+ * The answer of a fault that does not touch the exchange (all but Latency, LoseResponse, TruncatedBody).
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
 export const renderStandalone = (fault: Fault, time: number): FaultAnswer | undefined => {
   switch (fault._tag) {
     case "ServerErrorHtml": {
@@ -112,7 +134,18 @@ const DEFAULT_MESSAGES: Readonly<Record<number, string>> = {
   131230: "System busy, please try again later"
 }
 
-/** The real answer cut off mid-way (always invalid JSON). */
+/**
+ * The real answer cut off mid-way (always invalid JSON).
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
 export const truncate = (body: string): string => body.slice(0, Math.max(1, Math.floor(body.length / 2)))
 
+/**
+ * A real delay.
+ *
+ * @since 0.1.0
+ * @category utils
+ */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))

@@ -1,16 +1,32 @@
 /** Step 5: parameter checks. Each returns the parsed value or a parameter error message. */
 import type { QueryFilters, SortKey } from "./state.js"
 
+/**
+ * A parsed parameter or a parameter error message.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type Parsed<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly message: string }
 
 const ok = <A>(value: A): Parsed<A> => ({ ok: true, value })
 const fail = <A>(message: string): Parsed<A> => ({ ok: false, message })
 
-/** `application/json`, with or without parameters such as `charset`. */
+/**
+ * Whether a Content-Type is `application/json` (parameters such as `charset` allowed).
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
 export const isJsonContentType = (value: string | null): boolean =>
   value !== null && value.split(";")[0]!.trim().toLowerCase() === "application/json"
 
-/** A JSON object body. */
+/**
+ * Parses a body that must be a JSON object.
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
 export const parseJsonObject = (body: string): Parsed<Record<string, unknown>> => {
   let value: unknown
   try {
@@ -26,7 +42,12 @@ export const parseJsonObject = (body: string): Parsed<Record<string, unknown>> =
 
 const WITHDRAW_ID = /^\d{1,20}$/
 
-/** The cancel body's `id`: a required, non-empty string of digits. */
+/**
+ * The cancel body's `id`: a required, non-empty string of 1-20 digits.
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
 export const parseCancelId = (body: Record<string, unknown>): Parsed<string> => {
   const id = body.id
   if (id === undefined || id === null) return fail("id: missing required parameter")
@@ -43,7 +64,12 @@ const optionalString = (params: URLSearchParams, name: string): string | undefin
   return v === null || v === "" ? undefined : v
 }
 
-/** The cursor is opaque to clients: base64url of `createTime:withdrawId` of the page's last row. */
+/**
+ * The opaque query-record cursor: base64url of the last row's sort key.
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
 export const encodeCursor = (key: SortKey): string =>
   Buffer.from(`${key.createTime}:${key.withdrawId}`, "utf8").toString("base64url")
 
@@ -52,6 +78,12 @@ const decodeCursor = (cursor: string): SortKey | undefined => {
   return m === null ? undefined : { createTime: Number(m[1]), withdrawId: m[2]! }
 }
 
+/**
+ * The query-record filters from the raw query string.
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
 export const parseQueryRecord = (query: string): Parsed<QueryFilters> => {
   const params = new URLSearchParams(query)
   const limitRaw = optionalString(params, "limit")
@@ -101,6 +133,12 @@ const AMOUNT = /^(?:0|[1-9]\d{0,15})(?:\.\d{1,18})?$/
 const REQUEST_ID = /^[A-Za-z0-9]{1,32}$/
 const ACCOUNT_TYPES = ["FUND", "UTA", "SPOT", "CONTRACT", "FUND,UTA"]
 
+/**
+ * The checked parameters of a create request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface CreateParams {
   readonly coin: string
   readonly chain: string
@@ -119,6 +157,12 @@ const requiredString = (body: Record<string, unknown>, name: string): Parsed<str
   return ok(v)
 }
 
+/**
+ * The create body's parameters.
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
 export const parseCreate = (body: Record<string, unknown>): Parsed<CreateParams> => {
   const coin = requiredString(body, "coin")
   if (!coin.ok) return coin

@@ -1,12 +1,24 @@
 /** Step 4: fixed-window rate limits per UID and endpoint, on the mock clock. */
 import type { PrivateEndpoint, RateLimitRule } from "../models.js"
 
+/**
+ * Bybit's limits: cancel 60/min, create 5/s, query-record 300/min, per UID.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const DEFAULT_RATE_LIMITS: Readonly<Record<PrivateEndpoint, RateLimitRule>> = {
   cancel: { limit: 60, windowMs: 60_000 },
   create: { limit: 5, windowMs: 1_000 },
   query: { limit: 300, windowMs: 60_000 }
 }
 
+/**
+ * Whether a request is allowed, and the values of the rate-limit headers.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface RateDecision {
   readonly allowed: boolean
   readonly limit: number
@@ -21,6 +33,12 @@ interface Window {
   used: number
 }
 
+/**
+ * Fixed-window counters per UID and endpoint.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface RateLimiter {
   /** Counts a request and says whether it is allowed. */
   readonly take: (uid: string, endpoint: PrivateEndpoint, now: number) => RateDecision
@@ -28,6 +46,12 @@ export interface RateLimiter {
   readonly peek: (uid: string, endpoint: PrivateEndpoint, now: number) => RateDecision
 }
 
+/**
+ * A rate limiter with the given rules, on the time passed to each call.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const makeRateLimiter = (rules: Readonly<Record<PrivateEndpoint, RateLimitRule>>): RateLimiter => {
   const windows = new Map<string, Window>()
   // A window starts at its first request and ends windowMs later; a clock moved past its end, or
@@ -64,6 +88,12 @@ export const makeRateLimiter = (rules: Readonly<Record<PrivateEndpoint, RateLimi
   }
 }
 
+/**
+ * The `X-Bapi-Limit*` headers of a decision.
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
 export const rateLimitHeaders = (d: RateDecision): Record<string, string> => ({
   "X-Bapi-Limit": String(d.limit),
   "X-Bapi-Limit-Status": String(d.remaining),

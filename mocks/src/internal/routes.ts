@@ -4,7 +4,12 @@ import { Codes, Messages } from "./codes.js"
 import { encodeCursor, parseCancelId, parseCreate, parseQueryRecord } from "./params.js"
 import type { Store } from "./state.js"
 
-/** What a route answers: a retCode (HTTP 200 unless `status`), a message and a result. */
+/**
+ * What a route answers: a retCode (HTTP 200 unless `status`), a message and a result.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface RouteAnswer {
   readonly retCode: number
   readonly retMsg: string
@@ -12,6 +17,12 @@ export interface RouteAnswer {
   readonly status?: number
 }
 
+/**
+ * What a route runs with, once the request passed the common checks.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface RouteContext {
   readonly now: number
   /** The authenticated UID (private routes only; `""` on public ones). */
@@ -23,6 +34,12 @@ export interface RouteContext {
   readonly store: Store
 }
 
+/**
+ * An endpoint: method, path, rate-limit bucket, permission and what it does.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Route {
   readonly method: "GET" | "POST"
   readonly path: string
@@ -34,7 +51,12 @@ export interface Route {
 
 const paramError = (message: string): RouteAnswer => ({ retCode: Codes.paramError, retMsg: message })
 
-/** A withdrawal as a query-record row: Bybit's field names, times as ms strings. */
+/**
+ * A withdrawal as a query-record row: Bybit's field names, times as ms strings.
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
 export const toRow = (w: MockWithdrawal) => ({
   withdrawId: w.withdrawId,
   txID: w.txID,
@@ -50,6 +72,12 @@ export const toRow = (w: MockWithdrawal) => ({
   updateTime: String(w.updateTime)
 })
 
+/**
+ * `GET /v5/market/time`: the mock clock, public.
+ *
+ * @since 0.1.0
+ * @category routes
+ */
 export const marketTime: Route = {
   method: "GET",
   path: "/v5/market/time",
@@ -65,6 +93,12 @@ export const marketTime: Route = {
   }
 }
 
+/**
+ * `POST /v5/asset/withdraw/cancel`.
+ *
+ * @since 0.1.0
+ * @category routes
+ */
 export const cancelWithdrawal: Route = {
   method: "POST",
   path: "/v5/asset/withdraw/cancel",
@@ -85,6 +119,12 @@ export const cancelWithdrawal: Route = {
   }
 }
 
+/**
+ * `GET /v5/asset/withdraw/query-record`.
+ *
+ * @since 0.1.0
+ * @category routes
+ */
 export const queryRecord: Route = {
   method: "GET",
   path: "/v5/asset/withdraw/query-record",
@@ -102,6 +142,12 @@ export const queryRecord: Route = {
   }
 }
 
+/**
+ * `POST /v5/asset/withdraw/create`.
+ *
+ * @since 0.1.0
+ * @category routes
+ */
 export const createWithdrawal: Route = {
   method: "POST",
   path: "/v5/asset/withdraw/create",
@@ -129,5 +175,10 @@ export const createWithdrawal: Route = {
   }
 }
 
-/** Every route the mock serves; the hot path first (MSW tries handlers in order, cloning the request for each). */
+/**
+ * Every route, the hot path first (MSW tries handlers in order, cloning the request for each).
+ *
+ * @since 0.1.0
+ * @category routes
+ */
 export const ROUTES: ReadonlyArray<Route> = [cancelWithdrawal, queryRecord, createWithdrawal, marketTime]

@@ -2,11 +2,23 @@
 import type { MockWithdrawal, WithdrawalStatus } from "../models.js"
 import { CANCELLABLE_STATUSES } from "../models.js"
 
+/**
+ * What a cancel did.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type CancelResult =
   | { readonly _tag: "Cancelled"; readonly withdrawal: MockWithdrawal }
   | { readonly _tag: "NotFound" }
   | { readonly _tag: "NotCancellable"; readonly status: WithdrawalStatus }
 
+/**
+ * The query-record filters.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface QueryFilters {
   readonly withdrawID: string | undefined
   readonly txID: string | undefined
@@ -20,16 +32,34 @@ export interface QueryFilters {
   readonly after: SortKey | undefined
 }
 
+/**
+ * The key rows are sorted and paged by.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface SortKey {
   readonly createTime: number
   readonly withdrawId: string
 }
 
+/**
+ * One page of rows and the key to continue after.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface QueryPage {
   readonly rows: ReadonlyArray<MockWithdrawal>
   readonly next: SortKey | undefined
 }
 
+/**
+ * A withdrawal to create.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface CreateInput {
   readonly coin: string
   readonly chain: string
@@ -40,6 +70,12 @@ export interface CreateInput {
   readonly requestId: string | undefined
 }
 
+/**
+ * What a create did.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export type CreateResult =
   | { readonly _tag: "Created"; readonly withdrawal: MockWithdrawal }
   | { readonly _tag: "Replayed"; readonly withdrawal: MockWithdrawal }
@@ -48,13 +84,24 @@ export type CreateResult =
 /** Fees by coin for created withdrawals (anything else: "0"). */
 const FEES: Readonly<Record<string, string>> = { USDT: "1", USDC: "1", BTC: "0.0005", ETH: "0.0012" }
 
-/** Newest first: createTime descending, then withdrawId descending (numerically for numeric ids). */
+/**
+ * Newest first: createTime descending, then withdrawId descending (numerically for numeric ids).
+ *
+ * @since 0.1.0
+ * @category state
+ */
 export const compareKeys = (a: SortKey, b: SortKey): number => {
   if (a.createTime !== b.createTime) return b.createTime - a.createTime
   if (a.withdrawId.length !== b.withdrawId.length) return b.withdrawId.length - a.withdrawId.length
   return a.withdrawId < b.withdrawId ? 1 : a.withdrawId > b.withdrawId ? -1 : 0
 }
 
+/**
+ * The in-memory withdrawals.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Store {
   readonly get: (id: string) => MockWithdrawal | undefined
   readonly all: () => ReadonlyArray<MockWithdrawal>
@@ -64,6 +111,12 @@ export interface Store {
   readonly create: (uid: string, input: CreateInput, now: number) => CreateResult
 }
 
+/**
+ * A store holding copies of `initial`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
 export const makeStore = (initial: ReadonlyArray<MockWithdrawal>): Store => {
   const byId = new Map<string, MockWithdrawal>()
   const requestIds = new Map<string, { readonly id: string; readonly fingerprint: string }>()
