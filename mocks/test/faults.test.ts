@@ -182,9 +182,11 @@ describe("faults", () => {
     expect(res.headers.get("X-Bapi-Limit-Status")).toBe("59")
   })
 
-  it("rejects a non-positive times", () => {
+  it("rejects a non-positive times, a non-5xx ServerErrorHtml and a negative Latency", () => {
     const exchange = useExchange()
     expect(() => exchange.faults.inject({ _tag: "NotJson" }, { times: 0 })).toThrow(RangeError)
+    expect(() => exchange.faults.inject({ _tag: "ServerErrorHtml", status: 200 })).toThrow(RangeError)
+    expect(() => exchange.faults.inject({ _tag: "Latency", ms: -1 })).toThrow(RangeError)
   })
 
   it("keeps the faults of one exchange away from another", async () => {

@@ -34,6 +34,13 @@ export const makeFaultQueue = (): FaultQueue => {
       const times = options.times ?? 1
       if (!Number.isInteger(times) || times < 1) throw new RangeError("faults.inject: times must be a positive integer")
       if (fault._tag === "Latency" && !(fault.ms >= 0)) throw new RangeError("faults.inject: Latency ms must be >= 0")
+      if (
+        fault._tag === "ServerErrorHtml" &&
+        fault.status !== undefined &&
+        !(fault.status >= 500 && fault.status <= 599)
+      ) {
+        throw new RangeError("faults.inject: ServerErrorHtml status must be 500-599")
+      }
       entries.push({ fault, path: options.path, remaining: times })
     },
     clear: () => {
