@@ -151,7 +151,7 @@ export const Credentials = Schema.Union(HmacCredentials, RsaCredentials)
 export type Credentials = typeof Credentials.Type
 
 /**
- * HMAC credentials from an API key and secret.
+ * HMAC credentials from an API key and secret (checked when the layer is built, as a `ConfigError`).
  *
  * @example
  * ```ts
@@ -161,7 +161,7 @@ export type Credentials = typeof Credentials.Type
  * @category constructors
  */
 export const hmac = (input: { readonly apiKey: string; readonly apiSecret: Redacted.Redacted<string> }): Credentials =>
-  HmacCredentials.make(input)
+  HmacCredentials.make(input, { disableValidation: true })
 
 /**
  * RSA credentials from an API key and a PEM private key.
@@ -172,7 +172,7 @@ export const hmac = (input: { readonly apiKey: string; readonly apiSecret: Redac
 export const rsa = (input: {
   readonly apiKey: string
   readonly rsaPrivateKey: Redacted.Redacted<string>
-}): Credentials => RsaCredentials.make(input)
+}): Credentials => RsaCredentials.make(input, { disableValidation: true })
 
 /**
  * Options of `BybitClient.layer`. Only `credentials` is required.
