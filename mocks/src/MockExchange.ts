@@ -36,6 +36,8 @@ export interface MockExchangeOptions {
   readonly withdrawals?: ReadonlyArray<MockWithdrawal>
   /** Freezes the clock at this ms; omitted, the clock follows `Date.now()` (plus any `set`/`advance`). */
   readonly now?: number
+  /** A clock of your own (e.g. driven by a test clock); exclusive with `now`. */
+  readonly clock?: MockClock
   /** The IP the exchange sees for every request, for the IP-binding check; default `"127.0.0.1"`. */
   readonly clientIp?: string
   /** Overrides of the per-UID rate limits (default cancel 60/min, create 5/s, query 300/min). */
@@ -88,7 +90,8 @@ export interface MockExchange {
  * server.listen({ onUnhandledRequest: "error" })
  * exchange.faults.inject({ _tag: "LoseResponse" }, { path: "/v5/asset/withdraw/cancel" })
  * ```
- * @throws TypeError when an account has both or neither of `secret` and `rsaPublicKeyPem`, or two accounts share a key.
+ * @throws TypeError when an account has both or neither of `secret` and `rsaPublicKeyPem`, two accounts share a
+ *   key, or both `now` and `clock` are given.
  * @since 0.1.0
  * @category constructors
  */
@@ -101,7 +104,10 @@ export const makeMockExchange = (options: MockExchangeOptions = {}): MockExchang
     accounts.set(account.apiKey, makeAccountEntry(account))
   }
   const store = makeStore(options.withdrawals ?? seed!.withdrawals)
-  const clock = makeClock(options.now)
+  if (options.clock !== undefined && options.now !== undefined) {
+    throw new TypeError("makeMockExchange: give either now or clock, not both")
+  }
+  const clock = options.clock ?? makeClock(options.now)
   const faults = makeFaultQueue()
   const log: Array<RecordedRequest> = []
   const dispatch = makeDispatch({

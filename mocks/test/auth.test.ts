@@ -188,6 +188,26 @@ describe("2. time window: server_time - recv_window <= timestamp < server_time +
     expect((await cancel(SEED_WITHDRAWAL_ID, { timestamp: NOW })).json.retCode).toBe(0)
   })
 
+  it("uses a clock of your own (clock option)", async () => {
+    let t = NOW + 10_000
+    const exchange = useExchange({
+      follow: true,
+      clock: {
+        now: () => t,
+        set: (ms) => {
+          t = ms
+        },
+        advance: (ms) => {
+          t += ms
+        }
+      }
+    })
+    expect((await cancel(SEED_WITHDRAWAL_ID, { timestamp: NOW })).json.retCode).toBe(10002)
+    t = NOW
+    expect(exchange.clock.now()).toBe(NOW)
+    expect((await cancel(SEED_WITHDRAWAL_ID, { timestamp: NOW })).json.retCode).toBe(0)
+  })
+
   it("follows Date.now() when no time is given", async () => {
     useExchange({ follow: true })
     expect((await cancel(SEED_WITHDRAWAL_ID, { timestamp: Date.now() })).json.retCode).toBe(0)
