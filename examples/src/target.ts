@@ -1,0 +1,96 @@
+/**
+ * Where the examples send their requests, in one place so each example stays about its own job.
+ *
+ * - By default: a mock Bybit exchange served in-process by MSW. Nothing leaves the process (MSW
+ *   fails any request its handlers do not know), no keys are needed, and the mock verifies the
+ *   real signatures.
+ * - With `BYBIT_API_KEY` (+ `BYBIT_API_SECRET` or `BYBIT_RSA_PRIVATE_KEY`) and `BYBIT_ENV` (or
+ *   `BYBIT_BASE_URL`) set: that exchange, through `BybitClient.layerConfig()`. A key alone is not
+ *   enough, so that a key exported for something else never sends a cancel to mainnet by surprise.
+ */
+import { FetchHttpClient } from "@effect/platform"
+import { BybitClient, BybitConfig } from "@effect-bybit/client"
+import { MOCK_API_KEY, MOCK_API_SECRET, type MockExchange, makeMockExchange } from "@effect-bybit/mock-exchange"
+import { Console, Context, Effect, Layer, Redacted, type Scope } from "effect"
+import type { ConfigError } from "effect/ConfigError"
+import { type SetupServer, setupServer } from "msw/node"
+
+/**
+ * The host the in-process mock answers for. `.invalid` never resolves (RFC 2606): if MSW were not
+ * listening, a request would fail instead of reaching a real exchange.
+ */
+export const MOCK_BASE_URL = "https://mock-exchange.invalid"
+
+/** Which exchange the environment asks for. */
+export type Target = { readonly _tag: "Mock"; readonly note?: string } | { readonly _tag: "Live" }
+
+/** Reads the choice from the environment (see the module comment). */
+export const chooseTarget = (env: NodeJS.ProcessEnv = process.env): Target => {
+  const set = (name: string) => (env[name] ?? "").trim() !== ""
+  if (!set("BYBIT_API_KEY")) return { _tag: "Mock" }
+  if (set("BYBIT_ENV") || set("BYBIT_BASE_URL")) return { _tag: "Live" }
+  return {
+    _tag: "Mock",
+    note: "BYBIT_API_KEY is set but BYBIT_ENV is not, so this run stays on the mock exchange. Set BYBIT_ENV=testnet (recommended) to use the real one."
+  }
+}
+
+/** Starts MSW in this process (unknown requests fail, nothing escapes) and stops it with the scope. */
+export const mswServer: Effect.Effect<SetupServer, never, Scope.Scope> = Effect.acquireRelease(
+  Effect.sync(() => {
+    const server = setupServer()
+    server.listen({ onUnhandledRequest: "error" })
+    return server
+  }),
+  (server) => Effect.sync(() => server.close())
+)
+
+/** Makes `server` answer with `exchange`'s handlers (replacing any earlier exchange's). */
+export const serve = (server: SetupServer, exchange: MockExchange): Effect.Effect<void> =>
+  Effect.sync(() => server.resetHandlers(...exchange.handlers))
+
+/**
+ * The client against the in-process mock, signing with the mock's default key. `options` override
+ * the client's options (a wrong secret, a retry schedule, ...).
+ */
+export const mockClientLayer = (
+  options: Partial<BybitConfig.Options> = {}
+): Layer.Layer<BybitClient.BybitClient, ConfigError> =>
+  BybitClient.layer({
+    credentials: BybitConfig.hmac({ apiKey: MOCK_API_KEY, apiSecret: Redacted.make(MOCK_API_SECRET) }),
+    baseUrl: MOCK_BASE_URL,
+    ...options
+  }).pipe(Layer.provide(FetchHttpClient.layer))
+
+const live: Layer.Layer<BybitClient.BybitClient, ConfigError> = BybitClient.layerConfig().pipe(
+  Layer.provide(FetchHttpClient.layer),
+  Layer.tap((context) => {
+    const client = Context.get(context, BybitClient.BybitClient)
+    const where = client.environment === "custom" ? "a custom base URL" : `Bybit ${client.environment}`
+    const warning =
+      client.environment === "mainnet"
+        ? "\n        This is MAINNET: real withdrawals are cancelled. Prefer BYBIT_ENV=testnet to try things."
+        : ""
+    return Console.log(`Target: ${where} (${client.baseUrl}), with the key from BYBIT_API_KEY.${warning}\n`)
+  })
+)
+
+/**
+ * The client every example runs with: the in-process mock (fresh default state) or the exchange
+ * named by the environment. Prints which one, so the output never leaves it in doubt.
+ */
+export const clientLayer: Layer.Layer<BybitClient.BybitClient, ConfigError> = Layer.unwrapScoped(
+  Effect.gen(function* () {
+    const target = chooseTarget()
+    if (target._tag === "Live") return live
+    const server = yield* mswServer
+    const exchange = makeMockExchange()
+    yield* serve(server, exchange)
+    if (target.note !== undefined) yield* Console.log(`Note: ${target.note}`)
+    yield* Console.log(
+      "Target: the built-in mock Bybit exchange, inside this process (no network, no keys, no real money).\n" +
+        "        To use Bybit's testnet instead, set BYBIT_API_KEY, BYBIT_API_SECRET and BYBIT_ENV=testnet.\n"
+    )
+    return mockClientLayer()
+  })
+)
