@@ -81,3 +81,54 @@ export const run = (
 /** Whether `file args` runs and exits 0. */
 export const succeeds = async (file: string, args: ReadonlyArray<string>): Promise<boolean> =>
   (await run(file, args).catch(() => ({ code: 1 }))).code === 0
+
+/**
+ * Runs `npx pnpm@<pinned> mock --port 0` from the workspace root in its own process group and
+ * resolves with the URL it prints; `stop` signals the whole group (npx, pnpm, tsx, node).
+ */
+export const spawnPnpmMock = (pnpmVersion: string): Promise<Spawned> =>
+  new Promise((resolve, reject) => {
+    const child = spawn("npx", ["--yes", `pnpm@${pnpmVersion}`, "mock", "--port", "0"], {
+      cwd: `${MOCKS_DIR}..`,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true
+    })
+    let out = ""
+    let err = ""
+    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)))
+    const killGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, signal)
+      } catch {
+        // already gone
+      }
+    }
+    const timer = setTimeout(() => {
+      killGroup("SIGKILL")
+      reject(new Error(`pnpm mock did not start: ${out}${err}`))
+    }, 60_000)
+    child.stderr.on("data", (chunk: Buffer) => {
+      err += chunk.toString()
+    })
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString()
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+      if (m !== null) {
+        clearTimeout(timer)
+        resolve({
+          url: m[1]!,
+          child,
+          stdout: () => out,
+          stderr: () => err,
+          stop: (signal = "SIGTERM") => {
+            killGroup(signal)
+            return exited
+          }
+        })
+      }
+    })
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`pnpm mock exited with ${code} before it was ready: ${out}${err}`))
+    })
+  })

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { hmacSigner, signRequest } from "@effect-bybit/signing"
@@ -13,7 +13,7 @@ import {
 } from "../src/index.js"
 import { parseSeedFile } from "../src/seedFile.js"
 import { readJson } from "./helpers.js"
-import { spawnBin } from "./process.js"
+import { MOCKS_DIR, spawnBin, spawnPnpmMock, succeeds } from "./process.js"
 
 const servers: Array<MockServer> = []
 afterEach(async () => {
@@ -223,4 +223,23 @@ describe("bin (pnpm mock)", () => {
   it("refuses a bad flag with a usage message and exit code 2", async () => {
     await expect(spawnBin(["--port", "nope"])).rejects.toThrow(/exited with 2.*invalid --port/s)
   }, 30_000)
+})
+
+const pnpmVersion = (
+  JSON.parse(readFileSync(`${MOCKS_DIR}../package.json`, "utf8")) as { packageManager: string }
+).packageManager.split("@")[1]!
+const hasNpx = await succeeds("npx", ["--version"])
+if (!hasNpx) console.warn("[mock-exchange] skipping the `pnpm mock` test: npx is missing")
+
+describe.skipIf(!hasNpx)("pnpm mock (the root script, through npx pnpm)", () => {
+  it("passes --port through, prints the URL, serves, and stops on SIGTERM", async () => {
+    const proc = await spawnPnpmMock(pnpmVersion)
+    try {
+      expect(proc.stdout()).toMatch(/^Mock Bybit exchange listening on http:\/\/127\.0\.0\.1:\d+$/m)
+      expect((await readJson(await signedCancel(proc.url, SEED_WITHDRAWAL_ID))).retCode).toBe(0)
+    } finally {
+      await proc.stop("SIGTERM")
+    }
+    await expect(fetch(`${proc.url}/v5/market/time`)).rejects.toThrow()
+  }, 90_000)
 })
