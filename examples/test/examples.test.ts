@@ -1,25 +1,27 @@
-import { describe, expect, it } from "vitest"
+import { SEED_CANCELLABLE_USDT_IDS } from "@effect-bybit/mock-exchange"
+import { describe, it } from "vitest"
 import { run } from "./process.js"
 
+// Each test starts a node process (about 2 s with tsx); they run side by side.
 const TIMEOUT = 30_000
 
-describe("cancel-withdrawal", () => {
+describe.concurrent("cancel-withdrawal", () => {
   it(
     "cancels the seed's withdrawal 10197 on the mock and exits 0",
-    async () => {
+    async ({ expect }) => {
       const { code, stdout, stderr } = await run("cancel-withdrawal.ts")
       expect(stderr).toBe("")
       expect(code).toBe(0)
       expect(stdout).toContain("Target: the built-in mock Bybit exchange")
       expect(stdout).toContain("✔ Withdrawal 10197 is cancelled")
-      expect(stdout).toMatch(/Rate limit of the cancel endpoint: 59 of 60 requests left/)
+      expect(stdout).toContain("Rate limit of the cancel endpoint: 59 of 60 requests left.")
     },
     TIMEOUT
   )
 
   it(
     "explains a withdrawal that cannot be cancelled and exits 1",
-    async () => {
+    async ({ expect }) => {
       const { code, stderr } = await run("cancel-withdrawal.ts", ["10203"])
       expect(code).toBe(1)
       expect(stderr).toContain("✘ Withdrawal 10203 can no longer be cancelled (retCode 131099)")
@@ -29,7 +31,7 @@ describe("cancel-withdrawal", () => {
 
   it(
     "refuses an invalid id without sending anything and exits 1",
-    async () => {
+    async ({ expect }) => {
       const { code, stderr } = await run("cancel-withdrawal.ts", ["12ab"])
       expect(code).toBe(1)
       expect(stderr).toContain('✘ The request is invalid (field "id")')
@@ -40,7 +42,7 @@ describe("cancel-withdrawal", () => {
 
   it(
     "stays on the mock when only BYBIT_API_KEY is set, and says why",
-    async () => {
+    async ({ expect }) => {
       const { code, stdout } = await run("cancel-withdrawal.ts", [], { BYBIT_API_KEY: "some-key" })
       expect(code).toBe(0)
       expect(stdout).toContain("BYBIT_API_KEY is set but BYBIT_ENV is not")
@@ -51,11 +53,92 @@ describe("cancel-withdrawal", () => {
 
   it(
     "names the missing variable when the live configuration is incomplete, and exits 1",
-    async () => {
+    async ({ expect }) => {
       const { code, stderr } = await run("cancel-withdrawal.ts", [], { BYBIT_API_KEY: "k", BYBIT_ENV: "testnet" })
       expect(code).toBe(1)
       expect(stderr).toContain("Configuration problem")
       expect(stderr).toContain("BYBIT_API_SECRET")
+    },
+    TIMEOUT
+  )
+})
+
+describe.concurrent("cancel-pending", () => {
+  it(
+    "cancels every pending USDT withdrawal and confirms each through the records",
+    async ({ expect }) => {
+      const { code, stdout, stderr } = await run("cancel-pending.ts")
+      expect(stderr).toBe("")
+      expect(code).toBe(0)
+      // The seed's cancellable on-chain USDT withdrawals, plus the internal transfer 10202.
+      const ids = [...SEED_CANCELLABLE_USDT_IDS, "10202"]
+      expect(stdout).toContain(`Found ${ids.length}:`)
+      for (const id of ids) {
+        expect(stdout).toMatch(new RegExp(`^  ${id} +cancelled$`, "m"))
+        expect(stdout).toMatch(new RegExp(`^  ${id} +(Pending|SecurityCheck) → CancelByUser$`, "m"))
+      }
+      expect(stdout).toContain(`${ids.length} cancelled, 0 already gone, 0 failed, out of ${ids.length} pending USDT`)
+      expect(stdout).toContain("✔ The withdrawal records confirm every outcome.")
+    },
+    TIMEOUT
+  )
+
+  it(
+    "takes the coin from the command line",
+    async ({ expect }) => {
+      const { code, stdout } = await run("cancel-pending.ts", ["btc"])
+      expect(code).toBe(0)
+      expect(stdout).toMatch(/^ {2}10201 +SecurityCheck → CancelByUser$/m)
+      expect(stdout).toContain("1 cancelled, 0 already gone, 0 failed, out of 1 pending BTC")
+    },
+    TIMEOUT
+  )
+
+  it(
+    "has nothing to do for a coin without pending withdrawals (COIN from the environment)",
+    async ({ expect }) => {
+      const { code, stdout } = await run("cancel-pending.ts", [], { COIN: "ETH" })
+      expect(code).toBe(0)
+      expect(stdout).toContain("Nothing to cancel: no ETH withdrawal is pending.")
+    },
+    TIMEOUT
+  )
+})
+
+describe("errors-tour", () => {
+  it(
+    "shows every error tag of a cancel, and the failures the client heals, then exits 0",
+    async ({ expect }) => {
+      const { code, stdout, stderr } = await run("errors-tour.ts", [], {
+        BYBIT_API_KEY: "ignored",
+        BYBIT_ENV: "testnet"
+      })
+      expect(stderr).toBe("")
+      expect(code).toBe(0)
+      expect(stdout).toContain("on the built-in mock exchange")
+      for (const tag of [
+        "AuthenticationFailed",
+        "PermissionDenied",
+        "TimestampOutsideWindow",
+        "RateLimitExceeded",
+        "WithdrawalNotCancellable",
+        "WithdrawalNotFound",
+        "InvalidRequest",
+        "ExchangeUnavailable",
+        "TransportError",
+        "UnreadableResponse",
+        "UnknownApiError",
+        "CancelFailed"
+      ]) {
+        expect(stdout).toContain(`Result: caught ${tag}:`)
+      }
+      // The healed ones: clock re-sync, rate-limit wait, 5xx retries, lost answer confirmed.
+      expect(stdout).toMatch(/retCode 10002\n\s+server time +→ retCode 0 \(OK\)\n\s+cancel +→ retCode 0 \(OK\)/)
+      expect(stdout).toMatch(/retCode 10006\n\s+cancel +→ retCode 0 \(OK\)\n\s+Result: ✔ withdrawal 10197 is cancelled/)
+      expect(stdout).toContain("HTTP 502, not a Bybit answer (x2)")
+      expect(stdout).toContain("✔ withdrawal 10197 is cancelled, confirmed by looking it up after the lost answer")
+      expect(stdout).toContain("Requests the exchange saw: none")
+      expect(stdout).toContain("✔ All 16 stops ended as described.")
     },
     TIMEOUT
   )
