@@ -1,6 +1,9 @@
-import { SEED_CANCELLABLE_USDT_IDS } from "@effect-bybit/mock-exchange"
+import { execFile } from "node:child_process"
+import { promisify } from "node:util"
+import { MOCK_API_SECRET, SEED_CANCELLABLE_USDT_IDS } from "@effect-bybit/mock-exchange"
 import { describe, it } from "vitest"
-import { run } from "./process.js"
+import { credentialsRecipe, curlRecipe, pythonRecipe } from "../src/recipe.js"
+import { run, start } from "./process.js"
 
 // Each test starts a node process (about 2 s with tsx); they run side by side.
 const TIMEOUT = 30_000
@@ -139,6 +142,64 @@ describe("errors-tour", () => {
       expect(stdout).toContain("✔ withdrawal 10197 is cancelled, confirmed by looking it up after the lost answer")
       expect(stdout).toContain("Requests the exchange saw: none")
       expect(stdout).toContain("✔ All 16 stops ended as described.")
+    },
+    TIMEOUT
+  )
+})
+
+const has = async (command: string, args: ReadonlyArray<string>) =>
+  promisify(execFile)(command, args).then(
+    () => true,
+    () => false
+  )
+const shellTools = (await has("curl", ["--version"])) && (await has("openssl", ["version"]))
+const python = await has("python3", ["--version"])
+
+describe.concurrent("mock-server", () => {
+  it(
+    "--once starts the server, cancels 10197 through it with the client, stops and exits 0",
+    async ({ expect }) => {
+      const { code, stdout, stderr } = await run("mock-server.ts", ["--once"])
+      expect(stderr).toBe("")
+      expect(code).toBe(0)
+      expect(stdout).toMatch(/^Mock Bybit exchange listening on http:\/\/127\.0\.0\.1:\d+ /m)
+      expect(stdout).toContain("✔ Withdrawal 10197 is cancelled; the server now records it as CancelByUser.")
+      expect(stdout).toContain("Mock exchange stopped.")
+      expect(stdout).not.toContain(MOCK_API_SECRET)
+    },
+    TIMEOUT
+  )
+
+  it.skipIf(!shellTools)(
+    "prints a curl + openssl recipe (and a Python one) that cancel through it, and stops cleanly on SIGTERM",
+    async ({ expect }) => {
+      const server = start("mock-server.ts", ["--port", "0"])
+      try {
+        const [, url] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/)
+        await server.waitFor(/Press Ctrl\+C to stop\./)
+        const printed = server.stdout()
+        const snippets = [credentialsRecipe(), curlRecipe(url!), ...(python ? [pythonRecipe(url!, "10198")] : [])]
+        for (const snippet of snippets) {
+          for (const line of snippet.split("\n")) if (line !== "") expect(printed).toContain(`    ${line}`)
+        }
+        const script = [
+          credentialsRecipe(),
+          curlRecipe(url!),
+          ...(python ? [`python3 - <<'PY'\n${pythonRecipe(url!, "10198")}\nPY`] : [])
+        ].join("\n")
+        const { stdout } = await promisify(execFile)("bash", ["-c", script], {
+          env: { ...process.env, NO_PROXY: "127.0.0.1", no_proxy: "127.0.0.1" }
+        })
+        const answers = stdout.trim().split("\n")
+        expect(answers).toHaveLength(python ? 2 : 1)
+        for (const answer of answers) expect(JSON.parse(answer)).toMatchObject({ retCode: 0, result: { status: 1 } })
+        expect(printed).not.toContain(MOCK_API_SECRET)
+      } finally {
+        server.child.kill("SIGTERM")
+      }
+      const { code, stdout } = await server.finished
+      expect(code).toBe(0)
+      expect(stdout).toContain("Mock exchange stopped.")
     },
     TIMEOUT
   )

@@ -1,0 +1,84 @@
+/**
+ * Serves the mock Bybit exchange on 127.0.0.1 and prints how to point curl, Python, another SDK or
+ * this client at it. Stops cleanly on Ctrl+C (SIGINT) or SIGTERM.
+ *
+ *   npx pnpm@10.34.8 --filter @effect-bybit/examples mock-server [--port 4010] [--once]
+ *
+ * The port also comes from MOCK_PORT (default 4010). `--once` is for CI: it starts the server (on a
+ * free port unless one is given), cancels 10197 through it with this client, and exits.
+ */
+import { parseArgs } from "node:util"
+import { FetchHttpClient } from "@effect/platform"
+import { BybitClient, Withdrawals } from "@effect-bybit/client"
+import { MOCK_API_KEY, MOCK_API_SECRET, type MockServer, startMockServer } from "@effect-bybit/mock-exchange"
+import { ConfigProvider, Console, Effect, Layer, type Scope } from "effect"
+import { recipe } from "./src/recipe.js"
+import { runMain } from "./src/run.js"
+
+const USAGE = "usage: mock-server [--port <n>] [--once]   (the port may also come from MOCK_PORT; default 4010)"
+
+const options = (): { readonly port: number; readonly once: boolean } => {
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((arg) => arg !== "--"),
+    options: { port: { type: "string", short: "p" }, once: { type: "boolean" }, help: { type: "boolean", short: "h" } }
+  })
+  if (values.help === true) throw new Error(USAGE)
+  const once = values.once === true
+  const raw = values.port ?? process.env.MOCK_PORT ?? (once ? "0" : "4010")
+  const port = Number(raw)
+  if (!/^\d{1,5}$/.test(raw) || port > 65535) throw new Error(`invalid port "${raw}"\n${USAGE}`)
+  return { port, once }
+}
+
+/** The server, closed (with its open connections) when the program ends or is interrupted. */
+const serve = (port: number): Effect.Effect<MockServer, string, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: () => startMockServer({ port }),
+      catch: (error) =>
+        String(error).includes("EADDRINUSE")
+          ? `Port ${port} is already in use (is \`pnpm mock\` running?). Pass --port 0 to pick a free port.`
+          : `The mock server could not start: ${String(error)}`
+    }),
+    (server) => Effect.promise(() => server.close()).pipe(Effect.zipRight(Console.log("Mock exchange stopped. Bye.")))
+  )
+
+/**
+ * The check `--once` runs: this client, configured exactly as the recipe says (BYBIT_BASE_URL and
+ * the mock's key and secret, here through a ConfigProvider rather than the real environment).
+ */
+const selfCheck = (server: MockServer) =>
+  Effect.gen(function* () {
+    yield* Console.log(`Self-check: cancelling 10197 through ${server.url} with BybitClient.layerConfig()...`)
+    const result = yield* Withdrawals.cancel({ id: "10197" })
+    const recorded = server.exchange.withdrawal("10197")?.status
+    if (recorded !== "CancelByUser") return yield* Effect.fail(`the server records 10197 as ${recorded}`)
+    yield* Console.log(`✔ Withdrawal ${result.id} is cancelled; the server now records it as ${recorded}.`)
+  }).pipe(
+    Effect.provide(BybitClient.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))),
+    Effect.withConfigProvider(
+      ConfigProvider.fromMap(
+        new Map([
+          ["BYBIT_BASE_URL", server.url],
+          ["BYBIT_API_KEY", MOCK_API_KEY],
+          ["BYBIT_API_SECRET", MOCK_API_SECRET]
+        ])
+      )
+    ),
+    Effect.catchAll((e) => Effect.fail(`Self-check failed: ${typeof e === "string" ? e : String(e)}`))
+  )
+
+const program = Effect.gen(function* () {
+  const { port, once } = yield* Effect.try({ try: options, catch: (e) => (e instanceof Error ? e.message : String(e)) })
+  const server = yield* serve(port)
+  yield* Console.log(`Mock Bybit exchange listening on ${server.url} (loopback only; default seed; no real money).\n`)
+  yield* Console.log(recipe(server.url))
+  if (once) {
+    yield* Console.log("")
+    return yield* selfCheck(server)
+  }
+  yield* Console.log("\nPress Ctrl+C to stop.")
+  return yield* Effect.never
+}).pipe(Effect.scoped)
+
+runMain(program)
