@@ -26,10 +26,13 @@ const pointAt = (url: string): string => {
   return source
 }
 
+// CI may point at another interpreter (e.g. Debian's /usr/bin/python3 with python3-requests).
+const python = process.env.PYTHON ?? "python3"
+
 const missing = await (async (): Promise<string | undefined> => {
-  const python = await run("python3", ["--version"]).catch(() => undefined)
-  if (python === undefined || python.code !== 0) return "python3 is not installed"
-  const requests = await run("python3", ["-c", "import requests"])
+  const version = await run(python, ["--version"]).catch(() => undefined)
+  if (version === undefined || version.code !== 0) return `${python} is not installed`
+  const requests = await run(python, ["-c", "import requests"])
   if (requests.code !== 0)
     return "the Python package `requests` is not installed (Debian: apt-get install python3-requests)"
   return undefined
@@ -44,7 +47,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()))
 })
 
-const runSample = (source: string) => run("python3", ["-c", source], { env: { NO_PROXY: "127.0.0.1,localhost" } })
+const runSample = (source: string) => run(python, ["-c", source], { env: { NO_PROXY: "127.0.0.1,localhost" } })
 
 describe("the seed's raw Python sample", () => {
   it.skipIf(missing !== undefined)(
