@@ -58,6 +58,79 @@ export const sign: string = signed.headers["X-BAPI-SIGN"]
 // @ts-expect-error the secret is a string: fails only if the .d.ts files were found and are typed
 hmacSigner(42)
 `
+  },
+  {
+    // The product as a user installs it: the mock exchange's standalone server on loopback, and the
+    // client cancelling the seed's withdrawal through it over real HTTP.
+    dir: "mocks",
+    smoke: `
+import assert from "node:assert/strict"
+import { MOCK_API_KEY, MOCK_API_SECRET, SEED_WITHDRAWAL_ID, startMockServer } from "@effect-bybit/mock-exchange"
+
+assert.match(import.meta.resolve("@effect-bybit/mock-exchange"), /\\/node_modules\\/@effect-bybit\\/mock-exchange\\/dist\\/index\\.js$/)
+const server = await startMockServer({ port: 0 })
+try {
+  const response = await fetch(server.url + "/v5/market/time")
+  const body = await response.json()
+  assert.equal(body.retCode, 0)
+  assert.equal(typeof body.result.timeSecond, "string")
+  assert.equal(server.exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status, "Pending")
+  assert.equal(typeof MOCK_API_KEY, "string")
+  assert.equal(typeof MOCK_API_SECRET, "string")
+} finally {
+  await server.close()
+}
+`,
+    types: `
+import { makeMockExchange, type MockExchange } from "@effect-bybit/mock-exchange"
+
+export const exchange: MockExchange = makeMockExchange()
+// @ts-expect-error the options are an object: fails only if the .d.ts files were found and are typed
+makeMockExchange(42)
+`
+  },
+  {
+    dir: "packages/client",
+    smoke: `
+import assert from "node:assert/strict"
+import { FetchHttpClient } from "@effect/platform"
+import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
+import { MOCK_API_KEY, MOCK_API_SECRET, SEED_WITHDRAWAL_ID, startMockServer } from "@effect-bybit/mock-exchange"
+import { Effect, Redacted } from "effect"
+
+assert.match(import.meta.resolve("@effect-bybit/client"), /\\/node_modules\\/@effect-bybit\\/client\\/dist\\/index\\.js$/)
+const server = await startMockServer({ port: 0 })
+try {
+  const layer = BybitClient.layer({
+    credentials: BybitConfig.hmac({ apiKey: MOCK_API_KEY, apiSecret: Redacted.make(MOCK_API_SECRET) }),
+    baseUrl: server.url
+  })
+  const run = (effect) => Effect.runPromise(effect.pipe(Effect.provide(layer), Effect.provide(FetchHttpClient.layer)))
+  const result = await run(Withdrawals.cancel({ id: SEED_WITHDRAWAL_ID }))
+  assert.equal(result.id, SEED_WITHDRAWAL_ID)
+  assert.equal(result.status, "cancelled")
+  assert.equal(server.exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status, "CancelByUser")
+  const again = await run(Effect.flip(Withdrawals.cancel({ id: SEED_WITHDRAWAL_ID })))
+  assert.equal(again._tag, "WithdrawalNotCancellable")
+} finally {
+  await server.close()
+}
+`,
+    types: `
+import { BybitClient, Withdrawals } from "@effect-bybit/client"
+import { FetchHttpClient } from "@effect/platform"
+import { Effect } from "effect"
+
+const program = Withdrawals.cancel({ id: "10197" }).pipe(
+  Effect.catchTags({
+    WithdrawalNotCancellable: (e) => Effect.succeed(\`not cancellable: \${e.id}\`),
+    RateLimitExceeded: (e) => Effect.succeed(\`rate limited until \${e.resetAt}\`)
+  })
+)
+export const main = program.pipe(Effect.provide(BybitClient.layerConfig()), Effect.provide(FetchHttpClient.layer))
+// @ts-expect-error the id is a string: fails only if the .d.ts files were found and are typed
+Withdrawals.cancel({ id: 10197 })
+`
   }
 ]
 
