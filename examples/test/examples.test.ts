@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process"
 import { promisify } from "node:util"
-import { MOCK_API_SECRET, SEED_CANCELLABLE_USDT_IDS } from "@effect-bybit/mock-exchange"
+import { MOCK_API_KEY, MOCK_API_SECRET, SEED_CANCELLABLE_USDT_IDS } from "@effect-bybit/mock-exchange"
 import { describe, it } from "vitest"
 import { credentialsRecipe, curlRecipe, pythonRecipe } from "../src/recipe.js"
 import { run, start } from "./process.js"
@@ -171,7 +171,7 @@ describe.concurrent("mock-server", () => {
   )
 
   it.skipIf(!shellTools)(
-    "prints a curl + openssl recipe (and a Python one) that cancel through it, and stops cleanly on SIGTERM",
+    "prints a recipe (curl + openssl, Python, BYBIT_BASE_URL) that cancels through it, and stops cleanly on SIGTERM",
     async ({ expect }) => {
       const server = start("mock-server.ts", ["--port", "0"])
       try {
@@ -194,6 +194,22 @@ describe.concurrent("mock-server", () => {
         expect(answers).toHaveLength(python ? 2 : 1)
         for (const answer of answers) expect(JSON.parse(answer)).toMatchObject({ retCode: 0, result: { status: 1 } })
         expect(printed).not.toContain(MOCK_API_SECRET)
+
+        // Step 5 of the recipe: the examples' live path, through BybitClient.layerConfig().
+        const live = { BYBIT_BASE_URL: url!, BYBIT_API_KEY: MOCK_API_KEY, BYBIT_API_SECRET: MOCK_API_SECRET }
+        const single = await run("cancel-withdrawal.ts", ["10200"], live)
+        expect(single.code).toBe(0)
+        expect(single.stdout).toContain(`Target: a custom base URL (${url}), with the key from BYBIT_API_KEY.`)
+        expect(single.stdout).toContain("✔ Withdrawal 10200 is cancelled")
+        const rest = await run("cancel-pending.ts", ["USDT"], live)
+        expect(rest.code).toBe(0)
+        // What the snippets above left pending: 10199 (and 10198 when Python did not run) and 10202.
+        const left = python ? ["10199", "10202"] : ["10198", "10199", "10202"]
+        for (const id of left) expect(rest.stdout).toMatch(new RegExp(`^  ${id} +Pending → CancelByUser$`, "m"))
+        expect(rest.stdout).toContain(`${left.length} cancelled, 0 already gone, 0 failed`)
+        for (const output of [single.stdout, single.stderr, rest.stdout, rest.stderr]) {
+          expect(output).not.toContain(MOCK_API_SECRET)
+        }
       } finally {
         server.child.kill("SIGTERM")
       }
