@@ -25,13 +25,16 @@ const cancelWithdrawal: Effect.Effect<void, string, BybitClient.BybitClient> = E
       ? `✔ Withdrawal ${result.id} is cancelled. Bybit's first answer was lost, so the client looked the withdrawal up and found it cancelled.`
       : `✔ Withdrawal ${result.id} is cancelled: Bybit confirmed it, the funds stay on the account.`
   )
+  // The withdrawal records show the new state too (on-chain or internal: withdrawType 2).
+  const record = (yield* Withdrawals.list({ withdrawID: result.id, withdrawType: 2 })).rows[0]
+  yield* Console.log(`  Its withdrawal record now reads: ${record?.status ?? "not listed yet"}.`)
   const limit = yield* BybitClient.rateLimitStatus()
   if (limit !== undefined) {
     yield* Console.log(`  Rate limit of the cancel endpoint: ${limit.remaining} of ${limit.limit} requests left.`)
   }
 }).pipe(
-  // Every error Withdrawals.cancel can fail with, each turned into what it means for the person
-  // running this. The type above (error: string) proves none is left unhandled.
+  // Every error Withdrawals.cancel (and list) can fail with, each turned into what it means for the
+  // person running this. The type above (error: string) proves none is left unhandled.
   Effect.catchTags({
     WithdrawalNotFound: (e) =>
       Effect.fail(

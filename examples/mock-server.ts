@@ -17,17 +17,17 @@ import { runMain } from "./src/run.js"
 
 const USAGE = "usage: mock-server [--port <n>] [--once]   (the port may also come from MOCK_PORT; default 4010)"
 
-const options = (): { readonly port: number; readonly once: boolean } => {
+const options = (): { readonly port: number; readonly once: boolean; readonly help: boolean } => {
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((arg) => arg !== "--"),
     options: { port: { type: "string", short: "p" }, once: { type: "boolean" }, help: { type: "boolean", short: "h" } }
   })
-  if (values.help === true) throw new Error(USAGE)
+  if (values.help === true) return { port: 0, once: false, help: true }
   const once = values.once === true
   const raw = values.port ?? process.env.MOCK_PORT ?? (once ? "0" : "4010")
   const port = Number(raw)
-  if (!/^\d{1,5}$/.test(raw) || port > 65535) throw new Error(`invalid port "${raw}"\n${USAGE}`)
-  return { port, once }
+  if (!/^\d{1,5}$/.test(raw) || port > 65535) throw new Error(`invalid port "${raw}"`)
+  return { port, once, help: false }
 }
 
 /** The server, closed (with its open connections) when the program ends or is interrupted. */
@@ -69,7 +69,11 @@ const selfCheck = (server: MockServer) =>
   )
 
 const program = Effect.gen(function* () {
-  const { port, once } = yield* Effect.try({ try: options, catch: (e) => (e instanceof Error ? e.message : String(e)) })
+  const { port, once, help } = yield* Effect.try({
+    try: options,
+    catch: (e) => `${e instanceof Error ? e.message : String(e)}\n${USAGE}`
+  })
+  if (help) return yield* Console.log(USAGE)
   const server = yield* serve(port)
   yield* Console.log(`Mock Bybit exchange listening on ${server.url} (loopback only; default seed; no real money).\n`)
   yield* Console.log(recipe(server.url))

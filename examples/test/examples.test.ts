@@ -16,7 +16,8 @@ describe.concurrent("cancel-withdrawal", () => {
       expect(stderr).toBe("")
       expect(code).toBe(0)
       expect(stdout).toContain("Target: the built-in mock Bybit exchange")
-      expect(stdout).toContain("✔ Withdrawal 10197 is cancelled")
+      expect(stdout).toContain("✔ Withdrawal 10197 is cancelled: Bybit confirmed it")
+      expect(stdout).toContain("Its withdrawal record now reads: CancelByUser.")
       expect(stdout).toContain("Rate limit of the cancel endpoint: 59 of 60 requests left.")
     },
     TIMEOUT
