@@ -13,23 +13,30 @@ import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
+import type * as Schema from "effect/Schema"
 import * as BybitConfig from "./BybitConfig.js"
 import type { RequestError, ServerTimeError } from "./BybitError.js"
 import * as ClockSync from "./internal/clock.js"
-import type { RateLimitStatus } from "./internal/rateLimit.js"
+import * as Internal from "./internal/rateLimit.js"
 import * as Pipeline from "./internal/request.js"
 import { decodeServerTime, type ServerTime } from "./internal/serverTime.js"
 
-export {
-  /**
-   * The rate-limit headers of a response (`X-Bapi-Limit`, `X-Bapi-Limit-Status`,
-   * `X-Bapi-Limit-Reset-Timestamp`) with the path they belong to.
-   *
-   * @since 0.1.0
-   * @category models
-   */
-  RateLimitStatus
-} from "./internal/rateLimit.js"
+/**
+ * The rate-limit headers of a response (`X-Bapi-Limit`, `X-Bapi-Limit-Status`,
+ * `X-Bapi-Limit-Reset-Timestamp`) with the path they belong to.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RateLimitStatus: Schema.Schema<RateLimitStatus> = Internal.RateLimitStatus
+
+/**
+ * The rate-limit status of a response: `limit`, `remaining`, `resetAt` (server ms) and `path`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RateLimitStatus extends Internal.RateLimitStatus {}
 export {
   /**
    * The result of `GET /v5/market/time`; `millis` is the server time in ms.

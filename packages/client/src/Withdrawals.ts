@@ -22,6 +22,16 @@ import {
   WithdrawalNotFound
 } from "./BybitError.js"
 
+/** Why a string is not a withdrawal id (`true` when it is one). */
+const withdrawalIdCheck = (s: string): true | string => {
+  if (/^\d{1,32}$/.test(s)) return true
+  if (s.length === 0) return "must not be empty"
+  if (s.trim().length === 0) return "must not be blank"
+  if (/\s/.test(s)) return "must not contain whitespace"
+  if (s.length > 32) return `must be at most 32 digits (got ${s.length} characters)`
+  return "must contain only digits 0-9"
+}
+
 /**
  * A withdrawal id: 1 to 32 digits (Bybit's ids are numeric strings such as `"10197"`).
  *
@@ -29,14 +39,7 @@ import {
  * @category schemas
  */
 export const WithdrawalId = Schema.String.pipe(
-  Schema.filter((s) => {
-    if (s.length === 0) return "must not be empty"
-    if (s.trim().length === 0) return "must not be blank"
-    if (/\s/.test(s)) return "must not contain whitespace"
-    if (s.length > 32) return `must be at most 32 digits (got ${s.length} characters)`
-    if (!/^\d+$/.test(s)) return "must contain only digits 0-9"
-    return true
-  }),
+  Schema.filter(withdrawalIdCheck),
   Schema.brand("WithdrawalId"),
   Schema.annotations({ identifier: "WithdrawalId" })
 )
@@ -188,18 +191,26 @@ export type ListInput = typeof ListQuery.Encoded
 export const CancelInput = Schema.Struct({ id: WithdrawalId })
 
 /**
- * A successful cancel. `confirmedAfterRetry` is `true` when an attempt's answer was lost and the
+ * Schema of a successful cancel. `confirmedAfterRetry` is `true` when an attempt's answer was lost and the
  * cancel was confirmed by looking the withdrawal up (status `CancelByUser`).
  *
  * @since 0.1.0
  * @category models
  */
-export class CancelResult extends Schema.Class<CancelResult>("CancelResult")({
+export const CancelResult = Schema.Struct({
   id: WithdrawalId,
   status: Schema.Literal("cancelled"),
   confirmedAfterRetry: Schema.Boolean,
   rateLimit: Schema.UndefinedOr(RateLimitStatus)
-}) {}
+}).annotations({ identifier: "CancelResult" })
+
+/**
+ * A successful cancel (a plain, immutable object).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CancelResult extends Schema.Schema.Type<typeof CancelResult> {}
 
 const CancelResponseResult = Schema.Struct({ status: Schema.Literal(0, 1) })
 const decodeCancelResponse = Schema.decodeUnknownEither(CancelResponseResult)
@@ -280,16 +291,16 @@ const confirm = (
       const row = response.result.rows.find((r) => r.withdrawId === refused.id)
       if (row === undefined) return Effect.fail(refused)
       if (row.status === "CancelByUser") {
-        return Effect.succeed(
-          new CancelResult(
-            { id: row.withdrawId, status: "cancelled", confirmedAfterRetry: true, rateLimit: response.rateLimit },
-            { disableValidation: true }
-          )
-        )
+        return Effect.succeed({
+          id: row.withdrawId,
+          status: "cancelled",
+          confirmedAfterRetry: true,
+          rateLimit: response.rateLimit
+        } satisfies CancelResult)
       }
       return Effect.fail(new WithdrawalNotCancellable({ ...refused, status: row.status }))
     }),
-    Effect.withSpan("Withdrawals.confirmCancel")
+    Effect.withSpan("Withdrawals.confirmCancel", { attributes: { "bybit.withdrawal.id": refused.id } })
   )
 
 /**
@@ -311,52 +322,56 @@ const confirm = (
  * @category operations
  */
 export const cancel: (input: { readonly id: string }) => Effect.Effect<CancelResult, CancelError, BybitClient> =
-  Effect.fn("Withdrawals.cancel")(function* (input: { readonly id: string }) {
-    const decoded = decodeCancelInput(input)
-    if (Either.isLeft(decoded)) return yield* invalidInput(decoded.left, "id")
-    const id = decoded.right.id
-    yield* Effect.annotateCurrentSpan("bybit.withdrawal.id", id)
-    const client = yield* BybitClient
-    // Set when an attempt may have reached the exchange without its answer reaching us.
-    let uncertain = false
-    const attempt = client
-      .request({
-        method: "POST",
-        path: cancelPath,
-        signed: true,
-        body: { id },
-        decodeResult: decodeCancelResponse,
-        mapRetCode: cancelCodes(id)
-      })
-      .pipe(
-        Effect.tapError((error) =>
-          error._tag === "TransportError" || error._tag === "ExchangeUnavailable"
-            ? Effect.sync(() => {
-                uncertain = true
-              })
-            : Effect.void
-        )
-      )
-    const outcome = yield* client.retrying(attempt).pipe(
-      Effect.map((response) => {
-        if (response.result.status !== 1) {
-          return Either.left(new CancelFailed({ id, retCode: 0, retMsg: response.retMsg }))
-        }
-        return Either.right(
-          new CancelResult(
-            { id, status: "cancelled", confirmedAfterRetry: false, rateLimit: response.rateLimit },
-            { disableValidation: true }
-          )
-        )
-      }),
-      Effect.catchTag("WithdrawalNotCancellable", (refused) =>
-        uncertain ? Effect.map(confirm(client, refused), Either.right) : Effect.fail(refused)
-      )
+  Effect.fn("Withdrawals.cancel")((input: { readonly id: string }) => {
+    // Written as a plain pipeline rather than a generator: this is the hot path (see bench/).
+    // The common case (a valid id string) skips the Schema decode; anything else gets its message.
+    let id: WithdrawalId
+    if (typeof input?.id === "string" && withdrawalIdCheck(input.id) === true) id = input.id as WithdrawalId
+    else {
+      const decoded = decodeCancelInput(input)
+      if (Either.isLeft(decoded)) return Effect.fail(invalidInput(decoded.left, "id"))
+      id = decoded.right.id
+    }
+    return Effect.zipRight(
+      Effect.annotateCurrentSpan("bybit.withdrawal.id", id),
+      Effect.flatMap(BybitClient, (client) => cancelWith(client, id))
     )
-    if (Either.isLeft(outcome)) return yield* outcome.left
-    yield* Effect.annotateCurrentSpan("bybit.cancel.confirmed_after_retry", outcome.right.confirmedAfterRetry)
-    return outcome.right
   })
+
+const cancelWith = (client: BybitClient["Type"], id: WithdrawalId): Effect.Effect<CancelResult, CancelError> => {
+  // Set when an attempt may have reached the exchange without its answer reaching us.
+  let uncertain = false
+  const attempt = Effect.tapError(
+    client.request({
+      method: "POST",
+      path: cancelPath,
+      signed: true,
+      body: { id },
+      decodeResult: decodeCancelResponse,
+      mapRetCode: cancelCodes(id)
+    }),
+    (error) => {
+      if (error._tag === "TransportError" || error._tag === "ExchangeUnavailable") uncertain = true
+      return Effect.void
+    }
+  )
+  return client.retrying(attempt).pipe(
+    Effect.flatMap((response) =>
+      response.result.status === 1
+        ? Effect.succeed({
+            id,
+            status: "cancelled",
+            confirmedAfterRetry: false,
+            rateLimit: response.rateLimit
+          } satisfies CancelResult)
+        : Effect.fail(new CancelFailed({ id, retCode: 0, retMsg: response.retMsg }))
+    ),
+    Effect.catchIf(
+      (error): error is WithdrawalNotCancellable => uncertain && error._tag === "WithdrawalNotCancellable",
+      (refused) => confirm(client, refused)
+    )
+  )
+}
 
 /**
  * Lists withdrawals (one page). The query is validated first; rows are typed, an unknown status

@@ -4,7 +4,7 @@ import * as Schema from "effect/Schema"
  * The rate-limit headers of a response: `X-Bapi-Limit`, `X-Bapi-Limit-Status` and
  * `X-Bapi-Limit-Reset-Timestamp`.
  */
-export class RateLimitStatus extends Schema.Class<RateLimitStatus>("RateLimitStatus")({
+export const RateLimitStatus = Schema.Struct({
   /** The request path the status belongs to. */
   path: Schema.String,
   /** The endpoint's limit (`X-Bapi-Limit`). */
@@ -13,7 +13,10 @@ export class RateLimitStatus extends Schema.Class<RateLimitStatus>("RateLimitSta
   remaining: Schema.Number,
   /** When the limit resets, ms since the epoch, server time (`X-Bapi-Limit-Reset-Timestamp`). */
   resetAt: Schema.Number
-}) {}
+}).annotations({ identifier: "RateLimitStatus" })
+
+/** The rate-limit status of a response (a plain, immutable object). */
+export interface RateLimitStatus extends Schema.Schema.Type<typeof RateLimitStatus> {}
 
 const toNumber = (value: string | undefined): number | undefined => {
   if (value === undefined || value === "") return undefined
@@ -34,5 +37,5 @@ export const fromHeaders = (
   const remaining = toNumber(headers["x-bapi-limit-status"])
   const resetAt = toNumber(headers["x-bapi-limit-reset-timestamp"])
   if (limit === undefined || remaining === undefined || resetAt === undefined) return undefined
-  return new RateLimitStatus({ path, limit, remaining, resetAt }, { disableValidation: true })
+  return { path, limit, remaining, resetAt }
 }

@@ -22,6 +22,7 @@ import {
   UnreadableResponse
 } from "../BybitError.js"
 import type { ClockSync } from "./clock.js"
+import { withDeadline } from "./deadline.js"
 import { decodeEnvelope, describe, looksLikeHtml, parseJson } from "./envelope.js"
 import { type CodeContext, fromRetCode } from "./mapping.js"
 import { fromHeaders, type RateLimitStatus, resetAtOf } from "./rateLimit.js"
@@ -206,15 +207,17 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         Effect.catchAll((error) =>
           Effect.fail(new TransportError({ reason: "Network", path: spec.path, detail: detailOf(error) }))
         ),
-        Effect.timeoutFail({
-          duration: timeoutMillis,
-          onTimeout: () =>
-            new TransportError({
-              reason: "Timeout",
-              path: spec.path,
-              detail: `no complete response within ${timeoutMillis}ms`
-            })
-        }),
+        (effect) =>
+          withDeadline(
+            effect,
+            timeoutMillis,
+            () =>
+              new TransportError({
+                reason: "Timeout",
+                path: spec.path,
+                detail: `no complete response within ${timeoutMillis}ms`
+              })
+          ),
         Effect.flatMap((outcome) =>
           Either.isRight(outcome) && outcome.right.rateLimit !== undefined
             ? Effect.zipRight(recordRateLimit(outcome.right.rateLimit), outcome)
@@ -283,43 +286,53 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
 
     const retrying = <A, E extends { readonly _tag: string }>(self: Effect.Effect<A, E>): Effect.Effect<A, E> => {
       if (schedule === false) return self
-      return Effect.flatMap(Schedule.driver(schedule), (driver) => {
-        let resynced = false
-        const next = (error: E & RetryableError): Effect.Effect<A, E> =>
-          Effect.matchEffect(driver.next(error), {
-            onFailure: () => Effect.fail(error),
-            onSuccess: () => Effect.zipRight(Effect.logDebug(`Bybit request failed with ${error._tag}; retrying`), loop)
-          })
-        const loop: Effect.Effect<A, E> = Effect.catchAll(self, (error): Effect.Effect<A, E> => {
-          if (!isRetryable(error)) return Effect.fail(error)
-          switch (error._tag) {
-            case "TimestampOutsideWindow": {
-              if (!options.timeSync || resynced) return Effect.fail(error)
-              resynced = true
-              return Effect.flatMap(clock.offset, (stale) =>
-                Effect.matchEffect(clock.resync(fetchServerMillis, stale), {
+      // The schedule's driver is made on the first failure only: a call that succeeds at once (the
+      // common case) pays for one `catchAll`, nothing more.
+      return Effect.catchAll(self, (first) =>
+        isRetryable(first)
+          ? Effect.flatMap(Schedule.driver(schedule), (driver) => {
+              let resynced = false
+              const next = (error: E & RetryableError): Effect.Effect<A, E> =>
+                Effect.matchEffect(driver.next(error), {
                   onFailure: () => Effect.fail(error),
-                  onSuccess: () => loop
+                  onSuccess: () =>
+                    Effect.zipRight(Effect.logDebug(`Bybit request failed with ${error._tag}; retrying`), loop)
                 })
-              )
-            }
-            case "RateLimitExceeded": {
-              const resetAt = error.resetAt
-              if (resetAt === undefined) return next(error)
-              return Effect.flatMap(clock.offset, (offset) =>
-                Effect.flatMap(Clock.currentTimeMillis, (now) => {
-                  const wait = resetAt - (now + (offset._tag === "Some" ? offset.value : 0))
-                  if (wait > maxWaitMillis) return Effect.fail(error)
-                  return wait > 0 ? Effect.zipRight(Effect.sleep(Duration.millis(wait)), next(error)) : next(error)
-                })
-              )
-            }
-            default:
-              return next(error)
-          }
-        })
-        return loop
-      })
+              const handle = (error: E): Effect.Effect<A, E> => {
+                if (!isRetryable(error)) return Effect.fail(error)
+                switch (error._tag) {
+                  case "TimestampOutsideWindow": {
+                    if (!options.timeSync || resynced) return Effect.fail(error)
+                    resynced = true
+                    return Effect.flatMap(clock.offset, (stale) =>
+                      Effect.matchEffect(clock.resync(fetchServerMillis, stale), {
+                        onFailure: () => Effect.fail(error),
+                        onSuccess: () => loop
+                      })
+                    )
+                  }
+                  case "RateLimitExceeded": {
+                    const resetAt = error.resetAt
+                    if (resetAt === undefined) return next(error)
+                    return Effect.flatMap(clock.offset, (offset) =>
+                      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+                        const wait = resetAt - (now + (offset._tag === "Some" ? offset.value : 0))
+                        if (wait > maxWaitMillis) return Effect.fail(error)
+                        return wait > 0
+                          ? Effect.zipRight(Effect.sleep(Duration.millis(wait)), next(error))
+                          : next(error)
+                      })
+                    )
+                  }
+                  default:
+                    return next(error)
+                }
+              }
+              const loop: Effect.Effect<A, E> = Effect.catchAll(self, handle)
+              return handle(first)
+            })
+          : Effect.fail(first)
+      )
     }
 
     return { request, retrying, fetchServerMillis, rateLimits }

@@ -1,0 +1,45 @@
+import { createServer, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
+
+/** The cancel success envelope, as Bybit sends it, with the rate-limit headers. */
+export const SUCCESS = JSON.stringify({
+  retCode: 0,
+  retMsg: "success",
+  result: { status: 1 },
+  retExtInfo: {},
+  time: 1672197228408
+})
+
+/** Connections accepted so far (a client that does not keep connections alive opens one per call). */
+export let connections = 0
+
+/** A loopback node:http server answering every request with the cancel success envelope. */
+export const startServer = async (): Promise<{ readonly url: string; readonly close: () => Promise<void> }> => {
+  const server: Server = createServer((req, res) => {
+    req.resume()
+    req.on("end", () => {
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(SUCCESS),
+        "x-bapi-limit": "60",
+        "x-bapi-limit-status": "59",
+        "x-bapi-limit-reset-timestamp": String(Date.now())
+      })
+      res.end(SUCCESS)
+    })
+  })
+  server.keepAliveTimeout = 60_000
+  server.on("connection", () => {
+    connections++
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+}
