@@ -9,16 +9,17 @@
  */
 import { type BybitClient, BybitConfig, type BybitError, Withdrawals } from "@effect-bybit/client"
 import {
+  MOCK_API_KEY,
   MOCK_READONLY_API_KEY,
   MOCK_READONLY_API_SECRET,
   type MockExchange,
   type MockExchangeOptions,
-  makeMockExchange,
-  type RecordedRequest
+  makeMockExchange
 } from "@effect-bybit/mock-exchange"
 import { Console, Effect, Redacted, Schedule } from "effect"
 import { HttpResponse, http } from "msw"
 import type { SetupServer } from "msw/node"
+import { describeRequests } from "./src/requests.js"
 import { runMain } from "./src/run.js"
 import { mockClientLayer, mswServer, serve } from "./src/target.js"
 
@@ -56,7 +57,7 @@ const stops: ReadonlyArray<Stop> = [
     expect: "AuthenticationFailed",
     lesson: "The exchange answered 10004 (signature error). Never retried: retrying cannot fix a key.",
     client: {
-      credentials: BybitConfig.hmac({ apiKey: "mock-api-key", apiSecret: Redacted.make("not-the-right-secret") })
+      credentials: BybitConfig.hmac({ apiKey: MOCK_API_KEY, apiSecret: Redacted.make("not-the-right-secret") })
     }
   },
   {
@@ -236,41 +237,6 @@ const outcomeOf = (effect: Effect.Effect<Withdrawals.CancelResult, BybitError.Ca
 
 const caught = (e: BybitError.CancelError, detail: string) =>
   Effect.succeed({ tag: e._tag as Expected, line: `caught ${e._tag}: ${detail}` })
-
-const ENDPOINTS: Readonly<Record<string, string>> = {
-  "/v5/market/time": "server time       ",
-  "/v5/asset/withdraw/cancel": "cancel            ",
-  "/v5/asset/withdraw/query-record": "withdrawal records"
-}
-
-/** One line per run of identical requests: `cancel → HTTP 502 page (x5)`. */
-const describeRequests = (requests: ReadonlyArray<RecordedRequest>): ReadonlyArray<string> => {
-  const lines: Array<string> = []
-  let previous = ""
-  let repeat = 0
-  const flush = () => {
-    if (previous !== "") lines.push(repeat > 1 ? `${previous} (x${repeat})` : previous)
-  }
-  for (const r of requests) {
-    const answer =
-      r.httpStatus === 0
-        ? r.retCode === undefined
-          ? "connection dropped, no answer"
-          : `handled (retCode ${r.retCode}), but the answer was lost`
-        : r.retCode === undefined
-          ? `HTTP ${r.httpStatus}, not a Bybit answer`
-          : `retCode ${r.retCode}${r.retCode === 0 ? " (OK)" : ""}`
-    const line = `${ENDPOINTS[r.path] ?? r.path} → ${answer}`
-    if (line === previous) repeat++
-    else {
-      flush()
-      previous = line
-      repeat = 1
-    }
-  }
-  flush()
-  return lines
-}
 
 const tour = Effect.gen(function* () {
   yield* Console.log(
