@@ -293,3 +293,23 @@ describe("Withdrawals.cancel: every error family, from the mock", () => {
     }).pipe(Effect.provide(clientLayer({ ...noRetry, timeSync: false, baseUrl: BASE_URL })))
   )
 })
+
+describe("Withdrawals.cancel: HTTP answers without an envelope", () => {
+  for (const [status, body, tag] of [
+    [401, "Unauthorized", "AuthenticationFailed"],
+    [404, "404 page not found", "UnknownApiError"],
+    [400, "", "UnknownApiError"],
+    [200, "", "UnreadableResponse"],
+    [200, "<html><body>Cloudflare</body></html>", "ExchangeUnavailable"],
+    [500, '{"retCode":10016,"retMsg":"restarting"}', "ExchangeUnavailable"]
+  ] as const) {
+    it.effect(`HTTP ${status} ${JSON.stringify(body.slice(0, 20))} is ${tag}`, () =>
+      Effect.gen(function* () {
+        freshExchange()
+        server.use(http.post("*/v5/asset/withdraw/cancel", () => new HttpResponse(body, { status })))
+        const error = yield* Effect.flip(Withdrawals.cancel({ id: "10197" }))
+        expect(error).toMatchObject({ _tag: tag, httpStatus: status })
+      }).pipe(Effect.provide(clientLayer(noRetry)))
+    )
+  }
+})

@@ -45,8 +45,8 @@ export const settle = Effect.promise(() => new Promise<void>((resolve) => setImm
 /**
  * Runs `effect` in a fiber and, whenever it waits on the TestClock, moves the TestClock and the mock
  * exchange's clock together to the earliest pending wake-up. Returns the exit and every wait (ms).
- * A wake-up beyond `horizon` (10 minutes) is taken for a request timeout and never reached: use a
- * client timeout longer than that (`movingClockLayer`).
+ * A wake-up beyond `horizon` (10 minutes) is never reached: it would be a stuck test, not a wait the
+ * client chose. (Request timeouts are wall-clock timers, not on the TestClock.)
  */
 export const runMovingClocks = <A, E, R>(
   effect: Effect.Effect<A, E, R>,
@@ -69,7 +69,7 @@ export const runMovingClocks = <A, E, R>(
       const next = Math.min(...Chunk.toReadonlyArray(sleeps))
       const delta = Math.max(0, Math.ceil(next - now))
       if (delta >= horizon) {
-        // Only the request timeout is pending: a request is in flight, let it answer.
+        // Nothing the client would wait for: let pending I/O answer instead.
         yield* settle
         continue
       }
@@ -93,6 +93,6 @@ export const freePort = (): Promise<number> =>
     })
   })
 
-/** The client for `runMovingClocks`: a request timeout (1 hour) beyond its horizon. */
+/** The client for `runMovingClocks`: a generous request timeout, so a slow CI never times out a call. */
 export const movingClockLayer = (options: Partial<BybitConfig.Options> = {}) =>
   clientLayer({ timeout: "1 hour", ...options })

@@ -11,6 +11,7 @@ import type { ParseError } from "effect/ParseResult"
 import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import {
+  AuthenticationFailed,
   ExchangeUnavailable,
   InvalidRequest,
   isRetryable,
@@ -148,6 +149,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         if (status >= 500 || looksLikeHtml(text, headers["content-type"])) {
           return Either.left(new ExchangeUnavailable({ httpStatus: status }))
         }
+        if (status === 401) return Either.left(new AuthenticationFailed({ httpStatus: status }))
         if (status < 200 || status >= 300) return Either.left(new UnknownApiError({ httpStatus: status }))
         return Either.left(
           new UnreadableResponse({
@@ -160,6 +162,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       const envelope = decodeEnvelope(parsed.value)
       if (Either.isLeft(envelope)) {
         if (status >= 500) return Either.left(new ExchangeUnavailable({ httpStatus: status }))
+        if (status === 401) return Either.left(new AuthenticationFailed({ httpStatus: status }))
         if (status < 200 || status >= 300) return Either.left(new UnknownApiError({ httpStatus: status }))
         return Either.left(
           new UnreadableResponse({ httpStatus: status, reason: "InvalidEnvelope", detail: describe(envelope.left) })
