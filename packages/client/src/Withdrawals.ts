@@ -369,6 +369,11 @@ const cancelWith = (client: BybitClient["Type"], id: WithdrawalId): Effect.Effec
     Effect.catchIf(
       (error): error is WithdrawalNotCancellable => uncertain && error._tag === "WithdrawalNotCancellable",
       (refused) => confirm(client, refused)
+    ),
+    Effect.tapError((error) =>
+      "retCode" in error && error.retCode !== undefined
+        ? Effect.annotateCurrentSpan("bybit.ret_code", error.retCode)
+        : Effect.void
     )
   )
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { MOCK_UID, SEED_WITHDRAWAL_IDS_BY_STATUS } from "@effect-bybit/mock-exchange"
 import { Effect, Exit, Schedule } from "effect"
-import { Withdrawals } from "../src/index.js"
+import { BybitClient, Withdrawals } from "../src/index.js"
 import { freshExchange, hmacCredentials, movingClockLayer, NOW, runMovingClocks, useMsw } from "./support.js"
 
 useMsw()
@@ -198,5 +198,20 @@ describe("retries", () => {
       expect(exchange.requests().filter((r) => r.path === CANCEL)).toHaveLength(1)
       expect(MOCK_UID).toBeDefined()
     }).pipe(Effect.provide(movingClockLayer()))
+  )
+})
+
+describe("rate-limit status", () => {
+  it.effect("is kept from error answers too (10006)", () =>
+    Effect.gen(function* () {
+      freshExchange({ rateLimits: { cancel: { limit: 1, windowMs: 60_000 } } })
+      yield* Withdrawals.cancel({ id: "10197" })
+      yield* Effect.flip(Withdrawals.cancel({ id: "10198" }))
+      const status = yield* BybitClient.rateLimitStatus("/v5/asset/withdraw/cancel")
+      expect(status).toEqual({ path: "/v5/asset/withdraw/cancel", limit: 1, remaining: 0, resetAt: NOW + 60_000 })
+      expect([...(yield* Effect.flatMap(BybitClient.BybitClient, (c) => c.rateLimits)).keys()]).toEqual([
+        "/v5/asset/withdraw/cancel"
+      ])
+    }).pipe(Effect.provide(movingClockLayer({ retry: false })))
   )
 })

@@ -128,11 +128,11 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       spec: RequestSpec<A, E>,
       status: number,
       headers: Readonly<Record<string, string>>,
+      rateLimit: RateLimitStatus | undefined,
       text: string,
       timestamp: number | undefined,
       signature: string | undefined
     ): Either.Either<ApiResponse<A>, RequestError | E> => {
-      const rateLimit = fromHeaders(spec.path, headers)
       const resetAt = rateLimit?.resetAt ?? resetAtOf(headers)
       if (status === 429 || (status === 403 && parseJson(text) === undefined)) {
         return Either.left(
@@ -202,11 +202,14 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       signature: string | undefined
     ): Effect.Effect<ApiResponse<A>, RequestError | E> =>
       client.execute(request).pipe(
-        Effect.flatMap((response) =>
-          Effect.map(response.text, (text) =>
-            interpret(spec, response.status, response.headers, text, timestamp, signature)
-          )
-        ),
+        Effect.flatMap((response) => {
+          const headers = response.headers
+          const rateLimit = fromHeaders(spec.path, headers)
+          return Effect.map(response.text, (text) => ({
+            rateLimit,
+            outcome: interpret(spec, response.status, headers, rateLimit, text, timestamp, signature)
+          }))
+        }),
         Effect.catchAll((error) =>
           Effect.fail(new TransportError({ reason: "Network", path: spec.path, detail: detailOf(error) }))
         ),
@@ -221,10 +224,9 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
                 detail: `no complete response within ${timeoutMillis}ms`
               })
           ),
-        Effect.flatMap((outcome) =>
-          Either.isRight(outcome) && outcome.right.rateLimit !== undefined
-            ? Effect.zipRight(recordRateLimit(outcome.right.rateLimit), outcome)
-            : outcome
+        // Every answer's rate-limit headers are kept, an error's (e.g. 10006) as much as a success's.
+        Effect.flatMap(({ outcome, rateLimit }) =>
+          rateLimit !== undefined ? Effect.zipRight(recordRateLimit(rateLimit), outcome) : outcome
         )
       )
 
