@@ -85,4 +85,5 @@ const program = Effect.gen(function* () {
   return yield* Effect.never
 }).pipe(Effect.scoped)
 
-runMain(program)
+// Ctrl+C is how a server is meant to stop: exit 0.
+runMain(program, { interruptedExitCode: 0 })

@@ -1,7 +1,7 @@
 /**
  * Runs an example as `NodeRuntime.runMain` would, without pulling in `@effect/platform-node`:
  * Ctrl+C or SIGTERM interrupts the program (so its finalizers run, e.g. the mock server closes), a
- * failure is printed in plain words and sets exit code 1, an interruption exits 0.
+ * failure is printed in plain words and sets exit code 1.
  */
 import { Cause, ConfigError, Effect, Exit, Option } from "effect"
 
@@ -21,8 +21,13 @@ const describeFailure = (cause: Cause.Cause<unknown>): string => {
 
 /**
  * Forks `effect`, interrupts it on SIGINT/SIGTERM, and sets `process.exitCode` from its exit.
+ * An interrupted job was not done, so it exits 130 (as a shell does after Ctrl+C), unless being
+ * stopped is its normal end (a server): `{ interruptedExitCode: 0 }`.
  */
-export const runMain = <A, E>(effect: Effect.Effect<A, E>): void => {
+export const runMain = <A, E>(
+  effect: Effect.Effect<A, E>,
+  options: { readonly interruptedExitCode?: number } = {}
+): void => {
   // Like NodeRuntime: keep the process alive while the fiber runs, even with nothing else pending.
   const keepAlive = setInterval(() => {}, 2 ** 30)
   const fiber = Effect.runFork(effect)
@@ -33,9 +38,16 @@ export const runMain = <A, E>(effect: Effect.Effect<A, E>): void => {
     clearInterval(keepAlive)
     process.off("SIGINT", interrupt)
     process.off("SIGTERM", interrupt)
-    if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)) {
-      console.error(`\n✘ ${describeFailure(exit.cause)}`)
-      process.exitCode = 1
+    if (Exit.isSuccess(exit)) return
+    if (Cause.isInterruptedOnly(exit.cause)) {
+      const code = options.interruptedExitCode ?? 130
+      if (code !== 0) {
+        console.error("\n✘ Interrupted before the end. A request in flight may have reached the exchange: check first.")
+      }
+      process.exitCode = code
+      return
     }
+    console.error(`\n✘ ${describeFailure(exit.cause)}`)
+    process.exitCode = 1
   })
 }

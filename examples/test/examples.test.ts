@@ -156,6 +156,22 @@ const has = async (command: string, args: ReadonlyArray<string>) =>
 const shellTools = (await has("curl", ["--version"])) && (await has("openssl", ["version"]))
 const python = await has("python3", ["--version"])
 
+describe("interruption", () => {
+  it(
+    "Ctrl+C stops an example cleanly with exit code 130 and says so",
+    async ({ expect }) => {
+      const tour = start("errors-tour.ts")
+      await tour.waitFor(/^1\. A wrong API secret$/m)
+      tour.child.kill("SIGINT")
+      const { code, stdout, stderr } = await tour.finished
+      expect(code).toBe(130)
+      expect(stderr).toContain("✘ Interrupted before the end.")
+      expect(stdout).not.toContain("All 16 stops")
+    },
+    TIMEOUT
+  )
+})
+
 describe.concurrent("mock-server", () => {
   it(
     "--once starts the server, cancels 10197 through it with the client, stops and exits 0",
