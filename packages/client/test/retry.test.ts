@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { MOCK_UID, SEED_WITHDRAWAL_IDS_BY_STATUS } from "@effect-bybit/mock-exchange"
-import { Effect, Exit, Schedule } from "effect"
+import { Effect, Exit, Option, Schedule, TestClock } from "effect"
 import { BybitClient, Withdrawals } from "../src/index.js"
 import { freshExchange, hmacCredentials, movingClockLayer, NOW, runMovingClocks, useMsw } from "./support.js"
 
@@ -29,6 +29,22 @@ describe("retries", () => {
         "market/time 0",
         "asset/withdraw/cancel 0"
       ])
+    }).pipe(Effect.provide(movingClockLayer()))
+  )
+
+  it.effect("re-syncs when the client's own clock drifts ahead after the first sync (TestClock)", () =>
+    Effect.gen(function* () {
+      const exchange = freshExchange()
+      yield* Withdrawals.cancel({ id: "10197" })
+      yield* TestClock.adjust("30 seconds") // the client's clock runs 30s ahead of the (frozen) exchange
+      const result = yield* Withdrawals.cancel({ id: "10198" })
+      expect(result.status).toBe("cancelled")
+      expect(summary(exchange).slice(2)).toEqual([
+        "asset/withdraw/cancel 10002",
+        "market/time 0",
+        "asset/withdraw/cancel 0"
+      ])
+      expect(Option.getOrUndefined(yield* BybitClient.clockOffset)).toBe(NOW - 30_000)
     }).pipe(Effect.provide(movingClockLayer()))
   )
 

@@ -3,18 +3,16 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { type QueryParams, type Signer, serializeQuery, signRequest } from "@effect-bybit/signing"
-import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type { ParseError } from "effect/ParseResult"
 import * as Ref from "effect/Ref"
-import * as Schedule from "effect/Schedule"
+import type * as Schedule from "effect/Schedule"
 import {
   AuthenticationFailed,
   ExchangeUnavailable,
   InvalidRequest,
-  isRetryable,
   RateLimitExceeded,
   type RequestError,
   type RetryableError,
@@ -27,6 +25,7 @@ import { withDeadline } from "./deadline.js"
 import { decodeEnvelope, describe, looksLikeHtml, parseJson } from "./envelope.js"
 import { type CodeContext, fromRetCode } from "./mapping.js"
 import { fromHeaders, type RateLimitStatus, resetAtOf } from "./rateLimit.js"
+import { makeRetrying } from "./retry.js"
 import { decodeServerTime } from "./serverTime.js"
 
 /** One call to the exchange: where, what, and how to read its `result`. */
@@ -286,59 +285,13 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
     const request = <A, E = never>(spec: RequestSpec<A, E>): Effect.Effect<ApiResponse<A>, RequestError | E> =>
       spec.signed ? Effect.flatMap(clock.serverNow(fetchServerMillis), (now) => signedAt(spec, now)) : unsigned(spec)
 
-    const maxWaitMillis = Duration.toMillis(options.maxRateLimitWait)
-    const schedule = options.retry
-
-    const retrying = <A, E extends { readonly _tag: string }>(self: Effect.Effect<A, E>): Effect.Effect<A, E> => {
-      if (schedule === false) return self
-      // The schedule's driver is made on the first failure only: a call that succeeds at once (the
-      // common case) pays for one `catchAll`, nothing more.
-      return Effect.catchAll(self, (first) =>
-        isRetryable(first)
-          ? Effect.flatMap(Schedule.driver(schedule), (driver) => {
-              let resynced = false
-              const next = (error: E & RetryableError): Effect.Effect<A, E> =>
-                Effect.matchEffect(driver.next(error), {
-                  onFailure: () => Effect.fail(error),
-                  onSuccess: () =>
-                    Effect.zipRight(Effect.logDebug(`Bybit request failed with ${error._tag}; retrying`), loop)
-                })
-              const handle = (error: E): Effect.Effect<A, E> => {
-                if (!isRetryable(error)) return Effect.fail(error)
-                switch (error._tag) {
-                  case "TimestampOutsideWindow": {
-                    if (!options.timeSync || resynced) return Effect.fail(error)
-                    resynced = true
-                    return Effect.flatMap(clock.offset, (stale) =>
-                      Effect.matchEffect(clock.resync(fetchServerMillis, stale), {
-                        onFailure: () => Effect.fail(error),
-                        onSuccess: () => loop
-                      })
-                    )
-                  }
-                  case "RateLimitExceeded": {
-                    const resetAt = error.resetAt
-                    if (resetAt === undefined) return next(error)
-                    return Effect.flatMap(clock.offset, (offset) =>
-                      Effect.flatMap(Clock.currentTimeMillis, (now) => {
-                        const wait = resetAt - (now + (offset._tag === "Some" ? offset.value : 0))
-                        if (wait > maxWaitMillis) return Effect.fail(error)
-                        return wait > 0
-                          ? Effect.zipRight(Effect.sleep(Duration.millis(wait)), next(error))
-                          : next(error)
-                      })
-                    )
-                  }
-                  default:
-                    return next(error)
-                }
-              }
-              const loop: Effect.Effect<A, E> = Effect.catchAll(self, handle)
-              return handle(first)
-            })
-          : Effect.fail(first)
-      )
-    }
+    const retrying = makeRetrying({
+      schedule: options.retry,
+      maxRateLimitWait: options.maxRateLimitWait,
+      timeSync: options.timeSync,
+      clock,
+      fetchServerMillis
+    })
 
     return { request, retrying, fetchServerMillis, rateLimits }
   })

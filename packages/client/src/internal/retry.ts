@@ -1,8 +1,80 @@
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
-import type { RetryableError } from "../BybitError.js"
+import { isRetryable, type RetryableError } from "../BybitError.js"
+import type { ClockSync } from "./clock.js"
 
 /** Exponential backoff from 200ms (x2) with jitter, at most 4 retries, within 30 seconds. */
 export const defaultRetrySchedule: Schedule.Schedule<unknown, RetryableError> = Schedule.exponential(
   "200 millis",
   2
 ).pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(4)), Schedule.upTo("30 seconds"))
+
+export interface RetryOptions<E> {
+  readonly schedule: Schedule.Schedule<unknown, RetryableError> | false
+  readonly maxRateLimitWait: Duration.Duration
+  readonly timeSync: boolean
+  readonly clock: ClockSync
+  /** Server time in ms (one attempt), for re-syncing the clock on 10002. */
+  readonly fetchServerMillis: Effect.Effect<number, E>
+}
+
+/**
+ * Retries only what is safe: transport failures, exchange outages (backoff per the schedule), rate
+ * limits (wait until the reset time, then the schedule's backoff) and 10002 (once, after re-syncing
+ * the clock). Everything else fails at once.
+ */
+export const makeRetrying = <E0>(options: RetryOptions<E0>) => {
+  const { clock, fetchServerMillis } = options
+  const maxWaitMillis = Duration.toMillis(options.maxRateLimitWait)
+  const schedule = options.schedule
+  return <A, E extends { readonly _tag: string }>(self: Effect.Effect<A, E>): Effect.Effect<A, E> => {
+    if (schedule === false) return self
+    // The schedule's driver is made on the first failure only: a call that succeeds at once (the
+    // common case) pays for one `catchAll`, nothing more.
+    return Effect.catchAll(self, (first) =>
+      isRetryable(first)
+        ? Effect.flatMap(Schedule.driver(schedule), (driver) => {
+            let resynced = false
+            const next = (error: E & RetryableError): Effect.Effect<A, E> =>
+              Effect.matchEffect(driver.next(error), {
+                onFailure: () => Effect.fail(error),
+                onSuccess: () =>
+                  Effect.zipRight(Effect.logDebug(`Bybit request failed with ${error._tag}; retrying`), loop)
+              })
+            const handle = (error: E): Effect.Effect<A, E> => {
+              if (!isRetryable(error)) return Effect.fail(error)
+              switch (error._tag) {
+                case "TimestampOutsideWindow": {
+                  if (!options.timeSync || resynced) return Effect.fail(error)
+                  resynced = true
+                  return Effect.flatMap(clock.offset, (stale) =>
+                    Effect.matchEffect(clock.resync(fetchServerMillis, stale), {
+                      onFailure: () => Effect.fail(error),
+                      onSuccess: () => loop
+                    })
+                  )
+                }
+                case "RateLimitExceeded": {
+                  const resetAt = error.resetAt
+                  if (resetAt === undefined) return next(error)
+                  return Effect.flatMap(clock.offset, (offset) =>
+                    Effect.flatMap(Clock.currentTimeMillis, (now) => {
+                      const wait = resetAt - (now + (offset._tag === "Some" ? offset.value : 0))
+                      if (wait > maxWaitMillis) return Effect.fail(error)
+                      return wait > 0 ? Effect.zipRight(Effect.sleep(Duration.millis(wait)), next(error)) : next(error)
+                    })
+                  )
+                }
+                default:
+                  return next(error)
+              }
+            }
+            const loop: Effect.Effect<A, E> = Effect.catchAll(self, handle)
+            return handle(first)
+          })
+        : Effect.fail(first)
+    )
+  }
+}
