@@ -18,15 +18,21 @@ export const withDeadline = <A, E, E2>(
     Effect.flatMap(Effect.forkDaemon(restore(self)), (child) =>
       restore(
         Effect.async<A, E | E2>((resume) => {
+          let settled = false
           const timer = setTimeout(() => {
+            if (settled) return
+            settled = true
             child.unsafeInterruptAsFork(FiberId.none)
             resume(Effect.fail(onTimeout()))
           }, millis)
           child.addObserver((exit) => {
             clearTimeout(timer)
+            if (settled) return
+            settled = true
             resume(exit)
           })
           return Effect.sync(() => {
+            settled = true
             clearTimeout(timer)
             child.unsafeInterruptAsFork(FiberId.none)
           })
