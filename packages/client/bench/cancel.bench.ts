@@ -3,9 +3,9 @@
 // The server is an in-process node:http server on 127.0.0.1 answering the success envelope.
 // Time sync is OFF in the client's configuration (a real program syncs once; it is not per call).
 import { createHmac } from "node:crypto"
-import { FetchHttpClient } from "@effect/platform"
+import { FetchHttpClient, HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { Layer, ManagedRuntime, Redacted } from "effect"
+import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import { request as undiciRequest } from "undici"
 import { afterAll, bench, describe } from "vitest"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
@@ -22,8 +22,8 @@ const clientLayer = BybitClient.layer({
   baseUrl: server.url,
   timeSync: false
 })
-const onFetch = ManagedRuntime.make(clientLayer.pipe(Layer.provide(FetchHttpClient.layer)))
-const onUndici = ManagedRuntime.make(clientLayer.pipe(Layer.provide(NodeHttpClient.layerUndici)))
+const onFetch = ManagedRuntime.make(clientLayer.pipe(Layer.provideMerge(FetchHttpClient.layer)))
+const onUndici = ManagedRuntime.make(clientLayer.pipe(Layer.provideMerge(NodeHttpClient.layerUndici)))
 await onFetch.runPromise(Withdrawals.cancel({ id: "10197" }))
 await onUndici.runPromise(Withdrawals.cancel({ id: "10197" }))
 
@@ -69,6 +69,23 @@ const handUndici = async () => {
   check((await res.body.json()) as never)
 }
 
+/** The floor of any HttpClient-based client: the same signed request through HttpClient.execute, nothing else. */
+const platformOnly = Effect.flatMap(HttpClient.HttpClient, (client) => {
+  const body = JSON.stringify({ id: "10197" })
+  return client
+    .execute(
+      HttpClientRequest.post(url, {
+        headers: signedHeaders(body),
+        body: HttpBody.raw(body, { contentType: "application/json" })
+      })
+    )
+    .pipe(
+      Effect.flatMap((response) => response.text),
+      Effect.map((text) => check(JSON.parse(text)))
+    )
+})
+const platform = (runtime: typeof onFetch) => () => runtime.runPromise(platformOnly)
+
 const ours = (runtime: typeof onFetch) => async () => {
   const result = await runtime.runPromise(Withdrawals.cancel({ id: "10197" }))
   if (result.status !== "cancelled") throw new Error("cancel failed")
@@ -78,10 +95,12 @@ const options = { time: 2000, warmupTime: 300 }
 
 describe("cancel on fetch", () => {
   bench("hand-written fetch + createHmac", handFetch, options)
+  bench("HttpClient.execute alone on FetchHttpClient.layer (platform floor)", platform(onFetch), options)
   bench("Withdrawals.cancel on FetchHttpClient.layer", ours(onFetch), options)
 })
 
 describe("cancel on undici", () => {
   bench("hand-written undici.request + createHmac", handUndici, options)
+  bench("HttpClient.execute alone on NodeHttpClient.layerUndici (platform floor)", platform(onUndici), options)
   bench("Withdrawals.cancel on NodeHttpClient.layerUndici", ours(onUndici), options)
 })
