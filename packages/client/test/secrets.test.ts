@@ -3,8 +3,9 @@ import { FetchHttpClient, HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { defaultSeed, MOCK_UID } from "@effect-bybit/mock-exchange"
 import { Cause, Effect, Exit, Layer, Logger, LogLevel, Redacted, Tracer } from "effect"
+import { HttpResponse, http } from "msw"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
-import { BASE_URL, freshExchange, runMovingClocks, useMsw } from "./support.js"
+import { BASE_URL, freshExchange, runMovingClocks, server, useMsw } from "./support.js"
 
 useMsw()
 
@@ -162,4 +163,38 @@ describe("secrets", () => {
       Logger.withMinimumLogLevel(LogLevel.All)
     )
   })
+
+  it.effect("scrubs the signature and the secret from a retMsg that echoes them", () =>
+    Effect.gen(function* () {
+      freshExchange()
+      let sent = ""
+      server.use(
+        http.post("*/v5/asset/withdraw/cancel", ({ request }) => {
+          sent = request.headers.get("x-bapi-sign") ?? ""
+          return HttpResponse.json({
+            retCode: 10004,
+            retMsg: `error sign! sign[${sent}] secret[${SECRET}]`,
+            result: {},
+            retExtInfo: {},
+            time: 0
+          })
+        })
+      )
+      const error = yield* Effect.flip(Withdrawals.cancel({ id: "10197" }))
+      expect(sent).toMatch(/^[0-9a-f]{64}$/)
+      const rendered = renderings(error).join("\n")
+      expect(rendered).toContain("error sign!")
+      expect(rendered).not.toContain(sent)
+      expect(rendered).not.toContain(SECRET)
+    }).pipe(
+      Effect.provide(
+        BybitClient.layer({
+          credentials: BybitConfig.hmac({ apiKey: KEY, apiSecret: Redacted.make(SECRET) }),
+          baseUrl: BASE_URL,
+          retry: false,
+          timeSync: false
+        }).pipe(Layer.provide(FetchHttpClient.layer))
+      )
+    )
+  )
 })
