@@ -254,7 +254,7 @@ export const optionNames: FieldNames = {
 }
 
 /**
- * The environment variables `layerConfig` reads.
+ * The environment variables `layerConfig` reads (`timeout` is not read from the environment: it is an override).
  *
  * @since 0.1.0
  * @category config
@@ -266,7 +266,7 @@ export const envNames: FieldNames = {
   environment: "BYBIT_ENV",
   baseUrl: "BYBIT_BASE_URL",
   recvWindow: "BYBIT_RECV_WINDOW",
-  timeout: "BYBIT_TIMEOUT"
+  timeout: "timeout"
 }
 
 const invalid = (name: string, message: string) => ConfigError.InvalidData([name], message)
