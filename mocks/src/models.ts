@@ -141,6 +141,8 @@ export type Fault =
   | { readonly _tag: "DropConnection" }
   /** The request is handled (state changes), then the response is lost (`HttpResponse.error()`). */
   | { readonly _tag: "LoseResponse" }
+  /** HTTP 200, `retCode 0` with `result.status 0`: the exchange says the cancel failed; state untouched. */
+  | { readonly _tag: "CancelStatusZero" }
   /** HTTP 200 with a Bybit error envelope, e.g. 10000, 10016, 131230; state untouched. */
   | { readonly _tag: "RetCode"; readonly retCode: number; readonly retMsg?: string }
 

@@ -88,6 +88,18 @@ describe("faults", () => {
     expect(exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status).toBe("Pending")
   })
 
+  it("CancelStatusZero: retCode 0 with result.status 0, the withdrawal stays cancellable", async () => {
+    const exchange = useExchange()
+    exchange.faults.inject({ _tag: "CancelStatusZero" })
+    const res = await rawCancel()
+    const json = await readJson(res)
+    expect(res.status).toBe(200)
+    expect(json).toMatchObject({ retCode: 0, result: { status: 0 } })
+    expect(exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status).toBe("Pending")
+    const next = await readJson(await rawCancel())
+    expect(next).toMatchObject({ retCode: 0, result: { status: 1 } })
+  })
+
   it("Latency: a real delay, then the normal answer", async () => {
     const exchange = useExchange()
     exchange.faults.inject({ _tag: "Latency", ms: 120 })

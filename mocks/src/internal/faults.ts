@@ -111,6 +111,10 @@ export const renderStandalone = (fault: Fault, time: number): FaultAnswer | unde
         }),
         retCode: undefined
       }
+    case "CancelStatusZero": {
+      const body: Envelope = { retCode: 0, retMsg: "success", result: { status: 0 }, retExtInfo: {}, time }
+      return { response: new Response(JSON.stringify(body), { status: 200, headers: JSON_HEADERS }), retCode: 0 }
+    }
     case "RetCode": {
       const body: Envelope = {
         retCode: fault.retCode,
