@@ -18,6 +18,7 @@ import {
   InvalidRequest,
   type ListError,
   type RequestError,
+  type UnreadableResponse,
   WithdrawalNotCancellable,
   WithdrawalNotFound
 } from "./BybitError.js"
@@ -281,16 +282,19 @@ const toPage = (response: {
   rateLimit: response.rateLimit
 })
 
-/** After a lost answer: did the earlier attempt cancel it? */
+/**
+ * After a lost or unreadable answer: did an earlier attempt cancel it? `CancelByUser` is success;
+ * anything else fails with `otherwise` (given the status found, if any).
+ */
 const confirm = (
   client: BybitClient["Type"],
-  refused: WithdrawalNotCancellable
+  id: WithdrawalId,
+  otherwise: (status: WithdrawalStatus | undefined) => CancelError
 ): Effect.Effect<CancelResult, CancelError> =>
-  client.retrying(listRequest(client, { withdrawID: refused.id as WithdrawalId, withdrawType: 2 })).pipe(
+  client.retrying(listRequest(client, { withdrawID: id, withdrawType: 2 })).pipe(
     Effect.flatMap((response): Effect.Effect<CancelResult, CancelError> => {
-      const row = response.result.rows.find((r) => r.withdrawId === refused.id)
-      if (row === undefined) return Effect.fail(refused)
-      if (row.status === "CancelByUser") {
+      const row = response.result.rows.find((r) => r.withdrawId === id)
+      if (row?.status === "CancelByUser") {
         return Effect.succeed({
           id: row.withdrawId,
           status: "cancelled",
@@ -298,9 +302,9 @@ const confirm = (
           rateLimit: response.rateLimit
         } satisfies CancelResult)
       }
-      return Effect.fail(new WithdrawalNotCancellable({ ...refused, status: row.status }))
+      return Effect.fail(otherwise(row?.status))
     }),
-    Effect.withSpan("Withdrawals.confirmCancel", { attributes: { "bybit.withdrawal.id": refused.id } })
+    Effect.withSpan("Withdrawals.confirmCancel", { attributes: { "bybit.withdrawal.id": id } })
   )
 
 /**
@@ -351,7 +355,14 @@ const cancelWith = (client: BybitClient["Type"], id: WithdrawalId): Effect.Effec
       mapRetCode: cancelCodes(id)
     }),
     (error) => {
-      if (error._tag === "TransportError" || error._tag === "ExchangeUnavailable") uncertain = true
+      // A truncated or garbled answer may follow a cancel that happened, like a lost one.
+      if (
+        error._tag === "TransportError" ||
+        error._tag === "ExchangeUnavailable" ||
+        error._tag === "UnreadableResponse"
+      ) {
+        uncertain = true
+      }
       return Effect.void
     }
   )
@@ -368,7 +379,19 @@ const cancelWith = (client: BybitClient["Type"], id: WithdrawalId): Effect.Effec
     ),
     Effect.catchIf(
       (error): error is WithdrawalNotCancellable => uncertain && error._tag === "WithdrawalNotCancellable",
-      (refused) => confirm(client, refused)
+      (refused) =>
+        confirm(client, id, (status) =>
+          status === undefined ? refused : new WithdrawalNotCancellable({ ...refused, status })
+        )
+    ),
+    // The last answer could not be read: look the withdrawal up before reporting an unknown outcome.
+    Effect.catchIf(
+      (error): error is UnreadableResponse => error._tag === "UnreadableResponse",
+      (unreadable) =>
+        Effect.catchAll(
+          confirm(client, id, () => unreadable),
+          () => Effect.fail(unreadable)
+        )
     ),
     Effect.tapError((error) =>
       "retCode" in error && error.retCode !== undefined

@@ -126,14 +126,11 @@ describe("Withdrawals.cancel: every error family, from the mock", () => {
 
   it.effect("CancelFailed when the exchange answers result.status 0", () =>
     Effect.gen(function* () {
-      freshExchange()
-      server.use(
-        http.post("*/v5/asset/withdraw/cancel", () =>
-          HttpResponse.json({ retCode: 0, retMsg: "success", result: { status: 0 }, retExtInfo: {}, time: NOW })
-        )
-      )
+      const exchange = freshExchange()
+      exchange.faults.inject({ _tag: "CancelStatusZero" }, { path: "/v5/asset/withdraw/cancel" })
       const error = yield* Effect.flip(Withdrawals.cancel({ id: "10197" }))
-      expect(error).toMatchObject({ _tag: "CancelFailed", id: "10197" })
+      expect(error).toMatchObject({ _tag: "CancelFailed", id: "10197", retCode: 0 })
+      expect(exchange.withdrawal("10197")?.status).toBe("Pending")
     }).pipe(Effect.provide(clientLayer(noRetry)))
   )
 
@@ -271,18 +268,43 @@ describe("Withdrawals.cancel: every error family, from the mock", () => {
 
   for (const [fault, reason] of [
     ["NotJson", "NotJson"],
-    ["TruncatedBody", "NotJson"],
     ["MissingFields", "InvalidEnvelope"]
   ] as const) {
-    it.effect(`UnreadableResponse (${reason}) for the ${fault} fault`, () =>
+    it.effect(`UnreadableResponse (${reason}) for the ${fault} fault, after a lookup finds it still pending`, () =>
       Effect.gen(function* () {
         const exchange = freshExchange()
         exchange.faults.inject({ _tag: fault }, { path: "/v5/asset/withdraw/cancel" })
         const error = yield* Effect.flip(Withdrawals.cancel({ id: "10197" }))
         expect(error).toMatchObject({ _tag: "UnreadableResponse", reason, httpStatus: 200 })
+        expect(exchange.requests().filter((r) => r.path.endsWith("query-record"))).toHaveLength(1)
+        expect(exchange.withdrawal("10197")?.status).toBe("Pending")
       }).pipe(Effect.provide(clientLayer(noRetry)))
     )
   }
+
+  it.effect("a truncated answer to a cancel that went through ends in success, confirmed by a lookup", () =>
+    Effect.gen(function* () {
+      const exchange = freshExchange()
+      exchange.faults.inject({ _tag: "TruncatedBody" }, { path: "/v5/asset/withdraw/cancel" })
+      const result = yield* Withdrawals.cancel({ id: "10197" })
+      expect(result).toMatchObject({ id: "10197", status: "cancelled", confirmedAfterRetry: true })
+      expect(exchange.requests().map((r) => r.path.replace("/v5/", ""))).toEqual([
+        "market/time",
+        "asset/withdraw/cancel",
+        "asset/withdraw/query-record"
+      ])
+    }).pipe(Effect.provide(clientLayer(noRetry)))
+  )
+
+  it.effect("an IP ban (HTTP 403) is not retried: retrying only extends the ban", () =>
+    Effect.gen(function* () {
+      const exchange = freshExchange()
+      exchange.faults.inject({ _tag: "IpBanned" }, { path: "/v5/asset/withdraw/cancel", times: 5 })
+      const error = yield* Effect.flip(Withdrawals.cancel({ id: "10197" }))
+      expect(error).toMatchObject({ _tag: "RateLimitExceeded", httpStatus: 403 })
+      expect(exchange.requests().filter((r) => r.path.endsWith("withdraw/cancel"))).toHaveLength(1)
+    }).pipe(Effect.provide(clientLayer()))
+  )
 
   it.effect("UnknownApiError keeps any other retCode and message", () =>
     Effect.gen(function* () {

@@ -57,6 +57,8 @@ export const makeRetrying = <E0>(options: RetryOptions<E0>) => {
                   )
                 }
                 case "RateLimitExceeded": {
+                  // HTTP 403 is the per-IP limit: a ban of ten minutes or more, which retrying only extends.
+                  if (error.httpStatus === 403) return Effect.fail(error)
                   const resetAt = error.resetAt
                   if (resetAt === undefined) return next(error)
                   return Effect.flatMap(clock.offset, (offset) =>
