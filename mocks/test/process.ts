@@ -14,24 +14,28 @@ export interface Spawned {
   readonly stop: (signal?: NodeJS.Signals) => Promise<number | null>
 }
 
-/** Runs `src/bin.ts` (as `pnpm mock` does) and resolves with the URL it prints when ready. */
-export const spawnBin = (args: ReadonlyArray<string>): Promise<Spawned> =>
+/**
+ * Resolves with the URL a starting server prints ("listening on http://127.0.0.1:N"); rejects if
+ * it exits first or is not ready in `timeoutMs`. `kill` stops it (the process, or its group).
+ */
+const whenListening = (
+  child: ChildProcess,
+  what: string,
+  timeoutMs: number,
+  kill: (signal: NodeJS.Signals) => void
+): Promise<Spawned> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX_CLI, "--conditions=@effect-bybit/source", "src/bin.ts", ...args], {
-      cwd: MOCKS_DIR,
-      stdio: ["ignore", "pipe", "pipe"]
-    })
     let out = ""
     let err = ""
     const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)))
     const timer = setTimeout(() => {
-      child.kill("SIGKILL")
-      reject(new Error(`mock server did not start: ${out}${err}`))
-    }, 20_000)
-    child.stderr.on("data", (chunk: Buffer) => {
+      kill("SIGKILL")
+      reject(new Error(`${what} did not start: ${out}${err}`))
+    }, timeoutMs)
+    child.stderr?.on("data", (chunk: Buffer) => {
       err += chunk.toString()
     })
-    child.stdout.on("data", (chunk: Buffer) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString()
       const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
       if (m !== null) {
@@ -42,7 +46,7 @@ export const spawnBin = (args: ReadonlyArray<string>): Promise<Spawned> =>
           stdout: () => out,
           stderr: () => err,
           stop: (signal = "SIGTERM") => {
-            child.kill(signal)
+            kill(signal)
             return exited
           }
         })
@@ -50,9 +54,18 @@ export const spawnBin = (args: ReadonlyArray<string>): Promise<Spawned> =>
     })
     void exited.then((code) => {
       clearTimeout(timer)
-      reject(new Error(`mock server exited with ${code} before it was ready: ${out}${err}`))
+      reject(new Error(`${what} exited with ${code} before it was ready: ${out}${err}`))
     })
   })
+
+/** Runs `src/bin.ts` (as `pnpm mock` does) and resolves with the URL it prints when ready. */
+export const spawnBin = (args: ReadonlyArray<string>): Promise<Spawned> => {
+  const child = spawn(process.execPath, [TSX_CLI, "--conditions=@effect-bybit/source", "src/bin.ts", ...args], {
+    cwd: MOCKS_DIR,
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+  return whenListening(child, "mock server", 20_000, (signal) => child.kill(signal))
+}
 
 export interface RunResult {
   readonly code: number
@@ -86,49 +99,17 @@ export const succeeds = async (file: string, args: ReadonlyArray<string>): Promi
  * Runs `npx pnpm@<pinned> mock --port 0` from the workspace root in its own process group and
  * resolves with the URL it prints; `stop` signals the whole group (npx, pnpm, tsx, node).
  */
-export const spawnPnpmMock = (pnpmVersion: string): Promise<Spawned> =>
-  new Promise((resolve, reject) => {
-    const child = spawn("npx", ["--yes", `pnpm@${pnpmVersion}`, "mock", "--port", "0"], {
-      cwd: `${MOCKS_DIR}..`,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true
-    })
-    let out = ""
-    let err = ""
-    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)))
-    const killGroup = (signal: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, signal)
-      } catch {
-        // already gone
-      }
-    }
-    const timer = setTimeout(() => {
-      killGroup("SIGKILL")
-      reject(new Error(`pnpm mock did not start: ${out}${err}`))
-    }, 60_000)
-    child.stderr.on("data", (chunk: Buffer) => {
-      err += chunk.toString()
-    })
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString()
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-      if (m !== null) {
-        clearTimeout(timer)
-        resolve({
-          url: m[1]!,
-          child,
-          stdout: () => out,
-          stderr: () => err,
-          stop: (signal = "SIGTERM") => {
-            killGroup(signal)
-            return exited
-          }
-        })
-      }
-    })
-    void exited.then((code) => {
-      clearTimeout(timer)
-      reject(new Error(`pnpm mock exited with ${code} before it was ready: ${out}${err}`))
-    })
+export const spawnPnpmMock = (pnpmVersion: string): Promise<Spawned> => {
+  const child = spawn("npx", ["--yes", `pnpm@${pnpmVersion}`, "mock", "--port", "0"], {
+    cwd: `${MOCKS_DIR}..`,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true
   })
+  return whenListening(child, "pnpm mock", 60_000, (signal) => {
+    try {
+      process.kill(-child.pid!, signal)
+    } catch {
+      // already gone
+    }
+  })
+}
