@@ -12,6 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
 import type * as Schema from "effect/Schema"
 import * as BybitConfig from "./BybitConfig.js"
 import type { RequestError, ServerTimeError } from "./BybitError.js"
@@ -156,8 +157,8 @@ const makeWith = (
       request: pipeline.request,
       retrying: pipeline.retrying,
       serverTime,
-      rateLimitStatus: pipeline.rateLimitStatus,
-      rateLimits: pipeline.rateLimits,
+      rateLimitStatus: (path) => Effect.map(Ref.get(pipeline.rateLimits), (map) => map.get(path)),
+      rateLimits: Ref.get(pipeline.rateLimits),
       clockOffset: clock.offset
     })
   })

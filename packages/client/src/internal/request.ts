@@ -7,6 +7,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type { ParseError } from "effect/ParseResult"
+import * as Ref from "effect/Ref"
 import type * as Schedule from "effect/Schedule"
 import {
   AuthenticationFailed,
@@ -77,10 +78,7 @@ export interface Pipeline {
   readonly retrying: <A, E extends { readonly _tag: string }>(self: Effect.Effect<A, E>) => Effect.Effect<A, E>
   /** Server time in ms from `GET /v5/market/time` (one attempt). */
   readonly fetchServerMillis: Effect.Effect<number, RequestError>
-  /** The last rate-limit status seen for a path. */
-  readonly rateLimitStatus: (path: string) => Effect.Effect<RateLimitStatus | undefined>
-  /** A snapshot of the last rate-limit status seen for every path. */
-  readonly rateLimits: Effect.Effect<ReadonlyMap<string, RateLimitStatus>>
+  readonly rateLimits: Ref.Ref<ReadonlyMap<string, RateLimitStatus>>
 }
 
 const JSON_TYPE = "application/json"
@@ -108,20 +106,22 @@ const scrub = (text: string, secrets: ReadonlyArray<string>): string => {
 
 export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
   Effect.gen(function* () {
-    // Written on every answer, read rarely: a plain map owned by this pipeline (a fiber writes it
-    // in one synchronous step), copied when read, rather than a new immutable map per answer.
-    const rateLimits = new Map<string, RateLimitStatus>()
-    // Shaped once: no client span: its attributes would carry every header, `X-BAPI-SIGN` included.
-    // Our own spans (Withdrawals.cancel, ...) say what is useful.
-    const client = options.httpClient.pipe(HttpClient.withTracerDisabledWhen(() => true))
-    // The full URL is built with the request (as `HttpClientRequest.prependUrl` would), rather than
-    // by a `mapRequest` step copying every request.
-    const { baseUrl } = options
-    const baseEndsWithSlash = baseUrl.endsWith("/")
-    const urlOf = (path: string): string =>
-      baseEndsWithSlash && path.startsWith("/") ? baseUrl + path.slice(1) : baseUrl + path
+    const rateLimits = yield* Ref.make<ReadonlyMap<string, RateLimitStatus>>(new Map())
+    // Shaped once: the base URL, and no client span: its attributes would carry every header,
+    // `X-BAPI-SIGN` included. Our own spans (Withdrawals.cancel, ...) say what is useful.
+    const client = options.httpClient.pipe(
+      HttpClient.mapRequest(HttpClientRequest.prependUrl(options.baseUrl)),
+      HttpClient.withTracerDisabledWhen(() => true)
+    )
     const timeoutMillis = Duration.toMillis(options.timeout)
     const { clock, recvWindow, apiKey, signer } = options
+
+    const recordRateLimit = (status: RateLimitStatus) =>
+      Ref.update(rateLimits, (map) => {
+        const next = new Map(map)
+        next.set(status.path, status)
+        return next
+      })
 
     const interpret = <A, E>(
       spec: RequestSpec<A, E>,
@@ -224,10 +224,9 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
               })
           ),
         // Every answer's rate-limit headers are kept, an error's (e.g. 10006) as much as a success's.
-        Effect.flatMap(({ outcome, rateLimit }) => {
-          if (rateLimit !== undefined) rateLimits.set(rateLimit.path, rateLimit)
-          return outcome
-        })
+        Effect.flatMap(({ outcome, rateLimit }) =>
+          rateLimit !== undefined ? Effect.zipRight(recordRateLimit(rateLimit), outcome) : outcome
+        )
       )
 
     const unsigned = <A, E>(spec: RequestSpec<A, E>): Effect.Effect<ApiResponse<A>, RequestError | E> => {
@@ -235,18 +234,13 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         const body = JSON.stringify(spec.body ?? {})
         return send(
           spec,
-          HttpClientRequest.post(urlOf(spec.path), { body: HttpBody.raw(body, { contentType: JSON_TYPE }) }),
+          HttpClientRequest.post(spec.path, { body: HttpBody.raw(body, { contentType: JSON_TYPE }) }),
           undefined,
           undefined
         )
       }
       const query = spec.query === undefined ? "" : serializeQuery(spec.query)
-      return send(
-        spec,
-        HttpClientRequest.get(urlOf(query === "" ? spec.path : `${spec.path}?${query}`)),
-        undefined,
-        undefined
-      )
+      return send(spec, HttpClientRequest.get(query === "" ? spec.path : `${spec.path}?${query}`), undefined, undefined)
     }
 
     const signedAt = <A, E>(spec: RequestSpec<A, E>, now: number): Effect.Effect<ApiResponse<A>, RequestError | E> => {
@@ -257,7 +251,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         if (spec.method === "POST") {
           const signed = signRequest({ method: "POST", signer, apiKey, timestamp, recvWindow, body: spec.body ?? {} })
           signature = signed.headers["X-BAPI-SIGN"]
-          request = HttpClientRequest.post(urlOf(spec.path), {
+          request = HttpClientRequest.post(spec.path, {
             headers: signed.headers as unknown as Readonly<Record<string, string>>,
             body: HttpBody.raw(signed.body, { contentType: JSON_TYPE })
           })
@@ -265,7 +259,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
           const signed = signRequest({ method: "GET", signer, apiKey, timestamp, recvWindow, query: spec.query })
           signature = signed.headers["X-BAPI-SIGN"]
           const url = signed.queryString === "" ? spec.path : `${spec.path}?${signed.queryString}`
-          request = HttpClientRequest.get(urlOf(url), {
+          request = HttpClientRequest.get(url, {
             headers: signed.headers as unknown as Readonly<Record<string, string>>
           })
         }
@@ -299,11 +293,5 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       fetchServerMillis
     })
 
-    return {
-      request,
-      retrying,
-      fetchServerMillis,
-      rateLimitStatus: (path) => Effect.sync(() => rateLimits.get(path)),
-      rateLimits: Effect.sync((): ReadonlyMap<string, RateLimitStatus> => new Map(rateLimits))
-    }
+    return { request, retrying, fetchServerMillis, rateLimits }
   })
