@@ -4,10 +4,12 @@
 //   hand           hand-written request (undici.request or fetch) + createHmac
 //   raw            HttpClient.execute + text + JSON.parse (the platform alone)
 //   attempt        BybitClient.request: signing, deadline, envelope decode, rate-limit headers
+//   traced         attempt inside an Effect.fn span (what the span and its call-site capture cost)
 //   cancelNoRetry  Withdrawals.cancel with retry: false (adds the span, id check, result)
 //   cancel         Withdrawals.cancel as configured by default (adds the retry driver)
 // "instant" answers in-process without I/O, to see the Effect-side cost alone.
 //   npx tsx --conditions=@effect-bybit/source packages/client/bench/profile.ts [undici|fetch|instant]
+// ONLY=attempt,cancel (environment) runs only the named layers.
 import { createHmac } from "node:crypto"
 import { FetchHttpClient, HttpBody, HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
@@ -96,6 +98,7 @@ const attempt = Effect.flatMap(BybitClient.BybitClient, (c) =>
     decodeResult: Either.right
   })
 )
+const traced = Effect.fn("traced")(() => attempt)
 const variants: Record<string, () => Promise<unknown>> = {
   hand:
     process.argv[2] === "instant"
@@ -107,9 +110,12 @@ const variants: Record<string, () => Promise<unknown>> = {
       : hand,
   raw: () => rt.runPromise(raw),
   attempt: () => rt.runPromise(attempt),
+  traced: () => rt.runPromise(traced()),
   cancelNoRetry: () => rtNoRetry.runPromise(Withdrawals.cancel({ id: "10197" })),
   cancel: () => rt.runPromise(Withdrawals.cancel({ id: "10197" }))
 }
+const only = process.env.ONLY?.split(",")
+if (only !== undefined) for (const name of Object.keys(variants)) if (!only.includes(name)) delete variants[name]
 const times: Record<string, Array<number>> = {}
 for (let round = 0; round < 24; round++) {
   for (const [name, f] of Object.entries(variants)) {
@@ -122,10 +128,12 @@ for (let round = 0; round < 24; round++) {
   }
 }
 const median = (xs: Array<number>) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-const base = median(times.hand!)
+const base = times.hand === undefined ? undefined : median(times.hand)
 for (const [name, xs] of Object.entries(times)) {
   const m = median(xs)
-  console.log(`${name.padEnd(14)} ${m.toFixed(1).padStart(7)} us  ${(m / base).toFixed(2)}x`)
+  console.log(
+    `${name.padEnd(14)} ${m.toFixed(1).padStart(7)} us${base === undefined ? "" : `  ${(m / base).toFixed(2)}x`}`
+  )
 }
 await rt.dispose()
 await rtNoRetry.dispose()
