@@ -19,6 +19,7 @@ export interface ClockSync {
   readonly offset: Effect.Effect<Option.Option<number>>
 }
 
+/** The clock-offset state of one client; `enabled: false` keeps the local clock. */
 export const make = (enabled: boolean): Effect.Effect<ClockSync> =>
   Effect.gen(function* () {
     const ref = yield* Ref.make(Option.none<number>())

@@ -11,8 +11,10 @@ export const Envelope = Schema.Struct({
   time: Schema.optional(Schema.Number)
 })
 
+/** A decoded V5 envelope. */
 export type Envelope = typeof Envelope.Type
 
+/** Decodes any parsed JSON into an envelope, without throwing. */
 export const decodeEnvelope: (u: unknown) => Either.Either<Envelope, ParseError> = Schema.decodeUnknownEither(Envelope)
 
 /** Parses JSON without throwing; `undefined` when it is not JSON. */

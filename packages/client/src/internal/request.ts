@@ -56,6 +56,7 @@ export interface ApiResponse<A> {
   readonly rateLimit: RateLimitStatus | undefined
 }
 
+/** What the request pipeline is built from, once per layer. */
 export interface PipelineOptions {
   readonly httpClient: HttpClient.HttpClient
   readonly baseUrl: string
@@ -71,6 +72,7 @@ export interface PipelineOptions {
   readonly clock: ClockSync
 }
 
+/** The request pipeline a `BybitClient` is made of. */
 export interface Pipeline {
   /** One attempt, no retry. */
   readonly request: <A, E = never>(spec: RequestSpec<A, E>) => Effect.Effect<ApiResponse<A>, RequestError | E>
@@ -104,6 +106,7 @@ const scrub = (text: string, secrets: ReadonlyArray<string>): string => {
   return out
 }
 
+/** Builds the pipeline: the `HttpClient` is shaped here once, not per request. */
 export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
   Effect.gen(function* () {
     const rateLimits = yield* Ref.make<ReadonlyMap<string, RateLimitStatus>>(new Map())

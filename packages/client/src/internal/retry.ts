@@ -11,6 +11,7 @@ export const defaultRetrySchedule: Schedule.Schedule<unknown, RetryableError> = 
   2
 ).pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(4)), Schedule.upTo("30 seconds"))
 
+/** What `makeRetrying` needs: the schedule, the wait bound, and the clock to re-sync. */
 export interface RetryOptions<E> {
   readonly schedule: Schedule.Schedule<unknown, RetryableError> | false
   readonly maxRateLimitWait: Duration.Duration

@@ -15,4 +15,5 @@ export class ServerTime extends Schema.Class<ServerTime>("ServerTime")({
   }
 }
 
+/** Decodes the `result` of `GET /v5/market/time`, without throwing. */
 export const decodeServerTime = Schema.decodeUnknownEither(ServerTime)
