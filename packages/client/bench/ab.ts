@@ -8,37 +8,17 @@
 //     npx tsx --conditions=@effect-bybit/source packages/client/bench/ab.ts [undici|fetch|instant]
 // AB_AFTER defaults to the working tree's src. Check what it resolves first: a build with 5 µs of
 // busy work added to cancel showed +4.5..+6.8 µs in 3 of 3 runs on each transport here.
-import { FetchHttpClient, HttpClient, HttpClientResponse } from "@effect/platform"
+import { FetchHttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
+import { Layer, ManagedRuntime, Redacted } from "effect"
 import * as Current from "../src/index.js"
-import { startServer } from "./server.js"
+import { instant, startServer } from "./server.js"
 
 const beforeDir: string = process.env.AB_BEFORE ?? "./_before/index.js"
 const A = (await import(beforeDir)) as typeof Current
 const afterDir: string | undefined = process.env.AB_AFTER
 const B = afterDir === undefined ? Current : ((await import(afterDir)) as typeof Current)
 const server = await startServer()
-const SUCCESS = '{"retCode":0,"retMsg":"success","result":{"status":1},"retExtInfo":{},"time":1672197228408}'
-const instant = Layer.succeed(
-  HttpClient.HttpClient,
-  HttpClient.make((request) =>
-    Effect.succeed(
-      HttpClientResponse.fromWeb(
-        request,
-        new Response(SUCCESS, {
-          status: 200,
-          headers: {
-            "content-type": "application/json",
-            "x-bapi-limit": "60",
-            "x-bapi-limit-status": "59",
-            "x-bapi-limit-reset-timestamp": "1"
-          }
-        })
-      )
-    )
-  )
-)
 const mode = process.argv[2] ?? "undici"
 const transport = mode === "instant" ? instant : mode === "fetch" ? FetchHttpClient.layer : NodeHttpClient.layerUndici
 const runtimeOf = (M: typeof Current) =>

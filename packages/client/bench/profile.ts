@@ -11,36 +11,16 @@
 //   npx tsx --conditions=@effect-bybit/source packages/client/bench/profile.ts [undici|fetch|instant]
 // ONLY=attempt,cancel (environment) runs only the named layers.
 import { createHmac } from "node:crypto"
-import { FetchHttpClient, HttpBody, HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import { FetchHttpClient, HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Effect, Either, Layer, ManagedRuntime, Redacted } from "effect"
 import { request as undiciRequest } from "undici"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
-import { startServer } from "./server.js"
+import { instant, SUCCESS, startServer } from "./server.js"
 
 const server = await startServer()
 const url = `${server.url}/v5/asset/withdraw/cancel`
 const useFetch = process.argv[2] === "fetch"
-const SUCCESS = '{"retCode":0,"retMsg":"success","result":{"status":1},"retExtInfo":{},"time":1672197228408}'
-const instant = Layer.succeed(
-  HttpClient.HttpClient,
-  HttpClient.make((request) =>
-    Effect.succeed(
-      HttpClientResponse.fromWeb(
-        request,
-        new Response(SUCCESS, {
-          status: 200,
-          headers: {
-            "content-type": "application/json",
-            "x-bapi-limit": "60",
-            "x-bapi-limit-status": "59",
-            "x-bapi-limit-reset-timestamp": "1"
-          }
-        })
-      )
-    )
-  )
-)
 const transport =
   process.argv[2] === "instant" ? instant : useFetch ? FetchHttpClient.layer : NodeHttpClient.layerUndici
 const make = (extra: Partial<BybitConfig.Options>) =>

@@ -1,5 +1,7 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
+import { HttpClient, HttpClientResponse } from "@effect/platform"
+import { Effect, Layer } from "effect"
 
 /** The cancel success envelope, as Bybit sends it, with the rate-limit headers. */
 export const SUCCESS = JSON.stringify({
@@ -43,3 +45,27 @@ export const startServer = async (): Promise<{ readonly url: string; readonly cl
       })
   }
 }
+
+/**
+ * An `HttpClient` that answers the success envelope in-process, without I/O: shows the Effect-side
+ * cost of a call alone (used by profile.ts and ab.ts).
+ */
+export const instant = Layer.succeed(
+  HttpClient.HttpClient,
+  HttpClient.make((request) =>
+    Effect.succeed(
+      HttpClientResponse.fromWeb(
+        request,
+        new Response(SUCCESS, {
+          status: 200,
+          headers: {
+            "content-type": "application/json",
+            "x-bapi-limit": "60",
+            "x-bapi-limit-status": "59",
+            "x-bapi-limit-reset-timestamp": "1"
+          }
+        })
+      )
+    )
+  )
+)
