@@ -368,7 +368,9 @@ const notFoundOr = (
  * Cancels a withdrawal. The id is validated first (no request is made for an invalid one). Safe to
  * retry: transport failures, exchange outages, rate limits and a skewed clock are retried per the
  * configured schedule; if an earlier attempt's answer was lost and the retry is told the withdrawal
- * cannot be cancelled, its status is looked up, and `CancelByUser` counts as success.
+ * cannot be cancelled, its status is looked up, and `CancelByUser` counts as success. A 131002
+ * answer is `WithdrawalNotFound` when a lookup by id (`GET /v5/asset/withdraw/query-record`) finds
+ * no such withdrawal on the account, and stays `InvalidRequest` otherwise.
  *
  * @example
  * ```ts
