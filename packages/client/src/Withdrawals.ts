@@ -23,15 +23,10 @@ import {
   WithdrawalNotFound
 } from "./BybitError.js"
 
-/**
- * The longest withdrawal id, in digits. Bybit documents the id as a string only; every id in its
- * pages and in the records clients show is a decimal integer (`"9976"`, `"8839035"`, `"131629076"`),
- * and 20 digits hold any unsigned 64-bit integer.
- *
- * @since 0.1.0
- * @category constants
- */
-export const WITHDRAWAL_ID_MAX_DIGITS = 20
+// The longest withdrawal id, in digits. Bybit documents the id as a string only; every id in its
+// pages and in the records clients show is a decimal integer ("9976", "8839035", "131629076"), and
+// 20 digits hold any unsigned 64-bit integer.
+const WITHDRAWAL_ID_MAX_DIGITS = 20
 
 const WITHDRAWAL_ID = /^\d{1,20}$/
 
@@ -266,16 +261,11 @@ export const cancelPath = "/v5/asset/withdraw/cancel"
  */
 export const listPath = "/v5/asset/withdraw/query-record"
 
-/**
- * The cancel endpoint's retCodes with a meaning of their own (Bybit's asset error codes): 131099
- * the status does not allow cancelling; 131002 the asset service's parameter error, which for a
- * cancel (one parameter, a valid id) is what an id that is not the account's withdrawal gets. Bybit
- * does not document that message, so "not found" is decided by looking the id up, not by wording.
- *
- * @since 0.1.0
- * @category constants
- */
-export const CancelRetCodes = { notCancellable: 131099, parameterError: 131002 } as const
+// The cancel endpoint's retCodes with a meaning of their own (Bybit's asset error codes): 131099
+// the status does not allow cancelling; 131002 the asset service's parameter error, which for a
+// cancel (one parameter, a valid id) is what an id that is not the account's withdrawal gets. Bybit
+// does not document that message, so "not found" is decided by looking the id up, not by wording.
+const CancelRetCodes = { notCancellable: 131099, parameterError: 131002 } as const
 
 /** The cancel endpoint's own retCodes. */
 const cancelCodes =
