@@ -96,7 +96,13 @@ export interface MockExchange {
  * @category constructors
  */
 export const makeMockExchange = (options: MockExchangeOptions = {}): MockExchange => {
-  const seed = options.accounts === undefined || options.withdrawals === undefined ? defaultSeed() : undefined
+  if (options.clock !== undefined && options.now !== undefined) {
+    throw new TypeError("makeMockExchange: give either now or clock, not both")
+  }
+  const clock = options.clock ?? makeClock(options.now)
+  // The default withdrawals are recent on this exchange's clock (query-record's 30-day window).
+  const seed =
+    options.accounts === undefined || options.withdrawals === undefined ? defaultSeed(clock.now()) : undefined
   const accountList = options.accounts ?? seed!.accounts
   const accounts = new Map<string, AccountEntry>()
   for (const account of accountList) {
@@ -104,10 +110,6 @@ export const makeMockExchange = (options: MockExchangeOptions = {}): MockExchang
     accounts.set(account.apiKey, makeAccountEntry(account))
   }
   const store = makeStore(options.withdrawals ?? seed!.withdrawals)
-  if (options.clock !== undefined && options.now !== undefined) {
-    throw new TypeError("makeMockExchange: give either now or clock, not both")
-  }
-  const clock = options.clock ?? makeClock(options.now)
   const faults = makeFaultQueue()
   const log: Array<RecordedRequest> = []
   const dispatch = makeDispatch({

@@ -3,6 +3,12 @@
  *
  * @since 0.1.0
  */
+
+export {
+  Codes as RET_CODES,
+  DEFAULT_MESSAGES as FAULT_RET_MESSAGES,
+  Messages as RET_MESSAGES
+} from "./internal/codes.js"
 export {
   type MockExchange,
   type MockExchangeOptions,

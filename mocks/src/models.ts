@@ -191,4 +191,4 @@ export interface RateLimitRule {
  * @since 0.1.0
  * @category models
  */
-export type PrivateEndpoint = "cancel" | "create" | "query"
+export type PrivateEndpoint = "cancel" | "create" | "query" | "coinInfo"

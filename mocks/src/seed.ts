@@ -191,10 +191,14 @@ export interface Seed {
   readonly withdrawals: ReadonlyArray<MockWithdrawal>
 }
 
-const T0 = 1672190000000
 const MINUTE = 60_000
+/** The seed's withdrawals are created between 170 and 56 minutes before `now`. */
+const SPAN = 180 * MINUTE
+/** `now` when none is given: the seed's original times (28 December 2022). */
+const DEFAULT_NOW = 1672190000000 + SPAN
 
 const w = (
+  T0: number,
   withdrawId: string,
   minutes: number,
   fields: Partial<MockWithdrawal> & Pick<MockWithdrawal, "status">
@@ -218,12 +222,16 @@ const tx = (n: number): string => `0x${n.toString(16).padStart(64, "0")}`
 
 /**
  * The default state: five keys (HMAC, RSA, no-withdraw, IP-bound, another account's) and withdrawals
- * in every status, with `10197` `Pending` and several cancellable USDT ones. Fresh copies on every call.
+ * in every status, with `10197` `Pending` and several cancellable USDT ones, created in the three hours
+ * before `now` (ms; default 28 December 2022), so they fall in query-record's default 30-day window.
+ * `makeMockExchange` passes its clock's time. Fresh copies on every call.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const defaultSeed = (): Seed => ({
+export const defaultSeed = (now: number = DEFAULT_NOW): Seed => seedAt(now - SPAN)
+
+const seedAt = (T0: number): Seed => ({
   accounts: [
     { uid: MOCK_UID, apiKey: MOCK_API_KEY, secret: MOCK_API_SECRET, permissions: { withdraw: true } },
     {
@@ -248,11 +256,16 @@ export const defaultSeed = (): Seed => ({
     { uid: MOCK_OTHER_UID, apiKey: MOCK_OTHER_API_KEY, secret: MOCK_OTHER_API_SECRET, permissions: { withdraw: true } }
   ],
   withdrawals: [
-    w("10197", 120, { status: "Pending", amount: "10" }),
-    w("10198", 121, { status: "Pending", chain: "TRX", amount: "50", toAddress: "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE" }),
-    w("10199", 122, { status: "Pending", amount: "100" }),
-    w("10200", 123, { status: "SecurityCheck", amount: "75" }),
-    w("10201", 124, {
+    w(T0, "10197", 120, { status: "Pending", amount: "10" }),
+    w(T0, "10198", 121, {
+      status: "Pending",
+      chain: "TRX",
+      amount: "50",
+      toAddress: "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE"
+    }),
+    w(T0, "10199", 122, { status: "Pending", amount: "100" }),
+    w(T0, "10200", 123, { status: "SecurityCheck", amount: "75" }),
+    w(T0, "10201", 124, {
       status: "SecurityCheck",
       coin: "BTC",
       chain: "BTC",
@@ -260,15 +273,15 @@ export const defaultSeed = (): Seed => ({
       withdrawFee: "0.0005",
       toAddress: "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
     }),
-    w("10202", 60, { status: "Pending", withdrawType: 1, withdrawFee: "0", toAddress: "1000003", amount: "5" }),
-    w("10203", 10, { status: "success", txID: tx(10203) }),
-    w("10204", 20, { status: "CancelByUser" }),
-    w("10205", 30, { status: "Reject" }),
-    w("10206", 40, { status: "Fail" }),
-    w("10207", 50, { status: "BlockchainConfirmed", txID: tx(10207) }),
-    w("10208", 70, { status: "MoreInformationRequired" }),
-    w("10209", 80, { status: "Unknown" }),
-    w("20001", 90, {
+    w(T0, "10202", 60, { status: "Pending", withdrawType: 1, withdrawFee: "0", toAddress: "1000003", amount: "5" }),
+    w(T0, "10203", 10, { status: "success", txID: tx(10203) }),
+    w(T0, "10204", 20, { status: "CancelByUser" }),
+    w(T0, "10205", 30, { status: "Reject" }),
+    w(T0, "10206", 40, { status: "Fail" }),
+    w(T0, "10207", 50, { status: "BlockchainConfirmed", txID: tx(10207) }),
+    w(T0, "10208", 70, { status: "MoreInformationRequired" }),
+    w(T0, "10209", 80, { status: "Unknown" }),
+    w(T0, "20001", 90, {
       status: "Pending",
       uid: MOCK_OTHER_UID,
       amount: "42",

@@ -58,7 +58,12 @@ describe("1. auth headers", () => {
       expect(res.status).toBe(401)
       expectEnvelopeShape(res.json)
       expect(res.json.retCode).toBe(10001)
-      expect(res.json.retMsg).toMatch(/^empty value: apiTimestamp\[/)
+      expect(res.json.retMsg).toMatch(
+        /^empty value: apiTimestamp\[\d*\] apiKey\[[\w-]*\] apiSignature\[[0-9a-f]*\]: openapi sign params error!$/
+      )
+      // Bybit sends null here, not {} (the answer ccxt records for this error).
+      expect(res.json.result).toBeNull()
+      expect(res.json.retExtInfo).toBeNull()
       expect(exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status).toBe("Pending")
     }
   )
@@ -71,7 +76,12 @@ describe("1. auth headers", () => {
       headers: { "Content-Type": "application/json" }
     })
     expect(response.status).toBe(401)
-    expect((await readJson(response)).retCode).toBe(10001)
+    expect(await readJson(response)).toMatchObject({
+      retCode: 10001,
+      retMsg: "empty value: apiTimestamp[] apiKey[] apiSignature[]: openapi sign params error!",
+      result: null,
+      retExtInfo: null
+    })
   })
 
   it.each([
@@ -84,6 +94,9 @@ describe("1. auth headers", () => {
     const res = await send(overrides)
     expect(res.status).toBe(401)
     expect(res.json.retCode).toBe(10001)
+    expect(res.json.retMsg).toMatch(/^invalid value: X-BAPI-[A-Z-]+\[.*\]: openapi sign params error!$/)
+    expect(res.json.result).toBeNull()
+    expect(res.json.retExtInfo).toBeNull()
   })
 
   it("rejects an unknown API key with 10003 and no rate-limit headers", async () => {
@@ -225,7 +238,9 @@ describe("3. signature", () => {
     const exchange = useExchange()
     const res = await cancel(SEED_WITHDRAWAL_ID, { key: hmacKey(MOCK_API_KEY, "wrong-secret") })
     expect(res.json.retCode).toBe(10004)
-    expect(res.json.retMsg).toContain("error sign!")
+    expect(res.json.retMsg).toMatch(
+      /^Error sign, please check your signature generation algorithm: origin_string\[\d+mock-api-key5000\{"id":"10197"\}\]$/
+    )
     expect(exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status).toBe("Pending")
   })
 

@@ -75,7 +75,11 @@ describe("GET /v5/asset/withdraw/query-record", () => {
         "updateTime",
         "withdrawFee",
         "withdrawId",
-        "withdrawType"
+        "withdrawType",
+        "fee",
+        "tax",
+        "taxRate",
+        "taxType"
       ].sort()
     )
     expect(typeof rows[0]!.createTime).toBe("string")
@@ -92,7 +96,7 @@ describe("GET /v5/asset/withdraw/query-record", () => {
     expect(offChain.json.result.rows.every((r: Json) => r.withdrawType === 1)).toBe(true)
     expect(offChain.json.result.rows.length).toBeGreaterThan(0)
     const all = await get(QUERY, { withdrawType: 2 })
-    const own = defaultSeed().withdrawals.filter((w) => w.uid === MOCK_UID)
+    const own = defaultSeed(NOW).withdrawals.filter((w) => w.uid === MOCK_UID)
     expect(all.json.result.rows).toHaveLength(own.length)
     const t = own.find((w) => w.withdrawId === SEED_WITHDRAWAL_ID)!.createTime
     const window = await get(QUERY, { startTime: t, endTime: t })
@@ -133,13 +137,83 @@ describe("GET /v5/asset/withdraw/query-record", () => {
     ["limit=abc", { limit: "abc" }],
     ["withdrawType=3", { withdrawType: 3 }],
     ["startTime=yesterday", { startTime: "yesterday" }],
-    ["startTime after endTime", { startTime: 2, endTime: 1 }],
     ["a garbage cursor", { cursor: "garbage!" }]
   ])("rejects %s with 10001", async (_, query) => {
     useExchange()
     const res = await get(QUERY, query)
     expectEnvelopeShape(res.json)
     expect(res.json.retCode).toBe(10001)
+  })
+})
+
+describe("query-record's 30-day window (Get Withdrawal Records)", () => {
+  const DAY = 24 * 60 * 60 * 1000
+  const add = (exchange: ReturnType<typeof useExchange>, withdrawId: string, createTime: number) =>
+    exchange.addWithdrawal({
+      withdrawId,
+      uid: MOCK_UID,
+      coin: "USDT",
+      chain: "ETH",
+      amount: "1",
+      withdrawFee: "1",
+      status: "success",
+      toAddress: "0xabc",
+      tag: "",
+      txID: "",
+      createTime,
+      updateTime: createTime,
+      withdrawType: 0
+    })
+  const ids = (res: { json: Json }) => res.json.result.rows.map((r: Json) => r.withdrawId) as Array<string>
+
+  it("returns only the last 30 days when no time is given", async () => {
+    const exchange = useExchange()
+    add(exchange, "30001", NOW - 30 * DAY)
+    add(exchange, "30002", NOW - 30 * DAY - 1)
+    const listed = ids(await get(QUERY))
+    expect(listed).toContain("30001")
+    expect(listed).not.toContain("30002")
+    expect(listed).toContain(SEED_WITHDRAWAL_ID)
+  })
+
+  it("ends a startTime-only query now and starts an endTime-only query 30 days earlier", async () => {
+    const exchange = useExchange()
+    add(exchange, "30003", NOW - 40 * DAY)
+    add(exchange, "30004", NOW - 69 * DAY)
+    add(exchange, "30005", NOW - 71 * DAY)
+    expect(ids(await get(QUERY, { startTime: NOW - 10 * DAY }))).toContain(SEED_WITHDRAWAL_ID)
+    const older = ids(await get(QUERY, { endTime: NOW - 40 * DAY }))
+    expect(older).toEqual(["30003", "30004"])
+  })
+
+  it.each([
+    ["a range of 30 days and 1 ms", { startTime: NOW - 30 * DAY - 1, endTime: NOW }],
+    ["startTime after endTime", { startTime: NOW, endTime: NOW - 1 }],
+    ["a startTime alone more than 30 days ago", { startTime: NOW - 31 * DAY }]
+  ])("answers %s with 131002 and Bybit's message", async (_, query) => {
+    useExchange()
+    const res = await get(QUERY, query)
+    expectEnvelopeShape(res.json)
+    expect(res.json).toMatchObject({
+      retCode: 131002,
+      retMsg: "The interval between the startTime and endTime is incorrect",
+      result: {},
+      retExtInfo: {}
+    })
+  })
+
+  it("accepts a range of exactly 30 days", async () => {
+    const exchange = useExchange()
+    add(exchange, "30006", NOW - 60 * DAY)
+    const res = await get(QUERY, { startTime: NOW - 60 * DAY, endTime: NOW - 30 * DAY })
+    expect(res.json.retCode).toBe(0)
+    expect(ids(res)).toEqual(["30006"])
+  })
+
+  it("looks an older withdrawal up by withdrawID with no time given", async () => {
+    const exchange = useExchange()
+    add(exchange, "30007", NOW - 400 * DAY)
+    expect(ids(await get(QUERY, { withdrawID: "30007" }))).toEqual(["30007"])
   })
 })
 

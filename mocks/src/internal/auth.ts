@@ -1,7 +1,7 @@
 /** Steps 1-3 of a private request: auth headers, time window, signature. */
 import { hmacVerifier, rsaVerifier, signaturePayload, type Verifier } from "@effect-bybit/signing"
 import type { MockAccount } from "../models.js"
-import { Codes, Messages } from "./codes.js"
+import { badAuthParamMessage, Codes, emptyAuthMessage, Messages, signErrorMessage, timeWindowMessage } from "./codes.js"
 
 /**
  * An account with its signature verifier, built once.
@@ -77,19 +77,21 @@ export type AuthResult =
       readonly status: number
       readonly retCode: number
       readonly retMsg: string
+      /** Bybit sends `result: null, retExtInfo: null` on this rejection (missing auth headers). */
+      readonly nullBody: boolean
       /** Known when the key was recognised, so the rate-limit headers can be sent. */
       readonly entry: AccountEntry | undefined
     }
 
 const DIGITS = /^\d{1,16}$/
 
-const rejected = (status: number, retCode: number, retMsg: string, entry?: AccountEntry): AuthResult => ({
-  _tag: "Rejected",
-  status,
-  retCode,
-  retMsg,
-  entry
-})
+const rejected = (
+  status: number,
+  retCode: number,
+  retMsg: string,
+  entry?: AccountEntry,
+  nullBody = false
+): AuthResult => ({ _tag: "Rejected", status, retCode, retMsg, nullBody, entry })
 
 /**
  * Steps 1-3 of a private request: auth headers, time window, signature.
@@ -104,18 +106,14 @@ export const authenticate = (accounts: ReadonlyMap<string, AccountEntry>, req: A
   const sign = req.headers.get("x-bapi-sign")
   const recvWindowHeader = req.headers.get("x-bapi-recv-window")
   if (!apiKey || !timestamp || !sign) {
-    return rejected(
-      401,
-      Codes.paramError,
-      `empty value: apiTimestamp[${timestamp ?? ""}] apiKey[${apiKey ?? ""}] apiSignature[${sign ?? ""}]`
-    )
+    return rejected(401, Codes.paramError, emptyAuthMessage(timestamp ?? "", apiKey ?? "", sign ?? ""), undefined, true)
   }
   if (!DIGITS.test(timestamp)) {
-    return rejected(401, Codes.paramError, `invalid X-BAPI-TIMESTAMP: ${timestamp}`)
+    return rejected(401, Codes.paramError, badAuthParamMessage("X-BAPI-TIMESTAMP", timestamp), undefined, true)
   }
   const recvWindow = recvWindowHeader === null ? String(DEFAULT_RECV_WINDOW) : recvWindowHeader
   if (!DIGITS.test(recvWindow) || Number(recvWindow) <= 0) {
-    return rejected(401, Codes.paramError, `invalid X-BAPI-RECV-WINDOW: ${recvWindow}`)
+    return rejected(401, Codes.paramError, badAuthParamMessage("X-BAPI-RECV-WINDOW", recvWindow), undefined, true)
   }
   const entry = accounts.get(apiKey)
   if (entry === undefined) return rejected(200, Codes.invalidKey, Messages.invalidKey)
@@ -130,12 +128,7 @@ export const authenticate = (accounts: ReadonlyMap<string, AccountEntry>, req: A
   const ts = Number(timestamp)
   const window = Number(recvWindow)
   if (!(req.now - window <= ts && ts < req.now + FUTURE_TOLERANCE_MS)) {
-    return rejected(
-      200,
-      Codes.timeWindow,
-      `invalid request, please check your server timestamp or recv_window param. req_timestamp[${ts}],server_timestamp[${req.now}],recv_window[${window}]`,
-      entry
-    )
+    return rejected(200, Codes.timeWindow, timeWindowMessage(ts, req.now, window), entry)
   }
   // 3. Signature, over the header strings exactly as received (a sent recv window is signed as sent).
   const origin = signaturePayload({
@@ -145,7 +138,7 @@ export const authenticate = (accounts: ReadonlyMap<string, AccountEntry>, req: A
     payload: req.payload
   })
   if (!entry.verifier.verify(origin, sign)) {
-    return rejected(200, Codes.signError, `error sign! origin_string[${origin}]`, entry)
+    return rejected(200, Codes.signError, signErrorMessage(origin), entry)
   }
   return { _tag: "Ok", entry }
 }

@@ -1,4 +1,9 @@
 /**
+ * The retCodes and fixed retMsgs the mock answers with. Each message's source (a Bybit page, a
+ * captured answer, or our choice) is in the conformance table of the README.
+ */
+
+/**
  * The retCodes the mock answers with.
  *
  * @since 0.1.0
@@ -6,6 +11,7 @@
  */
 export const Codes = {
   ok: 0,
+  serverTimeout: 10000,
   paramError: 10001,
   timeWindow: 10002,
   invalidKey: 10003,
@@ -13,10 +19,16 @@ export const Codes = {
   permissionDenied: 10005,
   tooManyVisits: 10006,
   unmatchedIp: 10010,
+  serverError: 10016,
   routeNotFound: 10017,
+  assetServiceError: 131001,
   assetParamError: 131002,
+  assetInternalError: 131003,
   repeatedRequest: 131082,
-  notCancellable: 131099
+  notCancellable: 131099,
+  serviceError: 131200,
+  internalError: 131201,
+  systemBusy: 131230
 } as const
 
 /**
@@ -26,6 +38,12 @@ export const Codes = {
  * @category constants
  */
 export const Messages = {
+  /** Success on the market routes (`/v5/market/*`). */
+  ok: "OK",
+  /** Success on the asset routes (`/v5/asset/withdraw/*`). */
+  success: "success",
+  /** Success on `/v5/asset/coin/query-info` (Bybit's example answer has an empty retMsg). */
+  empty: "",
   invalidKey: "API key is invalid.",
   permissionDenied: "Permission denied, please check your API key permissions.",
   unmatchedIp: "Unmatched IP, please check your API key's bound IP addresses.",
@@ -33,5 +51,59 @@ export const Messages = {
   routeNotFound: "Route not found",
   withdrawalNotFound: "Withdraw order not found",
   notCancellable: "Withdrawal status does not allow cancelling",
-  repeatedRequest: "Do not repeat the request: requestId was used with other parameters"
+  repeatedRequest: "Do not repeat the request: requestId was used with other parameters",
+  intervalIncorrect: "The interval between the startTime and endTime is incorrect"
 } as const
+
+/**
+ * The 10001 message for missing auth headers, as Bybit words it (the values echo what was sent).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const emptyAuthMessage = (timestamp: string, apiKey: string, sign: string): string =>
+  `empty value: apiTimestamp[${timestamp}] apiKey[${apiKey}] apiSignature[${sign}]: openapi sign params error!`
+
+/**
+ * The 10001 message for an auth header that is present but malformed (a timestamp or recv window
+ * that is not an integer of ms): worded like the missing-header answer, which it sits beside.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const badAuthParamMessage = (header: string, value: string): string =>
+  `invalid value: ${header}[${value}]: openapi sign params error!`
+
+/**
+ * The 10004 message, as Bybit words it today, with the string the mock verified.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const signErrorMessage = (origin: string): string =>
+  `Error sign, please check your signature generation algorithm: origin_string[${origin}]`
+
+/**
+ * The 10002 message, with the values the mock compared.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const timeWindowMessage = (timestamp: number, serverTime: number, recvWindow: number): string =>
+  `invalid request, please check your server timestamp or recv_window param. req_timestamp[${timestamp}],server_timestamp[${serverTime}],recv_window[${recvWindow}]`
+
+/**
+ * The message of a `RetCode` fault injected without one.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const DEFAULT_MESSAGES: Readonly<Record<number, string>> = {
+  [Codes.serverTimeout]: "Server Timeout",
+  [Codes.serverError]: "Server error",
+  [Codes.assetServiceError]: "Asset service error",
+  [Codes.assetInternalError]: "Internal error",
+  [Codes.serviceError]: "Service error",
+  [Codes.internalError]: "Internal error",
+  [Codes.systemBusy]: "System busy, please try again later"
+}

@@ -82,7 +82,8 @@ export const makeDispatch = (deps: DispatchDeps): Dispatch => {
     if (auth._tag === "Rejected") {
       return outcome(now, auth.retCode, auth.retMsg, {
         status: auth.status,
-        headers: privateHeaders(auth.entry, endpoint, now)
+        headers: privateHeaders(auth.entry, endpoint, now),
+        ...(auth.nullBody ? { result: null, retExtInfo: null } : {})
       })
     }
     const decision = limiter.take(auth.entry.account.uid, endpoint, now)

@@ -1,7 +1,8 @@
-/** Bybit's response envelope and the rendering of an answer into a `Response`. */
+/** Bybit's response envelope and the rendering of an answer into a `Response`: the mock's only envelope writer. */
 
 /**
- * Bybit's response envelope.
+ * Bybit's response envelope. `result` and `retExtInfo` are objects, except on the answers Bybit
+ * sends with `null` (missing auth headers: see the conformance table in the README).
  *
  * @since 0.1.0
  * @category models
@@ -9,8 +10,8 @@
 export interface Envelope {
   readonly retCode: number
   readonly retMsg: string
-  readonly result: object
-  readonly retExtInfo: object
+  readonly result: object | null
+  readonly retExtInfo: object | null
   readonly time: number
 }
 
@@ -27,21 +28,33 @@ export interface Outcome {
 }
 
 /**
- * Builds an envelope with `retExtInfo: {}`.
+ * The parts of an envelope beyond `retCode`/`retMsg`/`time`: `result` (default `{}`) and
+ * `retExtInfo` (default `{}`); `null` where Bybit sends `null`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface EnvelopeBody {
+  readonly result?: object | null
+  readonly retExtInfo?: object | null
+}
+
+/**
+ * Builds an envelope (`result` and `retExtInfo` default to `{}`).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const envelope = (time: number, retCode: number, retMsg: string, result: object = {}): Envelope => ({
+export const envelope = (time: number, retCode: number, retMsg: string, body: EnvelopeBody = {}): Envelope => ({
   retCode,
   retMsg,
-  result,
-  retExtInfo: {},
+  result: body.result === undefined ? {} : body.result,
+  retExtInfo: body.retExtInfo === undefined ? {} : body.retExtInfo,
   time
 })
 
 /**
- * Builds an outcome (HTTP 200, no extra headers, `result: {}` unless given).
+ * Builds an outcome (HTTP 200, no extra headers, `result: {}` and `retExtInfo: {}` unless given).
  *
  * @since 0.1.0
  * @category constructors
@@ -50,10 +63,10 @@ export const outcome = (
   time: number,
   retCode: number,
   retMsg: string,
-  options: { readonly result?: object; readonly status?: number; readonly headers?: Record<string, string> } = {}
+  options: EnvelopeBody & { readonly status?: number; readonly headers?: Record<string, string> } = {}
 ): Outcome => ({
   status: options.status ?? 200,
-  envelope: envelope(time, retCode, retMsg, options.result ?? {}),
+  envelope: envelope(time, retCode, retMsg, options),
   headers: options.headers ?? {}
 })
 
@@ -66,10 +79,18 @@ export const outcome = (
 export const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" } as const
 
 /**
+ * Renders any JSON value (an envelope, or a deliberately broken one) as a JSON `Response`.
+ *
+ * @since 0.1.0
+ * @category rendering
+ */
+export const jsonResponse = (body: unknown, status = 200, headers: Readonly<Record<string, string>> = {}): Response =>
+  new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } })
+
+/**
  * Renders an outcome as a `Response`.
  *
  * @since 0.1.0
  * @category rendering
  */
-export const toResponse = (o: Outcome): Response =>
-  new Response(JSON.stringify(o.envelope), { status: o.status, headers: { ...JSON_HEADERS, ...o.headers } })
+export const toResponse = (o: Outcome): Response => jsonResponse(o.envelope, o.status, o.headers)

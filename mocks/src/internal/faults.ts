@@ -1,6 +1,7 @@
 /** Scripted faults: a queue consumed request by request, and the answers they produce. */
 import type { Fault, FaultOptions } from "../models.js"
-import { type Envelope, JSON_HEADERS } from "./envelope.js"
+import { Codes, DEFAULT_MESSAGES, Messages } from "./codes.js"
+import { envelope, jsonResponse, outcome, toResponse } from "./envelope.js"
 
 interface Entry {
   readonly fault: Fault
@@ -103,46 +104,26 @@ export const renderStandalone = (fault: Fault, time: number): FaultAnswer | unde
         response: text("upstream returned an unexpected answer", 200, "text/plain; charset=utf-8"),
         retCode: undefined
       }
-    case "MissingFields":
-      return {
-        response: new Response(JSON.stringify({ retMsg: "OK", retExtInfo: {}, time }), {
-          status: 200,
-          headers: JSON_HEADERS
-        }),
-        retCode: undefined
-      }
-    case "CancelStatusZero": {
-      const body: Envelope = { retCode: 0, retMsg: "success", result: { status: 0 }, retExtInfo: {}, time }
-      return { response: new Response(JSON.stringify(body), { status: 200, headers: JSON_HEADERS }), retCode: 0 }
+    case "MissingFields": {
+      // A real envelope with retCode and result taken out.
+      const { retCode: _retCode, result: _result, ...rest } = envelope(time, Codes.ok, Messages.ok)
+      return { response: jsonResponse(rest), retCode: undefined }
     }
-    case "RetCode": {
-      const body: Envelope = {
-        retCode: fault.retCode,
-        retMsg: fault.retMsg ?? DEFAULT_MESSAGES[fault.retCode] ?? "error",
-        result: {},
-        retExtInfo: {},
-        time
-      }
+    case "CancelStatusZero":
       return {
-        response: new Response(JSON.stringify(body), { status: 200, headers: JSON_HEADERS }),
+        response: toResponse(outcome(time, Codes.ok, Messages.success, { result: { status: 0 } })),
+        retCode: Codes.ok
+      }
+    case "RetCode":
+      return {
+        response: toResponse(outcome(time, fault.retCode, fault.retMsg ?? DEFAULT_MESSAGES[fault.retCode] ?? "error")),
         retCode: fault.retCode
       }
-    }
     case "DropConnection":
       return { response: Response.error(), retCode: undefined }
     default:
       return undefined
   }
-}
-
-const DEFAULT_MESSAGES: Readonly<Record<number, string>> = {
-  10000: "Server Timeout",
-  10016: "Server error",
-  131001: "Asset service error",
-  131003: "Internal error",
-  131200: "Service error",
-  131201: "Internal error",
-  131230: "System busy, please try again later"
 }
 
 /**

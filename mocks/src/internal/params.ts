@@ -1,16 +1,21 @@
-/** Step 5: parameter checks. Each returns the parsed value or a parameter error message. */
+/** Step 5: parameter checks. Each returns the parsed value or a parameter error (10001 unless said). */
+import { CATEGORIES, type Category } from "./catalog.js"
+import { Codes, Messages } from "./codes.js"
 import type { QueryFilters, SortKey } from "./state.js"
 
 /**
- * A parsed parameter or a parameter error message.
+ * A parsed parameter or a parameter error: its message and, when not 10001, its retCode.
  *
  * @since 0.1.0
  * @category models
  */
-export type Parsed<A> = { readonly ok: true; readonly value: A } | { readonly ok: false; readonly message: string }
+export type Parsed<A> =
+  | { readonly ok: true; readonly value: A }
+  | { readonly ok: false; readonly message: string; readonly retCode?: number }
 
 const ok = <A>(value: A): Parsed<A> => ({ ok: true, value })
-const fail = <A>(message: string): Parsed<A> => ({ ok: false, message })
+const fail = <A>(message: string, retCode?: number): Parsed<A> =>
+  retCode === undefined ? { ok: false, message } : { ok: false, message, retCode }
 
 /**
  * Whether a Content-Type is `application/json` (parameters such as `charset` allowed).
@@ -40,7 +45,15 @@ export const parseJsonObject = (body: string): Parsed<Record<string, unknown>> =
   return ok(value as Record<string, unknown>)
 }
 
-const WITHDRAW_ID = /^\d{1,20}$/
+/**
+ * A withdrawal id: 1-20 decimal digits. Bybit documents the type (string) only; every id in its
+ * pages and in records clients show is a decimal integer (`"9976"`, `"8839035"`, `"131629076"`),
+ * and 20 digits hold any unsigned 64-bit integer.
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
+export const WITHDRAW_ID = /^\d{1,20}$/
 
 /**
  * The cancel body's `id`: a required, non-empty string of 1-20 digits.
@@ -79,12 +92,45 @@ const decodeCursor = (cursor: string): SortKey | undefined => {
 }
 
 /**
- * The query-record filters from the raw query string.
+ * The longest `endTime - startTime` of query-record, and its default window: 30 days.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const RECORD_WINDOW_MS = 30 * 24 * 60 * 60 * 1000
+
+/**
+ * query-record's time window (Get Withdrawal Records: "endTime - startTime should be less than or
+ * equal to 30 days; queries the last 30 days by default"): neither time gives the last 30 days;
+ * `startTime` alone ends now, `endTime` alone starts 30 days earlier; a longer or negative range is
+ * 131002 "The interval between the startTime and endTime is incorrect". A lookup by `withdrawID` or
+ * `txID` with no time is not windowed (undocumented: our choice, an id names one record).
  *
  * @since 0.1.0
  * @category parameters
  */
-export const parseQueryRecord = (query: string): Parsed<QueryFilters> => {
+export const timeWindow = (
+  startTime: number | undefined,
+  endTime: number | undefined,
+  now: number,
+  byId: boolean
+): Parsed<{ readonly startTime: number | undefined; readonly endTime: number | undefined }> => {
+  if (startTime === undefined && endTime === undefined) {
+    return ok(byId ? { startTime: undefined, endTime: undefined } : { startTime: now - RECORD_WINDOW_MS, endTime: now })
+  }
+  const end = endTime ?? now
+  const start = startTime ?? end - RECORD_WINDOW_MS
+  if (start > end || end - start > RECORD_WINDOW_MS) return fail(Messages.intervalIncorrect, Codes.assetParamError)
+  return ok({ startTime: start, endTime: end })
+}
+
+/**
+ * The query-record filters from the raw query string, at the mock's `now`.
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
+export const parseQueryRecord = (query: string, now: number): Parsed<QueryFilters> => {
   const params = new URLSearchParams(query)
   const limitRaw = optionalString(params, "limit")
   let limit = 50
@@ -107,9 +153,10 @@ export const parseQueryRecord = (query: string): Parsed<QueryFilters> => {
     if (!MS.test(raw)) return fail(`${name}: must be a timestamp in milliseconds`)
     times[name] = Number(raw)
   }
-  if (times.startTime !== undefined && times.endTime !== undefined && times.startTime > times.endTime) {
-    return fail("startTime must not be after endTime")
-  }
+  const withdrawID = optionalString(params, "withdrawID")
+  const txID = optionalString(params, "txID")
+  const window = timeWindow(times.startTime, times.endTime, now, withdrawID !== undefined || txID !== undefined)
+  if (!window.ok) return window
   const cursorRaw = optionalString(params, "cursor")
   let after: SortKey | undefined
   if (cursorRaw !== undefined) {
@@ -117,12 +164,12 @@ export const parseQueryRecord = (query: string): Parsed<QueryFilters> => {
     if (after === undefined) return fail("cursor: invalid cursor")
   }
   return ok({
-    withdrawID: optionalString(params, "withdrawID"),
-    txID: optionalString(params, "txID"),
+    withdrawID,
+    txID,
     coin: optionalString(params, "coin"),
     withdrawType,
-    startTime: times.startTime,
-    endTime: times.endTime,
+    startTime: window.value.startTime,
+    endTime: window.value.endTime,
     limit,
     after
   })
@@ -200,5 +247,68 @@ export const parseCreate = (body: Record<string, unknown>): Parsed<CreateParams>
     amount: amount.value,
     forceChain,
     requestId
+  })
+}
+
+/**
+ * The filters of `GET /v5/market/instruments-info`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface InstrumentsQuery {
+  readonly category: Category
+  readonly symbol: string | undefined
+  readonly status: string | undefined
+  readonly baseCoin: string | undefined
+  /** 1..1000, default 500 (spot ignores it: no pagination). */
+  readonly limit: number
+  /** The offset a cursor points at. */
+  readonly offset: number
+}
+
+/**
+ * The opaque instruments cursor: base64url of the offset of the next page.
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
+export const encodeOffsetCursor = (offset: number): string => Buffer.from(`o:${offset}`, "utf8").toString("base64url")
+
+/**
+ * The instruments-info filters from the raw query string (Get Instruments Info: `category`
+ * required; `limit` [1, 1000], default 500; spot ignores `limit` and `cursor`).
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
+export const parseInstrumentsQuery = (query: string): Parsed<InstrumentsQuery> => {
+  const params = new URLSearchParams(query)
+  const category = optionalString(params, "category")
+  if (category === undefined || !(CATEGORIES as ReadonlyArray<string>).includes(category)) {
+    return fail(`category: must be one of ${CATEGORIES.join(", ")}`)
+  }
+  const limitRaw = optionalString(params, "limit")
+  let limit = 500
+  if (limitRaw !== undefined) {
+    if (!/^\d{1,4}$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 1000) {
+      return fail("limit: must be an integer from 1 to 1000")
+    }
+    limit = Number(limitRaw)
+  }
+  let offset = 0
+  const cursor = optionalString(params, "cursor")
+  if (cursor !== undefined && category !== "spot") {
+    const m = /^o:(\d{1,9})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"))
+    if (m === null) return fail("cursor: invalid cursor")
+    offset = Number(m[1])
+  }
+  return ok({
+    category: category as Category,
+    symbol: optionalString(params, "symbol"),
+    status: optionalString(params, "status"),
+    baseCoin: optionalString(params, "baseCoin"),
+    limit,
+    offset
   })
 }

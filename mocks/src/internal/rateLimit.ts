@@ -2,7 +2,8 @@
 import type { PrivateEndpoint, RateLimitRule } from "../models.js"
 
 /**
- * Bybit's limits: cancel 60/min, create 5/s, query-record 300/min, per UID.
+ * Bybit's limits: cancel 60/min, create 5/s, query-record 300/min, per UID; coin info 5/s (our
+ * choice: Bybit's rate-limit table does not list it).
  *
  * @since 0.1.0
  * @category constants
@@ -10,7 +11,8 @@ import type { PrivateEndpoint, RateLimitRule } from "../models.js"
 export const DEFAULT_RATE_LIMITS: Readonly<Record<PrivateEndpoint, RateLimitRule>> = {
   cancel: { limit: 60, windowMs: 60_000 },
   create: { limit: 5, windowMs: 1_000 },
-  query: { limit: 300, windowMs: 60_000 }
+  query: { limit: 300, windowMs: 60_000 },
+  coinInfo: { limit: 5, windowMs: 1_000 }
 }
 
 /**

@@ -1,7 +1,16 @@
 /** The endpoints: what each does once a request has passed auth, rate limit and the common checks. */
 import type { MockWithdrawal, PrivateEndpoint } from "../models.js"
+import { COINS, INSTRUMENTS } from "./catalog.js"
 import { Codes, Messages } from "./codes.js"
-import { encodeCursor, parseCancelId, parseCreate, parseQueryRecord } from "./params.js"
+import {
+  encodeCursor,
+  encodeOffsetCursor,
+  type Parsed,
+  parseCancelId,
+  parseCreate,
+  parseInstrumentsQuery,
+  parseQueryRecord
+} from "./params.js"
 import type { Store } from "./state.js"
 
 /**
@@ -49,10 +58,15 @@ export interface Route {
   readonly run: (ctx: RouteContext) => RouteAnswer
 }
 
-const paramError = (message: string): RouteAnswer => ({ retCode: Codes.paramError, retMsg: message })
+/** The answer to a parameter that did not parse: 10001 unless the check gave another retCode. */
+const paramError = (failed: Extract<Parsed<unknown>, { ok: false }>): RouteAnswer => ({
+  retCode: failed.retCode ?? Codes.paramError,
+  retMsg: failed.message
+})
 
 /**
- * A withdrawal as a query-record row: Bybit's field names, times as ms strings.
+ * A withdrawal as a query-record row: the fields Get Withdrawal Records lists, times as ms strings;
+ * `fee`, `tax`, `taxRate`, `taxType` are `""` as in Bybit's example (no tax applies here).
  *
  * @since 0.1.0
  * @category rendering
@@ -69,7 +83,11 @@ export const toRow = (w: MockWithdrawal) => ({
   toAddress: w.toAddress,
   tag: w.tag,
   createTime: String(w.createTime),
-  updateTime: String(w.updateTime)
+  updateTime: String(w.updateTime),
+  fee: "",
+  tax: "",
+  taxRate: "",
+  taxType: ""
 })
 
 /**
@@ -87,7 +105,7 @@ export const marketTime: Route = {
     const seconds = Math.floor(now / 1000)
     return {
       retCode: Codes.ok,
-      retMsg: "OK",
+      retMsg: Messages.ok,
       result: { timeSecond: String(seconds), timeNano: (BigInt(now) * 1_000_000n).toString() }
     }
   }
@@ -106,11 +124,11 @@ export const cancelWithdrawal: Route = {
   requireWithdraw: true,
   run: ({ now, uid, json, store }) => {
     const id = parseCancelId(json)
-    if (!id.ok) return paramError(id.message)
+    if (!id.ok) return paramError(id)
     const result = store.cancel(uid, id.value, now)
     switch (result._tag) {
       case "Cancelled":
-        return { retCode: Codes.ok, retMsg: "success", result: { status: 1 } }
+        return { retCode: Codes.ok, retMsg: Messages.success, result: { status: 1 } }
       case "NotFound":
         return { retCode: Codes.assetParamError, retMsg: Messages.withdrawalNotFound }
       case "NotCancellable":
@@ -130,13 +148,13 @@ export const queryRecord: Route = {
   path: "/v5/asset/withdraw/query-record",
   endpoint: "query",
   requireWithdraw: false,
-  run: ({ uid, query, store }) => {
-    const filters = parseQueryRecord(query)
-    if (!filters.ok) return paramError(filters.message)
+  run: ({ now, uid, query, store }) => {
+    const filters = parseQueryRecord(query, now)
+    if (!filters.ok) return paramError(filters)
     const page = store.query(uid, filters.value)
     return {
       retCode: Codes.ok,
-      retMsg: "success",
+      retMsg: Messages.success,
       result: { rows: page.rows.map(toRow), nextPageCursor: page.next === undefined ? "" : encodeCursor(page.next) }
     }
   }
@@ -155,7 +173,7 @@ export const createWithdrawal: Route = {
   requireWithdraw: true,
   run: ({ now, uid, json, store }) => {
     const params = parseCreate(json)
-    if (!params.ok) return paramError(params.message)
+    if (!params.ok) return paramError(params)
     const p = params.value
     const result = store.create(
       uid,
@@ -171,7 +189,72 @@ export const createWithdrawal: Route = {
       now
     )
     if (result._tag === "RequestIdReused") return { retCode: Codes.repeatedRequest, retMsg: Messages.repeatedRequest }
-    return { retCode: Codes.ok, retMsg: "success", result: { id: result.withdrawal.withdrawId } }
+    return { retCode: Codes.ok, retMsg: Messages.success, result: { id: result.withdrawal.withdrawId } }
+  }
+}
+
+/** Option statuses returned when no `status` is given (Get Instruments Info). */
+const OPTION_DEFAULT_STATUSES = ["PreLaunch", "Trading", "Delivering"]
+
+/**
+ * `GET /v5/market/instruments-info`: public. Filters by `symbol`, `status` (default `Trading`;
+ * options `PreLaunch`/`Trading`/`Delivering`) and `baseCoin` (linear, inverse, option; options
+ * default to `BTC`); pages with `limit`/`cursor` except spot.
+ *
+ * @since 0.1.0
+ * @category routes
+ */
+export const instrumentsInfo: Route = {
+  method: "GET",
+  path: "/v5/market/instruments-info",
+  endpoint: undefined,
+  requireWithdraw: false,
+  run: ({ query }) => {
+    const parsed = parseInstrumentsQuery(query)
+    if (!parsed.ok) return paramError(parsed)
+    const q = parsed.value
+    const baseCoin = q.category === "option" && q.symbol === undefined ? (q.baseCoin ?? "BTC") : q.baseCoin
+    const matching = INSTRUMENTS[q.category].filter(
+      (i) =>
+        (q.symbol === undefined || i.symbol === q.symbol) &&
+        (q.status !== undefined
+          ? i.status === q.status
+          : q.category === "option"
+            ? OPTION_DEFAULT_STATUSES.includes(i.status)
+            : i.status === "Trading") &&
+        (q.category === "spot" || baseCoin === undefined || i.baseCoin === baseCoin)
+    )
+    if (q.category === "spot") {
+      return { retCode: Codes.ok, retMsg: Messages.ok, result: { category: q.category, list: matching } }
+    }
+    const end = q.offset + q.limit
+    return {
+      retCode: Codes.ok,
+      retMsg: Messages.ok,
+      result: {
+        category: q.category,
+        list: matching.slice(q.offset, end),
+        nextPageCursor: end < matching.length ? encodeOffsetCursor(end) : ""
+      }
+    }
+  }
+}
+
+/**
+ * `GET /v5/asset/coin/query-info`: the coins and their chains (optionally one `coin`); any valid key.
+ *
+ * @since 0.1.0
+ * @category routes
+ */
+export const coinInfo: Route = {
+  method: "GET",
+  path: "/v5/asset/coin/query-info",
+  endpoint: "coinInfo",
+  requireWithdraw: false,
+  run: ({ query }) => {
+    const coin = new URLSearchParams(query).get("coin")
+    const rows = coin === null || coin === "" ? COINS : COINS.filter((c) => c.coin === coin)
+    return { retCode: Codes.ok, retMsg: Messages.empty, result: { rows } }
   }
 }
 
@@ -181,4 +264,11 @@ export const createWithdrawal: Route = {
  * @since 0.1.0
  * @category routes
  */
-export const ROUTES: ReadonlyArray<Route> = [cancelWithdrawal, queryRecord, createWithdrawal, marketTime]
+export const ROUTES: ReadonlyArray<Route> = [
+  cancelWithdrawal,
+  queryRecord,
+  createWithdrawal,
+  marketTime,
+  instrumentsInfo,
+  coinInfo
+]

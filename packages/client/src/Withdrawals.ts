@@ -23,18 +23,27 @@ import {
   WithdrawalNotFound
 } from "./BybitError.js"
 
+// The longest withdrawal id, in digits. Bybit documents the id as a string only; every id in its
+// pages and in the records clients show is a decimal integer ("9976", "8839035", "131629076"), and
+// 20 digits hold any unsigned 64-bit integer.
+const WITHDRAWAL_ID_MAX_DIGITS = 20
+
+const WITHDRAWAL_ID = /^\d{1,20}$/
+
 /** Why a string is not a withdrawal id (`true` when it is one). */
 const withdrawalIdCheck = (s: string): true | string => {
-  if (/^\d{1,32}$/.test(s)) return true
+  if (WITHDRAWAL_ID.test(s)) return true
   if (s.length === 0) return "must not be empty"
   if (s.trim().length === 0) return "must not be blank"
   if (/\s/.test(s)) return "must not contain whitespace"
-  if (s.length > 32) return `must be at most 32 digits (got ${s.length} characters)`
+  if (s.length > WITHDRAWAL_ID_MAX_DIGITS) {
+    return `must be at most ${WITHDRAWAL_ID_MAX_DIGITS} digits (got ${s.length} characters)`
+  }
   return "must contain only digits 0-9"
 }
 
 /**
- * A withdrawal id: 1 to 32 digits (Bybit's ids are numeric strings such as `"10197"`).
+ * A withdrawal id: 1 to 20 digits (Bybit's ids are numeric strings such as `"10197"`).
  *
  * @since 0.1.0
  * @category schemas
@@ -79,6 +88,15 @@ export const WithdrawalStatus = Schema.Literal(
  * @category models
  */
 export type WithdrawalStatus = typeof WithdrawalStatus.Type
+
+/**
+ * The statuses a user can cancel: the withdrawal has not left the exchange (Bybit's Cancel
+ * Withdrawal page; any other status answers 131099).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const CANCELLABLE_STATUSES: ReadonlyArray<WithdrawalStatus> = ["SecurityCheck", "Pending"]
 
 const isStatus = Schema.is(WithdrawalStatus)
 
@@ -243,17 +261,19 @@ export const cancelPath = "/v5/asset/withdraw/cancel"
  */
 export const listPath = "/v5/asset/withdraw/query-record"
 
-const notFoundMessage = /not\s*(?:be\s*)?found|not\s*exist|no\s+such/i
+// The cancel endpoint's retCodes with a meaning of their own (Bybit's asset error codes): 131099
+// the status does not allow cancelling; 131002 the asset service's parameter error, which for a
+// cancel (one parameter, a valid id) is what an id that is not the account's withdrawal gets. Bybit
+// does not document that message, so "not found" is decided by looking the id up, not by wording.
+const CancelRetCodes = { notCancellable: 131099, parameterError: 131002 } as const
 
 /** The cancel endpoint's own retCodes. */
 const cancelCodes =
   (id: WithdrawalId) =>
-  (retCode: number, retMsg: string, httpStatus: number): WithdrawalNotFound | WithdrawalNotCancellable | undefined => {
-    const fields = httpStatus === 200 ? { id, retCode, retMsg } : { id, retCode, retMsg, httpStatus }
-    if (retCode === 131099) return new WithdrawalNotCancellable(fields)
-    if (retCode === 131002 && notFoundMessage.test(retMsg)) return new WithdrawalNotFound(fields)
-    return undefined
-  }
+  (retCode: number, retMsg: string, httpStatus: number): WithdrawalNotCancellable | undefined =>
+    retCode === CancelRetCodes.notCancellable
+      ? new WithdrawalNotCancellable(httpStatus === 200 ? { id, retCode, retMsg } : { id, retCode, retMsg, httpStatus })
+      : undefined
 
 const listRequest = (client: BybitClient["Type"], query: ListQuery) =>
   client.request({
@@ -308,10 +328,39 @@ const confirm = (
   )
 
 /**
+ * After 131002 on a cancel: the id is not found when the account's records (all types, looked up by
+ * id) do not list it; otherwise, or when the lookup fails, the exchange's answer stands.
+ */
+const notFoundOr = (
+  client: BybitClient["Type"],
+  id: WithdrawalId,
+  invalid: InvalidRequest
+): Effect.Effect<never, CancelError> =>
+  client.retrying(listRequest(client, { withdrawID: id, withdrawType: 2 })).pipe(
+    Effect.matchEffect({
+      onFailure: () => Effect.fail(invalid),
+      onSuccess: (response) =>
+        Effect.fail(
+          response.result.rows.some((r) => r.withdrawId === id)
+            ? invalid
+            : new WithdrawalNotFound({
+                id,
+                ...(invalid.retCode !== undefined ? { retCode: invalid.retCode } : {}),
+                ...(invalid.retMsg !== undefined ? { retMsg: invalid.retMsg } : {}),
+                ...(invalid.httpStatus !== undefined ? { httpStatus: invalid.httpStatus } : {})
+              })
+        )
+    }),
+    Effect.withSpan("Withdrawals.lookUpUnknownId", { attributes: { "bybit.withdrawal.id": id } })
+  )
+
+/**
  * Cancels a withdrawal. The id is validated first (no request is made for an invalid one). Safe to
  * retry: transport failures, exchange outages, rate limits and a skewed clock are retried per the
  * configured schedule; if an earlier attempt's answer was lost and the retry is told the withdrawal
- * cannot be cancelled, its status is looked up, and `CancelByUser` counts as success.
+ * cannot be cancelled, its status is looked up, and `CancelByUser` counts as success. A 131002
+ * answer is `WithdrawalNotFound` when a lookup by id (`GET /v5/asset/withdraw/query-record`) finds
+ * no such withdrawal on the account, and stays `InvalidRequest` otherwise.
  *
  * @example
  * ```ts
@@ -383,6 +432,11 @@ const cancelWith = (client: BybitClient["Type"], id: WithdrawalId): Effect.Effec
         confirm(client, id, (status) =>
           status === undefined ? refused : new WithdrawalNotCancellable({ ...refused, status })
         )
+    ),
+    Effect.catchIf(
+      (error): error is InvalidRequest =>
+        error._tag === "InvalidRequest" && error.retCode === CancelRetCodes.parameterError,
+      (invalid) => notFoundOr(client, id, invalid)
     ),
     // The last answer could not be read: look the withdrawal up before reporting an unknown outcome.
     Effect.catchIf(
