@@ -18,7 +18,7 @@ const missing = await (async (): Promise<string | undefined> => {
 })()
 if (missing !== undefined) console.warn(`[mock-exchange] skipping the Python admin test: ${missing}`)
 
-const SCRIPT = String.raw`
+const SCRIPT = `
 import hashlib, hmac, json, sys
 import requests
 
