@@ -3,6 +3,15 @@
  *
  * @since 0.1.0
  */
+
+export type {
+  HeaderReader,
+  MockAnswer,
+  MockDelay,
+  MockNetworkError,
+  MockRequest,
+  MockResponse
+} from "./internal/core.js"
 export {
   type Exchange,
   type MockExchange,

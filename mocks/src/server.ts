@@ -98,6 +98,10 @@ const serve = (exchange: Exchange, req: IncomingMessage, res: ServerResponse): v
     if (size <= cap) chunks.push(chunk)
     else chunks.length = 0
   })
+  // A client that goes away mid-body: nothing to answer, and nothing may crash the server.
+  req.on("error", () => {
+    chunks.length = 0
+  })
   req.on("end", () => {
     const body = size > cap ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
     try {
