@@ -4,14 +4,6 @@
  * @since 0.1.0
  */
 
-export type {
-  HeaderReader,
-  MockAnswer,
-  MockDelay,
-  MockNetworkError,
-  MockRequest,
-  MockResponse
-} from "./internal/core.js"
 export {
   type Exchange,
   type MockExchange,
@@ -23,8 +15,14 @@ export {
   CANCELLABLE_STATUSES,
   type Fault,
   type FaultOptions,
+  type HeaderReader,
   type MockAccount,
+  type MockAnswer,
   type MockClock,
+  type MockDelay,
+  type MockNetworkError,
+  type MockRequest,
+  type MockResponse,
   type MockWithdrawal,
   type PrivateEndpoint,
   type RateLimitRule,

@@ -7,8 +7,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { handleAdmin, isAdminPath } from "./internal/admin.js"
-import type { HeaderReader, MockAnswer } from "./internal/core.js"
-import { type Exchange, makeExchange } from "./internal/exchange.js"
+import { makeExchange } from "./internal/exchange.js"
+import type { Exchange } from "./MockExchange.js"
+import type { HeaderReader, MockAnswer } from "./models.js"
 
 /**
  * Options of `startMockServer`.
