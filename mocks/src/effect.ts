@@ -6,7 +6,13 @@
  *
  * @since 0.1.0
  */
-import { HttpClient, HttpClientError, type HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import {
+  HttpClient,
+  HttpClientError,
+  type HttpClientRequest,
+  type HttpClientResponse,
+  UrlParams
+} from "@effect/platform"
 import { Cause, Context, Effect, Layer, Stream } from "effect"
 import { toClientResponse } from "./internal/effectResponse.js"
 import { makeExchange } from "./internal/exchange.js"
@@ -174,7 +180,14 @@ const layer = (
           : Effect.succeed(toClientResponse(request, answer))
       }
 
-      const client = HttpClient.make((request, url) => {
+      const answer = (
+        request: HttpClientRequest.HttpClientRequest
+      ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> => {
+        const built = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+        if (built._tag === "Left") {
+          return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: built.left }))
+        }
+        const url = built.right
         if (!origins.has(url.origin)) {
           return Effect.fail(
             new HttpClientError.RequestError({
@@ -195,8 +208,21 @@ const layer = (
               body
             })
           )
+        ).pipe(
+          // The span a real transport makes (its name and kind), with the attributes that locate the call.
+          Effect.withSpan(`http.client ${request.method}`, {
+            kind: "client",
+            captureStackTrace: false,
+            attributes: { "http.request.method": request.method, "url.full": url.href }
+          })
         )
-      })
+      }
+      // Not HttpClient.make: nothing here needs its AbortController or its FinalizationRegistry entry
+      // per response (the layer's speed goal is 1/4 of MSW + fetch); the span is kept, lighter.
+      const client = HttpClient.makeWith(
+        (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) => Effect.flatMap(effect, answer),
+        Effect.succeed
+      )
       return Context.make(MockExchange, service).pipe(Context.add(HttpClient.HttpClient, client))
     })
   )
