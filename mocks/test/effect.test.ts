@@ -3,7 +3,7 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
-import { Effect, Fiber, Layer, Redacted, Stream, TestClock } from "effect"
+import { Effect, Fiber, Layer, Redacted, Stream, TestClock, Tracer } from "effect"
 import { MockExchange } from "../src/effect.js"
 import { MOCK_API_KEY, MOCK_API_SECRET, SEED_WITHDRAWAL_ID } from "../src/index.js"
 
@@ -154,6 +154,27 @@ describe("MockExchange.layer", () => {
       expect(response.status).toBe(401)
       expect(exchange.requests()[0]?.body).toBe('{"id":"10197"}')
       expect(exchange.requests()[0]?.bodyBytes).toBe(body.length)
+    }).pipe(Effect.provide(MockExchange.layer()))
+  )
+
+  it.effect("each request is an http.client span of kind client, as with a real transport", () =>
+    Effect.gen(function* () {
+      const native = yield* Effect.tracer
+      const spans: Array<Tracer.Span> = []
+      const recording = Tracer.make({
+        span: (...args: Parameters<Tracer.Tracer["span"]>) => {
+          const span = native.span(...args)
+          spans.push(span)
+          return span
+        },
+        context: native.context
+      })
+      const client = yield* HttpClient.HttpClient
+      yield* client.get("https://api.bybit.com/v5/market/time").pipe(Effect.withTracer(recording))
+      const span = spans.find((s) => s.name === "http.client GET")
+      expect(span?.kind).toBe("client")
+      expect(span?.attributes.get("url.full")).toBe("https://api.bybit.com/v5/market/time")
+      expect(span?.status._tag).toBe("Ended")
     }).pipe(Effect.provide(MockExchange.layer()))
   )
 
