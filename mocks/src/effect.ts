@@ -100,32 +100,45 @@ const wallSleep = (ms: number): Effect.Effect<void> =>
 const encodeError = (request: HttpClientRequest.HttpClientRequest, description: string) =>
   new HttpClientError.RequestError({ request, reason: "Encode", description })
 
-/** The request body as raw bytes (or text), the way a transport would put it on the wire. */
+interface Body {
+  readonly body: Uint8Array | string
+  /** Set when a streamed body went over the cap and was dropped. */
+  readonly bodyBytes?: number
+}
+
+/**
+ * The request body as raw bytes (or text), the way a transport would put it on the wire. A streamed
+ * body is collected up to `cap` bytes; past it, only its size is kept (the core answers 413).
+ */
 const bodyOf = (
-  request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<Uint8Array | string, HttpClientError.RequestError> => {
+  request: HttpClientRequest.HttpClientRequest,
+  cap: number
+): Effect.Effect<Body, HttpClientError.RequestError> => {
   const body = request.body
   switch (body._tag) {
     case "Empty":
-      return Effect.succeed("")
+      return Effect.succeed({ body: "" })
     case "Uint8Array":
-      return Effect.succeed(body.body)
+      return Effect.succeed({ body: body.body })
     case "Raw": {
       const raw = body.body
-      if (typeof raw === "string" || raw instanceof Uint8Array) return Effect.succeed(raw)
-      if (raw instanceof ArrayBuffer) return Effect.succeed(new Uint8Array(raw))
+      if (typeof raw === "string" || raw instanceof Uint8Array) return Effect.succeed({ body: raw })
+      if (raw instanceof ArrayBuffer) return Effect.succeed({ body: new Uint8Array(raw) })
       return Effect.fail(encodeError(request, "mock exchange: a Raw body must be a string, Uint8Array or ArrayBuffer"))
     }
     case "FormData":
       return Effect.fail(encodeError(request, "mock exchange: Bybit V5 takes JSON bodies, not FormData"))
     case "Stream":
       return body.stream.pipe(
-        Stream.runFold(new Uint8Array(0), (acc, chunk) => {
-          const next = new Uint8Array(acc.length + chunk.length)
-          next.set(acc)
-          next.set(chunk, acc.length)
-          return next
+        Stream.runFold({ chunks: [] as Array<Uint8Array>, size: 0 }, (acc, chunk) => {
+          acc.size += chunk.length
+          if (acc.size <= cap) acc.chunks.push(chunk)
+          else acc.chunks.length = 0
+          return acc
         }),
+        Effect.map(
+          ({ chunks, size }): Body => (size > cap ? { body: "", bodyBytes: size } : { body: Buffer.concat(chunks) })
+        ),
         Effect.mapError((cause) =>
           encodeError(
             request,
@@ -197,7 +210,7 @@ const layer = (
             })
           )
         }
-        return Effect.flatMap(bodyOf(request), (body) =>
+        return Effect.flatMap(bodyOf(request, service.limits.maxBodyBytes), ({ body, bodyBytes }) =>
           respond(
             request,
             service.handle({
@@ -205,7 +218,8 @@ const layer = (
               path: url.pathname,
               query: url.search.startsWith("?") ? url.search.slice(1) : "",
               headers: { get: (name) => request.headers[name.toLowerCase()] },
-              body
+              body,
+              bodyBytes
             })
           )
         ).pipe(

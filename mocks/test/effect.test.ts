@@ -178,6 +178,26 @@ describe("MockExchange.layer", () => {
     }).pipe(Effect.provide(MockExchange.layer()))
   )
 
+  it.effect("bodies over maxBodyBytes get 413, streamed ones too, without being kept", () =>
+    Effect.gen(function* () {
+      const exchange = yield* MockExchange
+      const client = yield* HttpClient.HttpClient
+      const url = "https://api.bybit.com/v5/asset/withdraw/cancel"
+      const whole = yield* client.execute(HttpClientRequest.post(url).pipe(HttpClientRequest.bodyText("x".repeat(65))))
+      expect(whole.status).toBe(413)
+      const chunk = new Uint8Array(40).fill(0x78)
+      const streamed = yield* client.execute(
+        HttpClientRequest.post(url).pipe(HttpClientRequest.bodyStream(Stream.make(chunk, chunk, chunk)))
+      )
+      expect(streamed.status).toBe(413)
+      expect(((yield* streamed.json) as { retMsg: string }).retMsg).toContain("120 bytes")
+      expect(exchange.requests().map((r) => [r.httpStatus, r.body, r.bodyBytes])).toEqual([
+        [413, "", 65],
+        [413, "", 120]
+      ])
+    }).pipe(Effect.provide(MockExchange.layer({ maxBodyBytes: 64 })))
+  )
+
   it.effect("bad options fail the layer with IllegalArgumentException", () =>
     Effect.gen(function* () {
       const badUrl = yield* Effect.flip(Layer.build(MockExchange.layer({ baseUrl: "not a url" })).pipe(Effect.scoped))
