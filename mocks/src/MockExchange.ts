@@ -3,25 +3,20 @@
  *
  * @since 0.1.0
  */
-import { type HttpHandler, http } from "msw"
-import { type AccountEntry, makeAccountEntry } from "./internal/auth.js"
-import { makeClock } from "./internal/clock.js"
-import { makeDispatch } from "./internal/dispatch.js"
-import { makeFaultQueue } from "./internal/faults.js"
-import { DEFAULT_RATE_LIMITS, makeRateLimiter } from "./internal/rateLimit.js"
-import { ROUTES } from "./internal/routes.js"
-import { makeStore } from "./internal/state.js"
+import { type HttpHandler, HttpResponse, http } from "msw"
+import { makeExchange } from "./internal/exchange.js"
 import type {
   Fault,
   FaultOptions,
   MockAccount,
+  MockAnswer,
   MockClock,
+  MockRequest,
   MockWithdrawal,
   PrivateEndpoint,
   RateLimitRule,
   RecordedRequest
 } from "./models.js"
-import { defaultSeed } from "./seed.js"
 
 /**
  * Options of `makeMockExchange`; everything has a default.
@@ -42,6 +37,10 @@ export interface MockExchangeOptions {
   readonly clientIp?: string
   /** Overrides of the per-UID rate limits (default cancel 60/min, create 5/s, query 300/min). */
   readonly rateLimits?: Partial<Record<PrivateEndpoint, RateLimitRule>>
+  /** Bodies larger than this (bytes) get HTTP 413 and are not kept; default 1,048,576 (1 MiB). */
+  readonly maxBodyBytes?: number
+  /** How many requests `requests()` keeps, newest last; default 1,000. */
+  readonly journalSize?: number
 }
 
 /**
@@ -58,16 +57,13 @@ export interface MockFaults {
 }
 
 /**
- * A mock Bybit V5 exchange: its MSW handlers and its state to seed and inspect.
+ * The mock exchange without any transport: what `MockExchange.layer` (`/effect`) provides as a
+ * service and what `startMockServer` serves. `makeMockExchange` adds the MSW handlers.
  *
  * @since 0.1.0
  * @category models
  */
-export interface MockExchange {
-  /** The handlers for `setupServer(...exchange.handlers)`; they match any host (`*\/v5/...`). */
-  readonly handlers: ReadonlyArray<HttpHandler>
-  /** Answers any request the other handlers leave (Bybit's unknown-route 404); the standalone server appends it. */
-  readonly catchAllHandler: HttpHandler
+export interface Exchange {
   readonly clock: MockClock
   /** A copy of the withdrawal with this id, if any. */
   readonly withdrawal: (id: string) => MockWithdrawal | undefined
@@ -75,10 +71,68 @@ export interface MockExchange {
   readonly withdrawals: () => ReadonlyArray<MockWithdrawal>
   /** Adds a withdrawal (or replaces the one with the same id). */
   readonly addWithdrawal: (w: MockWithdrawal) => void
-  /** Every request received so far, oldest first. */
-  readonly requests: () => ReadonlyArray<RecordedRequest>
+  /**
+   * The last `journalSize` requests received, oldest first (bodies cut to 4,096 characters);
+   * `dropped` counts the older ones no longer kept.
+   */
+  readonly requests: () => ReadonlyArray<RecordedRequest> & { readonly dropped: number }
+  /** Empties the request journal (and its `dropped` count). */
+  readonly clearRequests: () => void
   readonly faults: MockFaults
+  /**
+   * Back to the state the exchange was made with: withdrawals, rate-limit windows, faults, journal;
+   * the clock too unless it is a clock of your own.
+   */
+  readonly reset: () => void
+  /** The bounds in force: body cap (bytes) and journal size (entries). */
+  readonly limits: { readonly maxBodyBytes: number; readonly journalSize: number }
+  /**
+   * The core every adapter calls: answers one raw request (the query string and body exactly as
+   * received). A `Delay` answer (a `Latency` fault) asks the adapter to wait, then `resume()`.
+   */
+  readonly handle: (request: MockRequest) => MockAnswer
 }
+
+/**
+ * A mock Bybit V5 exchange: its MSW handlers and its state to seed and inspect.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockExchange extends Exchange {
+  /** The handlers for `setupServer(...exchange.handlers)`; they match any host (`*\/v5/...`). */
+  readonly handlers: ReadonlyArray<HttpHandler>
+  /** Answers any request the other handlers leave (Bybit's unknown-route 404). */
+  readonly catchAllHandler: HttpHandler
+}
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The MSW adapter: a fetch `Request` in, the core's answer out as a `Response`. */
+const toResponse = async (answer: MockAnswer): Promise<Response> => {
+  if (answer._tag === "Delay") {
+    await delay(answer.ms)
+    return toResponse(answer.resume())
+  }
+  if (answer._tag === "NetworkError") return HttpResponse.error()
+  return new Response(answer.body, { status: answer.status, headers: answer.headers })
+}
+
+const adapt =
+  (exchange: Exchange) =>
+  async ({ request }: { readonly request: Request }): Promise<Response> => {
+    const url = new URL(request.url)
+    const method = request.method
+    return toResponse(
+      exchange.handle({
+        method,
+        path: url.pathname,
+        query: url.search.startsWith("?") ? url.search.slice(1) : "",
+        headers: request.headers,
+        body: method === "GET" || method === "HEAD" ? "" : new Uint8Array(await request.arrayBuffer())
+      })
+    )
+  }
 
 /**
  * Builds a mock exchange with its own state; nothing is shared between exchanges.
@@ -96,44 +150,12 @@ export interface MockExchange {
  * @category constructors
  */
 export const makeMockExchange = (options: MockExchangeOptions = {}): MockExchange => {
-  if (options.clock !== undefined && options.now !== undefined) {
-    throw new TypeError("makeMockExchange: give either now or clock, not both")
-  }
-  const clock = options.clock ?? makeClock(options.now)
-  // The default withdrawals are recent on this exchange's clock (query-record's 30-day window).
-  const seed =
-    options.accounts === undefined || options.withdrawals === undefined ? defaultSeed(clock.now()) : undefined
-  const accountList = options.accounts ?? seed!.accounts
-  const accounts = new Map<string, AccountEntry>()
-  for (const account of accountList) {
-    if (accounts.has(account.apiKey)) throw new TypeError(`mock account ${account.apiKey}: duplicate API key`)
-    accounts.set(account.apiKey, makeAccountEntry(account))
-  }
-  const store = makeStore(options.withdrawals ?? seed!.withdrawals)
-  const faults = makeFaultQueue()
-  const log: Array<RecordedRequest> = []
-  const dispatch = makeDispatch({
-    accounts,
-    store,
-    clock,
-    limiter: makeRateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
-    faults,
-    clientIp: options.clientIp ?? "127.0.0.1",
-    log
-  })
-  const routeHandlers = ROUTES.map((route) => {
-    const method = route.method === "GET" ? http.get : http.post
-    return method(`*${route.path}`, ({ request }) => dispatch(request, route))
-  })
-  const unknown = http.all("*/v5/*", ({ request }) => dispatch(request, undefined))
+  const exchange = makeExchange(options)
+  const resolver = adapt(exchange)
   return {
-    handlers: [...routeHandlers, unknown],
-    catchAllHandler: http.all("*", ({ request }) => dispatch(request, undefined)),
-    clock,
-    withdrawal: store.get,
-    withdrawals: store.all,
-    addWithdrawal: store.put,
-    requests: () => log.slice(),
-    faults: { inject: faults.inject, clear: faults.clear }
+    ...exchange,
+    // The core routes by itself; MSW only decides which requests are the exchange's.
+    handlers: [http.all("*/v5/*", resolver)],
+    catchAllHandler: http.all("*", resolver)
   }
 }

@@ -10,6 +10,7 @@ export {
   Messages as RET_MESSAGES
 } from "./internal/codes.js"
 export {
+  type Exchange,
   type MockExchange,
   type MockExchangeOptions,
   type MockFaults,
@@ -19,8 +20,14 @@ export {
   CANCELLABLE_STATUSES,
   type Fault,
   type FaultOptions,
+  type HeaderReader,
   type MockAccount,
+  type MockAnswer,
   type MockClock,
+  type MockDelay,
+  type MockNetworkError,
+  type MockRequest,
+  type MockResponse,
   type MockWithdrawal,
   type PrivateEndpoint,
   type RateLimitRule,

@@ -59,8 +59,12 @@ const whenListening = (
   })
 
 /** Runs `src/bin.ts` (as `pnpm mock` does) and resolves with the URL it prints when ready. */
-export const spawnBin = (args: ReadonlyArray<string>): Promise<Spawned> => {
-  const child = spawn(process.execPath, [TSX_CLI, "--conditions=@effect-bybit/source", "src/bin.ts", ...args], {
+export const spawnBin = (
+  args: ReadonlyArray<string>,
+  options: { readonly nodeOptions?: ReadonlyArray<string> } = {}
+): Promise<Spawned> => {
+  const node = [...(options.nodeOptions ?? []), TSX_CLI, "--conditions=@effect-bybit/source", "src/bin.ts"]
+  const child = spawn(process.execPath, [...node, ...args], {
     cwd: MOCKS_DIR,
     stdio: ["ignore", "pipe", "pipe"]
   })

@@ -13,7 +13,7 @@ import {
 } from "../src/index.js"
 import { parseSeedFile } from "../src/seedFile.js"
 import { readJson } from "./helpers.js"
-import { MOCKS_DIR, spawnBin, spawnPnpmMock, succeeds } from "./process.js"
+import { MOCKS_DIR, run, spawnBin, spawnPnpmMock, succeeds } from "./process.js"
 
 const servers: Array<MockServer> = []
 afterEach(async () => {
@@ -217,6 +217,16 @@ describe("bin (pnpm mock)", () => {
       expect((await readJson(await signedCancel(proc.url, "555"))).retCode).toBe(131099)
     } finally {
       await proc.stop()
+    }
+  }, 30_000)
+
+  it("--help names the npx command and every flag, and exits 0", async () => {
+    const tsx = (await import("node:module")).createRequire(import.meta.url).resolve("tsx/cli")
+    const res = await run(process.execPath, [tsx, "--conditions=@effect-bybit/source", "src/bin.ts", "--help"])
+    expect(res.code).toBe(0)
+    expect(res.stdout).toMatch(/^Usage: npx @effect-bybit\/mock-exchange /)
+    for (const flag of ["--port", "--seed", "--now", "--client-ip", "--max-body-bytes", "--journal-size"]) {
+      expect(res.stdout).toContain(flag)
     }
   }, 30_000)
 

@@ -1,6 +1,6 @@
 /** Steps 1-3 of a private request: auth headers, time window, signature. */
 import { hmacVerifier, rsaVerifier, signaturePayload, type Verifier } from "@effect-bybit/signing"
-import type { MockAccount } from "../models.js"
+import type { HeaderReader, MockAccount } from "../models.js"
 import { badAuthParamMessage, Codes, emptyAuthMessage, Messages, signErrorMessage, timeWindowMessage } from "./codes.js"
 
 /**
@@ -56,7 +56,7 @@ export const FUTURE_TOLERANCE_MS = 1000
  * @category models
  */
 export interface AuthRequest {
-  readonly headers: Headers
+  readonly headers: HeaderReader
   /** The raw body (POST) or raw query string (GET) that was signed. */
   readonly payload: string
   readonly now: number
@@ -101,10 +101,10 @@ const rejected = (
  */
 export const authenticate = (accounts: ReadonlyMap<string, AccountEntry>, req: AuthRequest): AuthResult => {
   // 1. Auth headers.
-  const apiKey = req.headers.get("x-bapi-api-key")
-  const timestamp = req.headers.get("x-bapi-timestamp")
-  const sign = req.headers.get("x-bapi-sign")
-  const recvWindowHeader = req.headers.get("x-bapi-recv-window")
+  const apiKey = req.headers.get("x-bapi-api-key") ?? null
+  const timestamp = req.headers.get("x-bapi-timestamp") ?? null
+  const sign = req.headers.get("x-bapi-sign") ?? null
+  const recvWindowHeader = req.headers.get("x-bapi-recv-window") ?? null
   if (!apiKey || !timestamp || !sign) {
     return rejected(401, Codes.paramError, emptyAuthMessage(timestamp ?? "", apiKey ?? "", sign ?? ""), undefined, true)
   }

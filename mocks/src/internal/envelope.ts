@@ -1,4 +1,5 @@
-/** Bybit's response envelope and the rendering of an answer into a `Response`: the mock's only envelope writer. */
+/** Bybit's response envelope and the rendering of an answer into a response: the mock's only envelope writer. */
+import type { MockResponse } from "../models.js"
 
 /**
  * Bybit's response envelope. `result` and `retExtInfo` are objects, except on the answers Bybit
@@ -79,18 +80,26 @@ export const outcome = (
 export const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" } as const
 
 /**
- * Renders any JSON value (an envelope, or a deliberately broken one) as a JSON `Response`.
+ * Renders any JSON value (an envelope, or a deliberately broken one) as a JSON response.
  *
  * @since 0.1.0
  * @category rendering
  */
-export const jsonResponse = (body: unknown, status = 200, headers: Readonly<Record<string, string>> = {}): Response =>
-  new Response(JSON.stringify(body), { status, headers: { ...JSON_HEADERS, ...headers } })
+export const jsonResponse = (
+  body: unknown,
+  status = 200,
+  headers: Readonly<Record<string, string>> = {}
+): MockResponse => ({
+  _tag: "Response",
+  status,
+  headers: { ...JSON_HEADERS, ...headers },
+  body: JSON.stringify(body)
+})
 
 /**
- * Renders an outcome as a `Response`.
+ * Renders an outcome as a response.
  *
  * @since 0.1.0
  * @category rendering
  */
-export const toResponse = (o: Outcome): Response => jsonResponse(o.envelope, o.status, o.headers)
+export const render = (o: Outcome): MockResponse => jsonResponse(o.envelope, o.status, o.headers)

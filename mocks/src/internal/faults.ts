@@ -1,7 +1,7 @@
 /** Scripted faults: a queue consumed request by request, and the answers they produce. */
-import type { Fault, FaultOptions } from "../models.js"
+import type { Fault, FaultOptions, MockNetworkError, MockResponse } from "../models.js"
 import { Codes, DEFAULT_MESSAGES, Messages } from "./codes.js"
-import { envelope, jsonResponse, outcome, toResponse } from "./envelope.js"
+import { envelope, jsonResponse, outcome, render } from "./envelope.js"
 
 interface Entry {
   readonly fault: Fault
@@ -64,7 +64,7 @@ export const makeFaultQueue = (): FaultQueue => {
  * @category models
  */
 export interface FaultAnswer {
-  readonly response: Response
+  readonly response: MockResponse | MockNetworkError
   readonly retCode: number | undefined
 }
 
@@ -80,8 +80,12 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   504: "Gateway Time-out"
 }
 
-const text = (body: string, status: number, contentType: string): Response =>
-  new Response(body, { status, headers: { "content-type": contentType } })
+const text = (body: string, status: number, contentType: string): MockResponse => ({
+  _tag: "Response",
+  status,
+  headers: { "content-type": contentType },
+  body
+})
 
 /**
  * The answer of a fault that does not touch the exchange (all but Latency, LoseResponse, TruncatedBody).
@@ -111,16 +115,16 @@ export const renderStandalone = (fault: Fault, time: number): FaultAnswer | unde
     }
     case "CancelStatusZero":
       return {
-        response: toResponse(outcome(time, Codes.ok, Messages.success, { result: { status: 0 } })),
+        response: render(outcome(time, Codes.ok, Messages.success, { result: { status: 0 } })),
         retCode: Codes.ok
       }
     case "RetCode":
       return {
-        response: toResponse(outcome(time, fault.retCode, fault.retMsg ?? DEFAULT_MESSAGES[fault.retCode] ?? "error")),
+        response: render(outcome(time, fault.retCode, fault.retMsg ?? DEFAULT_MESSAGES[fault.retCode] ?? "error")),
         retCode: fault.retCode
       }
     case "DropConnection":
-      return { response: Response.error(), retCode: undefined }
+      return { response: { _tag: "NetworkError" }, retCode: undefined }
     default:
       return undefined
   }
@@ -133,11 +137,3 @@ export const renderStandalone = (fault: Fault, time: number): FaultAnswer | unde
  * @category rendering
  */
 export const truncate = (body: string): string => body.slice(0, Math.max(1, Math.floor(body.length / 2)))
-
-/**
- * A real delay.
- *
- * @since 0.1.0
- * @category utils
- */
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))

@@ -1,0 +1,87 @@
+/** The mock exchange without any transport: state, clock, faults, journal and the core over them. */
+import type { Exchange, MockExchangeOptions } from "../MockExchange.js"
+import type { MockAnswer, MockRequest } from "../models.js"
+import { defaultSeed } from "../seed.js"
+import { type AccountEntry, makeAccountEntry } from "./auth.js"
+import { makeClock } from "./clock.js"
+import { makeCore } from "./core.js"
+import { makeFaultQueue } from "./faults.js"
+import { makeJournal } from "./journal.js"
+import { DEFAULT_RATE_LIMITS, makeRateLimiter } from "./rateLimit.js"
+import { makeStore, type Store } from "./state.js"
+
+const nonNegativeInteger = (name: string, value: number | undefined, fallback: number): number => {
+  if (value === undefined) return fallback
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new TypeError(`makeMockExchange: ${name} must be a non-negative integer, got ${value}`)
+  }
+  return value
+}
+
+/**
+ * Builds an exchange with its own state and no transport.
+ *
+ * @throws TypeError on a bad account (see `makeMockExchange`), both `now` and `clock`, or a
+ *   negative / fractional `maxBodyBytes` or `journalSize`.
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeExchange = (options: MockExchangeOptions = {}): Exchange => {
+  if (options.clock !== undefined && options.now !== undefined) {
+    throw new TypeError("makeMockExchange: give either now or clock, not both")
+  }
+  const clock = options.clock ?? makeClock(options.now)
+  // The default withdrawals are recent on this exchange's clock (query-record's 30-day window).
+  const seed =
+    options.accounts === undefined || options.withdrawals === undefined ? defaultSeed(clock.now()) : undefined
+  const accountList = options.accounts ?? seed!.accounts
+  const initialWithdrawals = options.withdrawals ?? seed!.withdrawals
+  const accounts = new Map<string, AccountEntry>()
+  for (const account of accountList) {
+    if (accounts.has(account.apiKey)) throw new TypeError(`mock account ${account.apiKey}: duplicate API key`)
+    accounts.set(account.apiKey, makeAccountEntry(account))
+  }
+  const limits = {
+    maxBodyBytes: nonNegativeInteger("maxBodyBytes", options.maxBodyBytes, 1024 * 1024),
+    journalSize: nonNegativeInteger("journalSize", options.journalSize, 1000)
+  }
+  const faults = makeFaultQueue()
+  const journal = makeJournal(limits.journalSize)
+  const rules = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }
+
+  let store: Store
+  let handle: (request: MockRequest) => MockAnswer
+  const start = (): void => {
+    store = makeStore(initialWithdrawals)
+    handle = makeCore({
+      accounts,
+      store,
+      clock,
+      limiter: makeRateLimiter(rules),
+      faults,
+      clientIp: options.clientIp ?? "127.0.0.1",
+      journal,
+      maxBodyBytes: limits.maxBodyBytes
+    })
+  }
+  start()
+
+  return {
+    clock,
+    withdrawal: (id) => store.get(id),
+    withdrawals: () => store.all(),
+    addWithdrawal: (w) => store.put(w),
+    requests: journal.entries,
+    clearRequests: journal.clear,
+    faults: { inject: faults.inject, clear: faults.clear },
+    reset: () => {
+      start()
+      faults.clear()
+      journal.clear()
+      // A following clock loses its offset; a frozen one goes back to `now`; a clock of one's own is left alone.
+      if (options.clock === undefined) clock.set(options.now ?? Date.now())
+    },
+    limits,
+    handle: (request) => handle(request)
+  }
+}
