@@ -11,10 +11,11 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type { RetryableError } from "./BybitError.js"
+import { DEFAULT_MAX_BODY_BYTES } from "./internal/body.js"
 import { defaultRetrySchedule } from "./internal/retry.js"
 
 /**
@@ -202,6 +203,11 @@ export interface Options {
   readonly maxRateLimitWait?: Duration.DurationInput | undefined
   /** Measure the offset to the server's clock and apply it to timestamps; default `true`. */
   readonly timeSync?: boolean | undefined
+  /**
+   * The most bytes of a response body that are read; past it reading stops and the answer is
+   * `UnreadableResponse` (`TooLarge`). Default 1 MiB (1,048,576 bytes).
+   */
+  readonly maxResponseBytes?: number | undefined
 }
 
 /**
@@ -219,6 +225,7 @@ export interface Resolved {
   readonly retry: Schedule.Schedule<unknown, RetryableError> | false
   readonly maxRateLimitWait: Duration.Duration
   readonly timeSync: boolean
+  readonly maxResponseBytes: number
 }
 
 /**
@@ -272,6 +279,49 @@ export const envNames: FieldNames = {
 const invalid = (name: string, message: string) => ConfigError.InvalidData([name], message)
 
 /**
+ * What is wrong with an API key or HMAC secret, if anything: surrounding whitespace or a control
+ * character (a pasted newline, a tab, NUL) would be sent or signed as is and fail later as something
+ * else. Never quotes the value and never alters it.
+ */
+const credentialProblem = (what: string, value: unknown): string | undefined => {
+  if (typeof value !== "string") return `${what} must be a string`
+  if (value === "") return `${what} must not be empty`
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.exec(value)
+  if (control !== null) {
+    return `${what} contains a control character (code ${control[0].charCodeAt(0)}, at position ${control.index + 1} of ${value.length}): check for a pasted newline, tab or NUL`
+  }
+  if (value.trim() !== value) return `${what} has leading or trailing whitespace: remove it (it is not trimmed for you)`
+  return undefined
+}
+
+/**
+ * Checks the credentials (the one check for `layer` and `layerConfig`): a `ConfigError` naming the
+ * option or variable at fault.
+ */
+const checkCredentials = (credentials: Credentials, names: FieldNames): ConfigError.ConfigError | undefined => {
+  const key = credentialProblem("the API key", credentials.apiKey)
+  if (key !== undefined) {
+    return credentials.apiKey === "" || typeof credentials.apiKey !== "string"
+      ? ConfigError.MissingData([names.apiKey], key)
+      : invalid(names.apiKey, key)
+  }
+  if (credentials._tag === "Hmac") {
+    if (!Redacted.isRedacted(credentials.apiSecret)) {
+      return invalid(names.apiSecret, "the API secret must be a Redacted string (Redacted.make)")
+    }
+    const secret = credentialProblem("the API secret", Redacted.value(credentials.apiSecret))
+    if (secret !== undefined) return invalid(names.apiSecret, secret)
+  } else if (
+    !Redacted.isRedacted(credentials.rsaPrivateKey) ||
+    typeof Redacted.value(credentials.rsaPrivateKey) !== "string"
+  ) {
+    return invalid(names.rsaPrivateKey, "the RSA private key must be a Redacted string (Redacted.make)")
+  }
+  return undefined
+}
+
+/**
  * Checks options and fills the defaults. A problem is a `ConfigError` naming the option (or the
  * environment variable, with `envNames`).
  *
@@ -287,9 +337,8 @@ export const resolve = (
     if (credentials === undefined || (credentials._tag !== "Hmac" && credentials._tag !== "Rsa")) {
       return Effect.fail(ConfigError.MissingData([names.apiKey], "credentials are required (HMAC or RSA)"))
     }
-    if (typeof credentials.apiKey !== "string" || credentials.apiKey.trim() === "") {
-      return Effect.fail(ConfigError.MissingData([names.apiKey], "the API key must not be empty"))
-    }
+    const refused = checkCredentials(credentials, names)
+    if (refused !== undefined) return Effect.fail(refused)
     const environment = options.environment ?? "mainnet"
     if (!Object.hasOwn(environments, environment)) {
       return Effect.fail(invalid(names.environment, `expected one of ${environmentNames.join(", ")}`))
@@ -313,6 +362,10 @@ export const resolve = (
     const maxRateLimitWait = Option.getOrElse(Duration.decodeUnknown(options.maxRateLimitWait ?? "60 seconds"), () =>
       Duration.seconds(60)
     )
+    const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_BODY_BYTES
+    if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
+      return Effect.fail(invalid("maxResponseBytes", "expected a positive integer number of bytes"))
+    }
     return Effect.succeed<Resolved>({
       credentials,
       environment: resolvedEnv,
@@ -321,7 +374,8 @@ export const resolve = (
       timeout,
       retry: options.retry ?? defaultRetrySchedule,
       maxRateLimitWait,
-      timeSync: options.timeSync ?? true
+      timeSync: options.timeSync ?? true,
+      maxResponseBytes
     })
   })
 
@@ -346,10 +400,11 @@ export const config = (overrides: Partial<Options> = {}): Config.Config<Options>
     Config.mapOrFail((raw): Either.Either<Options, ConfigError.ConfigError> => {
       let credentials = overrides.credentials
       if (credentials === undefined) {
-        if (Option.isNone(raw.apiKey) || raw.apiKey.value.trim() === "") {
+        if (Option.isNone(raw.apiKey) || raw.apiKey.value === "") {
           return Either.left(ConfigError.MissingData([envNames.apiKey], `set ${envNames.apiKey} to your Bybit API key`))
         }
-        const apiKey = raw.apiKey.value.trim()
+        // Not trimmed: a key with surrounding whitespace is refused (by name) when the layer is built.
+        const apiKey = raw.apiKey.value
         if (Option.isSome(raw.apiSecret) && Option.isSome(raw.rsaPrivateKey)) {
           return Either.left(
             invalid(
