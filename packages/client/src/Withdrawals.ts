@@ -420,7 +420,7 @@ const cancelWith = (client: BybitClient["Type"], id: WithdrawalId): Effect.Effec
     ),
     // The last answer could not be read: look the withdrawal up before reporting an unknown outcome.
     Effect.catchIf(
-      (error): error is UnreadableResponse => error._tag === "UnreadableResponse",
+      (error): error is UnreadableResponse => error._tag === "UnreadableResponse" && mayHaveBeenHandled(error),
       (unreadable) =>
         Effect.catchAll(
           confirm(client, id, () => unreadable),

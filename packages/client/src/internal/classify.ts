@@ -182,11 +182,22 @@ const byRetCode = <A, E>(record: ResponseRecord<A, E>, envelope: Envelope): Requ
   })
 }
 
+/** Errors raised before anything was sent (the clock could not be synced): never "may have happened". */
+const beforeSending = new WeakSet<object>()
+
+/** Marks an error as raised before the request was sent. */
+export const notSent = <E>(error: E): E => {
+  if (typeof error === "object" && error !== null) beforeSending.add(error)
+  return error
+}
+
 /**
  * Whether a failed attempt may still have been carried out by the exchange (so a cancel must look
  * the withdrawal up before saying what happened): no answer (timeout, reset), an exchange-side
  * failure (5xx, system errors) or a 2xx that could not be read. An answer that shows the request
- * was refused (401, 403, 429, 4xx, a retCode of refusal, a redirect) is not.
+ * was refused (401, 403, 429, 4xx, a retCode of refusal, a redirect), or a failure before sending
+ * (the clock's server-time request), is not.
  */
 export const mayHaveBeenHandled = (error: { readonly _tag: string }): boolean =>
-  error._tag === "TransportError" || error._tag === "ExchangeUnavailable" || error._tag === "UnreadableResponse"
+  (error._tag === "TransportError" || error._tag === "ExchangeUnavailable" || error._tag === "UnreadableResponse") &&
+  !beforeSending.has(error)

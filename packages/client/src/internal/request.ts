@@ -14,7 +14,7 @@ import * as Ref from "effect/Ref"
 import type * as Schedule from "effect/Schedule"
 import { InvalidRequest, type RequestError, type RetryableError, TransportError } from "../BybitError.js"
 import * as Body from "./body.js"
-import { classify } from "./classify.js"
+import { classify, notSent } from "./classify.js"
 import * as ClockSync from "./clock.js"
 import { withDeadline } from "./deadline.js"
 import { fromHeaders, type RateLimitStatus } from "./rateLimit.js"
@@ -241,7 +241,9 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
     const clock = yield* ClockSync.make(options.timeSync, fetchServerMillis)
 
     const request = <A, E = never>(spec: RequestSpec<A, E>): Effect.Effect<ApiResponse<A>, RequestError | E> =>
-      spec.signed ? Effect.flatMap(clock.serverNow, (now) => signedAt(spec, now)) : unsigned(spec)
+      spec.signed
+        ? Effect.flatMap(Effect.mapError(clock.serverNow, notSent), (now) => signedAt(spec, now))
+        : unsigned(spec)
 
     const retrying = makeRetrying({
       schedule: options.retry,
