@@ -248,7 +248,8 @@ const readOwn = (
       })
     )
   }
-  const copy: Record<string, unknown> = {}
+  // No prototype: a polluted `Object.prototype` cannot supply a missing key to the decoder.
+  const copy: Record<string, unknown> = Object.create(null)
   for (const key of keys) {
     try {
       const descriptor = Object.getOwnPropertyDescriptor(input, key)
