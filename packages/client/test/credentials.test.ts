@@ -2,6 +2,7 @@
 // and `layerConfig`; a ConfigError names the option or variable, says what is wrong, never quotes
 // the value and never alters it.
 import { generateKeyPairSync } from "node:crypto"
+import type { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { MOCK_RSA_API_KEY, mockRsaPrivateKeyPem } from "@effect-bybit/mock-exchange"
 import { Cause, ConfigProvider, Effect, Exit, Layer, Redacted } from "effect"
@@ -12,7 +13,10 @@ const GOOD_KEY = "GoodApiKey0123"
 const GOOD_SECRET = "GoodApiSecret0123456789"
 
 /** Builds the layer (options or environment) and returns the error's text, or "built". */
-const build = (layer: Layer.Layer<BybitClient.BybitClient, unknown>, env?: Record<string, string>) =>
+const build = (
+  layer: Layer.Layer<BybitClient.BybitClient, unknown, HttpClient.HttpClient>,
+  env?: Record<string, string>
+) =>
   Effect.gen(function* () {
     const { seen, layer: transport } = scriptedClient(() => CANCEL_OK)
     let effect = Effect.exit(Layer.build(layer.pipe(Layer.provide(transport))).pipe(Effect.scoped))
