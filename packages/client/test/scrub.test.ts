@@ -75,7 +75,7 @@ describe("the scrubber", () => {
   it("makes the text one line and cuts it to 300 characters", () => {
     const out = scrub(`line1\nline2\r\u0000\u2028${"x".repeat(10_000)}`)
     expect(out.length).toBeLessThanOrEqual(300)
-    expect(out).not.toMatch(/[\n\r\u0000\u2028]/)
+    for (const c of ["\n", "\r", "\u0000", "\u2028"]) expect(out).not.toContain(c)
   })
 
   it("removes a secret that sits across the cut, before cutting", () => {
