@@ -295,12 +295,22 @@ const credentialProblem = (what: string, value: unknown): string | undefined => 
   return undefined
 }
 
+/** An API key is sent as a header: printable ASCII only (Bybit's keys are letters and digits). */
+const apiKeyProblem = (value: unknown): string | undefined => {
+  const problem = credentialProblem("the API key", value)
+  if (problem !== undefined || typeof value !== "string") return problem
+  const outside = /[^\x21-\x7e]/.exec(value)
+  return outside === null
+    ? undefined
+    : `the API key contains a character that is not printable ASCII (at position ${outside.index + 1} of ${value.length}): check that it was copied whole and alone`
+}
+
 /**
  * Checks the credentials (the one check for `layer` and `layerConfig`): a `ConfigError` naming the
  * option or variable at fault.
  */
 const checkCredentials = (credentials: Credentials, names: FieldNames): ConfigError.ConfigError | undefined => {
-  const key = credentialProblem("the API key", credentials.apiKey)
+  const key = apiKeyProblem(credentials.apiKey)
   if (key !== undefined) {
     return credentials.apiKey === "" || typeof credentials.apiKey !== "string"
       ? ConfigError.MissingData([names.apiKey], key)
@@ -333,51 +343,64 @@ export const resolve = (
   names: FieldNames = optionNames
 ): Effect.Effect<Resolved, ConfigError.ConfigError> =>
   Effect.suspend(() => {
-    const credentials = options.credentials
-    if (credentials === undefined || (credentials._tag !== "Hmac" && credentials._tag !== "Rsa")) {
-      return Effect.fail(ConfigError.MissingData([names.apiKey], "credentials are required (HMAC or RSA)"))
+    try {
+      return resolveUnsafe(options, names)
+    } catch {
+      // A getter or Proxy in the options that throws: the caller's mistake, reported, never a defect.
+      return Effect.fail(invalid(names.apiKey, "the options could not be read (a getter or proxy threw)"))
     }
-    const refused = checkCredentials(credentials, names)
-    if (refused !== undefined) return Effect.fail(refused)
-    const environment = options.environment ?? "mainnet"
-    if (!Object.hasOwn(environments, environment)) {
-      return Effect.fail(invalid(names.environment, `expected one of ${environmentNames.join(", ")}`))
-    }
-    let baseUrl: string = environments[environment]
-    let resolvedEnv: Environment | "custom" = environment
-    if (options.baseUrl !== undefined) {
-      const checked = validateBaseUrl(options.baseUrl)
-      if (Either.isLeft(checked)) return Effect.fail(invalid(names.baseUrl, `the base URL ${checked.left}`))
-      baseUrl = checked.right
-      resolvedEnv = "custom"
-    }
-    const recvWindow = options.recvWindow ?? 5000
-    if (!Schema.is(RecvWindow)(recvWindow)) {
-      return Effect.fail(invalid(names.recvWindow, "expected an integer number of milliseconds between 1 and 60000"))
-    }
-    const timeout = Option.getOrUndefined(Duration.decodeUnknown(options.timeout ?? "10 seconds"))
-    if (timeout === undefined || !Duration.isFinite(timeout) || Duration.toMillis(timeout) <= 0) {
-      return Effect.fail(invalid(names.timeout, "expected a positive, finite duration"))
-    }
-    const maxRateLimitWait = Option.getOrElse(Duration.decodeUnknown(options.maxRateLimitWait ?? "60 seconds"), () =>
-      Duration.seconds(60)
-    )
-    const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_BODY_BYTES
-    if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
-      return Effect.fail(invalid("maxResponseBytes", "expected a positive integer number of bytes"))
-    }
-    return Effect.succeed<Resolved>({
-      credentials,
-      environment: resolvedEnv,
-      baseUrl,
-      recvWindow,
-      timeout,
-      retry: options.retry ?? defaultRetrySchedule,
-      maxRateLimitWait,
-      timeSync: options.timeSync ?? true,
-      maxResponseBytes
-    })
   })
+
+const resolveUnsafe = (options: Options, names: FieldNames): Effect.Effect<Resolved, ConfigError.ConfigError> => {
+  const credentials = options.credentials
+  if (
+    typeof credentials !== "object" ||
+    credentials === null ||
+    (credentials._tag !== "Hmac" && credentials._tag !== "Rsa")
+  ) {
+    return Effect.fail(ConfigError.MissingData([names.apiKey], "credentials are required (HMAC or RSA)"))
+  }
+  const refused = checkCredentials(credentials, names)
+  if (refused !== undefined) return Effect.fail(refused)
+  const environment = options.environment ?? "mainnet"
+  if (!Object.hasOwn(environments, environment)) {
+    return Effect.fail(invalid(names.environment, `expected one of ${environmentNames.join(", ")}`))
+  }
+  let baseUrl: string = environments[environment]
+  let resolvedEnv: Environment | "custom" = environment
+  if (options.baseUrl !== undefined) {
+    const checked = validateBaseUrl(options.baseUrl)
+    if (Either.isLeft(checked)) return Effect.fail(invalid(names.baseUrl, `the base URL ${checked.left}`))
+    baseUrl = checked.right
+    resolvedEnv = "custom"
+  }
+  const recvWindow = options.recvWindow ?? 5000
+  if (!Schema.is(RecvWindow)(recvWindow)) {
+    return Effect.fail(invalid(names.recvWindow, "expected an integer number of milliseconds between 1 and 60000"))
+  }
+  const timeout = Option.getOrUndefined(Duration.decodeUnknown(options.timeout ?? "10 seconds"))
+  if (timeout === undefined || !Duration.isFinite(timeout) || Duration.toMillis(timeout) <= 0) {
+    return Effect.fail(invalid(names.timeout, "expected a positive, finite duration"))
+  }
+  const maxRateLimitWait = Option.getOrElse(Duration.decodeUnknown(options.maxRateLimitWait ?? "60 seconds"), () =>
+    Duration.seconds(60)
+  )
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_BODY_BYTES
+  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
+    return Effect.fail(invalid("maxResponseBytes", "expected a positive integer number of bytes"))
+  }
+  return Effect.succeed<Resolved>({
+    credentials,
+    environment: resolvedEnv,
+    baseUrl,
+    recvWindow,
+    timeout,
+    retry: options.retry ?? defaultRetrySchedule,
+    maxRateLimitWait,
+    timeSync: options.timeSync ?? true,
+    maxResponseBytes
+  })
+}
 
 /**
  * Reads the options from the environment: `BYBIT_API_KEY`, `BYBIT_API_SECRET` (HMAC) or

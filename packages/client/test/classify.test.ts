@@ -287,6 +287,32 @@ describe("the cancel's lookup runs only when the cancel may have happened", () =
   )
 })
 
+describe("a caller's own RequestSpec cannot turn an answer into a defect", () => {
+  it.effect("a decodeResult or mapRetCode that throws ends in a typed error", () =>
+    Effect.gen(function* () {
+      const { layer } = scriptedClient((_, n) => (n === 0 ? CANCEL_OK : { status: 200, body: envelope(424242, "x") }))
+      const [first, second] = yield* Effect.gen(function* () {
+        const client = yield* BybitClient.BybitClient
+        const spec = {
+          method: "POST" as const,
+          path: CANCEL,
+          signed: true,
+          body: { id: "1" },
+          decodeResult: (): never => {
+            throw new Error("decoder")
+          },
+          mapRetCode: (): never => {
+            throw new Error("mapping")
+          }
+        }
+        return [yield* Effect.flip(client.request(spec)), yield* Effect.flip(client.request(spec))] as const
+      }).pipe(Effect.provide(scriptedLayer(layer, { retry: false })))
+      expect(first).toMatchObject({ _tag: "UnreadableResponse", reason: "InvalidResult" })
+      expect(second).toMatchObject({ _tag: "UnknownApiError", retCode: 424242 })
+    })
+  )
+})
+
 describe("the server time is fetched by the clock once, when first needed", () => {
   it.effect("one market/time request for many signed calls", () =>
     Effect.gen(function* () {

@@ -75,6 +75,45 @@ describe("an API key or secret with whitespace or control characters is a Config
     )
   }
 
+  for (const [label, key] of [
+    ["Cyrillic letters", "ключ0123"],
+    ["an accented letter", "Good\u00e9Key"],
+    ["an emoji", "GoodKey\u{1F511}"],
+    ["a space inside", "Good Key"]
+  ] as const) {
+    it.effect(`API key with ${label}: not printable ASCII, a ConfigError before any request`, () =>
+      Effect.gen(function* () {
+        const text = yield* build(
+          BybitClient.layer({ credentials: BybitConfig.hmac({ apiKey: key, apiSecret: Redacted.make(GOOD_SECRET) }) })
+        )
+        expect(text).toContain("credentials.apiKey")
+        expect(text).toMatch(/printable ASCII/)
+        expect(text).not.toContain(key)
+      })
+    )
+  }
+
+  it.effect("options whose getters throw are a ConfigError, never a defect", () =>
+    Effect.gen(function* () {
+      const options = Object.defineProperty({}, "credentials", {
+        get() {
+          throw new Error("boom")
+        }
+      }) as BybitConfig.Options
+      const text = yield* build(BybitClient.layer(options))
+      expect(text).toMatch(/could not be read/)
+      const credentials = new Proxy(
+        {},
+        {
+          get() {
+            throw new Error("trap")
+          }
+        }
+      ) as BybitConfig.Credentials
+      expect(yield* build(BybitClient.layer({ credentials }))).toMatch(/could not be read/)
+    })
+  )
+
   it.effect("good credentials build, and the key is sent exactly as given", () =>
     Effect.gen(function* () {
       const { seen, layer: transport } = scriptedClient(() => CANCEL_OK)

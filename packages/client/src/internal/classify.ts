@@ -1,4 +1,5 @@
 import * as Either from "effect/Either"
+import type { ParseError } from "effect/ParseResult"
 import {
   AccessForbidden,
   AuthenticationFailed,
@@ -113,7 +114,9 @@ const originOf = (location: string | undefined, url: string): string | undefined
 export const classify = <A, E>(record: ResponseRecord<A, E>): Either.Either<ApiResponse<A>, RequestError | E> => {
   const { spec, status, headers, scrub, signature } = record
   if (status >= 300 && status < 400) {
-    const location = originOf(headers.location, record.url)
+    const origin = originOf(headers.location, record.url)
+    // A host name is server text too: it could carry what the server was sent.
+    const location = origin === undefined ? undefined : scrub(origin, signature)
     return Either.left(
       new RedirectRefused(location === undefined ? { httpStatus: status } : { httpStatus: status, location })
     )
@@ -148,7 +151,15 @@ export const classify = <A, E>(record: ResponseRecord<A, E>): Either.Either<ApiR
   if (parsed._tag === "Unreadable") return Either.left(parsed.error)
   const envelope = parsed.envelope
   if (envelope.retCode !== 0) return Either.left(byRetCode(record, envelope))
-  const result = spec.decodeResult(envelope.result)
+  let result: Either.Either<A, ParseError>
+  try {
+    result = spec.decodeResult(envelope.result)
+  } catch {
+    // A caller's decoder (`BybitClient.request`) that throws: the answer could not be read, not a defect.
+    return Either.left(
+      new UnreadableResponse({ httpStatus: status, reason: "InvalidResult", detail: "the result decoder threw" })
+    )
+  }
   if (Either.isLeft(result)) {
     return Either.left(
       new UnreadableResponse({
@@ -171,7 +182,12 @@ export const classify = <A, E>(record: ResponseRecord<A, E>): Either.Either<ApiR
 const byRetCode = <A, E>(record: ResponseRecord<A, E>, envelope: Envelope): RequestError | E => {
   const { retCode } = envelope
   const retMsg = record.scrub(envelope.retMsg, record.signature)
-  const specific = record.spec.mapRetCode?.(retCode, retMsg, record.status)
+  let specific: E | undefined
+  try {
+    specific = record.spec.mapRetCode?.(retCode, retMsg, record.status)
+  } catch {
+    specific = undefined // a caller's mapping that throws: the common mapping decides
+  }
   if (specific !== undefined) return specific
   return fromRetCode(retCode, retMsg, {
     path: record.spec.path,
