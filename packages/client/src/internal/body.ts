@@ -21,9 +21,9 @@ const TOO_LARGE: Body = { _tag: "TooLarge" }
  */
 export const read = (
   response: HttpClientResponse.HttpClientResponse,
+  headers: Readonly<Record<string, string | undefined>>,
   maxBytes: number
 ): Effect.Effect<Body, HttpClientError.ResponseError> => {
-  const headers = response.headers
   const length = headers["content-length"]
   const encoding = headers["content-encoding"]
   if (length !== undefined && /^\d{1,15}$/.test(length) && (encoding === undefined || encoding === "identity")) {

@@ -140,11 +140,12 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         body: Body.Body,
         serverNow: number
       ): Effect.Effect<ApiResponse<A>, RequestError | E> => {
-        const rateLimit = fromHeaders(spec.path, response.headers)
+        const headers = response.headers
+        const rateLimit = fromHeaders(spec.path, headers)
         const outcome = classify({
           spec,
           status: response.status,
-          headers: response.headers,
+          headers,
           body,
           rateLimit,
           url: baseUrl + spec.path,
@@ -158,7 +159,11 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         return rateLimit !== undefined ? Effect.zipRight(recordRateLimit(rateLimit), outcome) : outcome
       }
       return client.execute(request).pipe(
-        Effect.flatMap((response) => Effect.map(Body.read(response, maxResponseBytes), (body) => ({ response, body }))),
+        Effect.flatMap((response) => {
+          // Read once: the platform builds a new headers record on every access.
+          const answer = { status: response.status, headers: response.headers }
+          return Effect.map(Body.read(response, answer.headers, maxResponseBytes), (body) => ({ answer, body }))
+        }),
         Effect.catchAll((error) =>
           Effect.fail(
             new TransportError({ reason: "Network", path: spec.path, detail: scrub(detailOf(error), signature) })
@@ -175,11 +180,11 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
                 detail: `no complete response within ${timeoutMillis}ms`
               })
           ),
-        Effect.flatMap(({ response, body }) =>
+        Effect.flatMap(({ answer, body }) =>
           // Server time now, for `Retry-After: <seconds>`: the signed timestamp, else the local clock.
-          timestamp === undefined && response.status === 429
-            ? Effect.flatMap(Clock.currentTimeMillis, (now) => finish(response, body, now))
-            : finish(response, body, timestamp ?? 0)
+          timestamp === undefined && answer.status === 429
+            ? Effect.flatMap(Clock.currentTimeMillis, (now) => finish(answer, body, now))
+            : finish(answer, body, timestamp ?? 0)
         )
       )
     }
