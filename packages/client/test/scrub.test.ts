@@ -114,6 +114,10 @@ describe("every server string that enters an error is scrubbed and bounded", () 
       (s: string) => envelope({ retCode: 424242, retMsg: `${"x".repeat(100_000)}${s}` })
     ],
     [
+      "a malformed result with the signature past character 250 of the decoding message",
+      (s: string) => envelope({ retCode: 0, retMsg: "OK", result: { status: `${"y".repeat(200)}${s}` } })
+    ],
+    [
       "a 5xx envelope echoing the signature",
       (s: string) => ({
         status: 503,

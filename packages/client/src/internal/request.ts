@@ -93,7 +93,8 @@ const detailOf = (error: HttpClientError.HttpClientError): string => {
     cause = c.cause
   }
   const base = error._tag === "RequestError" ? `request ${error.reason}` : `response ${error.reason}`
-  return message !== undefined ? `${base}: ${message.slice(0, 120)}` : base
+  // Not cut here: the scrubber cuts it after removing secrets.
+  return message !== undefined ? `${base}: ${message}` : base
 }
 
 /**
