@@ -114,8 +114,56 @@ describe("every server string that enters an error is scrubbed and bounded", () 
       (s: string) => envelope({ retCode: 424242, retMsg: `${"x".repeat(100_000)}${s}` })
     ],
     [
-      "a malformed result with the signature past character 250 of the decoding message",
-      (s: string) => envelope({ retCode: 0, retMsg: "OK", result: { status: `${"y".repeat(200)}${s}` } })
+      "a malformed result with the signature after 150 characters (across any cut)",
+      (s: string) => envelope({ retCode: 0, retMsg: "OK", result: { status: `${"y".repeat(150)}${s}` } })
+    ],
+    [
+      "a malformed result with the signature after 162 characters (across any cut)",
+      (s: string) => envelope({ retCode: 0, retMsg: "OK", result: { status: `${"y".repeat(162)}${s}` } })
+    ],
+    [
+      "a malformed result with the signature after 174 characters (across any cut)",
+      (s: string) => envelope({ retCode: 0, retMsg: "OK", result: { status: `${"y".repeat(174)}${s}` } })
+    ],
+    [
+      "a malformed result with the signature after 186 characters (across any cut)",
+      (s: string) => envelope({ retCode: 0, retMsg: "OK", result: { status: `${"y".repeat(186)}${s}` } })
+    ],
+    [
+      "a malformed result with the signature after 198 characters (across any cut)",
+      (s: string) => envelope({ retCode: 0, retMsg: "OK", result: { status: `${"y".repeat(198)}${s}` } })
+    ],
+    [
+      "a malformed result with the signature after 210 characters (across any cut)",
+      (s: string) => envelope({ retCode: 0, retMsg: "OK", result: { status: `${"y".repeat(210)}${s}` } })
+    ],
+    [
+      "a malformed result with the signature after 222 characters (across any cut)",
+      (s: string) => envelope({ retCode: 0, retMsg: "OK", result: { status: `${"y".repeat(222)}${s}` } })
+    ],
+    [
+      "a malformed result with the signature after 234 characters (across any cut)",
+      (s: string) => envelope({ retCode: 0, retMsg: "OK", result: { status: `${"y".repeat(234)}${s}` } })
+    ],
+    [
+      "a malformed result with the signature after 246 characters (across any cut)",
+      (s: string) => envelope({ retCode: 0, retMsg: "OK", result: { status: `${"y".repeat(246)}${s}` } })
+    ],
+    [
+      "a malformed result with the signature after 258 characters (across any cut)",
+      (s: string) => envelope({ retCode: 0, retMsg: "OK", result: { status: `${"y".repeat(258)}${s}` } })
+    ],
+    [
+      "a malformed result with the signature after 270 characters (across any cut)",
+      (s: string) => envelope({ retCode: 0, retMsg: "OK", result: { status: `${"y".repeat(270)}${s}` } })
+    ],
+    [
+      "a malformed result with the signature after 282 characters (across any cut)",
+      (s: string) => envelope({ retCode: 0, retMsg: "OK", result: { status: `${"y".repeat(282)}${s}` } })
+    ],
+    [
+      "a malformed result with the signature after 294 characters (across any cut)",
+      (s: string) => envelope({ retCode: 0, retMsg: "OK", result: { status: `${"y".repeat(294)}${s}` } })
     ],
     [
       "a 5xx envelope echoing the signature",
