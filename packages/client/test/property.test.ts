@@ -259,3 +259,23 @@ describe("whatever the server answers", () => {
     }
   })
 })
+
+describe("a Content-Length past the cap", () => {
+  it("is TooLarge without reading the body past its first chunk", async () => {
+    const body = `{"retCode":0,"retMsg":"${"x".repeat(2_000_000)}","result":{"status":1}}`
+    const a: Answer = {
+      status: 200,
+      headers: [["content-length", String(body.length)]],
+      body,
+      bodyFails: false
+    }
+    const exit = await Effect.runPromiseExit(
+      Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerFor([a], false)))
+    )
+    expect(Exit.isFailure(exit) && [...Cause.failures(exit.cause)][0]).toMatchObject({
+      _tag: "UnreadableResponse",
+      reason: "TooLarge"
+    })
+    expect(pulled).toBeLessThanOrEqual(2 * 16_384)
+  })
+})

@@ -27,7 +27,14 @@ export const read = (
   const length = headers["content-length"]
   const encoding = headers["content-encoding"]
   if (length !== undefined && /^\d{1,15}$/.test(length) && (encoding === undefined || encoding === "identity")) {
-    if (Number(length) > maxBytes) return Effect.succeed(TOO_LARGE)
+    // Too large by its own length: open the body and cancel it at once (frees the connection).
+    if (Number(length) > maxBytes) {
+      return response.stream.pipe(
+        Stream.runForEachWhile(() => Effect.succeed(false)),
+        Effect.ignore,
+        Effect.as(TOO_LARGE)
+      )
+    }
     return Effect.map(response.text, (text): Body => ({ _tag: "Text", text }))
   }
   const chunks: Array<Uint8Array> = []
