@@ -114,6 +114,33 @@ describe("an API key or secret with whitespace or control characters is a Config
     })
   )
 
+  it.effect("a secret that is not Redacted (an untyped caller) is a ConfigError naming it", () =>
+    Effect.gen(function* () {
+      const text = yield* build(
+        BybitClient.layer({
+          credentials: BybitConfig.hmac({ apiKey: GOOD_KEY, apiSecret: GOOD_SECRET as never })
+        })
+      )
+      expect(text).toContain("credentials.apiSecret")
+      expect(text).toMatch(/Redacted/)
+      expect(text).not.toContain(GOOD_SECRET)
+    })
+  )
+
+  for (const value of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "1024" as never]) {
+    it.effect(`maxResponseBytes ${String(value)} is a ConfigError naming it`, () =>
+      Effect.gen(function* () {
+        const text = yield* build(
+          BybitClient.layer({
+            credentials: BybitConfig.hmac({ apiKey: GOOD_KEY, apiSecret: Redacted.make(GOOD_SECRET) }),
+            maxResponseBytes: value
+          })
+        )
+        expect(text).toContain("maxResponseBytes")
+      })
+    )
+  }
+
   it.effect("good credentials build, and the key is sent exactly as given", () =>
     Effect.gen(function* () {
       const { seen, layer: transport } = scriptedClient(() => CANCEL_OK)
