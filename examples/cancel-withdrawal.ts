@@ -80,6 +80,8 @@ const cancelWithdrawal: Effect.Effect<void, string, BybitClient.BybitClient> = E
       Effect.fail(
         `Bybit's answer could not be read (${e.reason}). The outcome is unknown: check the withdrawal's status.`
       ),
+    RedirectRefused: (e) => Effect.fail(e.message),
+    AccessForbidden: (e) => Effect.fail(e.message),
     UnknownApiError: (e) =>
       Effect.fail(
         `Bybit answered with an error this client does not know${code(e)}${e.retMsg ? `: "${e.retMsg}"` : ""}. See Bybit's error code table.`

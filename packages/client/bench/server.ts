@@ -60,9 +60,10 @@ export const instant = Layer.succeed(
           status: 200,
           headers: {
             "content-type": "application/json",
+            "content-length": String(SUCCESS.length),
             "x-bapi-limit": "60",
             "x-bapi-limit-status": "59",
-            "x-bapi-limit-reset-timestamp": "1"
+            "x-bapi-limit-reset-timestamp": "1672197288408"
           }
         })
       )

@@ -16,9 +16,9 @@ import * as Ref from "effect/Ref"
 import type * as Schema from "effect/Schema"
 import * as BybitConfig from "./BybitConfig.js"
 import type { RequestError, ServerTimeError } from "./BybitError.js"
-import * as ClockSync from "./internal/clock.js"
 import * as Internal from "./internal/rateLimit.js"
 import * as Pipeline from "./internal/request.js"
+import { pemLines } from "./internal/scrub.js"
 import { decodeServerTime, type ServerTime } from "./internal/serverTime.js"
 
 /**
@@ -96,6 +96,14 @@ export interface Service {
  */
 export class BybitClient extends Context.Tag("@effect-bybit/client/BybitClient")<BybitClient, Service>() {}
 
+/**
+ * A PEM as kept in an environment variable: `.env` files and CI secret stores often hold it on one
+ * line with literal `\n` escapes. Those (and only when the PEM has no real line break) become line
+ * breaks; anything else is left to the PEM parser.
+ */
+const pemOf = (value: string): string =>
+  /\\n/.test(value) && !/\n/.test(value.trim()) ? value.replace(/\\r\\n|\\n/g, "\n") : value
+
 const signerOf = (
   credentials: BybitConfig.Credentials,
   names: BybitConfig.FieldNames
@@ -106,7 +114,8 @@ const signerOf = (
         const secret = Redacted.value(credentials.apiSecret)
         return { signer: hmacSigner(secret), secrets: [secret] }
       }
-      return { signer: rsaSigner(Redacted.value(credentials.rsaPrivateKey)), secrets: [] }
+      const pem = pemOf(Redacted.value(credentials.rsaPrivateKey))
+      return { signer: rsaSigner(pem), secrets: pemLines(pem) }
     },
     catch: (error) =>
       ConfigError.InvalidData(
@@ -124,19 +133,18 @@ const makeWith = (
     const resolved = yield* BybitConfig.resolve(options, names)
     const { signer, secrets } = yield* signerOf(resolved.credentials, names)
     const httpClient = yield* HttpClient.HttpClient
-    const clock = yield* ClockSync.make(resolved.timeSync)
     const pipeline = yield* Pipeline.make({
       httpClient,
       baseUrl: resolved.baseUrl,
-      apiKey: resolved.credentials.apiKey.trim(),
+      apiKey: resolved.credentials.apiKey,
       signer,
       secrets,
+      maxResponseBytes: resolved.maxResponseBytes,
       recvWindow: resolved.recvWindow,
       timeout: resolved.timeout,
       retry: resolved.retry,
       maxRateLimitWait: resolved.maxRateLimitWait,
-      timeSync: resolved.timeSync,
-      clock
+      timeSync: resolved.timeSync
     })
     const serverTime = pipeline
       .retrying(
@@ -159,7 +167,7 @@ const makeWith = (
       serverTime,
       rateLimitStatus: (path) => Effect.map(Ref.get(pipeline.rateLimits), (map) => map.get(path)),
       rateLimits: Ref.get(pipeline.rateLimits),
-      clockOffset: clock.offset
+      clockOffset: pipeline.clockOffset
     })
   })
 

@@ -11,10 +11,11 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import type * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type { RetryableError } from "./BybitError.js"
+import { DEFAULT_MAX_BODY_BYTES } from "./internal/body.js"
 import { defaultRetrySchedule } from "./internal/retry.js"
 
 /**
@@ -202,6 +203,11 @@ export interface Options {
   readonly maxRateLimitWait?: Duration.DurationInput | undefined
   /** Measure the offset to the server's clock and apply it to timestamps; default `true`. */
   readonly timeSync?: boolean | undefined
+  /**
+   * The most bytes of a response body that are read; past it reading stops and the answer is
+   * `UnreadableResponse` (`TooLarge`). Default 1 MiB (1,048,576 bytes).
+   */
+  readonly maxResponseBytes?: number | undefined
 }
 
 /**
@@ -219,6 +225,7 @@ export interface Resolved {
   readonly retry: Schedule.Schedule<unknown, RetryableError> | false
   readonly maxRateLimitWait: Duration.Duration
   readonly timeSync: boolean
+  readonly maxResponseBytes: number
 }
 
 /**
@@ -272,6 +279,59 @@ export const envNames: FieldNames = {
 const invalid = (name: string, message: string) => ConfigError.InvalidData([name], message)
 
 /**
+ * What is wrong with an API key or HMAC secret, if anything: surrounding whitespace or a control
+ * character (a pasted newline, a tab, NUL) would be sent or signed as is and fail later as something
+ * else. Never quotes the value and never alters it.
+ */
+const credentialProblem = (what: string, value: unknown): string | undefined => {
+  if (typeof value !== "string") return `${what} must be a string`
+  if (value === "") return `${what} must not be empty`
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.exec(value)
+  if (control !== null) {
+    return `${what} contains a control character (code ${control[0].charCodeAt(0)}, at position ${control.index + 1} of ${value.length}): check for a pasted newline, tab or NUL`
+  }
+  if (value.trim() !== value) return `${what} has leading or trailing whitespace: remove it (it is not trimmed for you)`
+  return undefined
+}
+
+/** An API key is sent as a header: printable ASCII only (Bybit's keys are letters and digits). */
+const apiKeyProblem = (value: unknown): string | undefined => {
+  const problem = credentialProblem("the API key", value)
+  if (problem !== undefined || typeof value !== "string") return problem
+  const outside = /[^\x21-\x7e]/.exec(value)
+  return outside === null
+    ? undefined
+    : `the API key contains a character that is not printable ASCII (at position ${outside.index + 1} of ${value.length}): check that it was copied whole and alone`
+}
+
+/**
+ * Checks the credentials (the one check for `layer` and `layerConfig`): a `ConfigError` naming the
+ * option or variable at fault.
+ */
+const checkCredentials = (credentials: Credentials, names: FieldNames): ConfigError.ConfigError | undefined => {
+  const key = apiKeyProblem(credentials.apiKey)
+  if (key !== undefined) {
+    return credentials.apiKey === "" || typeof credentials.apiKey !== "string"
+      ? ConfigError.MissingData([names.apiKey], key)
+      : invalid(names.apiKey, key)
+  }
+  if (credentials._tag === "Hmac") {
+    if (!Redacted.isRedacted(credentials.apiSecret)) {
+      return invalid(names.apiSecret, "the API secret must be a Redacted string (Redacted.make)")
+    }
+    const secret = credentialProblem("the API secret", Redacted.value(credentials.apiSecret))
+    if (secret !== undefined) return invalid(names.apiSecret, secret)
+  } else if (
+    !Redacted.isRedacted(credentials.rsaPrivateKey) ||
+    typeof Redacted.value(credentials.rsaPrivateKey) !== "string"
+  ) {
+    return invalid(names.rsaPrivateKey, "the RSA private key must be a Redacted string (Redacted.make)")
+  }
+  return undefined
+}
+
+/**
  * Checks options and fills the defaults. A problem is a `ConfigError` naming the option (or the
  * environment variable, with `envNames`).
  *
@@ -283,47 +343,64 @@ export const resolve = (
   names: FieldNames = optionNames
 ): Effect.Effect<Resolved, ConfigError.ConfigError> =>
   Effect.suspend(() => {
-    const credentials = options.credentials
-    if (credentials === undefined || (credentials._tag !== "Hmac" && credentials._tag !== "Rsa")) {
-      return Effect.fail(ConfigError.MissingData([names.apiKey], "credentials are required (HMAC or RSA)"))
+    try {
+      return resolveUnsafe(options, names)
+    } catch {
+      // A getter or Proxy in the options that throws: the caller's mistake, reported, never a defect.
+      return Effect.fail(invalid(names.apiKey, "the options could not be read (a getter or proxy threw)"))
     }
-    if (typeof credentials.apiKey !== "string" || credentials.apiKey.trim() === "") {
-      return Effect.fail(ConfigError.MissingData([names.apiKey], "the API key must not be empty"))
-    }
-    const environment = options.environment ?? "mainnet"
-    if (!Object.hasOwn(environments, environment)) {
-      return Effect.fail(invalid(names.environment, `expected one of ${environmentNames.join(", ")}`))
-    }
-    let baseUrl: string = environments[environment]
-    let resolvedEnv: Environment | "custom" = environment
-    if (options.baseUrl !== undefined) {
-      const checked = validateBaseUrl(options.baseUrl)
-      if (Either.isLeft(checked)) return Effect.fail(invalid(names.baseUrl, `the base URL ${checked.left}`))
-      baseUrl = checked.right
-      resolvedEnv = "custom"
-    }
-    const recvWindow = options.recvWindow ?? 5000
-    if (!Schema.is(RecvWindow)(recvWindow)) {
-      return Effect.fail(invalid(names.recvWindow, "expected an integer number of milliseconds between 1 and 60000"))
-    }
-    const timeout = Option.getOrUndefined(Duration.decodeUnknown(options.timeout ?? "10 seconds"))
-    if (timeout === undefined || !Duration.isFinite(timeout) || Duration.toMillis(timeout) <= 0) {
-      return Effect.fail(invalid(names.timeout, "expected a positive, finite duration"))
-    }
-    const maxRateLimitWait = Option.getOrElse(Duration.decodeUnknown(options.maxRateLimitWait ?? "60 seconds"), () =>
-      Duration.seconds(60)
-    )
-    return Effect.succeed<Resolved>({
-      credentials,
-      environment: resolvedEnv,
-      baseUrl,
-      recvWindow,
-      timeout,
-      retry: options.retry ?? defaultRetrySchedule,
-      maxRateLimitWait,
-      timeSync: options.timeSync ?? true
-    })
   })
+
+const resolveUnsafe = (options: Options, names: FieldNames): Effect.Effect<Resolved, ConfigError.ConfigError> => {
+  const credentials = options.credentials
+  if (
+    typeof credentials !== "object" ||
+    credentials === null ||
+    (credentials._tag !== "Hmac" && credentials._tag !== "Rsa")
+  ) {
+    return Effect.fail(ConfigError.MissingData([names.apiKey], "credentials are required (HMAC or RSA)"))
+  }
+  const refused = checkCredentials(credentials, names)
+  if (refused !== undefined) return Effect.fail(refused)
+  const environment = options.environment ?? "mainnet"
+  if (!Object.hasOwn(environments, environment)) {
+    return Effect.fail(invalid(names.environment, `expected one of ${environmentNames.join(", ")}`))
+  }
+  let baseUrl: string = environments[environment]
+  let resolvedEnv: Environment | "custom" = environment
+  if (options.baseUrl !== undefined) {
+    const checked = validateBaseUrl(options.baseUrl)
+    if (Either.isLeft(checked)) return Effect.fail(invalid(names.baseUrl, `the base URL ${checked.left}`))
+    baseUrl = checked.right
+    resolvedEnv = "custom"
+  }
+  const recvWindow = options.recvWindow ?? 5000
+  if (!Schema.is(RecvWindow)(recvWindow)) {
+    return Effect.fail(invalid(names.recvWindow, "expected an integer number of milliseconds between 1 and 60000"))
+  }
+  const timeout = Option.getOrUndefined(Duration.decodeUnknown(options.timeout ?? "10 seconds"))
+  if (timeout === undefined || !Duration.isFinite(timeout) || Duration.toMillis(timeout) <= 0) {
+    return Effect.fail(invalid(names.timeout, "expected a positive, finite duration"))
+  }
+  const maxRateLimitWait = Option.getOrElse(Duration.decodeUnknown(options.maxRateLimitWait ?? "60 seconds"), () =>
+    Duration.seconds(60)
+  )
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_BODY_BYTES
+  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
+    return Effect.fail(invalid("maxResponseBytes", "expected a positive integer number of bytes"))
+  }
+  return Effect.succeed<Resolved>({
+    credentials,
+    environment: resolvedEnv,
+    baseUrl,
+    recvWindow,
+    timeout,
+    retry: options.retry ?? defaultRetrySchedule,
+    maxRateLimitWait,
+    timeSync: options.timeSync ?? true,
+    maxResponseBytes
+  })
+}
 
 /**
  * Reads the options from the environment: `BYBIT_API_KEY`, `BYBIT_API_SECRET` (HMAC) or
@@ -346,10 +423,11 @@ export const config = (overrides: Partial<Options> = {}): Config.Config<Options>
     Config.mapOrFail((raw): Either.Either<Options, ConfigError.ConfigError> => {
       let credentials = overrides.credentials
       if (credentials === undefined) {
-        if (Option.isNone(raw.apiKey) || raw.apiKey.value.trim() === "") {
+        if (Option.isNone(raw.apiKey) || raw.apiKey.value === "") {
           return Either.left(ConfigError.MissingData([envNames.apiKey], `set ${envNames.apiKey} to your Bybit API key`))
         }
-        const apiKey = raw.apiKey.value.trim()
+        // Not trimmed: a key with surrounding whitespace is refused (by name) when the layer is built.
+        const apiKey = raw.apiKey.value
         if (Option.isSome(raw.apiSecret) && Option.isSome(raw.rsaPrivateKey)) {
           return Either.left(
             invalid(

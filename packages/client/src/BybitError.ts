@@ -25,6 +25,12 @@ const codeOf = (e: { readonly retCode?: number | undefined; readonly httpStatus?
 
 const said = (retMsg: string | undefined): string => (retMsg ? `: "${retMsg}"` : "")
 
+/** An ISO date, or the number itself when it is not a date (never throws, unlike `toISOString`). */
+const isoOf = (millis: number): string => {
+  const date = new Date(millis)
+  return Number.isNaN(date.getTime()) ? `${millis} ms` : date.toISOString()
+}
+
 /**
  * The API key was refused: invalid, expired, wrong environment, or a bad signature
  * (retCode 10003, 10004, 10007, 33004; HTTP 401). Never retried.
@@ -74,22 +80,33 @@ export class TimestampOutsideWindow extends Schema.TaggedError<TimestampOutsideW
 }
 
 /**
- * A rate limit was hit: the endpoint's per-UID limit (retCode 10006), the per-IP limit (HTTP 403) or
- * system protection (HTTP 429). Retried after `resetAt` when that is near enough.
+ * A rate limit was hit: the endpoint's per-UID limit (retCode 10006), Bybit's IP ban (HTTP 403 whose
+ * body says "access too frequent" or "Access Denied", V5 rate-limit page) or system protection
+ * (HTTP 429). 10006 and 429 are retried after `resetAt` (from `X-Bapi-Limit-Reset-Timestamp`, else
+ * `Retry-After`) when that is near enough; an IP ban (HTTP 403) is not retried.
  *
  * @since 0.1.0
  * @category errors
  */
 export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("RateLimitExceeded", {
   ...apiFields,
-  /** When the limit resets (server time, ms since the epoch), from `X-Bapi-Limit-Reset-Timestamp`. */
+  /**
+   * When the limit resets (server time, ms since the epoch), from `X-Bapi-Limit-Reset-Timestamp`,
+   * or from `Retry-After` (seconds or an HTTP date) when that header is absent.
+   */
   resetAt: Schema.optional(Schema.Number),
   /** The request path that was limited. */
   path: Schema.optional(Schema.String)
 }) {
   override get message(): string {
-    const when = this.resetAt !== undefined ? ` The limit resets at ${new Date(this.resetAt).toISOString()}.` : ""
-    return `Bybit's rate limit was exceeded${codeOf(this)}${said(this.retMsg)}.${when} Slow down; HTTP 403 means the IP is banned for at least 10 minutes.`
+    const when = this.resetAt !== undefined ? ` The limit resets at ${isoOf(this.resetAt)}.` : ""
+    if (this.httpStatus === 403) {
+      return `Bybit banned this IP for sending requests too often${codeOf(this)}${said(this.retMsg)}.${when} The ban lasts at least 10 minutes; it is not retried. Send fewer requests from this IP.`
+    }
+    if (this.retCode === undefined && this.httpStatus === 429) {
+      return `Bybit's system protection refused the request${codeOf(this)}${said(this.retMsg)}.${when} Slow down.`
+    }
+    return `Bybit's rate limit for ${this.path ?? "this endpoint"} was exceeded${codeOf(this)}${said(this.retMsg)}.${when} Slow down.`
   }
 }
 
@@ -167,7 +184,7 @@ export class CancelFailed extends Schema.TaggedError<CancelFailed>()("CancelFail
 
 /**
  * The exchange is unavailable or failed internally: retCode 10000, 10016, 131001, 131003, 131200,
- * 131201, 131230, HTTP 5xx or an HTML page. Retried with backoff.
+ * 131201, 131230, or HTTP 5xx (whatever the body). Retried with backoff.
  *
  * @since 0.1.0
  * @category errors
@@ -200,15 +217,17 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
 }
 
 /**
- * The response could not be read: not JSON, truncated, or missing fields. Not retried.
+ * A 2xx response could not be read: empty, not JSON, nested deeper than 64 levels, larger than the
+ * body cap (`maxResponseBytes`, reading stopped there), or missing envelope or result fields. Not
+ * retried (a cancel looks the withdrawal up first: it may have happened).
  *
  * @since 0.1.0
  * @category errors
  */
 export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()("UnreadableResponse", {
   httpStatus: Schema.optional(Schema.Number),
-  reason: Schema.Literal("NotJson", "InvalidEnvelope", "InvalidResult", "EmptyBody"),
-  /** What did not parse or decode (never the raw body). */
+  reason: Schema.Literal("NotJson", "InvalidEnvelope", "InvalidResult", "EmptyBody", "TooLarge", "TooDeep"),
+  /** What did not parse or decode (never the raw body; scrubbed, at most 300 characters). */
   detail: Schema.optional(Schema.String)
 }) {
   override get message(): string {
@@ -218,13 +237,50 @@ export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()
 }
 
 /**
- * Any other `retCode` (or unexpected HTTP status), kept as is. Not retried.
+ * The server answered with a redirect (HTTP 3xx). It is never followed, on any transport: the
+ * request carries the API key and its signature, which must reach no other host. Names the status
+ * and the origin of the `Location` (never its path or query). Not retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("RedirectRefused", {
+  httpStatus: Schema.Number,
+  /** The origin (`scheme://host:port`) the server redirected to, when it sent a readable `Location`. */
+  location: Schema.optional(Schema.String)
+}) {
+  override get message(): string {
+    const to = this.location !== undefined ? ` to ${this.location}` : ""
+    return `The server answered HTTP ${this.httpStatus}, a redirect${to}; the client never follows redirects, so the signed request went nowhere else. Check the base URL (scheme, host, path) and any proxy in between.`
+  }
+}
+
+/**
+ * HTTP 403 that is not Bybit's IP ban: a blocked region (Bybit's CDN answers "The request could not
+ * be satisfied" to, for example, U.S. IPs), a firewall or proxy rule, or an IP allow-list. Not
+ * retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AccessForbidden extends Schema.TaggedError<AccessForbidden>()("AccessForbidden", apiFields) {
+  override get message(): string {
+    return `The request was refused with HTTP 403 by something other than Bybit's rate limit${said(this.retMsg)}: a region Bybit does not serve, a firewall or proxy rule, or an IP allow-list. Check where the request comes from (region, VPN, proxy) and the API key's IP allow-list.`
+  }
+}
+
+/**
+ * Any other `retCode`, or an HTTP 4xx (other than 401, 403, 429) whose body is not a Bybit
+ * envelope: a proxy's error page or a wrong base path. Kept as is. Not retried.
  *
  * @since 0.1.0
  * @category errors
  */
 export class UnknownApiError extends Schema.TaggedError<UnknownApiError>()("UnknownApiError", apiFields) {
   override get message(): string {
+    if (this.retCode === undefined) {
+      return `The server answered HTTP ${this.httpStatus ?? "?"} without a Bybit answer in the body. Check the base URL (a wrong path or host) and any proxy in between.`
+    }
     return `Bybit answered with an error this client does not know${codeOf(this)}${said(this.retMsg)}. See Bybit's error code table.`
   }
 }
@@ -237,6 +293,8 @@ export class UnknownApiError extends Schema.TaggedError<UnknownApiError>()("Unkn
  */
 export type RequestError =
   | AuthenticationFailed
+  | AccessForbidden
+  | RedirectRefused
   | PermissionDenied
   | TimestampOutsideWindow
   | RateLimitExceeded

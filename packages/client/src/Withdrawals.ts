@@ -22,6 +22,7 @@ import {
   WithdrawalNotCancellable,
   WithdrawalNotFound
 } from "./BybitError.js"
+import { mayHaveBeenHandled } from "./internal/classify.js"
 
 // The longest withdrawal id, in digits. Bybit documents the id as a string only; every id in its
 // pages and in the records clients show is a decimal integer ("9976", "8839035", "131629076"), and
@@ -245,6 +246,41 @@ const invalidInput = (error: ParseResult.ParseError, fallbackField: string): Inv
 const decodeCancelInput = Schema.decodeUnknownEither(CancelInput)
 const decodeListQuery = Schema.decodeUnknownEither(ListQuery)
 
+const listKeys = ["withdrawID", "txID", "coin", "withdrawType", "startTime", "endTime", "limit", "cursor"] as const
+
+/**
+ * Copies the caller's input: each named key read once, own properties only (an inherited or
+ * `Object.prototype` value is not the caller's), into a fresh object nothing else can change. A
+ * getter or a `Proxy` trap that throws is the caller's `InvalidRequest`, never a defect.
+ */
+const readOwn = (
+  input: unknown,
+  keys: ReadonlyArray<string>,
+  what: string
+): Either.Either<Record<string, unknown>, InvalidRequest> => {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    return Either.left(
+      new InvalidRequest({
+        field: what,
+        reason: `expected an object, got ${input === null ? "null" : Array.isArray(input) ? "an array" : typeof input}`
+      })
+    )
+  }
+  // No prototype: a polluted `Object.prototype` cannot supply a missing key to the decoder.
+  const copy: Record<string, unknown> = Object.create(null)
+  for (const key of keys) {
+    try {
+      const descriptor = Object.getOwnPropertyDescriptor(input, key)
+      if (descriptor === undefined) continue
+      const value = descriptor.get !== undefined ? descriptor.get.call(input) : descriptor.value
+      if (value !== undefined) copy[key] = value
+    } catch {
+      return Either.left(new InvalidRequest({ field: key, reason: "could not be read (a getter or proxy threw)" }))
+    }
+  }
+  return Either.right(copy)
+}
+
 /**
  * The path of the cancel endpoint.
  *
@@ -374,22 +410,33 @@ const notFoundOr = (
  * @since 0.1.0
  * @category operations
  */
-export const cancel: (input: { readonly id: string }) => Effect.Effect<CancelResult, CancelError, BybitClient> =
-  Effect.fn("Withdrawals.cancel")((input: { readonly id: string }) => {
-    // Written as a plain pipeline rather than a generator: this is the hot path (see bench/).
-    // The common case (a valid id string) skips the Schema decode; anything else gets its message.
-    let id: WithdrawalId
-    if (typeof input?.id === "string" && withdrawalIdCheck(input.id) === true) id = input.id as WithdrawalId
-    else {
-      const decoded = decodeCancelInput(input)
-      if (Either.isLeft(decoded)) return Effect.fail(invalidInput(decoded.left, "id"))
-      id = decoded.right.id
-    }
-    return Effect.zipRight(
-      Effect.annotateCurrentSpan("bybit.withdrawal.id", id),
-      Effect.flatMap(BybitClient, (client) => cancelWith(client, id))
-    )
-  })
+export const cancel = (input: { readonly id: string }): Effect.Effect<CancelResult, CancelError, BybitClient> =>
+  // A span without `Effect.fn`: its call-site capture (a stack trace per call) is a measurable part
+  // of this hot path (see bench/). The id goes on the span as `bybit.withdrawal.id`.
+  Effect.withSpan(
+    Effect.suspend(() => cancelInput(input)),
+    "Withdrawals.cancel"
+  )
+
+const cancelInput = (input: { readonly id: string }): Effect.Effect<CancelResult, CancelError, BybitClient> => {
+  // Written as a plain pipeline rather than a generator: this is the hot path (see bench/).
+  // The common case (a valid id string) skips the Schema decode; anything else gets its message.
+  // The id is read once, as an own property, and only that value is used from then on.
+  const own = readOwn(input, ["id"], "input")
+  if (Either.isLeft(own)) return Effect.fail(own.left)
+  const raw = own.right.id
+  let id: WithdrawalId
+  if (typeof raw === "string" && withdrawalIdCheck(raw) === true) id = raw as WithdrawalId
+  else {
+    const decoded = decodeCancelInput(own.right)
+    if (Either.isLeft(decoded)) return Effect.fail(invalidInput(decoded.left, "id"))
+    id = decoded.right.id
+  }
+  return Effect.zipRight(
+    Effect.annotateCurrentSpan("bybit.withdrawal.id", id),
+    Effect.flatMap(BybitClient, (client) => cancelWith(client, id))
+  )
+}
 
 const cancelWith = (client: BybitClient["Type"], id: WithdrawalId): Effect.Effect<CancelResult, CancelError> => {
   // Set when an attempt may have reached the exchange without its answer reaching us.
@@ -404,14 +451,9 @@ const cancelWith = (client: BybitClient["Type"], id: WithdrawalId): Effect.Effec
       mapRetCode: cancelCodes(id)
     }),
     (error) => {
-      // A truncated or garbled answer may follow a cancel that happened, like a lost one.
-      if (
-        error._tag === "TransportError" ||
-        error._tag === "ExchangeUnavailable" ||
-        error._tag === "UnreadableResponse"
-      ) {
-        uncertain = true
-      }
+      // Decided by the same classification as the answer itself: a lost, exchange-failed or
+      // unreadable answer may follow a cancel that happened; a refusal shows it did not.
+      if (mayHaveBeenHandled(error)) uncertain = true
       return Effect.void
     }
   )
@@ -440,7 +482,7 @@ const cancelWith = (client: BybitClient["Type"], id: WithdrawalId): Effect.Effec
     ),
     // The last answer could not be read: look the withdrawal up before reporting an unknown outcome.
     Effect.catchIf(
-      (error): error is UnreadableResponse => error._tag === "UnreadableResponse",
+      (error): error is UnreadableResponse => error._tag === "UnreadableResponse" && mayHaveBeenHandled(error),
       (unreadable) =>
         Effect.catchAll(
           confirm(client, id, () => unreadable),
@@ -473,7 +515,9 @@ export const list: (
 ) => Effect.Effect<WithdrawalPage, ListError, BybitClient> = Effect.fn("Withdrawals.list")(function* (
   query: ListInput = {}
 ) {
-  const decoded = decodeListQuery(query)
+  const own = readOwn(query, listKeys, "query")
+  if (Either.isLeft(own)) return yield* own.left
+  const decoded = decodeListQuery(own.right)
   if (Either.isLeft(decoded)) return yield* invalidInput(decoded.left, "query")
   const client = yield* BybitClient
   const response = yield* client.retrying(listRequest(client, decoded.right))
@@ -486,9 +530,13 @@ export const list: (
  * @since 0.1.0
  * @category operations
  */
-export const listAll = (query: ListInput = {}): Stream.Stream<WithdrawalRecord, ListError, BybitClient> =>
-  Stream.paginateChunkEffect(
-    query.cursor,
+export const listAll = (query: ListInput = {}): Stream.Stream<WithdrawalRecord, ListError, BybitClient> => {
+  // Read once, here: the pages below use the copy, never the caller's object again.
+  const own = readOwn(query, listKeys, "query")
+  if (Either.isLeft(own)) return Stream.fail(own.left)
+  const first = own.right as ListInput
+  return Stream.paginateChunkEffect(
+    first.cursor,
     (
       cursor
     ): Effect.Effect<
@@ -496,8 +544,9 @@ export const listAll = (query: ListInput = {}): Stream.Stream<WithdrawalRecord, 
       RequestError,
       BybitClient
     > =>
-      Effect.map(list(cursor === undefined ? query : { ...query, cursor }), (page) => [
+      Effect.map(list(cursor === undefined ? first : { ...first, cursor }), (page) => [
         Chunk.fromIterable(page.rows),
         page.nextPageCursor === undefined ? Option.none() : Option.some(page.nextPageCursor)
       ])
   )
+}

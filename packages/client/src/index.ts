@@ -26,12 +26,14 @@ export * as BybitConfig from "./BybitConfig.js"
  */
 export * as BybitError from "./BybitError.js"
 export {
+  AccessForbidden,
   AuthenticationFailed,
   CancelFailed,
   ExchangeUnavailable,
   InvalidRequest,
   PermissionDenied,
   RateLimitExceeded,
+  RedirectRefused,
   TimestampOutsideWindow,
   TransportError,
   UnknownApiError,

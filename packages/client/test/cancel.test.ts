@@ -8,7 +8,7 @@ import {
   mockRsaPrivateKeyPem,
   SEED_WITHDRAWAL_IDS_BY_STATUS
 } from "@effect-bybit/mock-exchange"
-import { Effect, Option, Redacted } from "effect"
+import { Effect, Option, Redacted, TestClock } from "effect"
 import { HttpResponse, http, passthrough } from "msw"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
 import { BASE_URL, clientLayer, freePort, freshExchange, hmacCredentials, NOW, server, useMsw } from "./support.js"
@@ -57,6 +57,8 @@ describe("Withdrawals.cancel", () => {
   it.effect("syncs the clock once, lazily, before the first signed request", () =>
     Effect.gen(function* () {
       const exchange = freshExchange()
+      // The client's clock runs 90 s behind the server's.
+      yield* TestClock.setTime(NOW - 90_000)
       yield* Withdrawals.cancel({ id: "10197" })
       yield* Withdrawals.cancel({ id: "10198" })
       expect(exchange.requests().map((r) => r.path)).toEqual([
@@ -64,8 +66,7 @@ describe("Withdrawals.cancel", () => {
         "/v5/asset/withdraw/cancel",
         "/v5/asset/withdraw/cancel"
       ])
-      // TestClock is at 0; the server at NOW.
-      expect(Option.getOrUndefined(yield* BybitClient.clockOffset)).toBe(NOW)
+      expect(Option.getOrUndefined(yield* BybitClient.clockOffset)).toBe(90_000)
     }).pipe(Effect.provide(clientLayer()))
   )
 
@@ -174,7 +175,8 @@ describe("Withdrawals.cancel: every error family, from the mock", () => {
   it.effect("TimestampOutsideWindow (10002) when time sync is off and the clock is wrong", () =>
     Effect.gen(function* () {
       freshExchange()
-      // TestClock is at 1970: far outside the window.
+      // The client's clock reads 1970: far outside the window.
+      yield* TestClock.setTime(0)
       const error = yield* Effect.flip(Withdrawals.cancel({ id: "10197" }))
       expect(error).toMatchObject({ _tag: "TimestampOutsideWindow", retCode: 10002, recvWindow: 5000, timestamp: 0 })
     }).pipe(Effect.provide(clientLayer({ timeSync: false })))
@@ -249,7 +251,7 @@ describe("Withdrawals.cancel: every error family, from the mock", () => {
       exchange.faults.inject({ _tag: "Latency", ms: 300 }, { path: "/v5/asset/withdraw/cancel" })
       const error = yield* Effect.flip(Withdrawals.cancel({ id: "10197" }))
       expect(error).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
-    }).pipe(Effect.provide(clientLayer({ ...noRetry, timeout: "50 millis" })))
+    }).pipe(Effect.provide(clientLayer({ ...noRetry, timeout: "50 millis", timeSync: false })))
   )
 
   it.live("TransportError for a refused connection (nothing listens on the port)", () =>
@@ -322,7 +324,8 @@ describe("Withdrawals.cancel: HTTP answers without an envelope", () => {
     [404, "404 page not found", "UnknownApiError"],
     [400, "", "UnknownApiError"],
     [200, "", "UnreadableResponse"],
-    [200, "<html><body>Cloudflare</body></html>", "ExchangeUnavailable"],
+    // HTTP status first: a 2xx that is not JSON is unreadable, not an outage.
+    [200, "<html><body>Cloudflare</body></html>", "UnreadableResponse"],
     [500, '{"retCode":10016,"retMsg":"restarting"}', "ExchangeUnavailable"]
   ] as const) {
     it.effect(`HTTP ${status} ${JSON.stringify(body.slice(0, 20))} is ${tag}`, () =>

@@ -1,9 +1,9 @@
 import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { MOCK_API_KEY, MOCK_API_SECRET, MOCK_RSA_API_KEY, mockRsaPrivateKeyPem } from "@effect-bybit/mock-exchange"
-import { Cause, ConfigProvider, Effect, Either, Exit, Layer, Redacted } from "effect"
+import { Cause, ConfigProvider, Effect, Either, Exit, Layer, Redacted, TestClock } from "effect"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
-import { freshExchange, useMsw } from "./support.js"
+import { freshExchange, NOW, useMsw } from "./support.js"
 
 useMsw()
 
@@ -134,6 +134,7 @@ describe("layerConfig", () => {
 
   it.effect("cancels through the mock with HMAC credentials from the environment", () =>
     Effect.gen(function* () {
+      yield* TestClock.setTime(NOW) // the mock exchange's clock
       const exchange = freshExchange()
       const result = yield* Withdrawals.cancel({ id: "10197" }).pipe(
         Effect.provide(BybitClient.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))),
@@ -146,6 +147,7 @@ describe("layerConfig", () => {
 
   it.effect("cancels through the mock with an RSA key from the environment", () =>
     Effect.gen(function* () {
+      yield* TestClock.setTime(NOW) // the mock exchange's clock
       const exchange = freshExchange()
       const result = yield* Withdrawals.cancel({ id: "10198" }).pipe(
         Effect.provide(BybitClient.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))),

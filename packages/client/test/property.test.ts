@@ -64,7 +64,27 @@ const answer: fc.Arbitrary<Answer> = fc.record({
   bodyFails: fc.boolean()
 })
 
-/** An HttpClient that answers every request with `next()`; no network, fast. */
+/** Bytes the client pulled from the last body stream (to see that reading stops at the cap). */
+let pulled = 0
+
+/** A body as a stream of 16 KiB chunks, counting what is pulled; `fails` errors it after the first chunk. */
+const bodyStream = (text: string, fails: boolean): ReadableStream<Uint8Array> => {
+  const bytes = new TextEncoder().encode(text)
+  let at = 0
+  pulled = 0
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (fails && at > 0) return controller.error(new Error("socket hang up"))
+      if (at >= bytes.length) return fails ? controller.error(new Error("socket hang up")) : controller.close()
+      const chunk = bytes.subarray(at, at + 16_384)
+      at += chunk.length
+      pulled += chunk.length
+      controller.enqueue(chunk)
+    }
+  })
+}
+
+/** An HttpClient that answers every request with `next()`; no network, fast. The body is streamed, without a length. */
 const scripted = (next: () => Answer) =>
   Layer.succeed(
     HttpClient.HttpClient,
@@ -74,6 +94,7 @@ const scripted = (next: () => Answer) =>
         const source = {
           status: a.status,
           headers: new globalThis.Headers(a.headers.map(([k, v]) => [k, v] as [string, string])),
+          body: bodyStream(a.body, a.bodyFails),
           text: () => (a.bodyFails ? Promise.reject(new Error("socket hang up")) : Promise.resolve(a.body))
         }
         return HttpClientResponse.fromWeb(request, source as unknown as Response)
@@ -82,6 +103,8 @@ const scripted = (next: () => Answer) =>
   )
 
 const knownTags = new Set([
+  "AccessForbidden",
+  "RedirectRefused",
   "AuthenticationFailed",
   "PermissionDenied",
   "TimestampOutsideWindow",
@@ -96,12 +119,13 @@ const knownTags = new Set([
   "UnknownApiError"
 ])
 
-const layerFor = (answers: ReadonlyArray<Answer>, timeSync: boolean) => {
+const layerFor = (answers: ReadonlyArray<Answer>, timeSync: boolean, maxResponseBytes?: number) => {
   let i = 0
   return BybitClient.layer({
     credentials: BybitConfig.hmac({ apiKey: "k", apiSecret: Redacted.make("s") }),
     retry: false,
-    timeSync
+    timeSync,
+    maxResponseBytes
   }).pipe(Layer.provide(scripted(() => answers[i++ % answers.length]!)))
 }
 
@@ -126,7 +150,7 @@ describe("whatever the server answers", () => {
       }),
       { numRuns: 400 }
     )
-  })
+  }, 60_000)
 
   it("list and serverTime end in success or a typed error, never a defect", async () => {
     await fc.assert(
@@ -137,7 +161,7 @@ describe("whatever the server answers", () => {
       }),
       { numRuns: 300 }
     )
-  })
+  }, 60_000)
 
   it("a success is only ever a retCode 0 envelope with result.status 1", async () => {
     await fc.assert(
@@ -155,5 +179,103 @@ describe("whatever the server answers", () => {
       }),
       { numRuns: 300 }
     )
+  }, 60_000)
+
+  it("JSON nested arbitrarily deep, in any field, is a typed error, never a defect", async () => {
+    const opener = fc.constantFrom("[", '{"a":', '{"":[', "[[{}, ")
+    const nested = fc
+      .tuple(opener, fc.integer({ min: 65, max: 150_000 }))
+      .map(([open, depth]) => open.repeat(depth) + (open.startsWith("[") && !open.includes("{") ? "]" : "0"))
+    const field = fc.constantFrom("result", "retExtInfo", "retMsg", "retCode", "time", "result.status", "top")
+    await fc.assert(
+      fc.asyncProperty(nested, field, fc.constantFrom(200, 200, 401, 403, 429, 500), async (deep, where, status) => {
+        const body =
+          where === "top"
+            ? deep
+            : where === "result.status"
+              ? `{"retCode":0,"retMsg":"OK","result":{"status":${deep}}}`
+              : `{"retCode":0,"retMsg":"OK","result":{"status":1},"${where}":${deep}}`
+        const a: Answer = { status, headers: [], body, bodyFails: false }
+        const exit = await Effect.runPromiseExit(
+          Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerFor([a], false)))
+        )
+        check(exit)
+        expect(Exit.isSuccess(exit)).toBe(false)
+        if (status === 200 && Exit.isFailure(exit)) {
+          expect([...Cause.failures(exit.cause)][0]).toMatchObject({ _tag: "UnreadableResponse", reason: "TooDeep" })
+        }
+      }),
+      { numRuns: 60 }
+    )
+  })
+
+  it("a body past the cap is UnreadableResponse TooLarge, and reading stops at the cap", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 200_000 }),
+        fc.integer({ min: 1, max: 400_000 }),
+        async (cap, size) => {
+          const body = `{"retCode":0,"retMsg":"${"x".repeat(size)}","result":{"status":1}}`
+          const a: Answer = { status: 200, headers: [], body, bodyFails: false }
+          const exit = await Effect.runPromiseExit(
+            Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerFor([a], false, cap)))
+          )
+          check(exit)
+          const bytes = new TextEncoder().encode(body).length
+          if (bytes > cap) {
+            expect(Exit.isFailure(exit) && [...Cause.failures(exit.cause)][0]).toMatchObject({
+              _tag: "UnreadableResponse",
+              reason: "TooLarge"
+            })
+            // Reading stopped at the chunk that crossed the cap (the stream pulls at most one chunk ahead).
+            expect(pulled).toBeLessThanOrEqual(cap + 2 * 16_384)
+          } else {
+            expect(Exit.isSuccess(exit)).toBe(true)
+          }
+        }
+      ),
+      { numRuns: 60 }
+    )
+  })
+
+  it("the default cap is 1 MiB: 1,048,576 bytes are read, one more is TooLarge", async () => {
+    const envelopeOf = (length: number) => {
+      const head = '{"retCode":0,"retMsg":"'
+      const tail = '","result":{"status":1}}'
+      return head + "x".repeat(length - head.length - tail.length) + tail
+    }
+    for (const [length, ok] of [
+      [1_048_576, true],
+      [1_048_577, false],
+      [64 * 1_048_576, false]
+    ] as const) {
+      const a: Answer = { status: 200, headers: [], body: envelopeOf(length), bodyFails: false }
+      const exit = await Effect.runPromiseExit(
+        Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerFor([a], false)))
+      )
+      check(exit)
+      expect(Exit.isSuccess(exit)).toBe(ok)
+      expect(pulled).toBeLessThanOrEqual(1_048_576 + 2 * 16_384)
+    }
+  })
+})
+
+describe("a Content-Length past the cap", () => {
+  it("is TooLarge without reading the body past its first chunk", async () => {
+    const body = `{"retCode":0,"retMsg":"${"x".repeat(2_000_000)}","result":{"status":1}}`
+    const a: Answer = {
+      status: 200,
+      headers: [["content-length", String(body.length)]],
+      body,
+      bodyFails: false
+    }
+    const exit = await Effect.runPromiseExit(
+      Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerFor([a], false)))
+    )
+    expect(Exit.isFailure(exit) && [...Cause.failures(exit.cause)][0]).toMatchObject({
+      _tag: "UnreadableResponse",
+      reason: "TooLarge"
+    })
+    expect(pulled).toBeLessThanOrEqual(2 * 16_384)
   })
 })

@@ -3,8 +3,8 @@ import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { BybitClient, Withdrawals } from "@effect-bybit/client"
 import { MOCK_API_KEY, MOCK_API_SECRET } from "@effect-bybit/mock-exchange"
-import { ConfigProvider, Console, Effect } from "effect"
-import { freshExchange, useMsw } from "./support.js"
+import { ConfigProvider, Console, Effect, TestClock } from "effect"
+import { freshExchange, NOW, useMsw } from "./support.js"
 
 useMsw()
 
@@ -12,6 +12,7 @@ describe("README", () => {
   it.effect("the usage example typechecks and runs", () =>
     Effect.gen(function* () {
       const exchange = freshExchange()
+      yield* TestClock.setTime(NOW) // the mock exchange's clock
       // --- README ---
       const program = Withdrawals.cancel({ id: "10197" }).pipe(
         Effect.tap((result) => Console.log(`cancelled ${result.id}`)),

@@ -44,14 +44,15 @@ describe("retries", () => {
         "market/time 0",
         "asset/withdraw/cancel 0"
       ])
-      expect(Option.getOrUndefined(yield* BybitClient.clockOffset)).toBe(NOW - 30_000)
+      expect(Option.getOrUndefined(yield* BybitClient.clockOffset)).toBe(-30_000)
     }).pipe(Effect.provide(movingClockLayer()))
   )
 
   it.effect("a client clock skewed behind the server is corrected by the first sync", () =>
     Effect.gen(function* () {
-      // The client's clock (TestClock) reads 1970; the exchange's reads 2023.
+      // The client's clock (TestClock) runs 3 hours behind the exchange's.
       const exchange = freshExchange()
+      yield* TestClock.setTime(NOW - 3 * 3_600_000)
       const result = yield* Withdrawals.cancel({ id: "10197" })
       expect(result.status).toBe("cancelled")
       expect(summary(exchange)).toEqual(["market/time 0", "asset/withdraw/cancel 0"])
@@ -76,6 +77,7 @@ describe("retries", () => {
   it.effect("does not retry 10002 when time sync is off", () =>
     Effect.gen(function* () {
       const exchange = freshExchange()
+      yield* TestClock.setTime(0) // the client's clock reads 1970
       const error = yield* Effect.flip(Withdrawals.cancel({ id: "10197" }))
       expect(error._tag).toBe("TimestampOutsideWindow")
       expect(summary(exchange)).toEqual(["asset/withdraw/cancel 10002"])

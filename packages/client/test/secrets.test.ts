@@ -5,7 +5,7 @@ import { defaultSeed, MOCK_UID } from "@effect-bybit/mock-exchange"
 import { Cause, Effect, Exit, Layer, Logger, LogLevel, Redacted, Tracer } from "effect"
 import { HttpResponse, http } from "msw"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
-import { BASE_URL, freshExchange, runMovingClocks, server, useMsw } from "./support.js"
+import { alignTestClock, BASE_URL, freshExchange, runMovingClocks, server, useMsw } from "./support.js"
 
 useMsw()
 
@@ -95,7 +95,7 @@ describe("secrets", () => {
           credentials: BybitConfig.hmac({ apiKey, apiSecret: Redacted.make(SECRET) }),
           baseUrl: BASE_URL,
           timeout: "1 hour"
-        }).pipe(Layer.provide(tapped))
+        }).pipe(Layer.provide(Layer.merge(tapped, alignTestClock)))
 
       const outcomes: Array<unknown> = []
       const run = <A, E>(effect: Effect.Effect<A, E, BybitClient.BybitClient>, apiKey = "right-key") =>

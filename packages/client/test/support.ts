@@ -33,10 +33,16 @@ export const BASE_URL = "https://api-testnet.bybit.com"
 export const hmacCredentials = (apiKey = MOCK_API_KEY, secret = MOCK_API_SECRET) =>
   BybitConfig.hmac({ apiKey, apiSecret: Redacted.make(secret) })
 
+/**
+ * Sets the TestClock (when the test has one) to the mock exchange's `NOW`: the client refuses a
+ * server time more than 24 hours from its own clock, and the TestClock starts at 1970.
+ */
+export const alignTestClock = Layer.effectDiscard(Effect.catchAllDefect(TestClock.setTime(NOW), () => Effect.void))
+
 /** The client on FetchHttpClient (intercepted by MSW), with the given options. */
 export const clientLayer = (options: Partial<BybitConfig.Options> = {}) =>
   BybitClient.layer({ credentials: hmacCredentials(), baseUrl: BASE_URL, ...options }).pipe(
-    Layer.provide(FetchHttpClient.layer)
+    Layer.provide(Layer.merge(FetchHttpClient.layer, alignTestClock))
   )
 
 /** Lets pending I/O (MSW answers) settle without moving any clock. */

@@ -17,21 +17,8 @@ export type Envelope = typeof Envelope.Type
 /** Decodes any parsed JSON into an envelope, without throwing. */
 export const decodeEnvelope: (u: unknown) => Either.Either<Envelope, ParseError> = Schema.decodeUnknownEither(Envelope)
 
-/** Parses JSON without throwing; `undefined` when it is not JSON. */
-export const parseJson = (text: string): { readonly value: unknown } | undefined => {
-  try {
-    return { value: JSON.parse(text) }
-  } catch {
-    return undefined
-  }
-}
-
-/** An HTML page (a gateway or CDN error page) rather than an API answer. */
-export const looksLikeHtml = (text: string, contentType: string | undefined): boolean =>
-  contentType?.includes("text/html") === true || /^\s*<(?:!doctype|html|head|body)/i.test(text)
-
-/** A short, single-line description of a decoding failure, without the raw body. */
-export const describe = (error: ParseError): string => {
-  const message = error.message.replace(/\s+/g, " ")
-  return message.length > 300 ? `${message.slice(0, 297)}...` : message
-}
+/**
+ * A single-line description of a decoding failure. Not cut here: the scrubber cuts it after
+ * removing secrets, so no part of one is left at the cut.
+ */
+export const describe = (error: ParseError): string => error.message.replace(/\s+/g, " ")

@@ -1,31 +1,25 @@
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { type QueryParams, type Signer, serializeQuery, signRequest } from "@effect-bybit/signing"
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import type { ParseError } from "effect/ParseResult"
 import * as Ref from "effect/Ref"
 import type * as Schedule from "effect/Schedule"
-import {
-  AuthenticationFailed,
-  ExchangeUnavailable,
-  InvalidRequest,
-  RateLimitExceeded,
-  type RequestError,
-  type RetryableError,
-  TransportError,
-  UnknownApiError,
-  UnreadableResponse
-} from "../BybitError.js"
-import type { ClockSync } from "./clock.js"
+import { InvalidRequest, type RequestError, type RetryableError, TransportError } from "../BybitError.js"
+import * as Body from "./body.js"
+import { classify, notSent } from "./classify.js"
+import * as ClockSync from "./clock.js"
 import { withDeadline } from "./deadline.js"
-import { decodeEnvelope, describe, looksLikeHtml, parseJson } from "./envelope.js"
-import { type CodeContext, fromRetCode } from "./mapping.js"
-import { fromHeaders, type RateLimitStatus, resetAtOf } from "./rateLimit.js"
+import { fromHeaders, type RateLimitStatus } from "./rateLimit.js"
 import { makeRetrying } from "./retry.js"
+import * as Scrub from "./scrub.js"
 import { decodeServerTime } from "./serverTime.js"
 
 /** One call to the exchange: where, what, and how to read its `result`. */
@@ -62,14 +56,15 @@ export interface PipelineOptions {
   readonly baseUrl: string
   readonly apiKey: string
   readonly signer: Signer
-  /** Strings to scrub from anything the exchange echoes back (the secret, for HMAC). */
+  /** Strings to scrub from anything the exchange echoes back (the HMAC secret, the RSA key's lines). */
   readonly secrets: ReadonlyArray<string>
+  /** The cap on a response body, in bytes. */
+  readonly maxResponseBytes: number
   readonly recvWindow: number
   readonly timeout: Duration.Duration
   readonly retry: Schedule.Schedule<unknown, RetryableError> | false
   readonly maxRateLimitWait: Duration.Duration
   readonly timeSync: boolean
-  readonly clock: ClockSync
 }
 
 /** The request pipeline a `BybitClient` is made of. */
@@ -81,6 +76,8 @@ export interface Pipeline {
   /** Server time in ms from `GET /v5/market/time` (one attempt). */
   readonly fetchServerMillis: Effect.Effect<number, RequestError>
   readonly rateLimits: Ref.Ref<ReadonlyMap<string, RateLimitStatus>>
+  /** The measured clock offset (server minus local, ms), if measured. */
+  readonly clockOffset: Effect.Effect<Option.Option<number>>
 }
 
 const JSON_TYPE = "application/json"
@@ -96,28 +93,35 @@ const detailOf = (error: HttpClientError.HttpClientError): string => {
     cause = c.cause
   }
   const base = error._tag === "RequestError" ? `request ${error.reason}` : `response ${error.reason}`
-  return message !== undefined ? `${base}: ${message.slice(0, 120)}` : base
+  // Not cut here: the scrubber cuts it after removing secrets.
+  return message !== undefined ? `${base}: ${message}` : base
 }
 
-const scrub = (text: string, secrets: ReadonlyArray<string>): string => {
-  let out = text
-  for (const secret of secrets)
-    if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join("<redacted>")
-  return out
-}
+/**
+ * `fetch` that never follows a redirect (`redirect: "manual"`): a 3xx reaches `classify` as it is,
+ * and the API key and signature go to no other host. Wraps the caller's `Fetch` when one was given.
+ */
+const manualRedirects = (fetch: typeof globalThis.fetch | undefined): typeof globalThis.fetch =>
+  ((input: string | URL | Request, init?: RequestInit) =>
+    (fetch ?? globalThis.fetch)(input, { ...init, redirect: "manual" })) as typeof globalThis.fetch
 
 /** Builds the pipeline: the `HttpClient` is shaped here once, not per request. */
 export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
   Effect.gen(function* () {
     const rateLimits = yield* Ref.make<ReadonlyMap<string, RateLimitStatus>>(new Map())
+    const callerFetch = Option.getOrUndefined(yield* Effect.serviceOption(FetchHttpClient.Fetch))
+    const fetchManual = manualRedirects(callerFetch)
     // Shaped once: the base URL, and no client span: its attributes would carry every header,
     // `X-BAPI-SIGN` included. Our own spans (Withdrawals.cancel, ...) say what is useful.
     const client = options.httpClient.pipe(
       HttpClient.mapRequest(HttpClientRequest.prependUrl(options.baseUrl)),
-      HttpClient.withTracerDisabledWhen(() => true)
+      HttpClient.withTracerDisabledWhen(() => true),
+      // FetchHttpClient reads its `fetch` from the context of each request; other transports ignore it.
+      HttpClient.transformResponse(Effect.provideService(FetchHttpClient.Fetch, fetchManual))
     )
     const timeoutMillis = Duration.toMillis(options.timeout)
-    const { clock, recvWindow, apiKey, signer } = options
+    const { recvWindow, apiKey, signer, maxResponseBytes, baseUrl } = options
+    const scrub = Scrub.make(options.secrets)
 
     const recordRateLimit = (status: RateLimitStatus) =>
       Ref.update(rateLimits, (map) => {
@@ -126,94 +130,45 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         return next
       })
 
-    const interpret = <A, E>(
-      spec: RequestSpec<A, E>,
-      status: number,
-      headers: Readonly<Record<string, string>>,
-      rateLimit: RateLimitStatus | undefined,
-      text: string,
-      timestamp: number | undefined,
-      signature: string | undefined
-    ): Either.Either<ApiResponse<A>, RequestError | E> => {
-      const resetAt = rateLimit?.resetAt ?? resetAtOf(headers)
-      if (status === 429 || (status === 403 && parseJson(text) === undefined)) {
-        return Either.left(
-          new RateLimitExceeded({
-            httpStatus: status,
-            path: spec.path,
-            ...(resetAt !== undefined ? { resetAt } : {}),
-            retMsg: status === 429 ? "Too Many Requests" : "access too frequent"
-          })
-        )
-      }
-      const parsed = text === "" ? undefined : parseJson(text)
-      if (parsed === undefined) {
-        if (status >= 500 || looksLikeHtml(text, headers["content-type"])) {
-          return Either.left(new ExchangeUnavailable({ httpStatus: status }))
-        }
-        if (status === 401) return Either.left(new AuthenticationFailed({ httpStatus: status }))
-        if (status < 200 || status >= 300) return Either.left(new UnknownApiError({ httpStatus: status }))
-        return Either.left(
-          new UnreadableResponse({
-            httpStatus: status,
-            reason: text === "" ? "EmptyBody" : "NotJson",
-            detail: text === "" ? "the body is empty" : `${text.length} characters that are not JSON`
-          })
-        )
-      }
-      const envelope = decodeEnvelope(parsed.value)
-      if (Either.isLeft(envelope)) {
-        if (status >= 500) return Either.left(new ExchangeUnavailable({ httpStatus: status }))
-        if (status === 401) return Either.left(new AuthenticationFailed({ httpStatus: status }))
-        if (status < 200 || status >= 300) return Either.left(new UnknownApiError({ httpStatus: status }))
-        return Either.left(
-          new UnreadableResponse({ httpStatus: status, reason: "InvalidEnvelope", detail: describe(envelope.left) })
-        )
-      }
-      const { retCode, time } = envelope.right
-      if (retCode !== 0) {
-        let retMsg = envelope.right.retMsg
-        if (signature !== undefined && retMsg.includes(signature)) retMsg = retMsg.split(signature).join("<redacted>")
-        retMsg = scrub(retMsg, options.secrets)
-        if (status >= 500) return Either.left(new ExchangeUnavailable({ httpStatus: status, retCode, retMsg }))
-        const specific = spec.mapRetCode?.(retCode, retMsg, status)
-        if (specific !== undefined) return Either.left(specific)
-        const ctx: CodeContext = { path: spec.path, httpStatus: status, resetAt, timestamp, recvWindow }
-        return Either.left(fromRetCode(retCode, retMsg, ctx))
-      }
-      if (status < 200 || status >= 300) {
-        return Either.left(
-          status >= 500
-            ? new ExchangeUnavailable({ httpStatus: status })
-            : new UnknownApiError({ httpStatus: status, retCode })
-        )
-      }
-      const result = spec.decodeResult(envelope.right.result)
-      if (Either.isLeft(result)) {
-        return Either.left(
-          new UnreadableResponse({ httpStatus: status, reason: "InvalidResult", detail: describe(result.left) })
-        )
-      }
-      return Either.right({ result: result.right, retMsg: envelope.right.retMsg, time, httpStatus: status, rateLimit })
-    }
-
     const send = <A, E>(
       spec: RequestSpec<A, E>,
       request: HttpClientRequest.HttpClientRequest,
       timestamp: number | undefined,
       signature: string | undefined
-    ): Effect.Effect<ApiResponse<A>, RequestError | E> =>
-      client.execute(request).pipe(
+    ): Effect.Effect<ApiResponse<A>, RequestError | E> => {
+      const finish = (
+        response: { readonly status: number; readonly headers: Readonly<Record<string, string>> },
+        body: Body.Body,
+        serverNow: number
+      ): Effect.Effect<ApiResponse<A>, RequestError | E> => {
+        const headers = response.headers
+        const rateLimit = fromHeaders(spec.path, headers)
+        const outcome = classify({
+          spec,
+          status: response.status,
+          headers,
+          body,
+          rateLimit,
+          url: baseUrl + spec.path,
+          timestamp,
+          signature,
+          recvWindow,
+          serverNow,
+          scrub
+        })
+        // Every answer's rate-limit headers are kept, an error's (e.g. 10006) as much as a success's.
+        return rateLimit !== undefined ? Effect.zipRight(recordRateLimit(rateLimit), outcome) : outcome
+      }
+      return client.execute(request).pipe(
         Effect.flatMap((response) => {
-          const headers = response.headers
-          const rateLimit = fromHeaders(spec.path, headers)
-          return Effect.map(response.text, (text) => ({
-            rateLimit,
-            outcome: interpret(spec, response.status, headers, rateLimit, text, timestamp, signature)
-          }))
+          // Read once: the platform builds a new headers record on every access.
+          const answer = { status: response.status, headers: response.headers }
+          return Effect.map(Body.read(response, answer.headers, maxResponseBytes), (body) => ({ answer, body }))
         }),
         Effect.catchAll((error) =>
-          Effect.fail(new TransportError({ reason: "Network", path: spec.path, detail: detailOf(error) }))
+          Effect.fail(
+            new TransportError({ reason: "Network", path: spec.path, detail: scrub(detailOf(error), signature) })
+          )
         ),
         (effect) =>
           withDeadline(
@@ -226,11 +181,14 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
                 detail: `no complete response within ${timeoutMillis}ms`
               })
           ),
-        // Every answer's rate-limit headers are kept, an error's (e.g. 10006) as much as a success's.
-        Effect.flatMap(({ outcome, rateLimit }) =>
-          rateLimit !== undefined ? Effect.zipRight(recordRateLimit(rateLimit), outcome) : outcome
+        Effect.flatMap(({ answer, body }) =>
+          // Server time now, for `Retry-After: <seconds>`: the signed timestamp, else the local clock.
+          timestamp === undefined && answer.status === 429
+            ? Effect.flatMap(Clock.currentTimeMillis, (now) => finish(answer, body, now))
+            : finish(answer, body, timestamp ?? 0)
         )
       )
+    }
 
     const unsigned = <A, E>(spec: RequestSpec<A, E>): Effect.Effect<ApiResponse<A>, RequestError | E> => {
       if (spec.method === "POST") {
@@ -285,16 +243,20 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       (response) => response.result
     )
 
+    // The clock gets its one way to ask for the time now; signed requests ask the clock, never the reverse.
+    const clock = yield* ClockSync.make(options.timeSync, fetchServerMillis)
+
     const request = <A, E = never>(spec: RequestSpec<A, E>): Effect.Effect<ApiResponse<A>, RequestError | E> =>
-      spec.signed ? Effect.flatMap(clock.serverNow(fetchServerMillis), (now) => signedAt(spec, now)) : unsigned(spec)
+      spec.signed
+        ? Effect.flatMap(Effect.mapError(clock.serverNow, notSent), (now) => signedAt(spec, now))
+        : unsigned(spec)
 
     const retrying = makeRetrying({
       schedule: options.retry,
       maxRateLimitWait: options.maxRateLimitWait,
       timeSync: options.timeSync,
-      clock,
-      fetchServerMillis
+      clock
     })
 
-    return { request, retrying, fetchServerMillis, rateLimits }
+    return { request, retrying, fetchServerMillis, rateLimits, clockOffset: clock.offset }
   })

@@ -16,9 +16,8 @@ export interface RetryOptions<E> {
   readonly schedule: Schedule.Schedule<unknown, RetryableError> | false
   readonly maxRateLimitWait: Duration.Duration
   readonly timeSync: boolean
-  readonly clock: ClockSync
-  /** Server time in ms (one attempt), for re-syncing the clock on 10002. */
-  readonly fetchServerMillis: Effect.Effect<number, E>
+  /** The clock to re-sync on 10002. */
+  readonly clock: ClockSync<E>
 }
 
 /**
@@ -27,7 +26,7 @@ export interface RetryOptions<E> {
  * the clock). Everything else fails at once.
  */
 export const makeRetrying = <E0>(options: RetryOptions<E0>) => {
-  const { clock, fetchServerMillis } = options
+  const { clock } = options
   const maxWaitMillis = Duration.toMillis(options.maxRateLimitWait)
   const schedule = options.schedule
   return <A, E extends { readonly _tag: string }>(self: Effect.Effect<A, E>): Effect.Effect<A, E> => {
@@ -51,7 +50,7 @@ export const makeRetrying = <E0>(options: RetryOptions<E0>) => {
                   if (!options.timeSync || resynced) return Effect.fail(error)
                   resynced = true
                   return Effect.flatMap(clock.offset, (stale) =>
-                    Effect.matchEffect(clock.resync(fetchServerMillis, stale), {
+                    Effect.matchEffect(clock.resync(stale), {
                       onFailure: () => Effect.fail(error),
                       onSuccess: () => loop
                     })

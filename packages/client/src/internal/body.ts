@@ -1,0 +1,81 @@
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+
+/** The default cap on a response body: 1 MiB (1,048,576 bytes). */
+export const DEFAULT_MAX_BODY_BYTES = 1_048_576
+
+/** The deepest nesting of `[` and `{` a body may have (a V5 list answer is 5 deep). */
+export const MAX_DEPTH = 64
+
+/** A body read up to the cap: its text, or the fact that it was larger (and reading stopped). */
+export type Body = { readonly _tag: "Text"; readonly text: string } | { readonly _tag: "TooLarge" }
+
+const TOO_LARGE: Body = { _tag: "TooLarge" }
+
+/**
+ * Reads a body, at most `maxBytes` of it. A `Content-Length` within the cap (and no
+ * `Content-Encoding`, which fetch would decompress past it) lets the transport read the exact
+ * length at once; otherwise the body is streamed and counted, and reading stops past the cap.
+ */
+export const read = (
+  response: HttpClientResponse.HttpClientResponse,
+  headers: Readonly<Record<string, string | undefined>>,
+  maxBytes: number
+): Effect.Effect<Body, HttpClientError.ResponseError> => {
+  const length = headers["content-length"]
+  const encoding = headers["content-encoding"]
+  if (length !== undefined && /^\d{1,15}$/.test(length) && (encoding === undefined || encoding === "identity")) {
+    // Too large by its own length: open the body and cancel it at once (frees the connection).
+    if (Number(length) > maxBytes) {
+      return response.stream.pipe(
+        Stream.runForEachWhile(() => Effect.succeed(false)),
+        Effect.ignore,
+        Effect.as(TOO_LARGE)
+      )
+    }
+    return Effect.map(response.text, (text): Body => ({ _tag: "Text", text }))
+  }
+  const chunks: Array<Uint8Array> = []
+  let size = 0
+  return response.stream.pipe(
+    Stream.runForEachWhile((chunk) => {
+      size += chunk.length
+      if (size > maxBytes) return Effect.succeed(false)
+      chunks.push(chunk)
+      return Effect.succeed(true)
+    }),
+    Effect.map((): Body => {
+      if (size > maxBytes) return TOO_LARGE
+      const bytes = new Uint8Array(size)
+      let at = 0
+      for (const chunk of chunks) {
+        bytes.set(chunk, at)
+        at += chunk.length
+      }
+      return { _tag: "Text", text: new TextDecoder().decode(bytes) }
+    })
+  )
+}
+
+/**
+ * The deepest nesting of arrays and objects in a JSON text, stopping as soon as it passes `limit`
+ * (one pass, no recursion: a body nested a million deep costs a million steps, never the stack).
+ */
+export const depthExceeds = (text: string, limit: number): boolean => {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92)
+        i++ // backslash: skip the escaped character
+      else if (c === 34) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 91 || c === 123) {
+      if (++depth > limit) return true
+    } else if (c === 93 || c === 125) depth--
+  }
+  return false
+}

@@ -1,0 +1,218 @@
+// Point 7 of issue 10: credentials are checked when the layer is built, in one place for `layer`
+// and `layerConfig`; a ConfigError names the option or variable, says what is wrong, never quotes
+// the value and never alters it.
+import { generateKeyPairSync } from "node:crypto"
+import type { HttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
+import { MOCK_RSA_API_KEY, mockRsaPrivateKeyPem } from "@effect-bybit/mock-exchange"
+import { Cause, ConfigProvider, Effect, Exit, Layer, Redacted } from "effect"
+import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
+import { CANCEL_OK, scriptedClient } from "./scripted.js"
+
+const GOOD_KEY = "GoodApiKey0123"
+const GOOD_SECRET = "GoodApiSecret0123456789"
+
+/** Builds the layer (options or environment) and returns the error's text, or "built". */
+const build = (
+  layer: Layer.Layer<BybitClient.BybitClient, unknown, HttpClient.HttpClient>,
+  env?: Record<string, string>
+) =>
+  Effect.gen(function* () {
+    const { seen, layer: transport } = scriptedClient(() => CANCEL_OK)
+    let effect = Effect.exit(Layer.build(layer.pipe(Layer.provide(transport))).pipe(Effect.scoped))
+    if (env !== undefined)
+      effect = effect.pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))
+    const exit = yield* effect
+    expect(seen).toEqual([])
+    return Exit.isSuccess(exit) ? "built" : Cause.pretty(exit.cause)
+  })
+
+const bad: ReadonlyArray<readonly [string, string, RegExp]> = [
+  ["a trailing newline", `${GOOD_KEY}\n`, /control character/],
+  ["a newline inside", `${GOOD_KEY.slice(0, 5)}\n${GOOD_KEY.slice(5)}`, /control character/],
+  ["a carriage return", `${GOOD_KEY}\r`, /control character/],
+  ["a tab", `\t${GOOD_KEY}`, /control character/],
+  ["a NUL", `${GOOD_KEY}\u0000`, /control character/],
+  ["a DEL", `${GOOD_KEY}\u007f`, /control character/],
+  ["a leading space", ` ${GOOD_KEY}`, /leading or trailing whitespace/],
+  ["a trailing space", `${GOOD_KEY} `, /leading or trailing whitespace/],
+  ["a trailing no-break space", `${GOOD_KEY}\u00a0`, /leading or trailing whitespace/]
+]
+
+describe("an API key or secret with whitespace or control characters is a ConfigError", () => {
+  for (const [label, value, reason] of bad) {
+    it.effect(`API key with ${label}, as an option`, () =>
+      Effect.gen(function* () {
+        const text = yield* build(
+          BybitClient.layer({ credentials: BybitConfig.hmac({ apiKey: value, apiSecret: Redacted.make(GOOD_SECRET) }) })
+        )
+        expect(text).toContain("credentials.apiKey")
+        expect(text).toMatch(reason)
+        expect(text).not.toContain(GOOD_KEY.slice(0, 5))
+      })
+    )
+    it.effect(`API key with ${label}, from BYBIT_API_KEY`, () =>
+      Effect.gen(function* () {
+        const text = yield* build(BybitClient.layerConfig(), { BYBIT_API_KEY: value, BYBIT_API_SECRET: GOOD_SECRET })
+        expect(text).toContain("BYBIT_API_KEY")
+        expect(text).toMatch(reason)
+        expect(text).not.toContain(GOOD_KEY.slice(0, 5))
+      })
+    )
+    const secret = value.replace(GOOD_KEY, GOOD_SECRET)
+    it.effect(`secret with ${label}, as an option and from BYBIT_API_SECRET`, () =>
+      Effect.gen(function* () {
+        const fromOptions = yield* build(
+          BybitClient.layer({ credentials: BybitConfig.hmac({ apiKey: GOOD_KEY, apiSecret: Redacted.make(secret) }) })
+        )
+        expect(fromOptions).toContain("credentials.apiSecret")
+        expect(fromOptions).toMatch(reason)
+        const fromEnv = yield* build(BybitClient.layerConfig(), { BYBIT_API_KEY: GOOD_KEY, BYBIT_API_SECRET: secret })
+        expect(fromEnv).toContain("BYBIT_API_SECRET")
+        expect(fromEnv).toMatch(reason)
+        for (const text of [fromOptions, fromEnv]) expect(text).not.toContain(GOOD_SECRET.slice(0, 8))
+      })
+    )
+  }
+
+  for (const [label, key] of [
+    ["Cyrillic letters", "ключ0123"],
+    ["an accented letter", "Good\u00e9Key"],
+    ["an emoji", "GoodKey\u{1F511}"],
+    ["a space inside", "Good Key"]
+  ] as const) {
+    it.effect(`API key with ${label}: not printable ASCII, a ConfigError before any request`, () =>
+      Effect.gen(function* () {
+        const text = yield* build(
+          BybitClient.layer({ credentials: BybitConfig.hmac({ apiKey: key, apiSecret: Redacted.make(GOOD_SECRET) }) })
+        )
+        expect(text).toContain("credentials.apiKey")
+        expect(text).toMatch(/printable ASCII/)
+        expect(text).not.toContain(key)
+      })
+    )
+  }
+
+  it.effect("options whose getters throw are a ConfigError, never a defect", () =>
+    Effect.gen(function* () {
+      const options = Object.defineProperty({}, "credentials", {
+        get() {
+          throw new Error("boom")
+        }
+      }) as BybitConfig.Options
+      const text = yield* build(BybitClient.layer(options))
+      expect(text).toMatch(/could not be read/)
+      const credentials = new Proxy(
+        {},
+        {
+          get() {
+            throw new Error("trap")
+          }
+        }
+      ) as BybitConfig.Credentials
+      expect(yield* build(BybitClient.layer({ credentials }))).toMatch(/could not be read/)
+    })
+  )
+
+  it.effect("a secret that is not Redacted (an untyped caller) is a ConfigError naming it", () =>
+    Effect.gen(function* () {
+      const text = yield* build(
+        BybitClient.layer({
+          credentials: BybitConfig.hmac({ apiKey: GOOD_KEY, apiSecret: GOOD_SECRET as never })
+        })
+      )
+      expect(text).toContain("credentials.apiSecret")
+      expect(text).toMatch(/Redacted/)
+      expect(text).not.toContain(GOOD_SECRET)
+    })
+  )
+
+  for (const value of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "1024" as never]) {
+    it.effect(`maxResponseBytes ${String(value)} is a ConfigError naming it`, () =>
+      Effect.gen(function* () {
+        const text = yield* build(
+          BybitClient.layer({
+            credentials: BybitConfig.hmac({ apiKey: GOOD_KEY, apiSecret: Redacted.make(GOOD_SECRET) }),
+            maxResponseBytes: value
+          })
+        )
+        expect(text).toContain("maxResponseBytes")
+      })
+    )
+  }
+
+  it.effect("good credentials build, and the key is sent exactly as given", () =>
+    Effect.gen(function* () {
+      const { seen, layer: transport } = scriptedClient(() => CANCEL_OK)
+      yield* Withdrawals.cancel({ id: "10197" }).pipe(
+        Effect.provide(
+          BybitClient.layer({
+            credentials: BybitConfig.hmac({ apiKey: GOOD_KEY, apiSecret: Redacted.make(GOOD_SECRET) }),
+            timeSync: false
+          }).pipe(Layer.provide(transport))
+        )
+      )
+      expect(seen[0]?.headers["x-bapi-api-key"]).toBe(GOOD_KEY)
+    })
+  )
+})
+
+describe("RSA keys", () => {
+  it.effect("a PEM with literal \\n escapes (as .env files keep it) is accepted and signs", () =>
+    Effect.gen(function* () {
+      const escaped = mockRsaPrivateKeyPem().trim().replaceAll("\n", "\\n")
+      expect(escaped).not.toContain("\n")
+      const { seen, layer: transport } = scriptedClient(() => CANCEL_OK)
+      const result = yield* Withdrawals.cancel({ id: "10197" }).pipe(
+        Effect.provide(BybitClient.layerConfig({ timeSync: false }).pipe(Layer.provide(transport))),
+        Effect.withConfigProvider(
+          ConfigProvider.fromMap(
+            new Map([
+              ["BYBIT_API_KEY", MOCK_RSA_API_KEY],
+              ["BYBIT_RSA_PRIVATE_KEY", escaped]
+            ])
+          )
+        )
+      )
+      expect(result.status).toBe("cancelled")
+      expect(seen[0]?.headers["x-bapi-sign"]).toMatch(/^[A-Za-z0-9+/]+=*$/)
+    })
+  )
+
+  it.effect("a PEM with literal \\r\\n escapes is accepted too", () =>
+    Effect.gen(function* () {
+      const escaped = mockRsaPrivateKeyPem().trim().replaceAll("\n", "\\r\\n")
+      const text = yield* build(
+        BybitClient.layer({
+          credentials: BybitConfig.rsa({ apiKey: MOCK_RSA_API_KEY, rsaPrivateKey: Redacted.make(escaped) })
+        })
+      )
+      expect(text).toBe("built")
+    })
+  )
+
+  for (const [label, pem] of [
+    ["garbage", "not a key at all"],
+    ["a PEM cut short", mockRsaPrivateKeyPem().slice(0, 200)],
+    [
+      "a public key",
+      generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ type: "spki", format: "pem" }).toString()
+    ],
+    [
+      "an EC key",
+      generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString()
+    ]
+  ] as const) {
+    it.effect(`${label}: a ConfigError that says why, naming the variable, without quoting the key`, () =>
+      Effect.gen(function* () {
+        const text = yield* build(BybitClient.layerConfig(), {
+          BYBIT_API_KEY: MOCK_RSA_API_KEY,
+          BYBIT_RSA_PRIVATE_KEY: pem
+        })
+        expect(text).toContain("BYBIT_RSA_PRIVATE_KEY")
+        expect(text).not.toContain(pem.length > 60 ? pem.slice(30, 60) : pem)
+        expect(text).not.toMatch(/cannot be used for signing$/)
+      })
+    )
+  }
+})
