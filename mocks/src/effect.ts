@@ -13,7 +13,7 @@ import {
   type HttpClientResponse,
   UrlParams
 } from "@effect/platform"
-import { Cause, Context, Effect, Layer, Stream } from "effect"
+import { Cause, type Clock, Context, Effect, Layer, Stream, type TestClock } from "effect"
 import { toClientResponse } from "./internal/effectResponse.js"
 import { makeExchange } from "./internal/exchange.js"
 import { BYBIT_ORIGINS } from "./internal/hosts.js"
@@ -32,6 +32,10 @@ export interface LayerOptions extends Omit<MockExchangeOptions, "clock"> {
    * any `set`/`advance`; with `now`, it starts at `now` and moves with Effect's clock from there.
    * `Latency` faults then sleep on Effect's clock too. A `MockClock` of your own is used as is
    * (not with `now`). Default: frozen at `now`, or following `Date.now()`.
+   *
+   * Whatever the clock, an untouched `TestClock` (at 0, as `it.effect` starts it) is first set to the
+   * exchange's start time (`now`, your clock's time, or the real time): the client refuses a server
+   * time more than 24 hours from its own clock, as it would refuse it from Bybit.
    */
   readonly clock?: MockClock | "effect"
   /**
@@ -76,6 +80,10 @@ export class MockExchange extends Context.Tag("@effect-bybit/mock-exchange/MockE
     options: LayerOptions = {}
   ): Layer.Layer<HttpClient.HttpClient | MockExchange, Cause.IllegalArgumentException> => layer(options)
 }
+
+// TestClock has no type id: it is the Clock that can be set.
+const isTestClock = (clock: Clock.Clock): clock is TestClock.TestClock =>
+  typeof (clock as Partial<TestClock.TestClock>).setTime === "function"
 
 const followEffectClock = (clock: { readonly unsafeCurrentTimeMillis: () => number }, start?: number): MockClock => {
   let offset = start === undefined ? 0 : start - clock.unsafeCurrentTimeMillis()
@@ -155,7 +163,14 @@ const layer = (
   Layer.effectContext(
     Effect.gen(function* () {
       const { clock: clockOption, baseUrl, ...rest } = options
-      const effectClock = clockOption === "effect" ? yield* Effect.clock : undefined
+      // Under an untouched TestClock (it.effect starts it at 0, in 1970), the program's clock and the
+      // exchange's would be decades apart, which the client rightly refuses as an implausible server
+      // time: start the TestClock where the exchange starts, as the two clocks agree in production.
+      const current = yield* Effect.clock
+      if (isTestClock(current) && current.unsafeCurrentTimeMillis() === 0) {
+        yield* current.setTime(typeof clockOption === "object" ? clockOption.now() : (rest.now ?? Date.now()))
+      }
+      const effectClock = clockOption === "effect" ? current : undefined
       const { origins, service } = yield* Effect.try({
         try: () => {
           const origins = new Set(BYBIT_ORIGINS)

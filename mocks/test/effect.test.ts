@@ -3,7 +3,7 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
-import { Effect, Fiber, Layer, Redacted, Stream, TestClock, Tracer } from "effect"
+import { Clock, Effect, Fiber, Layer, Redacted, Stream, TestClock, Tracer } from "effect"
 import { MockExchange } from "../src/effect.js"
 import { MOCK_API_KEY, MOCK_API_SECRET, SEED_WITHDRAWAL_ID } from "../src/index.js"
 
@@ -40,6 +40,31 @@ describe("MockExchange.layer", () => {
       expect(exchange.requests()).toEqual([])
       expect(exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status).toBe("Pending")
     }).pipe(Effect.provide(testLayer()))
+  )
+
+  it.effect(
+    "an untouched TestClock starts where the exchange starts (given now, or the real time); a moved one is left",
+    () =>
+      Effect.gen(function* () {
+        const atNow = yield* Effect.gen(function* () {
+          const exchange = yield* MockExchange
+          return { local: yield* Clock.currentTimeMillis, exchange: exchange.clock.now() }
+        }).pipe(Effect.provide(MockExchange.layer({ now: 1_700_000_000_000 })))
+        expect(atNow).toEqual({ local: 1_700_000_000_000, exchange: 1_700_000_000_000 })
+
+        const before = Date.now()
+        const followed = yield* Effect.gen(function* () {
+          const exchange = yield* MockExchange
+          return { local: yield* Clock.currentTimeMillis, exchange: exchange.clock.now() }
+        }).pipe(Effect.provide(MockExchange.layer({ clock: "effect" })))
+        expect(followed.local).toBeGreaterThanOrEqual(before)
+        expect(followed.exchange).toBe(followed.local)
+
+        // The TestClock is no longer at 0: a second layer leaves it where the test put it.
+        yield* TestClock.setTime(1_600_000_000_000)
+        const left = yield* Clock.currentTimeMillis.pipe(Effect.provide(MockExchange.layer({ now: 1_700_000_000_000 })))
+        expect(left).toBe(1_600_000_000_000)
+      })
   )
 
   it.effect("injected faults reach the client: a 502 page is ExchangeUnavailable and the state is untouched", () =>
