@@ -42,29 +42,33 @@ describe("MockExchange.layer", () => {
     }).pipe(Effect.provide(testLayer()))
   )
 
-  it.effect(
-    "an untouched TestClock starts where the exchange starts (given now, or the real time); a moved one is left",
-    () =>
-      Effect.gen(function* () {
-        const atNow = yield* Effect.gen(function* () {
-          const exchange = yield* MockExchange
-          return { local: yield* Clock.currentTimeMillis, exchange: exchange.clock.now() }
-        }).pipe(Effect.provide(MockExchange.layer({ now: 1_700_000_000_000 })))
-        expect(atNow).toEqual({ local: 1_700_000_000_000, exchange: 1_700_000_000_000 })
+  const clocks = Effect.gen(function* () {
+    const exchange = yield* MockExchange
+    return { local: yield* Clock.currentTimeMillis, exchange: exchange.clock.now() }
+  })
 
-        const before = Date.now()
-        const followed = yield* Effect.gen(function* () {
-          const exchange = yield* MockExchange
-          return { local: yield* Clock.currentTimeMillis, exchange: exchange.clock.now() }
-        }).pipe(Effect.provide(MockExchange.layer({ clock: "effect" })))
-        expect(followed.local).toBeGreaterThanOrEqual(before)
-        expect(followed.exchange).toBe(followed.local)
+  it.effect("an untouched TestClock starts at the exchange's now", () =>
+    Effect.gen(function* () {
+      const seen = yield* clocks.pipe(Effect.provide(MockExchange.layer({ now: 1_700_000_000_000 })))
+      expect(seen).toEqual({ local: 1_700_000_000_000, exchange: 1_700_000_000_000 })
+    })
+  )
 
-        // The TestClock is no longer at 0: a second layer leaves it where the test put it.
-        yield* TestClock.setTime(1_600_000_000_000)
-        const left = yield* Clock.currentTimeMillis.pipe(Effect.provide(MockExchange.layer({ now: 1_700_000_000_000 })))
-        expect(left).toBe(1_600_000_000_000)
-      })
+  it.effect("an untouched TestClock followed by the exchange starts at the real time", () =>
+    Effect.gen(function* () {
+      const before = Date.now()
+      const seen = yield* clocks.pipe(Effect.provide(MockExchange.layer({ clock: "effect" })))
+      expect(seen.local).toBeGreaterThanOrEqual(before)
+      expect(seen.exchange).toBe(seen.local)
+    })
+  )
+
+  it.effect("a TestClock the test has moved is left where it is", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(1_600_000_000_000)
+      const seen = yield* clocks.pipe(Effect.provide(MockExchange.layer({ now: 1_700_000_000_000 })))
+      expect(seen).toEqual({ local: 1_600_000_000_000, exchange: 1_700_000_000_000 })
+    })
   )
 
   it.effect("injected faults reach the client: a 502 page is ExchangeUnavailable and the state is untouched", () =>
