@@ -1,3 +1,4 @@
+import * as Headers from "@effect/platform/Headers"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
@@ -24,6 +25,7 @@ import type { ClockSync } from "./clock.js"
 import { withDeadline } from "./deadline.js"
 import { decodeEnvelope, describe, looksLikeHtml, parseJson } from "./envelope.js"
 import { type CodeContext, fromRetCode } from "./mapping.js"
+import { observeAttempt, type RecordAnswer, withCredentialHeaders } from "./observe.js"
 import { fromHeaders, type RateLimitStatus, resetAtOf } from "./rateLimit.js"
 import { makeRetrying } from "./retry.js"
 import { decodeServerTime } from "./serverTime.js"
@@ -99,6 +101,12 @@ const detailOf = (error: HttpClientError.HttpClientError): string => {
   return message !== undefined ? `${base}: ${message.slice(0, 120)}` : base
 }
 
+/** The `retCode` an error carries, if the exchange answered with an envelope. */
+const retCodeOf = (error: unknown): number | undefined =>
+  typeof error === "object" && error !== null && "retCode" in error && typeof error.retCode === "number"
+    ? error.retCode
+    : undefined
+
 const scrub = (text: string, secrets: ReadonlyArray<string>): string => {
   let out = text
   for (const secret of secrets)
@@ -110,11 +118,11 @@ const scrub = (text: string, secrets: ReadonlyArray<string>): string => {
 export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
   Effect.gen(function* () {
     const rateLimits = yield* Ref.make<ReadonlyMap<string, RateLimitStatus>>(new Map())
-    // Shaped once: the base URL, and no client span: its attributes would carry every header,
-    // `X-BAPI-SIGN` included. Our own spans (Withdrawals.cancel, ...) say what is useful.
+    // Shaped once: the base URL, and the credential headers (`X-BAPI-API-KEY`, `X-BAPI-SIGN`)
+    // redacted in the `http.client` span, which records every request header.
     const client = options.httpClient.pipe(
       HttpClient.mapRequest(HttpClientRequest.prependUrl(options.baseUrl)),
-      HttpClient.withTracerDisabledWhen(() => true)
+      HttpClient.transformResponse(Effect.locallyWith(Headers.currentRedactedNames, withCredentialHeaders))
     )
     const timeoutMillis = Duration.toMillis(options.timeout)
     const { clock, recvWindow, apiKey, signer } = options
@@ -197,20 +205,22 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       return Either.right({ result: result.right, retMsg: envelope.right.retMsg, time, httpStatus: status, rateLimit })
     }
 
-    const send = <A, E>(
+    const sendOnce = <A, E>(
       spec: RequestSpec<A, E>,
       request: HttpClientRequest.HttpClientRequest,
       timestamp: number | undefined,
-      signature: string | undefined
+      signature: string | undefined,
+      record: RecordAnswer
     ): Effect.Effect<ApiResponse<A>, RequestError | E> =>
       client.execute(request).pipe(
         Effect.flatMap((response) => {
           const headers = response.headers
           const rateLimit = fromHeaders(spec.path, headers)
-          return Effect.map(response.text, (text) => ({
-            rateLimit,
-            outcome: interpret(spec, response.status, headers, rateLimit, text, timestamp, signature)
-          }))
+          return Effect.map(response.text, (text) => {
+            const outcome = interpret(spec, response.status, headers, rateLimit, text, timestamp, signature)
+            record(response.status, Either.isRight(outcome) ? 0 : retCodeOf(outcome.left), rateLimit)
+            return { rateLimit, outcome }
+          })
         }),
         Effect.catchAll((error) =>
           Effect.fail(new TransportError({ reason: "Network", path: spec.path, detail: detailOf(error) }))
@@ -231,6 +241,15 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
           rateLimit !== undefined ? Effect.zipRight(recordRateLimit(rateLimit), outcome) : outcome
         )
       )
+
+    /** One attempt, in its span (and Debug log line). */
+    const send = <A, E>(
+      spec: RequestSpec<A, E>,
+      request: HttpClientRequest.HttpClientRequest,
+      timestamp: number | undefined,
+      signature: string | undefined
+    ): Effect.Effect<ApiResponse<A>, RequestError | E> =>
+      observeAttempt(spec.method, spec.path, (record) => sendOnce(spec, request, timestamp, signature, record))
 
     const unsigned = <A, E>(spec: RequestSpec<A, E>): Effect.Effect<ApiResponse<A>, RequestError | E> => {
       if (spec.method === "POST") {

@@ -11,6 +11,10 @@ export const defaultRetrySchedule: Schedule.Schedule<unknown, RetryableError> = 
   2
 ).pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(4)), Schedule.upTo("30 seconds"))
 
+/** Every span an attempt opens (ours and the `http.client` one) says which attempt it is, from 1. */
+const numbered = <A, E>(self: Effect.Effect<A, E>, attempt: number): Effect.Effect<A, E> =>
+  Effect.annotateSpans(self, "bybit.attempt", attempt)
+
 /** What `makeRetrying` needs: the schedule, the wait bound, and the clock to re-sync. */
 export interface RetryOptions<E> {
   readonly schedule: Schedule.Schedule<unknown, RetryableError> | false
@@ -31,13 +35,15 @@ export const makeRetrying = <E0>(options: RetryOptions<E0>) => {
   const maxWaitMillis = Duration.toMillis(options.maxRateLimitWait)
   const schedule = options.schedule
   return <A, E extends { readonly _tag: string }>(self: Effect.Effect<A, E>): Effect.Effect<A, E> => {
-    if (schedule === false) return self
+    const firstAttempt = numbered(self, 1)
+    if (schedule === false) return firstAttempt
     // The schedule's driver is made on the first failure only: a call that succeeds at once (the
     // common case) pays for one `catchAll`, nothing more.
-    return Effect.catchAll(self, (first) =>
+    return Effect.catchAll(firstAttempt, (first) =>
       isRetryable(first)
         ? Effect.flatMap(Schedule.driver(schedule), (driver) => {
             let resynced = false
+            let attempt = 1
             const next = (error: E & RetryableError): Effect.Effect<A, E> =>
               Effect.matchEffect(driver.next(error), {
                 onFailure: () => Effect.fail(error),
@@ -74,7 +80,10 @@ export const makeRetrying = <E0>(options: RetryOptions<E0>) => {
                   return next(error)
               }
             }
-            const loop: Effect.Effect<A, E> = Effect.catchAll(self, handle)
+            const loop: Effect.Effect<A, E> = Effect.catchAll(
+              Effect.suspend(() => numbered(self, ++attempt)),
+              handle
+            )
             return handle(first)
           })
         : Effect.fail(first)
