@@ -136,6 +136,7 @@ const makeWith = (
       retry: resolved.retry,
       maxRateLimitWait: resolved.maxRateLimitWait,
       timeSync: resolved.timeSync,
+      traceRequests: options.traceRequests ?? true,
       clock
     })
     const serverTime = pipeline

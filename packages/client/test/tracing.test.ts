@@ -229,6 +229,28 @@ describe("tracing", () => {
   )
 })
 
+describe("traceRequests: false", () => {
+  it.effect("keeps only the operation spans (no span per attempt, no http.client span)", () =>
+    Effect.gen(function* () {
+      const { spans, tracer } = makeRecordingTracer()
+      const exchange = freshExchange()
+      exchange.faults.inject({ _tag: "RetCode", retCode: 10016 }, { path: CANCEL, times: 1 })
+      const { exit } = yield* runMovingClocks(
+        Withdrawals.cancel({ id: "10197" }).pipe(
+          Effect.provide(clientLayer({ traceRequests: false, timeout: "1 hour" })),
+          Effect.withTracer(tracer)
+        ),
+        exchange
+      )
+      expect(Exit.isSuccess(exit)).toBe(true)
+      expect(exchange.requests().filter((r) => r.path === CANCEL)).toHaveLength(2)
+      expect(spans.map((span) => span.name)).toEqual(["Withdrawals.cancel"])
+      expect(spans[0]!.attributes.get("bybit.confirmed_after_retry")).toBe(false)
+      expect(spans[0]!.attributes.has("bybit.attempt")).toBe(false)
+    })
+  )
+})
+
 describe("request logging", () => {
   const capture = () => {
     const lines: Array<{ readonly level: string; readonly message: string; readonly annotations: string }> = []
@@ -264,6 +286,28 @@ describe("request logging", () => {
       const text = inspect(lines, { depth: 10 })
       for (const needle of [MOCK_API_SECRET, MOCK_API_KEY, ...signatures]) expect(text).not.toContain(needle)
       expect(text.toLowerCase()).not.toContain("x-bapi")
+    })
+  )
+
+  it.effect("logs every attempt with traceRequests: false too, each with its own answer", () =>
+    Effect.gen(function* () {
+      const { lines, layer } = capture()
+      const exchange = freshExchange()
+      exchange.faults.inject({ _tag: "DropConnection" }, { path: CANCEL, times: 1 })
+      const { exit } = yield* runMovingClocks(
+        Withdrawals.cancel({ id: "10197" }).pipe(
+          Effect.provide(clientLayer({ traceRequests: false, timeout: "1 hour" })),
+          Effect.provide(layer),
+          Logger.withMinimumLogLevel(LogLevel.Debug)
+        ),
+        exchange
+      )
+      expect(Exit.isSuccess(exit)).toBe(true)
+      const requests = lines.filter((line) => line.message.startsWith("Bybit POST"))
+      expect(requests.map((line) => line.message.replace(/\d+ ms/, "N ms"))).toEqual([
+        `Bybit POST ${CANCEL}: no HTTP answer, N ms (TransportError)`,
+        `Bybit POST ${CANCEL}: HTTP 200, retCode 0, N ms`
+      ])
     })
   )
 

@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as LogLevel from "effect/LogLevel"
+import type * as Tracer from "effect/Tracer"
 import type { RateLimitStatus } from "./rateLimit.js"
 
 /**
@@ -42,39 +43,51 @@ export type RecordAnswer = (status: number, retCode: number | undefined, rateLim
 export const observeAttempt = <A, E>(
   method: string,
   path: string,
+  traced: boolean,
   attempt: (record: RecordAnswer) => Effect.Effect<A, E>
 ): Effect.Effect<A, E> =>
-  Effect.useSpan(
-    ATTEMPT_SPAN,
-    { attributes: { "http.request.method": method, "url.path": path }, captureStackTrace: false },
-    (span) => {
-      let status: number | undefined
-      let retCode: number | undefined
-      const record: RecordAnswer = (httpStatus, code, rateLimit) => {
-        status = httpStatus
-        retCode = code
-        span.attribute("http.response.status_code", httpStatus)
-        if (code !== undefined) span.attribute("bybit.ret_code", code)
-        if (rateLimit !== undefined) {
-          span.attribute("bybit.rate_limit.limit", rateLimit.limit)
-          span.attribute("bybit.rate_limit.remaining", rateLimit.remaining)
-        }
-      }
-      const run = Effect.withParentSpan(attempt(record), span)
-      return Effect.withFiberRuntime<A, E>((fiber) => {
-        // Logging is off unless asked for (Effect's default minimum level is Info): then the
-        // attempt pays for nothing but this check.
-        if (LogLevel.lessThan(LogLevel.Debug, fiber.getFiberRef(FiberRef.currentMinimumLogLevel))) return run
-        return Effect.flatMap(Clock.currentTimeMillis, (start) =>
-          Effect.onExit(run, (exit) =>
-            Effect.flatMap(Clock.currentTimeMillis, (end) =>
-              logAttempt(method, path, status, retCode, { durationMs: end - start, outcome: outcomeOf(exit) })
-            )
-          )
-        )
-      })
+  traced
+    ? Effect.useSpan(
+        ATTEMPT_SPAN,
+        { attributes: { "http.request.method": method, "url.path": path }, captureStackTrace: false },
+        (span) => logged(method, path, span, (record) => Effect.withParentSpan(attempt(record), span))
+      )
+    : // Suspended: the same effect runs again on a retry, with fresh state.
+      Effect.suspend(() => logged(method, path, undefined, attempt))
+
+const logged = <A, E>(
+  method: string,
+  path: string,
+  span: Tracer.Span | undefined,
+  attempt: (record: RecordAnswer) => Effect.Effect<A, E>
+): Effect.Effect<A, E> => {
+  let status: number | undefined
+  let retCode: number | undefined
+  const record: RecordAnswer = (httpStatus, code, rateLimit) => {
+    status = httpStatus
+    retCode = code
+    if (span === undefined) return
+    span.attribute("http.response.status_code", httpStatus)
+    if (code !== undefined) span.attribute("bybit.ret_code", code)
+    if (rateLimit !== undefined) {
+      span.attribute("bybit.rate_limit.limit", rateLimit.limit)
+      span.attribute("bybit.rate_limit.remaining", rateLimit.remaining)
     }
-  )
+  }
+  const run = attempt(record)
+  return Effect.withFiberRuntime<A, E>((fiber) => {
+    // Logging is off unless asked for (Effect's default minimum level is Info): then the
+    // attempt pays for nothing but this check.
+    if (LogLevel.lessThan(LogLevel.Debug, fiber.getFiberRef(FiberRef.currentMinimumLogLevel))) return run
+    return Effect.flatMap(Clock.currentTimeMillis, (start) =>
+      Effect.onExit(run, (exit) =>
+        Effect.flatMap(Clock.currentTimeMillis, (end) =>
+          logAttempt(method, path, status, retCode, { durationMs: end - start, outcome: outcomeOf(exit) })
+        )
+      )
+    )
+  })
+}
 
 /** `ok`, or the tag of the error the attempt failed with. */
 const outcomeOf = <A, E>(exit: Exit.Exit<A, E>): string => {

@@ -71,6 +71,8 @@ export interface PipelineOptions {
   readonly retry: Schedule.Schedule<unknown, RetryableError> | false
   readonly maxRateLimitWait: Duration.Duration
   readonly timeSync: boolean
+  /** A span per attempt (ours and the platform's `http.client` one). */
+  readonly traceRequests: boolean
   readonly clock: ClockSync
 }
 
@@ -119,10 +121,12 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
   Effect.gen(function* () {
     const rateLimits = yield* Ref.make<ReadonlyMap<string, RateLimitStatus>>(new Map())
     // Shaped once: the base URL, and the credential headers (`X-BAPI-API-KEY`, `X-BAPI-SIGN`)
-    // redacted in the `http.client` span, which records every request header.
+    // redacted in the `http.client` span, which records every request header (or no such span).
     const client = options.httpClient.pipe(
       HttpClient.mapRequest(HttpClientRequest.prependUrl(options.baseUrl)),
-      HttpClient.transformResponse(Effect.locallyWith(Headers.currentRedactedNames, withCredentialHeaders))
+      options.traceRequests
+        ? HttpClient.transformResponse(Effect.locallyWith(Headers.currentRedactedNames, withCredentialHeaders))
+        : HttpClient.withTracerDisabledWhen(() => true)
     )
     const timeoutMillis = Duration.toMillis(options.timeout)
     const { clock, recvWindow, apiKey, signer } = options
@@ -249,7 +253,9 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       timestamp: number | undefined,
       signature: string | undefined
     ): Effect.Effect<ApiResponse<A>, RequestError | E> =>
-      observeAttempt(spec.method, spec.path, (record) => sendOnce(spec, request, timestamp, signature, record))
+      observeAttempt(spec.method, spec.path, options.traceRequests, (record) =>
+        sendOnce(spec, request, timestamp, signature, record)
+      )
 
     const unsigned = <A, E>(spec: RequestSpec<A, E>): Effect.Effect<ApiResponse<A>, RequestError | E> => {
       if (spec.method === "POST") {
@@ -311,6 +317,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       schedule: options.retry,
       maxRateLimitWait: options.maxRateLimitWait,
       timeSync: options.timeSync,
+      numberAttempts: options.traceRequests,
       clock,
       fetchServerMillis
     })

@@ -12,7 +12,7 @@ export const defaultRetrySchedule: Schedule.Schedule<unknown, RetryableError> = 
 ).pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(4)), Schedule.upTo("30 seconds"))
 
 /** Every span an attempt opens (ours and the `http.client` one) says which attempt it is, from 1. */
-const numbered = <A, E>(self: Effect.Effect<A, E>, attempt: number): Effect.Effect<A, E> =>
+const numberedAttempt = <A, E>(self: Effect.Effect<A, E>, attempt: number): Effect.Effect<A, E> =>
   Effect.annotateSpans(self, "bybit.attempt", attempt)
 
 /** What `makeRetrying` needs: the schedule, the wait bound, and the clock to re-sync. */
@@ -20,6 +20,8 @@ export interface RetryOptions<E> {
   readonly schedule: Schedule.Schedule<unknown, RetryableError> | false
   readonly maxRateLimitWait: Duration.Duration
   readonly timeSync: boolean
+  /** Annotate the spans of each attempt with its number (`bybit.attempt`). */
+  readonly numberAttempts: boolean
   readonly clock: ClockSync
   /** Server time in ms (one attempt), for re-syncing the clock on 10002. */
   readonly fetchServerMillis: Effect.Effect<number, E>
@@ -34,6 +36,7 @@ export const makeRetrying = <E0>(options: RetryOptions<E0>) => {
   const { clock, fetchServerMillis } = options
   const maxWaitMillis = Duration.toMillis(options.maxRateLimitWait)
   const schedule = options.schedule
+  const numbered = options.numberAttempts ? numberedAttempt : <A, E>(self: Effect.Effect<A, E>) => self
   return <A, E extends { readonly _tag: string }>(self: Effect.Effect<A, E>): Effect.Effect<A, E> => {
     const firstAttempt = numbered(self, 1)
     if (schedule === false) return firstAttempt
