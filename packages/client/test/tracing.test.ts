@@ -303,6 +303,8 @@ describe("request logging", () => {
         exchange
       )
       expect(Exit.isSuccess(exit)).toBe(true)
+      // The failed attempt is reported once, by the client: not again as an "unhandled" fiber error.
+      expect(lines.map((line) => line.message)).not.toContain("Fiber terminated with an unhandled error")
       const requests = lines.filter((line) => line.message.startsWith("Bybit POST"))
       expect(requests.map((line) => line.message.replace(/\d+ ms/, "N ms"))).toEqual([
         `Bybit POST ${CANCEL}: no HTTP answer, N ms (TransportError)`,

@@ -1,5 +1,6 @@
 import * as Effect from "effect/Effect"
 import * as FiberId from "effect/FiberId"
+import * as Option from "effect/Option"
 
 /**
  * Fails with `onTimeout()` when `self` has not completed within `millis` of real time, interrupting
@@ -15,7 +16,8 @@ export const withDeadline = <A, E, E2>(
   onTimeout: () => E2
 ): Effect.Effect<A, E | E2> =>
   Effect.uninterruptibleMask((restore) =>
-    Effect.flatMap(Effect.forkDaemon(restore(self)), (child) =>
+    // The child's failure is handed to the caller below: it is not "unhandled" (which Effect logs).
+    Effect.flatMap(Effect.withUnhandledErrorLogLevel(Effect.forkDaemon(restore(self)), Option.none()), (child) =>
       restore(
         Effect.async<A, E | E2>((resume) => {
           let settled = false
