@@ -7,7 +7,7 @@ import {
   MOCK_OTHER_API_SECRET,
   SEED_OTHER_ACCOUNT_WITHDRAWAL_ID
 } from "@effect-bybit/mock-exchange"
-import { Context, Effect, Layer, Redacted } from "effect"
+import { Config, ConfigProvider, Context, Effect, Layer, Redacted } from "effect"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
 import { BASE_URL, freshExchange, useMsw } from "./support.js"
 
@@ -93,6 +93,59 @@ describe("several accounts", () => {
       expect((yield* on(master)(BybitClient.clockOffset))._tag).toBe("Some")
       expect((yield* on(sub)(BybitClient.clockOffset))._tag).toBe("Some")
     }).pipe(Effect.provide(Accounts))
+  )
+
+  it.effect("the README's example: the default tag and a sub-account's tag, each from its own variables", () =>
+    Effect.gen(function* () {
+      const exchange = freshExchange()
+      // --- README ---
+      class SubAccount extends Context.Tag("app/SubAccount")<SubAccount, BybitClient.Service>() {}
+
+      const SubAccountLive = Layer.effect(
+        SubAccount,
+        Effect.gen(function* () {
+          const apiKey = yield* Config.string("SUB_BYBIT_API_KEY")
+          const apiSecret = yield* Config.redacted("SUB_BYBIT_API_SECRET")
+          return yield* BybitClient.make({
+            credentials: BybitConfig.hmac({ apiKey, apiSecret }),
+            environment: "testnet"
+          })
+        })
+      )
+
+      const program = Effect.gen(function* () {
+        const sub = yield* SubAccount
+        // The default tag (BybitClient.layerConfig(): the master account) and the sub-account, at once.
+        yield* Effect.all(
+          [
+            Withdrawals.cancel({ id: "10197" }),
+            Withdrawals.cancel({ id: "20001" }).pipe(Effect.provideService(BybitClient.BybitClient, sub))
+          ],
+          { concurrency: 2 }
+        )
+      })
+
+      const runnable = program.pipe(
+        Effect.provide(Layer.mergeAll(BybitClient.layerConfig(), SubAccountLive)),
+        Effect.provide(FetchHttpClient.layer)
+      )
+      // --- end ---
+      yield* runnable.pipe(
+        Effect.withConfigProvider(
+          ConfigProvider.fromMap(
+            new Map([
+              ["BYBIT_API_KEY", MOCK_API_KEY],
+              ["BYBIT_API_SECRET", MOCK_API_SECRET],
+              ["BYBIT_ENV", "testnet"],
+              ["SUB_BYBIT_API_KEY", MOCK_OTHER_API_KEY],
+              ["SUB_BYBIT_API_SECRET", MOCK_OTHER_API_SECRET]
+            ])
+          )
+        )
+      )
+      expect(exchange.withdrawal("10197")?.status).toBe("CancelByUser")
+      expect(exchange.withdrawal("20001")?.status).toBe("CancelByUser")
+    })
   )
 
   it.effect("a layer per account also works through BybitClient.layer and Layer.project", () =>

@@ -50,15 +50,22 @@ const forwardProxy = (options: { readonly credentials?: string } = {}) =>
     return { url, seen }
   })
 
-/** The client on undici, every request through `dispatcher` (the recipe of the README, "Proxies"). */
-const throughDispatcher = (baseUrl: string, dispatcher: ProxyAgent | EnvHttpProxyAgent) =>
-  BybitClient.layer({ credentials: hmacCredentials(), baseUrl, retry: false }).pipe(
-    Layer.provide(NodeHttpClient.layerUndiciWithoutDispatcher),
-    Layer.provide(Layer.succeed(NodeHttpClient.Dispatcher, dispatcher))
+/** The README's recipe ("Proxies"): undici with a dispatcher made (and closed) by the layer. */
+const proxiedHttpClient = (makeAgent: () => ProxyAgent | EnvHttpProxyAgent) =>
+  NodeHttpClient.layerUndiciWithoutDispatcher.pipe(
+    Layer.provide(
+      Layer.scoped(
+        NodeHttpClient.Dispatcher,
+        Effect.acquireRelease(Effect.sync(makeAgent), (agent) => Effect.promise(() => agent.close()))
+      )
+    )
   )
 
-const closing = <A extends { readonly close: () => Promise<void> }>(make: () => A) =>
-  Effect.acquireRelease(Effect.sync(make), (agent) => Effect.promise(() => agent.close()))
+/** The client against `baseUrl`, every request through the agent `makeAgent` gives. */
+const throughProxy = (baseUrl: string, makeAgent: () => ProxyAgent | EnvHttpProxyAgent) =>
+  BybitClient.layer({ credentials: hmacCredentials(), baseUrl, retry: false }).pipe(
+    Layer.provide(proxiedHttpClient(makeAgent))
+  )
 
 /**
  * The `proxy` package's own command (`proxy --port 0`) as a separate OS process, with its debug
@@ -95,8 +102,9 @@ describe("forward proxy (undici ProxyAgent)", () => {
     Effect.gen(function* () {
       const mock = yield* mockServer
       const proxy = yield* proxyProcess
-      const agent = yield* closing(() => new ProxyAgent(proxy.url))
-      const result = yield* Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(throughDispatcher(mock.url, agent)))
+      const result = yield* Withdrawals.cancel({ id: "10197" }).pipe(
+        Effect.provide(throughProxy(mock.url, () => new ProxyAgent(proxy.url)))
+      )
       expect(result.id).toBe("10197")
       expect(mock.exchange.withdrawal("10197")?.status).toBe("CancelByUser")
       // The proxy's log: a tunnel to the mock (undici tunnels with CONNECT by default).
@@ -109,8 +117,9 @@ describe("forward proxy (undici ProxyAgent)", () => {
     Effect.gen(function* () {
       const mock = yield* mockServer
       const proxy = yield* forwardProxy()
-      const agent = yield* closing(() => new ProxyAgent(proxy.url))
-      const result = yield* Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(throughDispatcher(mock.url, agent)))
+      const result = yield* Withdrawals.cancel({ id: "10197" }).pipe(
+        Effect.provide(throughProxy(mock.url, () => new ProxyAgent(proxy.url)))
+      )
       expect(result.id).toBe("10197")
       expect(mock.exchange.withdrawal("10197")?.status).toBe("CancelByUser")
       // The proxy was asked to reach the mock (a tunnel, or the absolute URL of each request).
@@ -126,19 +135,15 @@ describe("forward proxy (undici ProxyAgent)", () => {
     Effect.gen(function* () {
       const mock = yield* mockServer
       const proxy = yield* forwardProxy({ credentials: "user:proxy-pass" })
-      const withToken = yield* closing(
-        () =>
-          new ProxyAgent({
-            uri: proxy.url,
-            token: `Basic ${Buffer.from("user:proxy-pass").toString("base64")}`
-          })
-      )
-      yield* Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(throughDispatcher(mock.url, withToken)))
+      const withToken = () =>
+        new ProxyAgent({ uri: proxy.url, token: `Basic ${Buffer.from("user:proxy-pass").toString("base64")}` })
+      yield* Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(throughProxy(mock.url, withToken)))
       expect(mock.exchange.withdrawal("10197")?.status).toBe("CancelByUser")
 
-      const withoutToken = yield* closing(() => new ProxyAgent(proxy.url))
       const error = yield* Effect.flip(
-        Withdrawals.cancel({ id: "10198" }).pipe(Effect.provide(throughDispatcher(mock.url, withoutToken)))
+        Withdrawals.cancel({ id: "10198" }).pipe(
+          Effect.provide(throughProxy(mock.url, () => new ProxyAgent(proxy.url)))
+        )
       )
       expect(error._tag).toBe("TransportError")
       expect(mock.exchange.withdrawal("10198")?.status).toBe("Pending")
@@ -151,8 +156,8 @@ describe("forward proxy (undici ProxyAgent)", () => {
       const mock = yield* mockServer
       const proxy = yield* forwardProxy()
       // The same as HTTP_PROXY / HTTPS_PROXY / NO_PROXY in the environment, given explicitly here.
-      const agent = yield* closing(() => new EnvHttpProxyAgent({ httpProxy: proxy.url, noProxy: "" }))
-      yield* Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(throughDispatcher(mock.url, agent)))
+      const agent = () => new EnvHttpProxyAgent({ httpProxy: proxy.url, noProxy: "" })
+      yield* Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(throughProxy(mock.url, agent)))
       expect(mock.exchange.withdrawal("10197")?.status).toBe("CancelByUser")
       expect(proxy.seen.length).toBeGreaterThan(0)
     })
