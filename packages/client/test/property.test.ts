@@ -115,45 +115,60 @@ const check = (exit: Exit.Exit<unknown, { readonly _tag: string }>) => {
   expect(failures[0]).toBeInstanceOf(Error)
 }
 
+// Hundreds of runs each: on a loaded 2-core machine that can take more than vitest's default 5 s.
+const PROPERTY_TIMEOUT = 30_000
+
 describe("whatever the server answers", () => {
-  it("cancel ends in success or a typed error, never a defect", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(answer, { minLength: 1, maxLength: 3 }), fc.boolean(), async (answers, timeSync) => {
-        const exit = await Effect.runPromiseExit(
-          Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerFor(answers, timeSync)))
-        )
-        check(exit)
-      }),
-      { numRuns: 400 }
-    )
-  })
+  it(
+    "cancel ends in success or a typed error, never a defect",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(answer, { minLength: 1, maxLength: 3 }), fc.boolean(), async (answers, timeSync) => {
+          const exit = await Effect.runPromiseExit(
+            Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerFor(answers, timeSync)))
+          )
+          check(exit)
+        }),
+        { numRuns: 400 }
+      )
+    },
+    PROPERTY_TIMEOUT
+  )
 
-  it("list and serverTime end in success or a typed error, never a defect", async () => {
-    await fc.assert(
-      fc.asyncProperty(answer, async (a) => {
-        const layer = layerFor([a], false)
-        check(await Effect.runPromiseExit(Withdrawals.list({ limit: 10 }).pipe(Effect.provide(layer))))
-        check(await Effect.runPromiseExit(BybitClient.serverTime.pipe(Effect.provide(layer))))
-      }),
-      { numRuns: 300 }
-    )
-  })
+  it(
+    "list and serverTime end in success or a typed error, never a defect",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(answer, async (a) => {
+          const layer = layerFor([a], false)
+          check(await Effect.runPromiseExit(Withdrawals.list({ limit: 10 }).pipe(Effect.provide(layer))))
+          check(await Effect.runPromiseExit(BybitClient.serverTime.pipe(Effect.provide(layer))))
+        }),
+        { numRuns: 300 }
+      )
+    },
+    PROPERTY_TIMEOUT
+  )
 
-  it("a success is only ever a retCode 0 envelope with result.status 1", async () => {
-    await fc.assert(
-      fc.asyncProperty(answer, async (a) => {
-        const exit = await Effect.runPromiseExit(
-          Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerFor([a], false)))
-        )
-        if (Exit.isSuccess(exit)) {
-          const parsed = JSON.parse(a.body)
-          expect(parsed.retCode).toBe(0)
-          expect(parsed.result.status).toBe(1)
-          expect(a.status).toBeGreaterThanOrEqual(200)
-          expect(a.status).toBeLessThan(300)
-        }
-      }),
-      { numRuns: 300 }
-    )
-  })
+  it(
+    "a success is only ever a retCode 0 envelope with result.status 1",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(answer, async (a) => {
+          const exit = await Effect.runPromiseExit(
+            Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerFor([a], false)))
+          )
+          if (Exit.isSuccess(exit)) {
+            const parsed = JSON.parse(a.body)
+            expect(parsed.retCode).toBe(0)
+            expect(parsed.result.status).toBe(1)
+            expect(a.status).toBeGreaterThanOrEqual(200)
+            expect(a.status).toBeLessThan(300)
+          }
+        }),
+        { numRuns: 300 }
+      )
+    },
+    PROPERTY_TIMEOUT
+  )
 })

@@ -1,6 +1,6 @@
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
-import * as Option from "effect/Option"
 
 /**
  * Fails with `onTimeout()` when `self` has not completed within `millis` of real time, interrupting
@@ -16,8 +16,9 @@ export const withDeadline = <A, E, E2>(
   onTimeout: () => E2
 ): Effect.Effect<A, E | E2> =>
   Effect.uninterruptibleMask((restore) =>
-    // The child's failure is handed to the caller below: it is not "unhandled" (which Effect logs).
-    Effect.flatMap(Effect.withUnhandledErrorLogLevel(Effect.forkDaemon(restore(self)), Option.none()), (child) =>
+    // The child ends with its outcome as a value: a failure it handed over is not "unhandled"
+    // (Effect logs those at Debug level).
+    Effect.flatMap(Effect.forkDaemon(Effect.exit(restore(self))), (child) =>
       restore(
         Effect.async<A, E | E2>((resume) => {
           let settled = false
@@ -31,7 +32,8 @@ export const withDeadline = <A, E, E2>(
             clearTimeout(timer)
             if (settled) return
             settled = true
-            resume(exit)
+            // The outcome of `self`; the child itself can only fail by being interrupted.
+            resume(Exit.isSuccess(exit) ? exit.value : Exit.failCause(exit.cause))
           })
           return Effect.sync(() => {
             settled = true
