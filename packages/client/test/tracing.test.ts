@@ -147,15 +147,17 @@ describe("tracing", () => {
       expect(lookup!.attributes.get("bybit.ret_code")).toBe(0)
       expect(lookup!.attributes.get("bybit.attempt")).toBe(1)
 
-      // The platform's http.client spans are kept: one per attempt, under it, same attempt number.
+      // The platform's http.client spans are kept: one per attempt, under it; a retry's carries
+      // its number too (a first attempt's only on its parent).
       const httpSpans = spans.filter((span) => span.name.startsWith("http.client"))
       expect(httpSpans.length).toBe(attempts.length)
       for (const httpSpan of httpSpans) {
         const parent = parentOf(spans, httpSpan)
         expect(parent?.name).toBe("BybitClient.request")
         expect(httpSpan.kind).toBe("client")
-        expect(httpSpan.attributes.get("bybit.attempt")).toBe(parent!.attributes.get("bybit.attempt"))
+        expect(httpSpan.attributes.get("bybit.attempt") ?? 1).toBe(parent!.attributes.get("bybit.attempt"))
       }
+      expect(httpSpans.filter((span) => span.attributes.get("bybit.attempt") === 2)).toHaveLength(1)
       const signed = httpSpans.filter((span) => span.attributes.has("http.request.header.x-bapi-sign"))
       expect(signed.length).toBe(3) // two cancels and the lookup; the server time is unsigned
       for (const httpSpan of signed) {

@@ -38,7 +38,7 @@ export type RecordAnswer = (status: number, retCode: number | undefined, rateLim
  * `http.client` span) carrying the method, path, HTTP status, `retCode` and rate-limit headers, and,
  * when the fiber's minimum log level lets `Debug` through, logs one line for it: method, path,
  * HTTP status, `retCode`, duration in ms. Never a header value. The attempt number
- * (`bybit.attempt`) comes from the retry loop through `Effect.annotateSpans`.
+ * (`bybit.attempt`) of a retry comes from the retry loop through `Effect.annotateSpans`.
  */
 export const observeAttempt = <A, E>(
   method: string,
@@ -50,7 +50,11 @@ export const observeAttempt = <A, E>(
     ? Effect.useSpan(
         ATTEMPT_SPAN,
         { attributes: { "http.request.method": method, "url.path": path }, captureStackTrace: false },
-        (span) => logged(method, path, span, (record) => Effect.withParentSpan(attempt(record), span))
+        (span) => {
+          // A retry's number comes from the retry loop (`Effect.annotateSpans`); no number is the first.
+          if (!span.attributes.has("bybit.attempt")) span.attribute("bybit.attempt", 1)
+          return logged(method, path, span, (record) => Effect.withParentSpan(attempt(record), span))
+        }
       )
     : // Suspended: the same effect runs again on a retry, with fresh state.
       Effect.suspend(() => logged(method, path, undefined, attempt))
