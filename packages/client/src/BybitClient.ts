@@ -144,7 +144,8 @@ const makeWith = (
       timeout: resolved.timeout,
       retry: resolved.retry,
       maxRateLimitWait: resolved.maxRateLimitWait,
-      timeSync: resolved.timeSync
+      timeSync: resolved.timeSync,
+      traceRequests: options.traceRequests ?? true
     })
     const serverTime = pipeline
       .retrying(
@@ -173,8 +174,18 @@ const makeWith = (
 
 /**
  * Builds the service from options: checks them, builds the signer once, shapes the `HttpClient`.
- * Bad options or an unusable key are a `ConfigError` naming the option.
+ * Bad options or an unusable key are a `ConfigError` naming the option. Use it for a second account
+ * under its own tag; `Effect.provideService(BybitClient, account)` runs `Withdrawals.cancel` on it.
  *
+ * @example
+ * ```ts
+ * class SubAccount extends Context.Tag("app/SubAccount")<SubAccount, BybitClient.Service>() {}
+ * const SubAccountLive = Layer.effect(SubAccount, BybitClient.make({ credentials, environment: "testnet" }))
+ *
+ * const cancelOnSub = Effect.flatMap(SubAccount, (sub) =>
+ *   Withdrawals.cancel({ id: "20001" }).pipe(Effect.provideService(BybitClient.BybitClient, sub))
+ * )
+ * ```
  * @since 0.1.0
  * @category constructors
  */

@@ -208,6 +208,14 @@ export interface Options {
    * `UnreadableResponse` (`TooLarge`). Default 1 MiB (1,048,576 bytes).
    */
   readonly maxResponseBytes?: number | undefined
+  /**
+   * A span per attempt: `BybitClient.request` (method, path, HTTP status, `retCode`, rate limit,
+   * attempt number) and `@effect/platform`'s `http.client` span under it, with `X-BAPI-API-KEY`
+   * and `X-BAPI-SIGN` redacted; default `true`. `false` keeps only the operation spans
+   * (`Withdrawals.cancel`, ...) and saves the cost of two spans per attempt (see the README,
+   * "Tracing and logging").
+   */
+  readonly traceRequests?: boolean | undefined
 }
 
 /**

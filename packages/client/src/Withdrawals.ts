@@ -489,6 +489,7 @@ const cancelWith = (client: BybitClient["Type"], id: WithdrawalId): Effect.Effec
           () => Effect.fail(unreadable)
         )
     ),
+    Effect.tap((result) => Effect.annotateCurrentSpan("bybit.confirmed_after_retry", result.confirmedAfterRetry)),
     Effect.tapError((error) =>
       "retCode" in error && error.retCode !== undefined
         ? Effect.annotateCurrentSpan("bybit.ret_code", error.retCode)

@@ -1,4 +1,5 @@
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
 
 /**
@@ -15,7 +16,9 @@ export const withDeadline = <A, E, E2>(
   onTimeout: () => E2
 ): Effect.Effect<A, E | E2> =>
   Effect.uninterruptibleMask((restore) =>
-    Effect.flatMap(Effect.forkDaemon(restore(self)), (child) =>
+    // The child ends with its outcome as a value: a failure it handed over is not "unhandled"
+    // (Effect logs those at Debug level).
+    Effect.flatMap(Effect.forkDaemon(Effect.exit(restore(self))), (child) =>
       restore(
         Effect.async<A, E | E2>((resume) => {
           let settled = false
@@ -29,7 +32,8 @@ export const withDeadline = <A, E, E2>(
             clearTimeout(timer)
             if (settled) return
             settled = true
-            resume(exit)
+            // The outcome of `self`; the child itself can only fail by being interrupted.
+            resume(Exit.isSuccess(exit) ? exit.value : Exit.failCause(exit.cause))
           })
           return Effect.sync(() => {
             settled = true

@@ -1,4 +1,5 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Headers from "@effect/platform/Headers"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
@@ -17,6 +18,7 @@ import * as Body from "./body.js"
 import { classify, notSent } from "./classify.js"
 import * as ClockSync from "./clock.js"
 import { withDeadline } from "./deadline.js"
+import { observeAttempt, type RecordAnswer, withCredentialHeaders } from "./observe.js"
 import { fromHeaders, type RateLimitStatus } from "./rateLimit.js"
 import { makeRetrying } from "./retry.js"
 import * as Scrub from "./scrub.js"
@@ -65,6 +67,8 @@ export interface PipelineOptions {
   readonly retry: Schedule.Schedule<unknown, RetryableError> | false
   readonly maxRateLimitWait: Duration.Duration
   readonly timeSync: boolean
+  /** A span per attempt (ours and the platform's `http.client` one). */
+  readonly traceRequests: boolean
 }
 
 /** The request pipeline a `BybitClient` is made of. */
@@ -97,6 +101,12 @@ const detailOf = (error: HttpClientError.HttpClientError): string => {
   return message !== undefined ? `${base}: ${message}` : base
 }
 
+/** The `retCode` an error carries, if the exchange answered with an envelope. */
+const retCodeOf = (error: unknown): number | undefined =>
+  typeof error === "object" && error !== null && "retCode" in error && typeof error.retCode === "number"
+    ? error.retCode
+    : undefined
+
 /**
  * `fetch` that never follows a redirect (`redirect: "manual"`): a 3xx reaches `classify` as it is,
  * and the API key and signature go to no other host. Wraps the caller's `Fetch` when one was given.
@@ -111,11 +121,13 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
     const rateLimits = yield* Ref.make<ReadonlyMap<string, RateLimitStatus>>(new Map())
     const callerFetch = Option.getOrUndefined(yield* Effect.serviceOption(FetchHttpClient.Fetch))
     const fetchManual = manualRedirects(callerFetch)
-    // Shaped once: the base URL, and no client span: its attributes would carry every header,
-    // `X-BAPI-SIGN` included. Our own spans (Withdrawals.cancel, ...) say what is useful.
+    // Shaped once: the base URL, and the credential headers (`X-BAPI-API-KEY`, `X-BAPI-SIGN`)
+    // redacted in the `http.client` span, which records every request header (or no such span).
     const client = options.httpClient.pipe(
       HttpClient.mapRequest(HttpClientRequest.prependUrl(options.baseUrl)),
-      HttpClient.withTracerDisabledWhen(() => true),
+      options.traceRequests
+        ? HttpClient.transformResponse(Effect.locallyWith(Headers.currentRedactedNames, withCredentialHeaders))
+        : HttpClient.withTracerDisabledWhen(() => true),
       // FetchHttpClient reads its `fetch` from the context of each request; other transports ignore it.
       HttpClient.transformResponse(Effect.provideService(FetchHttpClient.Fetch, fetchManual))
     )
@@ -130,11 +142,12 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         return next
       })
 
-    const send = <A, E>(
+    const sendOnce = <A, E>(
       spec: RequestSpec<A, E>,
       request: HttpClientRequest.HttpClientRequest,
       timestamp: number | undefined,
-      signature: string | undefined
+      signature: string | undefined,
+      record: RecordAnswer
     ): Effect.Effect<ApiResponse<A>, RequestError | E> => {
       const finish = (
         response: { readonly status: number; readonly headers: Readonly<Record<string, string>> },
@@ -156,6 +169,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
           serverNow,
           scrub
         })
+        record(response.status, Either.isRight(outcome) ? 0 : retCodeOf(outcome.left), rateLimit)
         // Every answer's rate-limit headers are kept, an error's (e.g. 10006) as much as a success's.
         return rateLimit !== undefined ? Effect.zipRight(recordRateLimit(rateLimit), outcome) : outcome
       }
@@ -189,6 +203,17 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         )
       )
     }
+
+    /** One attempt, in its span (and Debug log line). */
+    const send = <A, E>(
+      spec: RequestSpec<A, E>,
+      request: HttpClientRequest.HttpClientRequest,
+      timestamp: number | undefined,
+      signature: string | undefined
+    ): Effect.Effect<ApiResponse<A>, RequestError | E> =>
+      observeAttempt(spec.method, spec.path, options.traceRequests, (record) =>
+        sendOnce(spec, request, timestamp, signature, record)
+      )
 
     const unsigned = <A, E>(spec: RequestSpec<A, E>): Effect.Effect<ApiResponse<A>, RequestError | E> => {
       if (spec.method === "POST") {
@@ -255,6 +280,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       schedule: options.retry,
       maxRateLimitWait: options.maxRateLimitWait,
       timeSync: options.timeSync,
+      numberAttempts: options.traceRequests,
       clock
     })
 

@@ -1,0 +1,75 @@
+import {
+  MOCK_API_KEY,
+  MOCK_API_SECRET,
+  MOCK_OTHER_API_KEY,
+  MOCK_OTHER_API_SECRET,
+  SEED_OTHER_ACCOUNT_WITHDRAWAL_ID
+} from "@effect-bybit/mock-exchange"
+import { describe, it } from "vitest"
+import { run } from "./process.js"
+
+// Each test starts a node process (about 2 s with tsx); they run side by side.
+const TIMEOUT = 30_000
+
+describe.concurrent("tracing", () => {
+  it(
+    "exports the span tree of a cancel to the console, credential headers redacted, and logs each attempt",
+    async ({ expect }) => {
+      const { code, stdout, stderr } = await run("tracing.ts")
+      expect(stderr).toBe("")
+      expect(code).toBe(0)
+      expect(stdout).toContain("✔ Withdrawal 10197 is cancelled (confirmedAfterRetry: true)")
+      // The ConsoleSpanExporter printed every span of the tree.
+      for (const name of [
+        "Withdrawals.cancel",
+        "BybitClient.request",
+        "http.client POST",
+        "Withdrawals.confirmCancel"
+      ]) {
+        expect(stdout).toContain(`name: '${name}'`)
+      }
+      expect(stdout).toContain("'bybit.confirmed_after_retry': true")
+      expect(stdout).toContain("'bybit.attempt': 2")
+      expect(stdout).toContain("'bybit.ret_code': 131099")
+      expect(stdout).toMatch(/'bybit\.rate_limit\.remaining': \d+/)
+      // Three signed requests (two cancels, the lookup), each with its credentials redacted.
+      expect(stdout.match(/'http\.request\.header\.x-bapi-sign': '<redacted>'/g)).toHaveLength(3)
+      expect(stdout.match(/'http\.request\.header\.x-bapi-api-key': '<redacted>'/g)).toHaveLength(3)
+      // The Debug request log lines.
+      expect(stdout).toMatch(
+        /DEBUG .*Bybit POST \/v5\/asset\/withdraw\/cancel: no HTTP answer, \d+ ms \(TransportError\)/
+      )
+      expect(stdout).toMatch(/DEBUG .*Bybit POST \/v5\/asset\/withdraw\/cancel: HTTP 200, retCode 131099, \d+ ms/)
+      // No secret, no key, no signature (an HMAC-SHA256 signature is 64 hex digits).
+      expect(stdout).not.toContain(MOCK_API_SECRET)
+      expect(stdout).not.toContain(MOCK_API_KEY)
+      expect(stdout).not.toMatch(/[0-9a-fA-F]{64}/)
+    },
+    TIMEOUT
+  )
+})
+
+describe.concurrent("two-accounts", () => {
+  it(
+    "cancels on the master account and the sub-account at once, each signed by its own key",
+    async ({ expect }) => {
+      const { code, stdout, stderr } = await run("two-accounts.ts")
+      expect(stderr).toBe("")
+      expect(code).toBe(0)
+      expect(stdout).toMatch(/^ {2}master +withdrawal 10197 cancelled$/m)
+      expect(stdout).toMatch(
+        new RegExp(`^ {2}sub-account +withdrawal ${SEED_OTHER_ACCOUNT_WITHDRAWAL_ID} cancelled$`, "m")
+      )
+      expect(stdout).toMatch(/^ {2}master +10197 CancelByUser$/m)
+      expect(stdout).toMatch(new RegExp(`^ {2}sub-account +${SEED_OTHER_ACCOUNT_WITHDRAWAL_ID} CancelByUser$`, "m"))
+      expect(stdout).toContain(`the exchange got a cancel of 10197 signed by ${MOCK_API_KEY}`)
+      expect(stdout).toContain(
+        `the exchange got a cancel of ${SEED_OTHER_ACCOUNT_WITHDRAWAL_ID} signed by ${MOCK_OTHER_API_KEY}`
+      )
+      expect(stdout).toContain("✔ Both withdrawals are cancelled, each by its own account.")
+      expect(stdout).not.toContain(MOCK_API_SECRET)
+      expect(stdout).not.toContain(MOCK_OTHER_API_SECRET)
+    },
+    TIMEOUT
+  )
+})
