@@ -1,9 +1,10 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process"
 import { createRequire } from "node:module"
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 
 export const MOCKS_DIR = fileURLToPath(new URL("..", import.meta.url))
-const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli")
+// `node --import tsx`: one process per server, not tsx's CLI (a parent relaying signals to a child).
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
 
 export interface Spawned {
   readonly url: string
@@ -60,10 +61,14 @@ const whenListening = (
 
 /** Runs `src/bin.ts` (as `pnpm mock` does) and resolves with the URL it prints when ready. */
 export const spawnBin = (args: ReadonlyArray<string>): Promise<Spawned> => {
-  const child = spawn(process.execPath, [TSX_CLI, "--conditions=@effect-bybit/source", "src/bin.ts", ...args], {
-    cwd: MOCKS_DIR,
-    stdio: ["ignore", "pipe", "pipe"]
-  })
+  const child = spawn(
+    process.execPath,
+    ["--import", TSX_LOADER, "--conditions=@effect-bybit/source", "src/bin.ts", ...args],
+    {
+      cwd: MOCKS_DIR,
+      stdio: ["ignore", "pipe", "pipe"]
+    }
+  )
   return whenListening(child, "mock server", 20_000, (signal) => child.kill(signal))
 }
 

@@ -183,7 +183,15 @@ describe("seed files", () => {
   })
 })
 
-describe("bin (pnpm mock)", () => {
+const pnpmVersion = (
+  JSON.parse(readFileSync(`${MOCKS_DIR}../package.json`, "utf8")) as { packageManager: string }
+).packageManager.split("@")[1]!
+const hasNpx = await succeeds("npx", ["--version"])
+if (!hasNpx) console.warn("[mock-exchange] skipping the `pnpm mock` test: npx is missing")
+
+// One process per boundary (a signal, a flag, the root script); they wait on their children, so
+// they run side by side.
+describe.concurrent("bin (pnpm mock)", () => {
   it("prints its URL when ready, serves, and stops cleanly on SIGTERM", async () => {
     const proc = await spawnBin(["--port", "0"])
     expect(proc.stdout()).toMatch(/^Mock Bybit exchange listening on http:\/\/127\.0\.0\.1:\d+\n$/)
@@ -193,13 +201,7 @@ describe("bin (pnpm mock)", () => {
     await expect(fetch(`${proc.url}/v5/market/time`)).rejects.toThrow()
   }, 30_000)
 
-  it("stops cleanly on SIGINT", async () => {
-    const proc = await spawnBin(["--port", "0"])
-    expect(await proc.stop("SIGINT")).toBe(0)
-    expect(proc.stderr()).toContain("stopped (SIGINT)")
-  }, 30_000)
-
-  it("seeds other state from --seed <file.json>", async () => {
+  it("seeds other state from --seed <file.json>, and stops cleanly on SIGINT", async () => {
     const dir = mkdtempSync(join(tmpdir(), "mock-seed-"))
     const file = join(dir, "state.json")
     writeFileSync(
@@ -216,30 +218,27 @@ describe("bin (pnpm mock)", () => {
       expect((await readJson(await signedCancel(proc.url, SEED_WITHDRAWAL_ID))).retCode).toBe(131002)
       expect((await readJson(await signedCancel(proc.url, "555"))).retCode).toBe(131099)
     } finally {
-      await proc.stop()
+      expect(await proc.stop("SIGINT")).toBe(0)
     }
+    expect(proc.stderr()).toContain("stopped (SIGINT)")
   }, 30_000)
 
   it("refuses a bad flag with a usage message and exit code 2", async () => {
     await expect(spawnBin(["--port", "nope"])).rejects.toThrow(/exited with 2.*invalid --port/s)
   }, 30_000)
-})
 
-const pnpmVersion = (
-  JSON.parse(readFileSync(`${MOCKS_DIR}../package.json`, "utf8")) as { packageManager: string }
-).packageManager.split("@")[1]!
-const hasNpx = await succeeds("npx", ["--version"])
-if (!hasNpx) console.warn("[mock-exchange] skipping the `pnpm mock` test: npx is missing")
-
-describe.skipIf(!hasNpx)("pnpm mock (the root script, through npx pnpm)", () => {
-  it("passes --port through, prints the URL, serves, and stops on SIGTERM", async () => {
-    const proc = await spawnPnpmMock(pnpmVersion)
-    try {
-      expect(proc.stdout()).toMatch(/^Mock Bybit exchange listening on http:\/\/127\.0\.0\.1:\d+$/m)
-      expect((await readJson(await signedCancel(proc.url, SEED_WITHDRAWAL_ID))).retCode).toBe(0)
-    } finally {
-      await proc.stop("SIGTERM")
-    }
-    await expect(fetch(`${proc.url}/v5/market/time`)).rejects.toThrow()
-  }, 90_000)
+  it.skipIf(!hasNpx)(
+    "pnpm mock (the root script, through npx pnpm) passes --port through, serves, and stops on SIGTERM",
+    async () => {
+      const proc = await spawnPnpmMock(pnpmVersion)
+      try {
+        expect(proc.stdout()).toMatch(/^Mock Bybit exchange listening on http:\/\/127\.0\.0\.1:\d+$/m)
+        expect((await readJson(await signedCancel(proc.url, SEED_WITHDRAWAL_ID))).retCode).toBe(0)
+      } finally {
+        await proc.stop("SIGTERM")
+      }
+      await expect(fetch(`${proc.url}/v5/market/time`)).rejects.toThrow()
+    },
+    90_000
+  )
 })
