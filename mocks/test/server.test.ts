@@ -237,7 +237,17 @@ describe.concurrent("bin (pnpm mock)", () => {
       } finally {
         await proc.stop("SIGTERM")
       }
-      await expect(fetch(`${proc.url}/v5/market/time`)).rejects.toThrow()
+      // npx may exit before the server at the end of its chain (npx, pnpm, pnpm, tsx, node) closes.
+      await expect
+        .poll(
+          () =>
+            fetch(`${proc.url}/v5/market/time`).then(
+              () => "serving",
+              () => "stopped"
+            ),
+          { timeout: 10_000 }
+        )
+        .toBe("stopped")
     },
     90_000
   )
