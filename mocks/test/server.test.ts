@@ -192,7 +192,7 @@ if (!hasNpx) console.warn("[mock-exchange] skipping the `pnpm mock` test: npx is
 // One process per boundary (a signal, a flag, the root script); they wait on their children, so
 // they run side by side.
 describe.concurrent("bin (pnpm mock)", () => {
-  it("prints its URL when ready, serves, and stops cleanly on SIGTERM", async () => {
+  it("prints its URL when ready, serves, and stops cleanly on SIGTERM", async ({ expect }) => {
     const proc = await spawnBin(["--port", "0"])
     expect(proc.stdout()).toMatch(/^Mock Bybit exchange listening on http:\/\/127\.0\.0\.1:\d+\n$/)
     const res = await signedCancel(proc.url, SEED_WITHDRAWAL_ID)
@@ -201,7 +201,7 @@ describe.concurrent("bin (pnpm mock)", () => {
     await expect(fetch(`${proc.url}/v5/market/time`)).rejects.toThrow()
   }, 30_000)
 
-  it("seeds other state from --seed <file.json>, and stops cleanly on SIGINT", async () => {
+  it("seeds other state from --seed <file.json>, and stops cleanly on SIGINT", async ({ expect }) => {
     const dir = mkdtempSync(join(tmpdir(), "mock-seed-"))
     const file = join(dir, "state.json")
     writeFileSync(
@@ -223,13 +223,13 @@ describe.concurrent("bin (pnpm mock)", () => {
     expect(proc.stderr()).toContain("stopped (SIGINT)")
   }, 30_000)
 
-  it("refuses a bad flag with a usage message and exit code 2", async () => {
+  it("refuses a bad flag with a usage message and exit code 2", async ({ expect }) => {
     await expect(spawnBin(["--port", "nope"])).rejects.toThrow(/exited with 2.*invalid --port/s)
   }, 30_000)
 
   it.skipIf(!hasNpx)(
     "pnpm mock (the root script, through npx pnpm) passes --port through, serves, and stops on SIGTERM",
-    async () => {
+    async ({ expect }) => {
       const proc = await spawnPnpmMock(pnpmVersion)
       try {
         expect(proc.stdout()).toMatch(/^Mock Bybit exchange listening on http:\/\/127\.0\.0\.1:\d+$/m)
