@@ -3,59 +3,11 @@
  *
  * @since 0.1.0
  */
-import { type HttpHandler, http } from "msw"
-import { type AccountEntry, makeAccountEntry } from "./internal/auth.js"
-import { makeClock } from "./internal/clock.js"
-import { makeDispatch } from "./internal/dispatch.js"
-import { makeFaultQueue } from "./internal/faults.js"
-import { DEFAULT_RATE_LIMITS, makeRateLimiter } from "./internal/rateLimit.js"
-import { ROUTES } from "./internal/routes.js"
-import { makeStore } from "./internal/state.js"
-import type {
-  Fault,
-  FaultOptions,
-  MockAccount,
-  MockClock,
-  MockWithdrawal,
-  PrivateEndpoint,
-  RateLimitRule,
-  RecordedRequest
-} from "./models.js"
-import { defaultSeed } from "./seed.js"
+import { type HttpHandler, HttpResponse, http } from "msw"
+import type { MockAnswer } from "./internal/core.js"
+import { type Exchange, type MockExchangeOptions, makeExchange } from "./internal/exchange.js"
 
-/**
- * Options of `makeMockExchange`; everything has a default.
- *
- * @since 0.1.0
- * @category models
- */
-export interface MockExchangeOptions {
-  /** The API keys; default `defaultSeed().accounts`. */
-  readonly accounts?: ReadonlyArray<MockAccount>
-  /** The withdrawals; default `defaultSeed().withdrawals`. */
-  readonly withdrawals?: ReadonlyArray<MockWithdrawal>
-  /** Freezes the clock at this ms; omitted, the clock follows `Date.now()` (plus any `set`/`advance`). */
-  readonly now?: number
-  /** A clock of your own (e.g. driven by a test clock); exclusive with `now`. */
-  readonly clock?: MockClock
-  /** The IP the exchange sees for every request, for the IP-binding check; default `"127.0.0.1"`. */
-  readonly clientIp?: string
-  /** Overrides of the per-UID rate limits (default cancel 60/min, create 5/s, query 300/min). */
-  readonly rateLimits?: Partial<Record<PrivateEndpoint, RateLimitRule>>
-}
-
-/**
- * Scripted faults: each injected fault applies to the next matching request(s), first injected first.
- *
- * @since 0.1.0
- * @category models
- */
-export interface MockFaults {
-  /** Applies `fault` to the next `times` (default 1) requests, to `path` only when given. */
-  readonly inject: (fault: Fault, options?: FaultOptions) => void
-  /** Drops every pending fault. */
-  readonly clear: () => void
-}
+export type { Exchange, MockExchangeOptions, MockFaults } from "./internal/exchange.js"
 
 /**
  * A mock Bybit V5 exchange: its MSW handlers and its state to seed and inspect.
@@ -63,22 +15,40 @@ export interface MockFaults {
  * @since 0.1.0
  * @category models
  */
-export interface MockExchange {
+export interface MockExchange extends Exchange {
   /** The handlers for `setupServer(...exchange.handlers)`; they match any host (`*\/v5/...`). */
   readonly handlers: ReadonlyArray<HttpHandler>
-  /** Answers any request the other handlers leave (Bybit's unknown-route 404); the standalone server appends it. */
+  /** Answers any request the other handlers leave (Bybit's unknown-route 404). */
   readonly catchAllHandler: HttpHandler
-  readonly clock: MockClock
-  /** A copy of the withdrawal with this id, if any. */
-  readonly withdrawal: (id: string) => MockWithdrawal | undefined
-  /** Copies of every withdrawal. */
-  readonly withdrawals: () => ReadonlyArray<MockWithdrawal>
-  /** Adds a withdrawal (or replaces the one with the same id). */
-  readonly addWithdrawal: (w: MockWithdrawal) => void
-  /** Every request received so far, oldest first. */
-  readonly requests: () => ReadonlyArray<RecordedRequest>
-  readonly faults: MockFaults
 }
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The MSW adapter: a fetch `Request` in, the core's answer out as a `Response`. */
+const toResponse = async (answer: MockAnswer): Promise<Response> => {
+  if (answer._tag === "Delay") {
+    await delay(answer.ms)
+    return toResponse(answer.resume())
+  }
+  if (answer._tag === "NetworkError") return HttpResponse.error()
+  return new Response(answer.body, { status: answer.status, headers: answer.headers })
+}
+
+const adapt =
+  (exchange: Exchange) =>
+  async ({ request }: { readonly request: Request }): Promise<Response> => {
+    const url = new URL(request.url)
+    const method = request.method
+    return toResponse(
+      exchange.handle({
+        method,
+        path: url.pathname,
+        query: url.search.startsWith("?") ? url.search.slice(1) : "",
+        headers: request.headers,
+        body: method === "GET" || method === "HEAD" ? "" : new Uint8Array(await request.arrayBuffer())
+      })
+    )
+  }
 
 /**
  * Builds a mock exchange with its own state; nothing is shared between exchanges.
@@ -96,42 +66,12 @@ export interface MockExchange {
  * @category constructors
  */
 export const makeMockExchange = (options: MockExchangeOptions = {}): MockExchange => {
-  const seed = options.accounts === undefined || options.withdrawals === undefined ? defaultSeed() : undefined
-  const accountList = options.accounts ?? seed!.accounts
-  const accounts = new Map<string, AccountEntry>()
-  for (const account of accountList) {
-    if (accounts.has(account.apiKey)) throw new TypeError(`mock account ${account.apiKey}: duplicate API key`)
-    accounts.set(account.apiKey, makeAccountEntry(account))
-  }
-  const store = makeStore(options.withdrawals ?? seed!.withdrawals)
-  if (options.clock !== undefined && options.now !== undefined) {
-    throw new TypeError("makeMockExchange: give either now or clock, not both")
-  }
-  const clock = options.clock ?? makeClock(options.now)
-  const faults = makeFaultQueue()
-  const log: Array<RecordedRequest> = []
-  const dispatch = makeDispatch({
-    accounts,
-    store,
-    clock,
-    limiter: makeRateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }),
-    faults,
-    clientIp: options.clientIp ?? "127.0.0.1",
-    log
-  })
-  const routeHandlers = ROUTES.map((route) => {
-    const method = route.method === "GET" ? http.get : http.post
-    return method(`*${route.path}`, ({ request }) => dispatch(request, route))
-  })
-  const unknown = http.all("*/v5/*", ({ request }) => dispatch(request, undefined))
+  const exchange = makeExchange(options)
+  const resolver = adapt(exchange)
   return {
-    handlers: [...routeHandlers, unknown],
-    catchAllHandler: http.all("*", ({ request }) => dispatch(request, undefined)),
-    clock,
-    withdrawal: store.get,
-    withdrawals: store.all,
-    addWithdrawal: store.put,
-    requests: () => log.slice(),
-    faults: { inject: faults.inject, clear: faults.clear }
+    ...exchange,
+    // The core routes by itself; MSW only decides which requests are the exchange's.
+    handlers: [http.all("*/v5/*", resolver)],
+    catchAllHandler: http.all("*", resolver)
   }
 }

@@ -1,21 +1,29 @@
+#!/usr/bin/env node
 /**
- * The standalone mock exchange's command line: `pnpm mock [--port 4010] [--seed state.json] [--now ms] [--client-ip ip]`.
+ * The standalone mock exchange's command line: `npx @effect-bybit/mock-exchange [--port 4010] [--seed state.json]
+ * [--now ms] [--client-ip ip] [--max-body-bytes n] [--journal-size n]` (`pnpm mock` in this repository).
  *
  * @since 0.1.0
  */
 import { parseArgs } from "node:util"
-import { makeMockExchange } from "./MockExchange.js"
+import { makeExchange } from "./internal/exchange.js"
 import { loadSeedFile } from "./seedFile.js"
 import { startMockServer } from "./server.js"
 
-const USAGE = `Usage: pnpm mock [--port <n>] [--seed <file.json>] [--now <ms>] [--client-ip <ip>]
+const USAGE = `Usage: npx @effect-bybit/mock-exchange [--port <n>] [--seed <file.json>] [--now <ms>] [--client-ip <ip>]
+         [--max-body-bytes <n>] [--journal-size <n>]
+(in the effect-bybit repository: pnpm mock, with the same flags)
 
-Serves the mock Bybit V5 exchange on http://127.0.0.1:<port> (loopback only).
-  --port <n>         port to listen on (default 4010; 0 picks a free port)
-  --seed <file>      JSON state: { "accounts": [...], "withdrawals": [...], "now": ms, "clientIp": "..." }
-  --now <ms>         freeze the exchange clock at this time (default: follow the system clock)
-  --client-ip <ip>   the client IP the exchange sees, for IP-bound keys (default 127.0.0.1)
-Stops on SIGINT / SIGTERM. See mocks/README.md for the default state.`
+Serves the mock Bybit V5 exchange on http://127.0.0.1:<port> (loopback only), with an admin API
+under /__admin/ (faults, requests, clock, reset, withdrawals, health).
+  --port <n>             port to listen on (default 4010; 0 picks a free port)
+  --seed <file>          JSON state: { "accounts": [...], "withdrawals": [...], "now": ms, "clientIp": "..." }
+  --now <ms>             freeze the exchange clock at this time (default: follow the system clock)
+  --client-ip <ip>       the client IP the exchange sees, for IP-bound keys (default 127.0.0.1)
+  --max-body-bytes <n>   larger request bodies get HTTP 413 and are not kept (default 1048576)
+  --journal-size <n>     how many requests the journal keeps (default 1000)
+  -h, --help             print this text
+Stops on SIGINT / SIGTERM. Docs: https://github.com/effect-bybit/effect-bybit/tree/main/mocks#readme`
 
 const fail = (message: string): never => {
   process.stderr.write(`mock-exchange: ${message}\n\n${USAGE}\n`)
@@ -23,7 +31,15 @@ const fail = (message: string): never => {
 }
 
 const main = async (): Promise<void> => {
-  let values: { port?: string; seed?: string; now?: string; "client-ip"?: string; help?: boolean }
+  let values: {
+    port?: string
+    seed?: string
+    now?: string
+    "client-ip"?: string
+    "max-body-bytes"?: string
+    "journal-size"?: string
+    help?: boolean
+  }
   try {
     ;({ values } = parseArgs({
       // pnpm forwards a literal "--" in some setups; ignore it.
@@ -33,6 +49,8 @@ const main = async (): Promise<void> => {
         seed: { type: "string" },
         now: { type: "string" },
         "client-ip": { type: "string" },
+        "max-body-bytes": { type: "string" },
+        "journal-size": { type: "string" },
         help: { type: "boolean", short: "h" }
       }
     }))
@@ -46,6 +64,16 @@ const main = async (): Promise<void> => {
   const port = values.port === undefined ? 4010 : Number(values.port)
   if (!Number.isInteger(port) || port < 0 || port > 65535) return fail(`invalid --port ${values.port}`)
   if (values.now !== undefined && !/^\d{1,16}$/.test(values.now)) return fail(`invalid --now ${values.now}`)
+  const bounds: { maxBodyBytes?: number; journalSize?: number } = {}
+  for (const [flag, key] of [
+    ["max-body-bytes", "maxBodyBytes"],
+    ["journal-size", "journalSize"]
+  ] as const) {
+    const raw = values[flag]
+    if (raw === undefined) continue
+    if (!/^\d{1,15}$/.test(raw)) return fail(`invalid --${flag} ${raw}: expected a non-negative integer`)
+    bounds[key] = Number(raw)
+  }
   let seeded = {}
   if (values.seed !== undefined) {
     try {
@@ -54,8 +82,9 @@ const main = async (): Promise<void> => {
       return fail(error instanceof Error ? error.message : String(error))
     }
   }
-  const exchange = makeMockExchange({
+  const exchange = makeExchange({
     ...seeded,
+    ...bounds,
     ...(values.now === undefined ? {} : { now: Number(values.now) }),
     ...(values["client-ip"] === undefined ? {} : { clientIp: values["client-ip"] })
   })

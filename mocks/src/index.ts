@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 export {
+  type Exchange,
   type MockExchange,
   type MockExchangeOptions,
   type MockFaults,

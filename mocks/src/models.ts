@@ -102,8 +102,10 @@ export interface RecordedRequest {
   readonly path: string
   /** The raw query string, without `?` (`""` when there is none). */
   readonly query: string
-  /** The raw body (`""` when there is none). */
+  /** The raw body (`""` when there is none, or when over the body cap), cut to its first 4,096 characters. */
   readonly body: string
+  /** The body's full size in bytes, as received. */
+  readonly bodyBytes: number
   /** The `X-BAPI-API-KEY` header, when sent. */
   readonly apiKey: string | undefined
   /** The envelope's `retCode`; `undefined` when the answer was no envelope (HTML, text, network failure). */

@@ -49,8 +49,14 @@ const parseAccount = (u: unknown, i: number): MockAccount => {
   }
 }
 
-const parseWithdrawal = (u: unknown, i: number, now: number): MockWithdrawal => {
-  const where = `withdrawals[${i}]`
+/**
+ * Reads one withdrawal of a seed file (or of `POST /__admin/withdrawals`), filling the defaults.
+ *
+ * @throws TypeError naming the first invalid field, prefixed with `where`.
+ * @since 0.1.0
+ * @category constructors
+ */
+export const parseWithdrawal = (u: unknown, where: string, now: number): MockWithdrawal => {
   if (!isObject(u)) throw new TypeError(`${where}: expected an object`)
   const status = str(u, "status", where)
   if (!WITHDRAWAL_STATUSES.includes(status as WithdrawalStatus)) {
@@ -93,7 +99,9 @@ export const parseSeedFile = (json: unknown, now: number = Date.now()): MockExch
   const frozen = json.now === undefined ? undefined : ms(json, "now", "seed file", 0)
   return {
     ...(accounts === undefined ? {} : { accounts: accounts.map(parseAccount) }),
-    ...(withdrawals === undefined ? {} : { withdrawals: withdrawals.map((w, i) => parseWithdrawal(w, i, now)) }),
+    ...(withdrawals === undefined
+      ? {}
+      : { withdrawals: withdrawals.map((w, i) => parseWithdrawal(w, `withdrawals[${i}]`, now)) }),
     ...(frozen === undefined ? {} : { now: frozen }),
     ...(clientIp === undefined ? {} : { clientIp })
   }

@@ -1,12 +1,14 @@
 /**
- * The standalone mock exchange: the same MSW handlers served over node:http on 127.0.0.1.
+ * The standalone mock exchange: the core served over node:http on 127.0.0.1, with the admin API
+ * under `/__admin/`.
  *
  * @since 0.1.0
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
-import { getResponse, type RequestHandler } from "msw"
-import { type MockExchange, makeMockExchange } from "./MockExchange.js"
+import { handleAdmin, isAdminPath } from "./internal/admin.js"
+import type { HeaderReader, MockAnswer } from "./internal/core.js"
+import { type Exchange, makeExchange } from "./internal/exchange.js"
 
 /**
  * Options of `startMockServer`.
@@ -17,8 +19,13 @@ import { type MockExchange, makeMockExchange } from "./MockExchange.js"
 export interface MockServerOptions {
   /** The port on 127.0.0.1; `0` (the default) picks a free one. */
   readonly port?: number
-  /** The exchange to serve; default `makeMockExchange()` (the default seed, a clock following `Date.now()`). */
-  readonly exchange?: MockExchange
+  /**
+   * The exchange to serve (from `makeMockExchange`); default a fresh one with the default seed and a
+   * clock following `Date.now()`. Its `limits.maxBodyBytes` caps request bodies.
+   */
+  readonly exchange?: Exchange
+  /** The largest request head (request line and headers), in bytes; larger gets HTTP 431. Default 16,384. */
+  readonly maxHeaderBytes?: number
 }
 
 /**
@@ -31,26 +38,12 @@ export interface MockServer {
   /** `http://127.0.0.1:<port>`, without a trailing slash. */
   readonly url: string
   readonly port: number
-  readonly exchange: MockExchange
+  readonly exchange: Exchange
   /** Stops listening and closes every open connection. */
   readonly close: () => Promise<void>
 }
 
-const readBody = (req: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Array<Buffer> = []
-    req.on("data", (chunk: Buffer) => chunks.push(chunk))
-    req.on("end", () => resolve(Buffer.concat(chunks)))
-    req.on("error", reject)
-  })
-
-const toHeaders = (req: IncomingMessage): Headers => {
-  const headers = new Headers()
-  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
-  return headers
-}
-
-/** A network failure from a handler (`HttpResponse.error()`): reset the connection, send nothing. */
+/** A network failure from the core: reset the connection, send nothing. */
 const reset = (res: ServerResponse): void => {
   const socket = res.socket
   if (socket === null) return
@@ -58,37 +51,67 @@ const reset = (res: ServerResponse): void => {
   else socket.destroy()
 }
 
-const serve = async (
-  handlers: Array<RequestHandler>,
-  origin: string,
-  req: IncomingMessage,
-  res: ServerResponse
-): Promise<void> => {
-  const method = req.method ?? "GET"
-  const body = await readBody(req)
-  const target = req.url ?? "/"
-  const url = /^https?:\/\//i.test(target) ? target : `${origin}${target.startsWith("/") ? "" : "/"}${target}`
-  const request = new Request(url, {
-    method,
-    headers: toHeaders(req),
-    ...(method === "GET" || method === "HEAD" ? {} : { body })
-  })
-  const response = await getResponse(handlers, request)
-  if (response === undefined) {
-    res.writeHead(404, { "content-type": "text/plain" }).end("no handler")
+const headerReader = (req: IncomingMessage): HeaderReader => ({
+  get: (name) => {
+    const value = req.headers[name.toLowerCase()]
+    return Array.isArray(value) ? value.join(", ") : value
+  }
+})
+
+const send = (res: ServerResponse, answer: MockAnswer): void => {
+  if (answer._tag === "Delay") {
+    setTimeout(() => send(res, answer.resume()), answer.ms)
     return
   }
-  if (response.type === "error") {
+  if (answer._tag === "NetworkError") {
     reset(res)
     return
   }
-  const payload = Buffer.from(await response.arrayBuffer())
-  const headers: Record<string, string> = {}
-  response.headers.forEach((value, name) => {
-    headers[name] = value
+  const body = Buffer.from(answer.body, "utf8")
+  res.writeHead(answer.status, { ...answer.headers, "content-length": body.length }).end(body)
+}
+
+/** `/path?query` (or an absolute-form `http://host/path?query`) split without decoding anything. */
+const splitTarget = (target: string): { readonly path: string; readonly query: string } => {
+  let start = 0
+  if (!target.startsWith("/")) {
+    const scheme = target.indexOf("://")
+    start = scheme === -1 ? 0 : target.indexOf("/", scheme + 3)
+    if (start === -1) return { path: "/", query: "" }
+  }
+  const q = target.indexOf("?", start)
+  return q === -1
+    ? { path: target.slice(start), query: "" }
+    : { path: target.slice(start, q), query: target.slice(q + 1) }
+}
+
+/** The node:http adapter: reads the raw request (the body up to the cap), asks the core, writes the answer. */
+const serve = (exchange: Exchange, req: IncomingMessage, res: ServerResponse): void => {
+  const method = req.method ?? "GET"
+  const { path, query } = splitTarget(req.url ?? "/")
+  const cap = exchange.limits.maxBodyBytes
+  const chunks: Array<Buffer> = []
+  let size = 0
+  req.on("data", (chunk: Buffer) => {
+    size += chunk.length
+    // Past the cap nothing more is kept: the rest is read and dropped, so the client still gets its 413.
+    if (size <= cap) chunks.push(chunk)
+    else chunks.length = 0
   })
-  headers["content-length"] = String(payload.length)
-  res.writeHead(response.status, headers).end(payload)
+  req.on("end", () => {
+    const body = size > cap ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+    try {
+      if (isAdminPath(path)) {
+        const admin = handleAdmin(exchange, method, path, query, size > cap ? undefined : body.toString("utf8"))
+        send(res, admin)
+        return
+      }
+      send(res, exchange.handle({ method, path, query, headers: headerReader(req), body, bodyBytes: size }))
+    } catch (error) {
+      if (res.headersSent) reset(res)
+      else res.writeHead(500, { "content-type": "text/plain" }).end(`mock exchange error: ${String(error)}`)
+    }
+  })
 }
 
 /**
@@ -104,18 +127,10 @@ const serve = async (
  * @category constructors
  */
 export const startMockServer = async (options: MockServerOptions = {}): Promise<MockServer> => {
-  const exchange = options.exchange ?? makeMockExchange()
-  const handlers: Array<RequestHandler> = [...exchange.handlers, exchange.catchAllHandler]
-  let origin = "http://127.0.0.1"
-  const server = createServer((req, res) => {
-    serve(handlers, origin, req, res).catch((error: unknown) => {
-      if (res.headersSent) {
-        reset(res)
-        return
-      }
-      res.writeHead(500, { "content-type": "text/plain" }).end(`mock exchange error: ${String(error)}`)
-    })
-  })
+  const exchange = options.exchange ?? makeExchange()
+  const server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? 16_384 }, (req, res) =>
+    serve(exchange, req, res)
+  )
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject)
     server.listen(options.port ?? 0, "127.0.0.1", () => {
@@ -124,10 +139,9 @@ export const startMockServer = async (options: MockServerOptions = {}): Promise<
     })
   })
   const port = (server.address() as AddressInfo).port
-  origin = `http://127.0.0.1:${port}`
   let closing: Promise<void> | undefined
   return {
-    url: origin,
+    url: `http://127.0.0.1:${port}`,
     port,
     exchange,
     close: () => {

@@ -1,14 +1,19 @@
 import { createPublicKey } from "node:crypto"
 import { readFileSync } from "node:fs"
+import { dirname, join } from "node:path"
 import { rsaSigner, rsaVerifier } from "@effect-bybit/signing"
 import { describe, expect, it } from "vitest"
 import { MOCK_RSA_PRIVATE_KEY_PATH, MOCK_RSA_PUBLIC_KEY_PEM, mockRsaPrivateKeyPem } from "../src/index.js"
-import { MOCKS_DIR, run } from "./process.js"
+import { MOCKS_DIR, run, TSX_LOADER } from "./process.js"
 
 describe("package", () => {
   it("loads its index in Node without side effects: prints nothing itself and exits on its own", async () => {
-    const tsx = (await import("node:module")).createRequire(import.meta.url).resolve("tsx/cli")
-    const res = await run(process.execPath, [tsx, "--conditions=@effect-bybit/source", "test/fixtures/import-index.ts"])
+    const res = await run(process.execPath, [
+      "--import",
+      TSX_LOADER,
+      "--conditions=@effect-bybit/source",
+      "test/fixtures/import-index.ts"
+    ])
     expect(res.code).toBe(0)
     expect(res.stderr).toBe("")
     expect(res.stdout.trim().split(",")).toEqual(
@@ -21,6 +26,50 @@ describe("package", () => {
       ])
     )
   }, 30_000)
+
+  // Every bare import reachable from a source entry, following relative imports (static analysis of src/).
+  const bareImports = (entry: string): Set<string> => {
+    const seen = new Set<string>()
+    const bare = new Set<string>()
+    const visit = (file: string): void => {
+      if (seen.has(file)) return
+      seen.add(file)
+      const text = readFileSync(file, "utf8")
+      for (const m of text.matchAll(/^(?:import|export)(?!\s+type\b)[^"']*?from\s+"([^"]+)"/gm)) {
+        const spec = m[1]!
+        if (spec.startsWith(".")) visit(join(dirname(file), spec.replace(/\.js$/, ".ts")))
+        else bare.add(spec)
+      }
+    }
+    visit(`${MOCKS_DIR}${entry}`)
+    return bare
+  }
+  const isEffect = (spec: string) => spec === "effect" || spec.startsWith("effect/") || spec.startsWith("@effect/")
+
+  it("the main entry and the server never load effect or @effect/platform (optional peers of /effect only)", () => {
+    const main = [...bareImports("src/index.ts")]
+    expect(main).toContain("msw")
+    expect(main.filter(isEffect)).toEqual([])
+    expect([...bareImports("src/bin.ts")].filter((s) => isEffect(s) || s === "msw")).toEqual([])
+  })
+
+  it("the /effect entry loads neither msw nor node:http", () => {
+    const effect = [...bareImports("src/effect.ts")]
+    expect(effect).toEqual(expect.arrayContaining(["effect", "@effect/platform"]))
+    expect(effect.filter((s) => s === "msw" || s.startsWith("msw/") || s === "node:http")).toEqual([])
+  })
+
+  it("declares effect and @effect/platform as optional peers, and the mock-exchange bin", () => {
+    const pkg = JSON.parse(readFileSync(`${MOCKS_DIR}package.json`, "utf8"))
+    expect(pkg.peerDependenciesMeta).toMatchObject({
+      effect: { optional: true },
+      "@effect/platform": { optional: true }
+    })
+    expect(pkg.peerDependencies.effect).toMatch(/^\^3\./)
+    expect(pkg.bin).toEqual({ "mock-exchange": "./dist/bin.js" })
+    expect(pkg.exports["./effect"]).toMatchObject({ default: "./dist/effect.js", types: "./dist/effect.d.ts" })
+    expect(readFileSync(`${MOCKS_DIR}src/bin.ts`, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true)
+  })
 
   it("embeds the fixture's RSA public key, and the fixture pair matches", () => {
     const fixture = readFileSync(`${MOCKS_DIR}fixtures/mock-rsa-public.pem`, "utf8")

@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from "node:url"
 
 export const MOCKS_DIR = fileURLToPath(new URL("..", import.meta.url))
 // `node --import tsx`: one process per server, not tsx's CLI (a parent relaying signals to a child).
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
+export const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
 
 export interface Spawned {
   readonly url: string
@@ -60,15 +60,21 @@ const whenListening = (
   })
 
 /** Runs `src/bin.ts` (as `pnpm mock` does) and resolves with the URL it prints when ready. */
-export const spawnBin = (args: ReadonlyArray<string>): Promise<Spawned> => {
-  const child = spawn(
-    process.execPath,
-    ["--import", TSX_LOADER, "--conditions=@effect-bybit/source", "src/bin.ts", ...args],
-    {
-      cwd: MOCKS_DIR,
-      stdio: ["ignore", "pipe", "pipe"]
-    }
-  )
+export const spawnBin = (
+  args: ReadonlyArray<string>,
+  options: { readonly nodeOptions?: ReadonlyArray<string> } = {}
+): Promise<Spawned> => {
+  const node = [
+    ...(options.nodeOptions ?? []),
+    "--import",
+    TSX_LOADER,
+    "--conditions=@effect-bybit/source",
+    "src/bin.ts"
+  ]
+  const child = spawn(process.execPath, [...node, ...args], {
+    cwd: MOCKS_DIR,
+    stdio: ["ignore", "pipe", "pipe"]
+  })
   return whenListening(child, "mock server", 20_000, (signal) => child.kill(signal))
 }
 

@@ -13,7 +13,7 @@ import {
 } from "../src/index.js"
 import { parseSeedFile } from "../src/seedFile.js"
 import { readJson } from "./helpers.js"
-import { MOCKS_DIR, spawnBin, spawnPnpmMock, succeeds } from "./process.js"
+import { MOCKS_DIR, run, spawnBin, spawnPnpmMock, succeeds, TSX_LOADER } from "./process.js"
 
 const servers: Array<MockServer> = []
 afterEach(async () => {
@@ -221,6 +221,21 @@ describe.concurrent("bin (pnpm mock)", () => {
       expect(await proc.stop("SIGINT")).toBe(0)
     }
     expect(proc.stderr()).toContain("stopped (SIGINT)")
+  }, 30_000)
+
+  it("--help names the npx command and every flag, and exits 0", async ({ expect }) => {
+    const res = await run(process.execPath, [
+      "--import",
+      TSX_LOADER,
+      "--conditions=@effect-bybit/source",
+      "src/bin.ts",
+      "--help"
+    ])
+    expect(res.code).toBe(0)
+    expect(res.stdout).toMatch(/^Usage: npx @effect-bybit\/mock-exchange /)
+    for (const flag of ["--port", "--seed", "--now", "--client-ip", "--max-body-bytes", "--journal-size"]) {
+      expect(res.stdout).toContain(flag)
+    }
   }, 30_000)
 
   it("refuses a bad flag with a usage message and exit code 2", async ({ expect }) => {

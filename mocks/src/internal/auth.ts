@@ -2,6 +2,7 @@
 import { hmacVerifier, rsaVerifier, signaturePayload, type Verifier } from "@effect-bybit/signing"
 import type { MockAccount } from "../models.js"
 import { Codes, Messages } from "./codes.js"
+import type { HeaderReader } from "./core.js"
 
 /**
  * An account with its signature verifier, built once.
@@ -56,7 +57,7 @@ export const FUTURE_TOLERANCE_MS = 1000
  * @category models
  */
 export interface AuthRequest {
-  readonly headers: Headers
+  readonly headers: HeaderReader
   /** The raw body (POST) or raw query string (GET) that was signed. */
   readonly payload: string
   readonly now: number
@@ -99,10 +100,10 @@ const rejected = (status: number, retCode: number, retMsg: string, entry?: Accou
  */
 export const authenticate = (accounts: ReadonlyMap<string, AccountEntry>, req: AuthRequest): AuthResult => {
   // 1. Auth headers.
-  const apiKey = req.headers.get("x-bapi-api-key")
-  const timestamp = req.headers.get("x-bapi-timestamp")
-  const sign = req.headers.get("x-bapi-sign")
-  const recvWindowHeader = req.headers.get("x-bapi-recv-window")
+  const apiKey = req.headers.get("x-bapi-api-key") ?? null
+  const timestamp = req.headers.get("x-bapi-timestamp") ?? null
+  const sign = req.headers.get("x-bapi-sign") ?? null
+  const recvWindowHeader = req.headers.get("x-bapi-recv-window") ?? null
   if (!apiKey || !timestamp || !sign) {
     return rejected(
       401,

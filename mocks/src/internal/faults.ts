@@ -1,5 +1,6 @@
 /** Scripted faults: a queue consumed request by request, and the answers they produce. */
 import type { Fault, FaultOptions } from "../models.js"
+import type { MockNetworkError, MockResponse } from "./core.js"
 import { type Envelope, JSON_HEADERS } from "./envelope.js"
 
 interface Entry {
@@ -63,7 +64,7 @@ export const makeFaultQueue = (): FaultQueue => {
  * @category models
  */
 export interface FaultAnswer {
-  readonly response: Response
+  readonly response: MockResponse | MockNetworkError
   readonly retCode: number | undefined
 }
 
@@ -79,8 +80,19 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   504: "Gateway Time-out"
 }
 
-const text = (body: string, status: number, contentType: string): Response =>
-  new Response(body, { status, headers: { "content-type": contentType } })
+const text = (body: string, status: number, contentType: string): MockResponse => ({
+  _tag: "Response",
+  status,
+  headers: { "content-type": contentType },
+  body
+})
+
+const json = (body: object): MockResponse => ({
+  _tag: "Response",
+  status: 200,
+  headers: JSON_HEADERS,
+  body: JSON.stringify(body)
+})
 
 /**
  * The answer of a fault that does not touch the exchange (all but Latency, LoseResponse, TruncatedBody).
@@ -105,15 +117,12 @@ export const renderStandalone = (fault: Fault, time: number): FaultAnswer | unde
       }
     case "MissingFields":
       return {
-        response: new Response(JSON.stringify({ retMsg: "OK", retExtInfo: {}, time }), {
-          status: 200,
-          headers: JSON_HEADERS
-        }),
+        response: json({ retMsg: "OK", retExtInfo: {}, time }),
         retCode: undefined
       }
     case "CancelStatusZero": {
       const body: Envelope = { retCode: 0, retMsg: "success", result: { status: 0 }, retExtInfo: {}, time }
-      return { response: new Response(JSON.stringify(body), { status: 200, headers: JSON_HEADERS }), retCode: 0 }
+      return { response: json(body), retCode: 0 }
     }
     case "RetCode": {
       const body: Envelope = {
@@ -123,13 +132,10 @@ export const renderStandalone = (fault: Fault, time: number): FaultAnswer | unde
         retExtInfo: {},
         time
       }
-      return {
-        response: new Response(JSON.stringify(body), { status: 200, headers: JSON_HEADERS }),
-        retCode: fault.retCode
-      }
+      return { response: json(body), retCode: fault.retCode }
     }
     case "DropConnection":
-      return { response: Response.error(), retCode: undefined }
+      return { response: { _tag: "NetworkError" }, retCode: undefined }
     default:
       return undefined
   }
@@ -152,11 +158,3 @@ const DEFAULT_MESSAGES: Readonly<Record<number, string>> = {
  * @category rendering
  */
 export const truncate = (body: string): string => body.slice(0, Math.max(1, Math.floor(body.length / 2)))
-
-/**
- * A real delay.
- *
- * @since 0.1.0
- * @category utils
- */
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))

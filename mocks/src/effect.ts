@@ -1,0 +1,211 @@
+/**
+ * `@effect-bybit/mock-exchange/effect`: the mock exchange as an Effect test layer. It provides
+ * `HttpClient.HttpClient`, answered in process by a fresh mock exchange (no socket, no MSW, no
+ * network), and the exchange itself as the `MockExchange` service, whatever transport the code
+ * under test uses in production.
+ *
+ * @since 0.1.0
+ */
+import { HttpClient, HttpClientError, type HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import { Cause, Context, Effect, Layer, Stream } from "effect"
+import type { MockAnswer, MockNetworkError } from "./internal/core.js"
+import { toClientResponse } from "./internal/effectResponse.js"
+import { type Exchange, type MockExchangeOptions, makeExchange } from "./internal/exchange.js"
+import { BYBIT_ORIGINS } from "./internal/hosts.js"
+import type { MockClock } from "./models.js"
+
+/**
+ * Options of `MockExchange.layer`: those of `makeMockExchange`, plus `clock: "effect"` and `baseUrl`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface LayerOptions extends Omit<MockExchangeOptions, "clock"> {
+  /**
+   * `"effect"`: the exchange's clock reads Effect's `Clock` (so `TestClock.adjust` moves both), plus
+   * any `set`/`advance`; with `now`, it starts at `now` and moves with Effect's clock from there.
+   * `Latency` faults then sleep on Effect's clock too. A `MockClock` of your own is used as is
+   * (not with `now`). Default: frozen at `now`, or following `Date.now()`.
+   */
+  readonly clock?: MockClock | "effect"
+  /**
+   * Another origin the client may call (e.g. `"http://127.0.0.1:4010"`), besides Bybit's own
+   * hosts. Requests to any other origin fail with a `RequestError`.
+   */
+  readonly baseUrl?: string
+}
+
+/**
+ * The mock exchange as a service: inject faults, move the clock, read `requests()` and the
+ * withdrawals of the exchange that answers the `HttpClient` of `MockExchange.layer`.
+ *
+ * @example
+ * ```ts
+ * import { MockExchange } from "@effect-bybit/mock-exchange/effect"
+ *
+ * const test = Effect.gen(function* () {
+ *   const exchange = yield* MockExchange
+ *   exchange.faults.inject({ _tag: "ServerErrorHtml", status: 503 })
+ *   yield* Withdrawals.cancel({ id: "10197" })
+ * }).pipe(Effect.provide(BybitClient.layer({ ... }).pipe(Layer.provideMerge(MockExchange.layer()))))
+ * ```
+ * @since 0.1.0
+ * @category tags
+ */
+export class MockExchange extends Context.Tag("@effect-bybit/mock-exchange/MockExchange")<MockExchange, Exchange>() {
+  /**
+   * A fresh mock exchange (`MockExchange`) and an `HttpClient.HttpClient` it answers in process.
+   * Only Bybit's hosts (https://api.bybit.com, https://api-testnet.bybit.com, the regional and demo
+   * hosts) and `baseUrl` are answered; any other origin fails with an `HttpClientError.RequestError`
+   * (reason `InvalidUrl`) and nothing is sent anywhere. An injected network fault
+   * (`DropConnection`, `LoseResponse`) fails with a `RequestError` (reason `Transport`).
+   *
+   * Fails with `IllegalArgumentException` on bad options (an invalid account, `baseUrl` or bound,
+   * or `now` with a `MockClock` of your own).
+   *
+   * @since 0.1.0
+   * @category layers
+   */
+  static readonly layer = (
+    options: LayerOptions = {}
+  ): Layer.Layer<HttpClient.HttpClient | MockExchange, Cause.IllegalArgumentException> => layer(options)
+}
+
+const followEffectClock = (clock: { readonly unsafeCurrentTimeMillis: () => number }, start?: number): MockClock => {
+  let offset = start === undefined ? 0 : start - clock.unsafeCurrentTimeMillis()
+  const now = () => clock.unsafeCurrentTimeMillis() + offset
+  return {
+    now,
+    set: (ms) => {
+      offset = ms - clock.unsafeCurrentTimeMillis()
+    },
+    advance: (ms) => {
+      offset += ms
+    }
+  }
+}
+
+const wallSleep = (ms: number): Effect.Effect<void> =>
+  Effect.async<void>((resume) => {
+    const timer = setTimeout(() => resume(Effect.void), ms)
+    return Effect.sync(() => clearTimeout(timer))
+  })
+
+const encodeError = (request: HttpClientRequest.HttpClientRequest, description: string) =>
+  new HttpClientError.RequestError({ request, reason: "Encode", description })
+
+/** The request body as raw bytes (or text), the way a transport would put it on the wire. */
+const bodyOf = (
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<Uint8Array | string, HttpClientError.RequestError> => {
+  const body = request.body
+  switch (body._tag) {
+    case "Empty":
+      return Effect.succeed("")
+    case "Uint8Array":
+      return Effect.succeed(body.body)
+    case "Raw": {
+      const raw = body.body
+      if (typeof raw === "string" || raw instanceof Uint8Array) return Effect.succeed(raw)
+      if (raw instanceof ArrayBuffer) return Effect.succeed(new Uint8Array(raw))
+      return Effect.fail(encodeError(request, "mock exchange: a Raw body must be a string, Uint8Array or ArrayBuffer"))
+    }
+    case "FormData":
+      return Effect.fail(encodeError(request, "mock exchange: Bybit V5 takes JSON bodies, not FormData"))
+    case "Stream":
+      return body.stream.pipe(
+        Stream.runFold(new Uint8Array(0), (acc, chunk) => {
+          const next = new Uint8Array(acc.length + chunk.length)
+          next.set(acc)
+          next.set(chunk, acc.length)
+          return next
+        }),
+        Effect.mapError((cause) =>
+          encodeError(
+            request,
+            `mock exchange: the body stream failed: ${String((cause as { message?: unknown }).message ?? cause)}`
+          )
+        )
+      )
+  }
+}
+
+const layer = (
+  options: LayerOptions
+): Layer.Layer<HttpClient.HttpClient | MockExchange, Cause.IllegalArgumentException> =>
+  Layer.effectContext(
+    Effect.gen(function* () {
+      const { clock: clockOption, baseUrl, ...rest } = options
+      const effectClock = clockOption === "effect" ? yield* Effect.clock : undefined
+      const { origins, service } = yield* Effect.try({
+        try: () => {
+          const origins = new Set(BYBIT_ORIGINS)
+          if (baseUrl !== undefined) origins.add(new URL(baseUrl).origin)
+          const { now, ...others } = rest
+          const exchangeOptions: MockExchangeOptions =
+            effectClock !== undefined
+              ? { ...others, clock: followEffectClock(effectClock, now) }
+              : {
+                  ...others,
+                  ...(now === undefined ? {} : { now }),
+                  ...(clockOption === undefined || clockOption === "effect" ? {} : { clock: clockOption })
+                }
+          return { origins, service: makeExchange(exchangeOptions) }
+        },
+        catch: (error) =>
+          new Cause.IllegalArgumentException(
+            `MockExchange.layer: ${error instanceof Error ? error.message : String(error)}`
+          )
+      })
+      const sleep = effectClock !== undefined ? (ms: number) => Effect.sleep(ms) : wallSleep
+
+      const respond = (
+        request: HttpClientRequest.HttpClientRequest,
+        answer: MockAnswer
+      ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> => {
+        if (answer._tag === "Delay") {
+          return Effect.zipRight(
+            sleep(answer.ms),
+            Effect.suspend(() => respond(request, answer.resume()))
+          )
+        }
+        return answer._tag === "NetworkError"
+          ? networkError(request, answer)
+          : Effect.succeed(toClientResponse(request, answer))
+      }
+
+      const client = HttpClient.make((request, url) => {
+        if (!origins.has(url.origin)) {
+          return Effect.fail(
+            new HttpClientError.RequestError({
+              request,
+              reason: "InvalidUrl",
+              description: `MockExchange.layer answers only Bybit hosts and the configured baseUrl, not ${url.origin}; nothing was sent`
+            })
+          )
+        }
+        return Effect.flatMap(bodyOf(request), (body) =>
+          respond(
+            request,
+            service.handle({
+              method: request.method,
+              path: url.pathname,
+              query: url.search.startsWith("?") ? url.search.slice(1) : "",
+              headers: { get: (name) => request.headers[name.toLowerCase()] },
+              body
+            })
+          )
+        )
+      })
+      return Context.make(MockExchange, service).pipe(Context.add(HttpClient.HttpClient, client))
+    })
+  )
+
+const networkError = (request: HttpClientRequest.HttpClientRequest, _: MockNetworkError) =>
+  Effect.fail(
+    new HttpClientError.RequestError({
+      request,
+      reason: "Transport",
+      description: "mock exchange: connection reset (an injected DropConnection or LoseResponse fault)"
+    })
+  )

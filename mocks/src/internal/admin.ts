@@ -1,0 +1,210 @@
+/**
+ * The admin API of the standalone server, under `/__admin/` (WireMock's convention): JSON in and
+ * out, HTTP 400 with `{"error": message}` on a bad request; never journaled, never rate-limited.
+ */
+import type { Fault, FaultOptions, MockWithdrawal } from "../models.js"
+import { parseWithdrawal } from "../seedFile.js"
+import type { MockResponse } from "./core.js"
+import type { Exchange } from "./exchange.js"
+
+const PREFIX = "/__admin"
+
+/**
+ * Whether a path belongs to the admin API.
+ *
+ * @since 0.1.0
+ * @category admin
+ */
+export const isAdminPath = (path: string): boolean => path === PREFIX || path.startsWith(`${PREFIX}/`)
+
+const json = (status: number, body: unknown): MockResponse => ({
+  _tag: "Response",
+  status,
+  headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+  body: JSON.stringify(body)
+})
+
+class BadRequest extends Error {}
+
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const parseBody = (text: string | undefined): Record<string, unknown> => {
+  if (text === undefined) throw new BadRequest("the request body is over the body cap")
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw new BadRequest("the request body must be JSON")
+  }
+  if (!isObject(value)) throw new BadRequest("the request body must be a JSON object")
+  return value
+}
+
+const onlyKeys = (o: Record<string, unknown>, allowed: ReadonlyArray<string>, what: string): void => {
+  for (const key of Object.keys(o)) {
+    if (!allowed.includes(key)) throw new BadRequest(`${what}: unknown field ${JSON.stringify(key)}`)
+  }
+}
+
+const integer = (o: Record<string, unknown>, name: string, min: number, max: number): number | undefined => {
+  const v = o[name]
+  if (v === undefined) return undefined
+  if (!Number.isSafeInteger(v) || (v as number) < min || (v as number) > max) {
+    throw new BadRequest(`${name}: expected an integer from ${min} to ${max}`)
+  }
+  return v as number
+}
+
+const FAULT_FIELDS: Readonly<Record<Fault["_tag"], ReadonlyArray<string>>> = {
+  ServerErrorHtml: ["status"],
+  IpBanned: [],
+  TooManyRequests: [],
+  NotJson: [],
+  TruncatedBody: [],
+  MissingFields: [],
+  Latency: ["ms"],
+  DropConnection: [],
+  LoseResponse: [],
+  CancelStatusZero: [],
+  RetCode: ["retCode", "retMsg"]
+}
+
+/** `{"_tag": ..., fault fields..., "times"?, "path"?}` */
+const parseFault = (body: Record<string, unknown>): { fault: Fault; options: FaultOptions } => {
+  const tag = body._tag
+  if (typeof tag !== "string" || !Object.hasOwn(FAULT_FIELDS, tag)) {
+    throw new BadRequest(`_tag: expected one of ${Object.keys(FAULT_FIELDS).join(", ")}`)
+  }
+  const t = tag as Fault["_tag"]
+  onlyKeys(body, ["_tag", "times", "path", ...FAULT_FIELDS[t]], t)
+  const times = integer(body, "times", 1, 1_000_000)
+  const path = body.path
+  if (path !== undefined && (typeof path !== "string" || !path.startsWith("/"))) {
+    throw new BadRequest("path: expected a URL path starting with /, e.g. /v5/asset/withdraw/cancel")
+  }
+  const options: FaultOptions = { ...(times === undefined ? {} : { times }), ...(path === undefined ? {} : { path }) }
+  switch (t) {
+    case "ServerErrorHtml": {
+      const status = integer(body, "status", 500, 599)
+      return { fault: status === undefined ? { _tag: t } : { _tag: t, status }, options }
+    }
+    case "Latency": {
+      const ms = integer(body, "ms", 0, 600_000)
+      if (ms === undefined) throw new BadRequest("ms: required for Latency (milliseconds, 0 to 600000)")
+      return { fault: { _tag: t, ms }, options }
+    }
+    case "RetCode": {
+      const retCode = integer(body, "retCode", -2_147_483_648, 2_147_483_647)
+      if (retCode === undefined) throw new BadRequest("retCode: required for RetCode (an integer)")
+      const retMsg = body.retMsg
+      if (retMsg !== undefined && typeof retMsg !== "string") throw new BadRequest("retMsg: expected a string")
+      return { fault: retMsg === undefined ? { _tag: t, retCode } : { _tag: t, retCode, retMsg }, options }
+    }
+    default:
+      return { fault: { _tag: t } as Fault, options }
+  }
+}
+
+const MS_MAX = 8_640_000_000_000_000
+
+const parseClock = (body: Record<string, unknown>): { set: number } | { advance: number } => {
+  onlyKeys(body, ["set", "advance"], "clock")
+  const set = integer(body, "set", 0, MS_MAX)
+  const advance = integer(body, "advance", -MS_MAX, MS_MAX)
+  if ((set === undefined) === (advance === undefined)) {
+    throw new BadRequest('clock: give exactly one of {"set": ms} or {"advance": ms}')
+  }
+  return set !== undefined ? { set } : { advance: advance! }
+}
+
+const route = (exchange: Exchange, method: string, path: string, text: string | undefined): MockResponse => {
+  const sub = path.slice(PREFIX.length)
+  const notAllowed = (allowed: string) => json(405, { error: `${method} is not allowed on ${path}; use ${allowed}` })
+  switch (sub) {
+    case "/health":
+      if (method !== "GET") return notAllowed("GET")
+      return json(200, { status: "ok", now: exchange.clock.now(), limits: exchange.limits })
+    case "/faults":
+      if (method === "POST") {
+        const { fault, options } = parseFault(parseBody(text))
+        exchange.faults.inject(fault, options)
+        return json(200, { injected: fault, times: options.times ?? 1, path: options.path ?? null })
+      }
+      if (method === "DELETE") {
+        exchange.faults.clear()
+        return json(200, { cleared: true })
+      }
+      return notAllowed("POST or DELETE")
+    case "/requests":
+      if (method === "GET") {
+        const requests = exchange.requests()
+        return json(200, { requests, dropped: requests.dropped })
+      }
+      if (method === "DELETE") {
+        exchange.clearRequests()
+        return json(200, { cleared: true })
+      }
+      return notAllowed("GET or DELETE")
+    case "/clock":
+      if (method === "GET") return json(200, { now: exchange.clock.now() })
+      if (method === "POST") {
+        const move = parseClock(parseBody(text))
+        if ("set" in move) exchange.clock.set(move.set)
+        else exchange.clock.advance(move.advance)
+        return json(200, { now: exchange.clock.now() })
+      }
+      return notAllowed("GET or POST")
+    case "/reset":
+      if (method !== "POST") return notAllowed("POST")
+      exchange.reset()
+      return json(200, { reset: true, now: exchange.clock.now() })
+    case "/withdrawals":
+      if (method === "GET") return json(200, { withdrawals: exchange.withdrawals() })
+      if (method === "POST") {
+        let withdrawal: MockWithdrawal
+        try {
+          withdrawal = parseWithdrawal(parseBody(text), "withdrawal", exchange.clock.now())
+        } catch (error) {
+          throw error instanceof TypeError ? new BadRequest(error.message) : error
+        }
+        exchange.addWithdrawal(withdrawal)
+        return json(201, { withdrawal: exchange.withdrawal(withdrawal.withdrawId) })
+      }
+      return notAllowed("GET or POST")
+  }
+  if (sub.startsWith("/withdrawals/")) {
+    if (method !== "GET") return notAllowed("GET")
+    const id = decodeURIComponent(sub.slice("/withdrawals/".length))
+    const withdrawal = exchange.withdrawal(id)
+    return withdrawal === undefined
+      ? json(404, { error: `no withdrawal with id ${JSON.stringify(id)}` })
+      : json(200, { withdrawal })
+  }
+  return json(404, {
+    error: `no admin route ${path}; see /__admin/health, /__admin/faults, /__admin/requests, /__admin/clock, /__admin/reset, /__admin/withdrawals`
+  })
+}
+
+/**
+ * Answers an admin request. Bad input gets HTTP 400 with `{"error": message}`; an unknown route 404;
+ * a wrong method 405.
+ *
+ * @since 0.1.0
+ * @category admin
+ */
+export const handleAdmin = (
+  exchange: Exchange,
+  method: string,
+  path: string,
+  _query: string,
+  body: string | undefined
+): MockResponse => {
+  try {
+    return route(exchange, method, path, body)
+  } catch (error) {
+    if (error instanceof BadRequest) return json(400, { error: error.message })
+    if (error instanceof URIError) return json(400, { error: "the withdrawal id is not valid percent-encoding" })
+    if (error instanceof RangeError || error instanceof TypeError) return json(400, { error: error.message })
+    throw error
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * The core of the mock exchange: one raw request in, one answer out. It knows nothing of MSW,
+ * `node:http` or Effect; each of those is a thin adapter that turns its own request into a
+ * `MockRequest` and writes the `MockAnswer` back.
+ */
+import type { Fault, MockClock, PrivateEndpoint, RecordedRequest } from "../models.js"
+import { type AccountEntry, authenticate } from "./auth.js"
+import { Codes, Messages } from "./codes.js"
+import { JSON_HEADERS, type Outcome, outcome } from "./envelope.js"
+import { type FaultQueue, renderStandalone, truncate } from "./faults.js"
+import type { Journal } from "./journal.js"
+import { isJsonContentType, parseJsonObject } from "./params.js"
+import { type RateLimiter, rateLimitHeaders } from "./rateLimit.js"
+import { ROUTES, type Route, type RouteAnswer } from "./routes.js"
+import type { Store } from "./state.js"
+
+/**
+ * Reads a request header by name (any case); `null` or `undefined` when absent. A WHATWG `Headers`
+ * is one; adapters over other header shapes wrap them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface HeaderReader {
+  readonly get: (name: string) => string | null | undefined
+}
+
+/**
+ * A request as the core sees it: exactly what came over the wire, nothing re-encoded.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockRequest {
+  readonly method: string
+  /** The URL path as received, e.g. `/v5/asset/withdraw/cancel`. */
+  readonly path: string
+  /** The raw query string as received, without `?` (`""` when none): a GET is verified against it byte for byte. */
+  readonly query: string
+  readonly headers: HeaderReader
+  /** The raw body (bytes or already-decoded UTF-8 text); empty when over the cap (see `bodyBytes`). */
+  readonly body: Uint8Array | string
+  /**
+   * The body's size in bytes when the adapter stopped keeping it (over `maxBodyBytes`); default the
+   * size of `body`.
+   */
+  readonly bodyBytes?: number | undefined
+}
+
+/**
+ * An HTTP response to send.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockResponse {
+  readonly _tag: "Response"
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/**
+ * A network failure to simulate: send nothing (reset the connection).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockNetworkError {
+  readonly _tag: "NetworkError"
+}
+
+/**
+ * A `Latency` fault: wait `ms` (with the adapter's own timer), then call `resume` for the answer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockDelay {
+  readonly _tag: "Delay"
+  readonly ms: number
+  readonly resume: () => MockResponse | MockNetworkError
+}
+
+/**
+ * What the core answers to a request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type MockAnswer = MockResponse | MockNetworkError | MockDelay
+
+/**
+ * What the core works on.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CoreDeps {
+  readonly accounts: ReadonlyMap<string, AccountEntry>
+  readonly store: Store
+  readonly clock: MockClock
+  readonly limiter: RateLimiter
+  readonly faults: FaultQueue
+  readonly clientIp: string
+  readonly journal: Journal
+  /** Bodies larger than this many bytes get HTTP 413. */
+  readonly maxBodyBytes: number
+}
+
+const ROUTE_TABLE = new Map<string, Route>(ROUTES.map((r) => [`${r.method} ${r.path}`, r]))
+const KNOWN_PATHS = new Set(ROUTES.map((r) => r.path))
+const NETWORK_ERROR: MockNetworkError = { _tag: "NetworkError" }
+const decoder = new TextDecoder()
+const encoder = new TextEncoder()
+
+const byteLength = (body: Uint8Array | string): number =>
+  typeof body === "string" ? (body.length < 256 ? encoder.encode(body).length : Buffer.byteLength(body)) : body.length
+
+const fromOutcome = (o: Outcome): MockResponse => ({
+  _tag: "Response",
+  status: o.status,
+  headers: { ...JSON_HEADERS, ...o.headers },
+  body: JSON.stringify(o.envelope)
+})
+
+/**
+ * The pipeline every adapter shares: body cap, faults, auth, rate limit, parameters, state, journal.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer) => {
+  const { clock, limiter, store } = deps
+
+  const unknownRoute = (method: string, path: string, now: number): Outcome =>
+    KNOWN_PATHS.has(path)
+      ? outcome(now, Codes.routeNotFound, `${Messages.routeNotFound}: ${method} is not allowed on ${path}`, {
+          status: 400
+        })
+      : outcome(now, Codes.routeNotFound, Messages.routeNotFound, { status: 404 })
+
+  const privateHeaders = (entry: AccountEntry | undefined, endpoint: PrivateEndpoint, now: number) =>
+    entry === undefined ? {} : rateLimitHeaders(limiter.peek(entry.account.uid, endpoint, now))
+
+  const answer = (route: Route, request: MockRequest, body: string, now: number): Outcome => {
+    const from = (a: RouteAnswer, headers: Record<string, string>): Outcome =>
+      outcome(now, a.retCode, a.retMsg, { result: a.result ?? {}, status: a.status ?? 200, headers })
+    const run = (uid: string, headers: Record<string, string>): Outcome => {
+      let json: Record<string, unknown> = {}
+      if (route.method === "POST") {
+        if (!isJsonContentType(request.headers.get("content-type") ?? null)) {
+          return outcome(now, Codes.paramError, "Content-Type must be application/json", { headers })
+        }
+        const parsed = parseJsonObject(body)
+        if (!parsed.ok) return outcome(now, Codes.paramError, parsed.message, { headers })
+        json = parsed.value
+      }
+      return from(route.run({ now, uid, json, query: request.query, store }), headers)
+    }
+    const endpoint = route.endpoint
+    if (endpoint === undefined) return run("", {})
+    const auth = authenticate(deps.accounts, {
+      headers: request.headers,
+      payload: route.method === "POST" ? body : request.query,
+      now,
+      clientIp: deps.clientIp,
+      requireWithdraw: route.requireWithdraw
+    })
+    if (auth._tag === "Rejected") {
+      return outcome(now, auth.retCode, auth.retMsg, {
+        status: auth.status,
+        headers: privateHeaders(auth.entry, endpoint, now)
+      })
+    }
+    const decision = limiter.take(auth.entry.account.uid, endpoint, now)
+    const headers = rateLimitHeaders(decision)
+    if (!decision.allowed) return outcome(now, Codes.tooManyVisits, Messages.tooManyVisits, { headers })
+    return run(auth.entry.account.uid, headers)
+  }
+
+  return (request) => {
+    const { method, path, query } = request
+    const apiKey = request.headers.get("x-bapi-api-key") ?? undefined
+    const arrived = clock.now()
+    const bodyBytes = request.bodyBytes ?? byteLength(request.body)
+    const record = (entry: Pick<RecordedRequest, "retCode" | "httpStatus" | "fault" | "body">): void =>
+      deps.journal.push({ method, path, query, apiKey, bodyBytes, time: arrived, ...entry })
+
+    // A body over the cap is neither parsed nor kept (nginx answers 413 before the upstream sees it).
+    if (bodyBytes > deps.maxBodyBytes) {
+      const tooLarge = outcome(
+        arrived,
+        Codes.paramError,
+        `request body too large: ${bodyBytes} bytes, the limit is ${deps.maxBodyBytes}`,
+        { status: 413 }
+      )
+      record({ retCode: tooLarge.envelope.retCode, httpStatus: 413, fault: undefined, body: "" })
+      return fromOutcome(tooLarge)
+    }
+    const body =
+      method === "GET" || method === "HEAD"
+        ? ""
+        : typeof request.body === "string"
+          ? request.body
+          : decoder.decode(request.body)
+    const fault: Fault | undefined = deps.faults.take(path)
+
+    const handle = (): MockResponse | MockNetworkError => {
+      if (fault !== undefined) {
+        const standalone = renderStandalone(fault, clock.now())
+        if (standalone !== undefined) {
+          const response = standalone.response
+          record({
+            retCode: standalone.retCode,
+            httpStatus: response._tag === "Response" ? response.status : 0,
+            fault: fault._tag,
+            body
+          })
+          return response
+        }
+      }
+      const now = clock.now()
+      const route = ROUTE_TABLE.get(`${method} ${path}`)
+      const result = route === undefined ? unknownRoute(method, path, now) : answer(route, request, body, now)
+      if (fault?._tag === "LoseResponse") {
+        record({ retCode: result.envelope.retCode, httpStatus: 0, fault: fault._tag, body })
+        return NETWORK_ERROR
+      }
+      record({ retCode: result.envelope.retCode, httpStatus: result.status, fault: fault?._tag, body })
+      const response = fromOutcome(result)
+      return fault?._tag === "TruncatedBody" ? { ...response, body: truncate(response.body) } : response
+    }
+
+    return fault?._tag === "Latency" ? { _tag: "Delay", ms: fault.ms, resume: handle } : handle()
+  }
+}

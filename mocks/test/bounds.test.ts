@@ -1,0 +1,234 @@
+// The standalone server as a hostile or unusual client meets it: raw query strings verified as
+// received, bodies over the cap, a bounded journal, oversized headers, a flood of large bodies.
+import { request } from "node:http"
+import { hmacSigner, signRequest } from "@effect-bybit/signing"
+import { afterEach, describe, expect, it } from "vitest"
+import {
+  MOCK_API_KEY,
+  MOCK_API_SECRET,
+  type MockServer,
+  makeMockExchange,
+  SEED_WITHDRAWAL_ID,
+  startMockServer
+} from "../src/index.js"
+import { spawnBin } from "./process.js"
+
+const NOW = 1_700_000_000_000
+const QUERY_PATH = "/v5/asset/withdraw/query-record"
+const signer = hmacSigner(MOCK_API_SECRET)
+
+const servers: Array<MockServer> = []
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()))
+})
+const start = async (options: Parameters<typeof makeMockExchange>[0] = {}) => {
+  const server = await startMockServer({ exchange: makeMockExchange({ now: NOW, ...options }) })
+  servers.push(server)
+  return server
+}
+
+interface RawReply {
+  readonly status: number
+  readonly body: string
+}
+
+/** A request through node:http with the target sent byte for byte (fetch would re-encode it). */
+const raw = (
+  url: string,
+  options: {
+    readonly method?: string
+    readonly target: string
+    readonly headers?: Record<string, string>
+    readonly body?: string | Buffer
+  }
+): Promise<RawReply> =>
+  new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(url)
+    const req = request(
+      { hostname, port, method: options.method ?? "GET", path: options.target, headers: options.headers ?? {} },
+      (res) => {
+        const chunks: Array<Buffer> = []
+        res.on("data", (c: Buffer) => chunks.push(c))
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }))
+      }
+    )
+    req.on("error", reject)
+    req.end(options.body)
+  })
+
+const signedGetHeaders = (query: string, timestamp = NOW): Record<string, string> => ({
+  ...signRequest({ method: "GET", signer, apiKey: MOCK_API_KEY, timestamp, recvWindow: 5000, query }).headers
+})
+
+const signedPost = (body: string, timestamp = NOW) => {
+  const signed = signRequest({ method: "POST", signer, apiKey: MOCK_API_KEY, timestamp, recvWindow: 5000, body })
+  return { ...signed.headers, "content-type": "application/json" }
+}
+
+describe("a GET is verified against the raw query string exactly as received", () => {
+  // pybit and curl send these unencoded; fetch / WHATWG URL would turn ' into %27.
+  for (const txID of ["'", "a'b'c", "(x)", "*", "!~", "%27", "%2C", "a,b"]) {
+    it(`txID=${txID} signed and sent as is: verified (retCode 0)`, async () => {
+      const server = await start()
+      const query = `coin=USDT&txID=${txID}`
+      const reply = await raw(server.url, { target: `${QUERY_PATH}?${query}`, headers: signedGetHeaders(query) })
+      expect(reply.status).toBe(200)
+      expect(JSON.parse(reply.body)).toMatchObject({ retCode: 0 })
+      expect(server.exchange.requests()[0]?.query).toBe(query)
+    })
+  }
+
+  it("a query signed with ' but sent re-encoded as %27 does not verify (10004): nothing is decoded", async () => {
+    const server = await start()
+    const reply = await raw(server.url, {
+      target: `${QUERY_PATH}?coin=USDT&txID=%27`,
+      headers: signedGetHeaders("coin=USDT&txID='")
+    })
+    expect(JSON.parse(reply.body)).toMatchObject({ retCode: 10004 })
+  })
+})
+
+describe("request bodies over the cap", () => {
+  it("get HTTP 413 with a Bybit envelope; the body is not kept and the state is untouched", async () => {
+    const server = await start({ maxBodyBytes: 1024 })
+    const body = JSON.stringify({ id: SEED_WITHDRAWAL_ID, pad: "x".repeat(1100) })
+    const reply = await raw(server.url, {
+      method: "POST",
+      target: "/v5/asset/withdraw/cancel",
+      headers: signedPost(body),
+      body
+    })
+    expect(reply.status).toBe(413)
+    const json = JSON.parse(reply.body)
+    expect(json).toMatchObject({ retCode: 10001, result: {}, retExtInfo: {} })
+    expect(json.retMsg).toContain("too large")
+    expect(typeof json.time).toBe("number")
+    expect(server.exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status).toBe("Pending")
+    expect(server.exchange.requests()).toEqual([
+      expect.objectContaining({ httpStatus: 413, body: "", bodyBytes: Buffer.byteLength(body) })
+    ])
+  })
+
+  it("a body of exactly the cap is read and handled", async () => {
+    const body = JSON.stringify({ id: SEED_WITHDRAWAL_ID })
+    const server = await start({ maxBodyBytes: Buffer.byteLength(body) })
+    const reply = await raw(server.url, {
+      method: "POST",
+      target: "/v5/asset/withdraw/cancel",
+      headers: signedPost(body),
+      body
+    })
+    expect(JSON.parse(reply.body)).toMatchObject({ retCode: 0, result: { status: 1 } })
+  })
+
+  it("the defaults: 1 MiB bodies, 1,000 journal entries", () => {
+    expect(makeMockExchange().limits).toEqual({ maxBodyBytes: 1_048_576, journalSize: 1000 })
+    expect(() => makeMockExchange({ maxBodyBytes: 1.5 })).toThrow(/maxBodyBytes/)
+    expect(() => makeMockExchange({ journalSize: -1 })).toThrow(/journalSize/)
+  })
+})
+
+describe("the request journal", () => {
+  it("keeps the last journalSize entries and says how many were dropped", async () => {
+    const server = await start({ journalSize: 3 })
+    for (let i = 0; i < 8; i++) await fetch(`${server.url}/v5/market/time?n=${i}`)
+    const kept = server.exchange.requests()
+    expect(kept.map((r) => r.query)).toEqual(["n=5", "n=6", "n=7"])
+    expect(kept.dropped).toBe(5)
+    server.exchange.clearRequests()
+    expect(server.exchange.requests()).toHaveLength(0)
+    expect(server.exchange.requests().dropped).toBe(0)
+  })
+
+  it("cuts kept bodies to 4,096 characters and records the full size", async () => {
+    const server = await start()
+    const body = JSON.stringify({ id: SEED_WITHDRAWAL_ID, pad: "y".repeat(10_000) })
+    await raw(server.url, { method: "POST", target: "/v5/asset/withdraw/cancel", headers: signedPost(body), body })
+    const [entry] = server.exchange.requests()
+    expect(entry?.body).toBe(body.slice(0, 4096))
+    expect(entry?.bodyBytes).toBe(Buffer.byteLength(body))
+  })
+
+  it("is the same journal through the MSW handlers (one core)", () => {
+    const exchange = makeMockExchange({ journalSize: 2 })
+    for (let i = 0; i < 4; i++) {
+      exchange.handle({ method: "GET", path: "/v5/market/time", query: `i=${i}`, headers: new Headers(), body: "" })
+    }
+    expect(exchange.requests().map((r) => r.query)).toEqual(["i=2", "i=3"])
+    expect(exchange.requests().dropped).toBe(2)
+  })
+})
+
+describe("header size", () => {
+  it("a request head over maxHeaderBytes gets HTTP 431 and the server keeps serving", async () => {
+    const server = await startMockServer({ exchange: makeMockExchange({ now: NOW }), maxHeaderBytes: 4096 })
+    servers.push(server)
+    const reply = await raw(server.url, { target: "/v5/market/time", headers: { "x-filler": "z".repeat(8192) } })
+    expect(reply.status).toBe(431)
+    expect((await fetch(`${server.url}/v5/market/time`)).status).toBe(200)
+  })
+})
+
+/** Streams `bytes` of body in 256 KiB chunks, without ever holding them all. */
+const postLarge = (url: string, bytes: number): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(url)
+    const req = request(
+      {
+        hostname,
+        port,
+        method: "POST",
+        path: "/v5/asset/withdraw/cancel",
+        headers: { "content-type": "application/json", "content-length": bytes }
+      },
+      (res) => {
+        res.resume()
+        res.on("end", () => resolve(res.statusCode ?? 0))
+      }
+    )
+    req.on("error", reject)
+    const chunk = Buffer.alloc(256 * 1024, 0x61)
+    let sent = 0
+    const write = (): void => {
+      while (sent < bytes) {
+        const piece = chunk.subarray(0, Math.min(chunk.length, bytes - sent))
+        sent += piece.length
+        if (!req.write(piece)) {
+          req.once("drain", write)
+          return
+        }
+      }
+      req.end()
+    }
+    write()
+  })
+
+describe("a flood of oversized bodies", () => {
+  it("40 x 8 MiB POSTs to the bin with a 64 MB heap: every one gets 413, then a cancel succeeds", async () => {
+    // Were the bodies kept (as the old request log did), 320 MB would not fit in this heap.
+    const proc = await spawnBin(["--port", "0"], { nodeOptions: ["--max-old-space-size=64"] })
+    try {
+      const statuses: Array<number> = []
+      for (let wave = 0; wave < 4; wave++) {
+        statuses.push(...(await Promise.all(Array.from({ length: 10 }, () => postLarge(proc.url, 8 * 1024 * 1024)))))
+      }
+      expect(statuses).toEqual(Array(40).fill(413))
+      const body = JSON.stringify({ id: SEED_WITHDRAWAL_ID })
+      const reply = await raw(proc.url, {
+        method: "POST",
+        target: "/v5/asset/withdraw/cancel",
+        headers: signedPost(body, Date.now()),
+        body
+      })
+      expect(JSON.parse(reply.body)).toMatchObject({ retCode: 0, result: { status: 1 } })
+      const journal = (await (await fetch(`${proc.url}/__admin/requests`)).json()) as {
+        requests: Array<{ body: string }>
+      }
+      expect(journal.requests).toHaveLength(41)
+      expect(journal.requests.slice(0, 40).every((r) => r.body === "")).toBe(true)
+      expect(proc.child.exitCode).toBeNull()
+    } finally {
+      await proc.stop()
+    }
+  }, 60_000)
+})
