@@ -36,7 +36,9 @@ const captureConsole = (node: globalThis.Console): Console.Console => {
       Effect.sync(() => f(...args))
   return {
     [Console.TypeId]: Console.TypeId,
-    assert: run((condition: boolean, ...args: ReadonlyArray<unknown>) => node.assert(condition, ...(args as Array<string>))),
+    assert: run((condition: boolean, ...args: ReadonlyArray<unknown>) =>
+      node.assert(condition, ...(args as Array<string>))
+    ),
     clear: Effect.void,
     count: run((label?: string) => node.count(label)),
     countReset: run((label?: string) => node.countReset(label)),
