@@ -126,7 +126,7 @@ const scratchEnv = (shims) => {
  */
 const serve = async (line, cwd, env) => {
   const port = await freePort()
-  const command = line.replace(/--port \d+/, `--port ${port}`)
+  const command = line.replace(/--port \d+/, `--port ${port}`).replace(/\s+#.*$/, "")
   const child = spawn("sh", ["-c", `exec ${command}`], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
   let output = ""
   const exited = new Promise((resolve) => child.once("close", (code, signal) => resolve(code ?? signal)))
@@ -277,9 +277,10 @@ const runProject = async ({ manager, dir, blocks, registry, env, root, step }) =
 
   // The test snippets, run by the project's own vitest, as the README says.
   if (blocks.some((b) => b.kinds.includes("vitest"))) {
-    const { output } = await shell("npx vitest run", { cwd: dir, env: { ...env, CI: "1" } })
-    if (!/Tests\s+\d+ passed/.test(output) || /failed/.test(output)) throw new Error(`npx vitest run:\n${output}`)
-    step(`${manager}: npx vitest run: ${/Tests\s+(\d+ passed)/.exec(output)[1]}`)
+    const { output } = await shell("npx vitest run", { cwd: dir, env: { ...env, CI: "1", NO_COLOR: "1" } })
+    const passed = /Tests\s+(\d+) passed/.exec(output)
+    if (passed === null || /\d+ failed/.test(output)) throw new Error(`npx vitest run:\n${output}`)
+    step(`${manager}: npx vitest run: ${passed[1]} tests passed`)
   }
 }
 
