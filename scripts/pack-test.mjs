@@ -322,7 +322,7 @@ const main = async () => {
 try {
   const listed = await main()
   console.log(
-    `pack-test: ok: ${listed.join(", ")} packed with pnpm, installed with npm, imported by name, types checked`
+    `pack-test: ok: ${listed.join(", ")} packed with pnpm, installed with npm, imported by name, types checked${process.env.README_TEST === "0" ? "" : "; README lines run with npm and pnpm"}`
   )
 } catch (error) {
   console.error(error instanceof Error ? error.message : error)
