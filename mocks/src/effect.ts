@@ -8,11 +8,11 @@
  */
 import { HttpClient, HttpClientError, type HttpClientRequest, type HttpClientResponse } from "@effect/platform"
 import { Cause, Context, Effect, Layer, Stream } from "effect"
-import type { MockAnswer, MockNetworkError } from "./internal/core.js"
 import { toClientResponse } from "./internal/effectResponse.js"
-import { type Exchange, type MockExchangeOptions, makeExchange } from "./internal/exchange.js"
+import { makeExchange } from "./internal/exchange.js"
 import { BYBIT_ORIGINS } from "./internal/hosts.js"
-import type { MockClock } from "./models.js"
+import type { Exchange, MockExchangeOptions } from "./MockExchange.js"
+import type { MockAnswer, MockClock, MockNetworkError } from "./models.js"
 
 /**
  * Options of `MockExchange.layer`: those of `makeMockExchange`, plus `clock: "effect"` and `baseUrl`.

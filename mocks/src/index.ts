@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+
 export {
   type Exchange,
   type MockExchange,
@@ -14,8 +15,14 @@ export {
   CANCELLABLE_STATUSES,
   type Fault,
   type FaultOptions,
+  type HeaderReader,
   type MockAccount,
+  type MockAnswer,
   type MockClock,
+  type MockDelay,
+  type MockNetworkError,
+  type MockRequest,
+  type MockResponse,
   type MockWithdrawal,
   type PrivateEndpoint,
   type RateLimitRule,

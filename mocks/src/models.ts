@@ -194,3 +194,79 @@ export interface RateLimitRule {
  * @category models
  */
 export type PrivateEndpoint = "cancel" | "create" | "query"
+
+/**
+ * Reads a request header by name (any case); `null` or `undefined` when absent. A WHATWG `Headers`
+ * is one; adapters over other header shapes wrap them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface HeaderReader {
+  readonly get: (name: string) => string | null | undefined
+}
+
+/**
+ * A request as the core sees it: exactly what came over the wire, nothing re-encoded.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockRequest {
+  readonly method: string
+  /** The URL path as received, e.g. `/v5/asset/withdraw/cancel`. */
+  readonly path: string
+  /** The raw query string as received, without `?` (`""` when none): a GET is verified against it byte for byte. */
+  readonly query: string
+  readonly headers: HeaderReader
+  /** The raw body (bytes or already-decoded UTF-8 text); empty when over the cap (see `bodyBytes`). */
+  readonly body: Uint8Array | string
+  /**
+   * The body's size in bytes when the adapter stopped keeping it (over `maxBodyBytes`); default the
+   * size of `body`.
+   */
+  readonly bodyBytes?: number | undefined
+}
+
+/**
+ * An HTTP response to send.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockResponse {
+  readonly _tag: "Response"
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/**
+ * A network failure to simulate: send nothing (reset the connection).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockNetworkError {
+  readonly _tag: "NetworkError"
+}
+
+/**
+ * A `Latency` fault: wait `ms` (with the adapter's own timer), then call `resume` for the answer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MockDelay {
+  readonly _tag: "Delay"
+  readonly ms: number
+  readonly resume: () => MockResponse | MockNetworkError
+}
+
+/**
+ * What the core answers to a request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type MockAnswer = MockResponse | MockNetworkError | MockDelay

@@ -7,8 +7,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { handleAdmin, isAdminPath } from "./internal/admin.js"
-import type { HeaderReader, MockAnswer } from "./internal/core.js"
-import { type Exchange, makeExchange } from "./internal/exchange.js"
+import { makeExchange } from "./internal/exchange.js"
+import type { Exchange } from "./MockExchange.js"
+import type { HeaderReader, MockAnswer } from "./models.js"
 
 /**
  * Options of `startMockServer`.
@@ -97,6 +98,10 @@ const serve = (exchange: Exchange, req: IncomingMessage, res: ServerResponse): v
     // Past the cap nothing more is kept: the rest is read and dropped, so the client still gets its 413.
     if (size <= cap) chunks.push(chunk)
     else chunks.length = 0
+  })
+  // A client that goes away mid-body: nothing to answer, and nothing may crash the server.
+  req.on("error", () => {
+    chunks.length = 0
   })
   req.on("end", () => {
     const body = size > cap ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)

@@ -203,6 +203,36 @@ const postLarge = (url: string, bytes: number): Promise<number> =>
     write()
   })
 
+describe("clients that go away", () => {
+  it("a client that sends half a body and resets the connection does not hurt the server", async () => {
+    const server = await start()
+    const { hostname, port } = new URL(server.url)
+    for (let i = 0; i < 5; i++) {
+      await new Promise<void>((resolve) => {
+        const req = request({
+          hostname,
+          port,
+          method: "POST",
+          path: "/v5/asset/withdraw/cancel",
+          headers: { "content-type": "application/json", "content-length": 1000 }
+        })
+        req.on("error", () => resolve())
+        req.write("x".repeat(500), () => setTimeout(() => req.destroy(new Error("client gone")), 20))
+        req.on("close", () => resolve())
+      })
+    }
+    const body = JSON.stringify({ id: SEED_WITHDRAWAL_ID })
+    const reply = await raw(server.url, {
+      method: "POST",
+      target: "/v5/asset/withdraw/cancel",
+      headers: signedPost(body),
+      body
+    })
+    expect(JSON.parse(reply.body)).toMatchObject({ retCode: 0 })
+    expect(server.exchange.requests()).toHaveLength(1)
+  })
+})
+
 describe("a flood of oversized bodies", () => {
   it("40 x 8 MiB POSTs to the bin with a 64 MB heap: every one gets 413, then a cancel succeeds", async () => {
     // Were the bodies kept (as the old request log did), 320 MB would not fit in this heap.

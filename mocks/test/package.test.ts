@@ -53,6 +53,10 @@ describe("package", () => {
     expect([...bareImports("src/bin.ts")].filter((s) => isEffect(s) || s === "msw")).toEqual([])
   })
 
+  it("the core knows nothing of MSW, node:http or Effect: it imports no package but the signing one", () => {
+    expect([...bareImports("src/internal/core.ts")]).toEqual(["@effect-bybit/signing"])
+  })
+
   it("the /effect entry loads neither msw nor node:http", () => {
     const effect = [...bareImports("src/effect.ts")]
     expect(effect).toEqual(expect.arrayContaining(["effect", "@effect/platform"]))

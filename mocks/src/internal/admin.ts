@@ -2,10 +2,10 @@
  * The admin API of the standalone server, under `/__admin/` (WireMock's convention): JSON in and
  * out, HTTP 400 with `{"error": message}` on a bad request; never journaled, never rate-limited.
  */
-import type { Fault, FaultOptions, MockWithdrawal } from "../models.js"
+
+import type { Exchange } from "../MockExchange.js"
+import type { Fault, FaultOptions, MockResponse, MockWithdrawal } from "../models.js"
 import { parseWithdrawal } from "../seedFile.js"
-import type { MockResponse } from "./core.js"
-import type { Exchange } from "./exchange.js"
 
 const PREFIX = "/__admin"
 

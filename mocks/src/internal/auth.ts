@@ -1,8 +1,7 @@
 /** Steps 1-3 of a private request: auth headers, time window, signature. */
 import { hmacVerifier, rsaVerifier, signaturePayload, type Verifier } from "@effect-bybit/signing"
-import type { MockAccount } from "../models.js"
+import type { HeaderReader, MockAccount } from "../models.js"
 import { Codes, Messages } from "./codes.js"
-import type { HeaderReader } from "./core.js"
 
 /**
  * An account with its signature verifier, built once.

@@ -13,7 +13,7 @@ import {
   UrlParams
 } from "@effect/platform"
 import { Effect, Inspectable, Option, Stream } from "effect"
-import type { MockResponse } from "./core.js"
+import type { MockResponse } from "../models.js"
 
 const encoder = new TextEncoder()
 

@@ -1,6 +1,5 @@
 /** Scripted faults: a queue consumed request by request, and the answers they produce. */
-import type { Fault, FaultOptions } from "../models.js"
-import type { MockNetworkError, MockResponse } from "./core.js"
+import type { Fault, FaultOptions, MockNetworkError, MockResponse } from "../models.js"
 import { type Envelope, JSON_HEADERS } from "./envelope.js"
 
 interface Entry {

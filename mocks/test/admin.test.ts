@@ -1,0 +1,244 @@
+// The admin API of the standalone server (/__admin/): JSON in and out, 400 with a message on bad
+// input, never journaled, never rate-limited.
+import { afterEach, describe, expect, it } from "vitest"
+import { type MockServer, makeMockExchange, SEED_WITHDRAWAL_ID, startMockServer } from "../src/index.js"
+import { cancel, type Json, QUERY } from "./helpers.js"
+
+const NOW = 1_700_000_000_000
+const CANCEL = "/v5/asset/withdraw/cancel"
+
+const servers: Array<MockServer> = []
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()))
+})
+const start = async () => {
+  const server = await startMockServer({ exchange: makeMockExchange({ now: NOW }) })
+  servers.push(server)
+  return server
+}
+
+const admin = async (
+  server: MockServer,
+  method: string,
+  path: string,
+  body?: unknown
+): Promise<{ status: number; json: Json }> => {
+  const response = await fetch(`${server.url}/__admin${path}`, {
+    method,
+    ...(body === undefined
+      ? {}
+      : {
+          body: typeof body === "string" ? body : JSON.stringify(body),
+          headers: { "content-type": "application/json" }
+        })
+  })
+  expect(response.headers.get("content-type")).toMatch(/^application\/json/)
+  return { status: response.status, json: await response.json() }
+}
+
+describe("/__admin/faults", () => {
+  it("POST injects a fault (with times and path) that the next client request gets; DELETE clears", async () => {
+    const server = await start()
+    const injected = await admin(server, "POST", "/faults", {
+      _tag: "RetCode",
+      retCode: 10016,
+      times: 2,
+      path: CANCEL
+    })
+    expect(injected).toEqual({
+      status: 200,
+      json: { injected: { _tag: "RetCode", retCode: 10016 }, times: 2, path: CANCEL }
+    })
+    // Another path is untouched; the cancel gets the fault twice.
+    expect((await fetch(`${server.url}/v5/market/time`)).status).toBe(200)
+    expect((await cancel(SEED_WITHDRAWAL_ID, { base: server.url })).json.retCode).toBe(10016)
+    expect((await cancel(SEED_WITHDRAWAL_ID, { base: server.url })).json.retCode).toBe(10016)
+    expect((await cancel(SEED_WITHDRAWAL_ID, { base: server.url })).json.retCode).toBe(0)
+
+    await admin(server, "POST", "/faults", { _tag: "ServerErrorHtml", status: 503 })
+    expect(await admin(server, "DELETE", "/faults")).toEqual({ status: 200, json: { cleared: true } })
+    expect((await fetch(`${server.url}/v5/market/time`)).status).toBe(200)
+  })
+
+  it.each([
+    ["not JSON", "{nope"],
+    ["a JSON array", "[]"],
+    ["an unknown _tag", { _tag: "Explode" }],
+    ["no _tag", { retCode: 1 }],
+    ["a field the fault does not have", { _tag: "IpBanned", ms: 5 }],
+    ["Latency without ms", { _tag: "Latency" }],
+    ["a negative Latency", { _tag: "Latency", ms: -1 }],
+    ["a 4xx ServerErrorHtml", { _tag: "ServerErrorHtml", status: 404 }],
+    ["RetCode without retCode", { _tag: "RetCode" }],
+    ["a non-string retMsg", { _tag: "RetCode", retCode: 10016, retMsg: 7 }],
+    ["times 0", { _tag: "NotJson", times: 0 }],
+    ["fractional times", { _tag: "NotJson", times: 1.5 }],
+    ["a path without /", { _tag: "NotJson", path: "v5/market/time" }]
+  ])("400 with a message for %s, and nothing injected", async (_, body) => {
+    const server = await start()
+    const reply = await admin(server, "POST", "/faults", body)
+    expect(reply.status).toBe(400)
+    expect(typeof reply.json.error).toBe("string")
+    expect(reply.json.error.length).toBeGreaterThan(5)
+    expect((await fetch(`${server.url}/v5/market/time`)).status).toBe(200)
+  })
+})
+
+describe("/__admin/requests", () => {
+  it("GET lists the journal (with dropped), DELETE empties it; admin calls are never in it", async () => {
+    const server = await start()
+    await cancel(SEED_WITHDRAWAL_ID, { base: server.url })
+    await admin(server, "GET", "/health")
+    const listed = await admin(server, "GET", "/requests")
+    expect(listed.status).toBe(200)
+    expect(listed.json.dropped).toBe(0)
+    expect(listed.json.requests).toEqual([
+      expect.objectContaining({ method: "POST", path: CANCEL, retCode: 0, httpStatus: 200, time: NOW })
+    ])
+    expect(await admin(server, "DELETE", "/requests")).toEqual({ status: 200, json: { cleared: true } })
+    expect((await admin(server, "GET", "/requests")).json.requests).toEqual([])
+  })
+
+  it("admin requests are not rate-limited: 150 in a row all answer, and the cancel budget is untouched", async () => {
+    const server = await start()
+    const statuses = await Promise.all(
+      Array.from({ length: 150 }, () => fetch(`${server.url}/__admin/health`).then((r) => r.status))
+    )
+    expect(new Set(statuses)).toEqual(new Set([200]))
+    const reply = await cancel(SEED_WITHDRAWAL_ID, { base: server.url })
+    expect(reply.headers.get("x-bapi-limit-status")).toBe("59")
+    expect(server.exchange.requests()).toHaveLength(1)
+  })
+})
+
+describe("/__admin/clock", () => {
+  it("GET reads it; POST sets or advances it, and the time window follows", async () => {
+    const server = await start()
+    expect(await admin(server, "GET", "/clock")).toEqual({ status: 200, json: { now: NOW } })
+    expect(await admin(server, "POST", "/clock", { advance: 60_000 })).toEqual({
+      status: 200,
+      json: { now: NOW + 60_000 }
+    })
+    // A request signed at NOW is now outside the 5 s window.
+    expect((await cancel(SEED_WITHDRAWAL_ID, { base: server.url })).json.retCode).toBe(10002)
+    expect(await admin(server, "POST", "/clock", { set: NOW })).toEqual({ status: 200, json: { now: NOW } })
+    expect((await cancel(SEED_WITHDRAWAL_ID, { base: server.url })).json.retCode).toBe(0)
+  })
+
+  it.each([
+    ["both set and advance", { set: 1, advance: 1 }],
+    ["neither", {}],
+    ["a string", { set: "soon" }],
+    ["a negative set", { set: -5 }],
+    ["a fraction", { advance: 0.5 }],
+    ["an unknown field", { set: 1, tick: 2 }]
+  ])("400 for %s", async (_, body) => {
+    const server = await start()
+    const reply = await admin(server, "POST", "/clock", body)
+    expect(reply.status).toBe(400)
+    expect(reply.json.error).toMatch(/set|advance|field|integer/)
+    expect((await admin(server, "GET", "/clock")).json.now).toBe(NOW)
+  })
+})
+
+describe("/__admin/reset", () => {
+  it("puts back the seed the server started with: withdrawals, faults, journal, clock, rate limits", async () => {
+    const server = await start()
+    expect((await cancel(SEED_WITHDRAWAL_ID, { base: server.url })).json.retCode).toBe(0)
+    await admin(server, "POST", "/withdrawals", {
+      withdrawId: "777",
+      uid: "1000001",
+      coin: "USDT",
+      chain: "ETH",
+      amount: "3",
+      status: "Pending",
+      toAddress: "0xabc"
+    })
+    await admin(server, "POST", "/faults", { _tag: "IpBanned" })
+    await admin(server, "POST", "/clock", { advance: 1_000 })
+    expect(await admin(server, "POST", "/reset")).toEqual({ status: 200, json: { reset: true, now: NOW } })
+    expect(server.exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status).toBe("Pending")
+    expect((await admin(server, "GET", "/withdrawals/777")).status).toBe(404)
+    expect(server.exchange.requests()).toEqual([])
+    // The fault is gone and the rate-limit window is fresh.
+    const reply = await cancel(SEED_WITHDRAWAL_ID, { base: server.url })
+    expect(reply.json.retCode).toBe(0)
+    expect(reply.headers.get("x-bapi-limit-status")).toBe("59")
+  })
+})
+
+describe("/__admin/withdrawals", () => {
+  it("GET lists them; POST adds one (defaults filled) that a client can then cancel; GET /{id} reads one", async () => {
+    const server = await start()
+    const all = await admin(server, "GET", "/withdrawals")
+    expect(all.json.withdrawals.map((w: Json) => w.withdrawId)).toContain(SEED_WITHDRAWAL_ID)
+    const added = await admin(server, "POST", "/withdrawals", {
+      withdrawId: "900001",
+      uid: "1000001",
+      coin: "USDT",
+      chain: "TRX",
+      amount: "12.5",
+      status: "SecurityCheck",
+      toAddress: "TXYZ"
+    })
+    expect(added.status).toBe(201)
+    expect(added.json.withdrawal).toMatchObject({
+      withdrawId: "900001",
+      withdrawFee: "0",
+      tag: "",
+      txID: "",
+      withdrawType: 0,
+      createTime: NOW,
+      updateTime: NOW
+    })
+    expect((await cancel("900001", { base: server.url })).json.retCode).toBe(0)
+    const one = await admin(server, "GET", "/withdrawals/900001")
+    expect(one).toMatchObject({ status: 200, json: { withdrawal: { withdrawId: "900001", status: "CancelByUser" } } })
+    const missing = await admin(server, "GET", "/withdrawals/404404")
+    expect(missing.status).toBe(404)
+    expect(missing.json.error).toContain("404404")
+  })
+
+  it.each([
+    ["a bad status", { withdrawId: "1", uid: "1", coin: "U", chain: "E", amount: "1", status: "Nope", toAddress: "a" }],
+    ["a missing uid", { withdrawId: "1", coin: "U", chain: "E", amount: "1", status: "Pending", toAddress: "a" }],
+    [
+      "a numeric amount",
+      { withdrawId: "1", uid: "1", coin: "U", chain: "E", amount: 1, status: "Pending", toAddress: "a" }
+    ],
+    ["not an object", "42"]
+  ])("POST: 400 naming the field for %s", async (_, body) => {
+    const server = await start()
+    const reply = await admin(server, "POST", "/withdrawals", body)
+    expect(reply.status).toBe(400)
+    expect(typeof reply.json.error).toBe("string")
+  })
+})
+
+describe("/__admin routing", () => {
+  it("GET /__admin/health answers ok with the clock and the bounds", async () => {
+    const server = await start()
+    expect(await admin(server, "GET", "/health")).toEqual({
+      status: 200,
+      json: { status: "ok", now: NOW, limits: { maxBodyBytes: 1_048_576, journalSize: 1000 } }
+    })
+  })
+
+  it("an unknown admin route is 404 and a wrong method 405, each with a message", async () => {
+    const server = await start()
+    const unknown = await admin(server, "GET", "/nothing")
+    expect(unknown.status).toBe(404)
+    expect(unknown.json.error).toContain("/__admin/health")
+    const wrong = await admin(server, "PUT", "/clock", { set: 1 })
+    expect(wrong.status).toBe(405)
+    expect(wrong.json.error).toContain("GET or POST")
+  })
+
+  it("admin requests are not journaled, and the Bybit routes still answer beside them", async () => {
+    const server = await start()
+    await admin(server, "GET", "/requests")
+    expect(server.exchange.requests()).toEqual([])
+    // The query-record route still works next to it.
+    expect((await fetch(`${server.url}${QUERY}`)).status).toBe(401)
+  })
+})
