@@ -74,7 +74,7 @@ describe("README blocks", () => {
     expect(copied.length).toBeGreaterThan(0)
     for (const block of copied) {
       const copy = readFileSync(join(ROOT, block.copy!), "utf8")
-      const withoutHeader = copy.replace(/^(\/\/.*\n)+/, "")
+      const withoutHeader = copy.replace(/^(\/\/.*\n)+\n*/, "")
       expect(withoutHeader, block.copy).toBe(`${block.text}\n`)
     }
   })
