@@ -1,13 +1,14 @@
 /**
- * What only a real process shows: the exit code the shell sees, that the process ends on its own,
- * and the signals (Ctrl+C, SIGTERM). One child process per kind; everything else about the
- * examples runs in process (examples.test.ts).
+ * What only a real process shows: the exit code and stderr line the shell sees after a failure, and
+ * the signals (Ctrl+C: 130 after the finalizers ran; SIGTERM stopping the mock server: 0). One child
+ * process per kind; everything else about the examples runs in process (examples.test.ts).
  */
 import { execFile } from "node:child_process"
 import { promisify } from "node:util"
 import { MOCK_API_KEY, MOCK_API_SECRET } from "@effect-bybit/mock-exchange"
 import { describe, it } from "vitest"
 import * as CancelPending from "../cancel-pending.js"
+import * as CancelWithdrawal from "../cancel-withdrawal.js"
 import { credentialsRecipe, curlRecipe, pythonRecipe } from "../src/recipe.js"
 import { runInProcess } from "./inProcess.js"
 import { run, start } from "./process.js"
@@ -75,10 +76,10 @@ describe.concurrent("the process boundary", () => {
         for (const answer of answers) expect(JSON.parse(answer)).toMatchObject({ retCode: 0, result: { status: 1 } })
         expect(printed).not.toContain(MOCK_API_SECRET)
 
-        // Step 5 of the recipe: the examples' live path, through BybitClient.layerConfig(). The
-        // first as a process (a success exits 0 on its own), the second in this process.
+        // Step 5 of the recipe: the examples' live path, through BybitClient.layerConfig() (in this
+        // process: what crosses a boundary here is HTTP to the server, not the example's exit).
         const live = { BYBIT_BASE_URL: url!, BYBIT_API_KEY: MOCK_API_KEY, BYBIT_API_SECRET: MOCK_API_SECRET }
-        const single = await run("cancel-withdrawal.ts", ["10200"], live)
+        const single = await runInProcess(CancelWithdrawal.main(["10200"]), live)
         expect(single.code).toBe(0)
         expect(single.stdout).toContain(`Target: a custom base URL (${url}), with the key from BYBIT_API_KEY.`)
         expect(single.stdout).toContain("✔ Withdrawal 10200 is cancelled")

@@ -111,7 +111,13 @@ export const succeeds = async (file: string, args: ReadonlyArray<string>): Promi
  * resolves with the URL it prints; `stop` signals the whole group (npx, pnpm, tsx, node).
  */
 export const spawnPnpmMock = (pnpmVersion: string): Promise<Spawned> => {
-  const child = spawn("npx", ["--yes", `pnpm@${pnpmVersion}`, "mock", "--port", "0"], {
+  // The pnpm running this suite (`pnpm test`) when there is one: the same root script, without the
+  // second or so npx takes to find the pinned pnpm the README's line names.
+  const execpath = process.env.npm_execpath ?? ""
+  const [command, pnpm] = /pnpm\.c?js$/.test(execpath)
+    ? [process.execPath, [execpath]]
+    : ["npx", ["--yes", `pnpm@${pnpmVersion}`]]
+  const child = spawn(command, [...pnpm, "mock", "--port", "0"], {
     cwd: `${MOCKS_DIR}..`,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true

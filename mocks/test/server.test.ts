@@ -243,7 +243,7 @@ describe.concurrent("bin (pnpm mock)", () => {
   }, 30_000)
 
   it.skipIf(!hasNpx)(
-    "pnpm mock (the root script, through npx pnpm) passes --port through, serves, and stops on SIGTERM",
+    "pnpm mock (the root script) passes --port through, serves, and stops on SIGTERM",
     async ({ expect }) => {
       const proc = await spawnPnpmMock(pnpmVersion)
       try {
