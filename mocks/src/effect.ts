@@ -6,7 +6,13 @@
  *
  * @since 0.1.0
  */
-import { HttpClient, HttpClientError, type HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import {
+  HttpClient,
+  HttpClientError,
+  type HttpClientRequest,
+  type HttpClientResponse,
+  UrlParams
+} from "@effect/platform"
 import { Cause, Context, Effect, Layer, Stream } from "effect"
 import { toClientResponse } from "./internal/effectResponse.js"
 import { makeExchange } from "./internal/exchange.js"
@@ -94,32 +100,45 @@ const wallSleep = (ms: number): Effect.Effect<void> =>
 const encodeError = (request: HttpClientRequest.HttpClientRequest, description: string) =>
   new HttpClientError.RequestError({ request, reason: "Encode", description })
 
-/** The request body as raw bytes (or text), the way a transport would put it on the wire. */
+interface Body {
+  readonly body: Uint8Array | string
+  /** Set when a streamed body went over the cap and was dropped. */
+  readonly bodyBytes?: number
+}
+
+/**
+ * The request body as raw bytes (or text), the way a transport would put it on the wire. A streamed
+ * body is collected up to `cap` bytes; past it, only its size is kept (the core answers 413).
+ */
 const bodyOf = (
-  request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<Uint8Array | string, HttpClientError.RequestError> => {
+  request: HttpClientRequest.HttpClientRequest,
+  cap: number
+): Effect.Effect<Body, HttpClientError.RequestError> => {
   const body = request.body
   switch (body._tag) {
     case "Empty":
-      return Effect.succeed("")
+      return Effect.succeed({ body: "" })
     case "Uint8Array":
-      return Effect.succeed(body.body)
+      return Effect.succeed({ body: body.body })
     case "Raw": {
       const raw = body.body
-      if (typeof raw === "string" || raw instanceof Uint8Array) return Effect.succeed(raw)
-      if (raw instanceof ArrayBuffer) return Effect.succeed(new Uint8Array(raw))
+      if (typeof raw === "string" || raw instanceof Uint8Array) return Effect.succeed({ body: raw })
+      if (raw instanceof ArrayBuffer) return Effect.succeed({ body: new Uint8Array(raw) })
       return Effect.fail(encodeError(request, "mock exchange: a Raw body must be a string, Uint8Array or ArrayBuffer"))
     }
     case "FormData":
       return Effect.fail(encodeError(request, "mock exchange: Bybit V5 takes JSON bodies, not FormData"))
     case "Stream":
       return body.stream.pipe(
-        Stream.runFold(new Uint8Array(0), (acc, chunk) => {
-          const next = new Uint8Array(acc.length + chunk.length)
-          next.set(acc)
-          next.set(chunk, acc.length)
-          return next
+        Stream.runFold({ chunks: [] as Array<Uint8Array>, size: 0 }, (acc, chunk) => {
+          acc.size += chunk.length
+          if (acc.size <= cap) acc.chunks.push(chunk)
+          else acc.chunks.length = 0
+          return acc
         }),
+        Effect.map(
+          ({ chunks, size }): Body => (size > cap ? { body: "", bodyBytes: size } : { body: Buffer.concat(chunks) })
+        ),
         Effect.mapError((cause) =>
           encodeError(
             request,
@@ -174,7 +193,14 @@ const layer = (
           : Effect.succeed(toClientResponse(request, answer))
       }
 
-      const client = HttpClient.make((request, url) => {
+      const answer = (
+        request: HttpClientRequest.HttpClientRequest
+      ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> => {
+        const built = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+        if (built._tag === "Left") {
+          return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: built.left }))
+        }
+        const url = built.right
         if (!origins.has(url.origin)) {
           return Effect.fail(
             new HttpClientError.RequestError({
@@ -184,7 +210,7 @@ const layer = (
             })
           )
         }
-        return Effect.flatMap(bodyOf(request), (body) =>
+        return Effect.flatMap(bodyOf(request, service.limits.maxBodyBytes), ({ body, bodyBytes }) =>
           respond(
             request,
             service.handle({
@@ -192,11 +218,25 @@ const layer = (
               path: url.pathname,
               query: url.search.startsWith("?") ? url.search.slice(1) : "",
               headers: { get: (name) => request.headers[name.toLowerCase()] },
-              body
+              body,
+              bodyBytes
             })
           )
+        ).pipe(
+          // The span a real transport makes (its name and kind), with the attributes that locate the call.
+          Effect.withSpan(`http.client ${request.method}`, {
+            kind: "client",
+            captureStackTrace: false,
+            attributes: { "http.request.method": request.method, "url.full": url.href }
+          })
         )
-      })
+      }
+      // Not HttpClient.make: nothing here needs its AbortController or its FinalizationRegistry entry
+      // per response (the layer's speed goal is 1/4 of MSW + fetch); the span is kept, lighter.
+      const client = HttpClient.makeWith(
+        (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) => Effect.flatMap(effect, answer),
+        Effect.succeed
+      )
       return Context.make(MockExchange, service).pipe(Context.add(HttpClient.HttpClient, client))
     })
   )

@@ -3,7 +3,7 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
-import { Effect, Fiber, Layer, Redacted, Stream, TestClock } from "effect"
+import { Effect, Fiber, Layer, Redacted, Stream, TestClock, Tracer } from "effect"
 import { MockExchange } from "../src/effect.js"
 import { MOCK_API_KEY, MOCK_API_SECRET, SEED_WITHDRAWAL_ID } from "../src/index.js"
 
@@ -155,6 +155,47 @@ describe("MockExchange.layer", () => {
       expect(exchange.requests()[0]?.body).toBe('{"id":"10197"}')
       expect(exchange.requests()[0]?.bodyBytes).toBe(body.length)
     }).pipe(Effect.provide(MockExchange.layer()))
+  )
+
+  it.effect("each request is an http.client span of kind client, as with a real transport", () =>
+    Effect.gen(function* () {
+      const native = yield* Effect.tracer
+      const spans: Array<Tracer.Span> = []
+      const recording = Tracer.make({
+        span: (...args: Parameters<Tracer.Tracer["span"]>) => {
+          const span = native.span(...args)
+          spans.push(span)
+          return span
+        },
+        context: native.context
+      })
+      const client = yield* HttpClient.HttpClient
+      yield* client.get("https://api.bybit.com/v5/market/time").pipe(Effect.withTracer(recording))
+      const span = spans.find((s) => s.name === "http.client GET")
+      expect(span?.kind).toBe("client")
+      expect(span?.attributes.get("url.full")).toBe("https://api.bybit.com/v5/market/time")
+      expect(span?.status._tag).toBe("Ended")
+    }).pipe(Effect.provide(MockExchange.layer()))
+  )
+
+  it.effect("bodies over maxBodyBytes get 413, streamed ones too, without being kept", () =>
+    Effect.gen(function* () {
+      const exchange = yield* MockExchange
+      const client = yield* HttpClient.HttpClient
+      const url = "https://api.bybit.com/v5/asset/withdraw/cancel"
+      const whole = yield* client.execute(HttpClientRequest.post(url).pipe(HttpClientRequest.bodyText("x".repeat(65))))
+      expect(whole.status).toBe(413)
+      const chunk = new Uint8Array(40).fill(0x78)
+      const streamed = yield* client.execute(
+        HttpClientRequest.post(url).pipe(HttpClientRequest.bodyStream(Stream.make(chunk, chunk, chunk)))
+      )
+      expect(streamed.status).toBe(413)
+      expect(((yield* streamed.json) as { retMsg: string }).retMsg).toContain("120 bytes")
+      expect(exchange.requests().map((r) => [r.httpStatus, r.body, r.bodyBytes])).toEqual([
+        [413, "", 65],
+        [413, "", 120]
+      ])
+    }).pipe(Effect.provide(MockExchange.layer({ maxBodyBytes: 64 })))
   )
 
   it.effect("bad options fail the layer with IllegalArgumentException", () =>

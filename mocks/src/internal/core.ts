@@ -44,11 +44,9 @@ export interface CoreDeps {
 const ROUTE_TABLE = new Map<string, Route>(ROUTES.map((r) => [`${r.method} ${r.path}`, r]))
 const KNOWN_PATHS = new Set(ROUTES.map((r) => r.path))
 const NETWORK_ERROR: MockNetworkError = { _tag: "NetworkError" }
-const decoder = new TextDecoder()
-const encoder = new TextEncoder()
 
 const byteLength = (body: Uint8Array | string): number =>
-  typeof body === "string" ? (body.length < 256 ? encoder.encode(body).length : Buffer.byteLength(body)) : body.length
+  typeof body === "string" ? Buffer.byteLength(body) : body.length
 
 const fromOutcome = (o: Outcome): MockResponse => ({
   _tag: "Response",
@@ -136,7 +134,8 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
         ? ""
         : typeof request.body === "string"
           ? request.body
-          : decoder.decode(request.body)
+          : // Buffer's decoder: several times cheaper than TextDecoder on bodies this small.
+            Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength).toString("utf8")
     const fault: Fault | undefined = deps.faults.take(path)
 
     const handle = (): MockResponse | MockNetworkError => {
