@@ -18,6 +18,17 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
+    // The suite's time goes to loading modules (effect, msw) and to waiting on child processes.
+    // Files share their worker's loaded modules (no test file relies on module state another file
+    // leaves behind: each MSW server is closed in afterAll, each exchange is fresh), and two
+    // workers let the files that wait on processes overlap the others, also on a 2-core machine
+    // (vitest's default there is one worker).
+    isolate: false,
+    maxWorkers: 2,
+    minWorkers: 1,
+    // A timeout is there to catch a hang. On a shared 2-core machine a CPU-bound test (fast-check
+    // properties, 300 signed requests) can take several times its usual second.
+    testTimeout: 20_000,
     projects: [
       project("signing", "packages/signing"),
       project("client", "packages/client"),

@@ -8,11 +8,9 @@
  * exchange unless BYBIT_API_KEY and BYBIT_ENV are set (README.md).
  */
 import { type BybitClient, type BybitError, Withdrawals } from "@effect-bybit/client"
-import { Chunk, Console, Data, Effect, Stream } from "effect"
-import { runMain } from "./src/run.js"
+import { Chunk, Config, Console, Data, Effect, Stream } from "effect"
+import { isEntryPoint, runMain } from "./src/run.js"
 import { clientLayer } from "./src/target.js"
-
-const coin = (process.argv.slice(2).find((arg) => arg !== "--") ?? process.env.COIN ?? "USDT").trim().toUpperCase()
 
 /** What happened to one withdrawal. */
 type Outcome = Data.TaggedEnum<{
@@ -28,10 +26,11 @@ const isPending = (status: Withdrawals.WithdrawalStatus) => status === "Pending"
  * Every withdrawal of the coin, on-chain and internal (`withdrawType: 2`), following the pages.
  * Bybit returns the last 30 days when no time range is given, which covers anything still pending.
  */
-const records = Stream.runCollect(Withdrawals.listAll({ coin, withdrawType: 2 })).pipe(
-  Effect.map(Chunk.toReadonlyArray),
-  Effect.mapError((e) => `Could not read the ${coin} withdrawal records. ${e.message}`)
-)
+const records = (coin: string) =>
+  Stream.runCollect(Withdrawals.listAll({ coin, withdrawType: 2 })).pipe(
+    Effect.map(Chunk.toReadonlyArray),
+    Effect.mapError((e) => `Could not read the ${coin} withdrawal records. ${e.message}`)
+  )
 
 /** Cancels one withdrawal; never fails: every outcome is something to report. */
 const cancelOne = (w: Withdrawals.WithdrawalRecord): Effect.Effect<Outcome, never, BybitClient.BybitClient> =>
@@ -54,51 +53,64 @@ const short = (address: string) => (address.length > 14 ? `${address.slice(0, 6)
 const describe = (w: Withdrawals.WithdrawalRecord) =>
   `${w.withdrawId.padEnd(8)} ${`${w.amount} ${w.coin}`.padEnd(14)} ${w.withdrawType === 1 ? "internal transfer" : `on ${w.chain}`} to ${short(w.toAddress)} (${w.status})`
 
-const cancelPending = Effect.gen(function* () {
-  yield* Console.log(`Looking for pending ${coin} withdrawals (status Pending or SecurityCheck)...`)
-  const pending = (yield* records).filter((w) => isPending(w.status))
-  if (pending.length === 0) {
-    yield* Console.log(`Nothing to cancel: no ${coin} withdrawal is pending.`)
-    return
-  }
-  yield* Console.log(`Found ${pending.length}:`)
-  for (const w of pending) yield* Console.log(`  ${describe(w)}`)
+const cancelPending = (coin: string) =>
+  Effect.gen(function* () {
+    yield* Console.log(`Looking for pending ${coin} withdrawals (status Pending or SecurityCheck)...`)
+    const pending = (yield* records(coin)).filter((w) => isPending(w.status))
+    if (pending.length === 0) {
+      yield* Console.log(`Nothing to cancel: no ${coin} withdrawal is pending.`)
+      return
+    }
+    yield* Console.log(`Found ${pending.length}:`)
+    for (const w of pending) yield* Console.log(`  ${describe(w)}`)
 
-  yield* Console.log("\nCancelling them, at most 4 at a time...")
-  const outcomes = yield* Effect.forEach(pending, cancelOne, { concurrency: 4 })
-  for (const [i, w] of pending.entries()) {
-    const line = Outcome.$match(outcomes[i]!, {
-      Cancelled: ({ afterLostAnswer }) =>
-        `cancelled${afterLostAnswer ? " (the answer was lost; the client confirmed it by looking it up)" : ""}`,
-      AlreadyGone: ({ why }) => `already gone, nothing to do: ${why}`,
-      Failed: ({ why }) => `FAILED: ${why}`
-    })
-    yield* Console.log(`  ${w.withdrawId.padEnd(8)} ${line}`)
-  }
+    yield* Console.log("\nCancelling them, at most 4 at a time...")
+    const outcomes = yield* Effect.forEach(pending, cancelOne, { concurrency: 4 })
+    for (const [i, w] of pending.entries()) {
+      const line = Outcome.$match(outcomes[i]!, {
+        Cancelled: ({ afterLostAnswer }) =>
+          `cancelled${afterLostAnswer ? " (the answer was lost; the client confirmed it by looking it up)" : ""}`,
+        AlreadyGone: ({ why }) => `already gone, nothing to do: ${why}`,
+        Failed: ({ why }) => `FAILED: ${why}`
+      })
+      yield* Console.log(`  ${w.withdrawId.padEnd(8)} ${line}`)
+    }
 
-  yield* Console.log("\nChecking the withdrawal records...")
-  const statusNow = new Map((yield* records).map((w) => [w.withdrawId, w.status]))
-  let disagreements = 0
-  for (const [i, w] of pending.entries()) {
-    const now = statusNow.get(w.withdrawId)
-    // A cancelled withdrawal must read CancelByUser; one that was already gone must not be pending.
-    const agrees = outcomes[i]!._tag === "Cancelled" ? now === "CancelByUser" : now === undefined || !isPending(now)
-    if (!agrees && outcomes[i]!._tag !== "Failed") disagreements++
+    yield* Console.log("\nChecking the withdrawal records...")
+    const statusNow = new Map((yield* records(coin)).map((w) => [w.withdrawId, w.status]))
+    let disagreements = 0
+    for (const [i, w] of pending.entries()) {
+      const now = statusNow.get(w.withdrawId)
+      // A cancelled withdrawal must read CancelByUser; one that was already gone must not be pending.
+      const agrees = outcomes[i]!._tag === "Cancelled" ? now === "CancelByUser" : now === undefined || !isPending(now)
+      if (!agrees && outcomes[i]!._tag !== "Failed") disagreements++
+      yield* Console.log(
+        `  ${w.withdrawId.padEnd(8)} ${w.status} → ${now ?? "not listed"}${agrees ? "" : "  <- unexpected"}`
+      )
+    }
+
+    const count = (tag: Outcome["_tag"]) => outcomes.filter((o) => o._tag === tag).length
+    const failed = count("Failed")
     yield* Console.log(
-      `  ${w.withdrawId.padEnd(8)} ${w.status} → ${now ?? "not listed"}${agrees ? "" : "  <- unexpected"}`
+      `\n${count("Cancelled")} cancelled, ${count("AlreadyGone")} already gone, ${failed} failed, out of ${pending.length} pending ${coin} withdrawals.`
     )
-  }
+    if (failed > 0) return yield* Effect.fail(`${failed} withdrawal(s) could not be cancelled: see the reasons above.`)
+    if (disagreements > 0) {
+      return yield* Effect.fail(
+        `The records disagree with ${disagreements} outcome(s): look at the lines marked above.`
+      )
+    }
+    yield* Console.log("✔ The withdrawal records confirm every outcome.")
+  })
 
-  const count = (tag: Outcome["_tag"]) => outcomes.filter((o) => o._tag === tag).length
-  const failed = count("Failed")
-  yield* Console.log(
-    `\n${count("Cancelled")} cancelled, ${count("AlreadyGone")} already gone, ${failed} failed, out of ${pending.length} pending ${coin} withdrawals.`
-  )
-  if (failed > 0) return yield* Effect.fail(`${failed} withdrawal(s) could not be cancelled: see the reasons above.`)
-  if (disagreements > 0) {
-    return yield* Effect.fail(`The records disagree with ${disagreements} outcome(s): look at the lines marked above.`)
-  }
-  yield* Console.log("✔ The withdrawal records confirm every outcome.")
-})
+/**
+ * The example as its script runs it: the coin is the first of `args` (pnpm may forward a literal
+ * "--"), else the COIN variable, else USDT.
+ */
+export const main = (args: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const coin = args.find((arg) => arg !== "--") ?? (yield* Config.string("COIN").pipe(Config.withDefault("USDT")))
+    return yield* cancelPending(coin.trim().toUpperCase())
+  }).pipe(Effect.provide(clientLayer))
 
-runMain(cancelPending.pipe(Effect.provide(clientLayer)))
+if (isEntryPoint(import.meta)) runMain(main(process.argv.slice(2)))

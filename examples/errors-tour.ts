@@ -18,7 +18,7 @@ import {
 } from "@effect-bybit/mock-exchange"
 import { Console, Effect, Redacted, Schedule } from "effect"
 import { describeRequests } from "./src/requests.js"
-import { runMain } from "./src/run.js"
+import { isEntryPoint, runMain } from "./src/run.js"
 import { mockClientLayer, mswServer, serve } from "./src/target.js"
 
 const CANCEL = "/v5/asset/withdraw/cancel"
@@ -224,7 +224,8 @@ const outcomeOf = (effect: Effect.Effect<Withdrawals.CancelResult, BybitError.Ca
 const caught = (e: BybitError.CancelError, detail: string) =>
   Effect.succeed({ tag: e._tag as Expected, line: `caught ${e._tag}: ${detail}` })
 
-const tour = Effect.gen(function* () {
+/** The tour (it takes no arguments and reads no environment). */
+export const main = Effect.gen(function* () {
   yield* Console.log(
     "Errors tour: every way Withdrawals.cancel can end, on the built-in mock exchange (in this process;\n" +
       "BYBIT_* variables are ignored: a real exchange cannot be asked to fail on demand).\n"
@@ -256,4 +257,4 @@ const tour = Effect.gen(function* () {
   yield* Console.log(`✔ All ${stops.length} stops ended as described.`)
 }).pipe(Effect.scoped)
 
-runMain(tour)
+if (isEntryPoint(import.meta)) runMain(main)

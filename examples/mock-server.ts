@@ -11,24 +11,41 @@ import { parseArgs } from "node:util"
 import { FetchHttpClient } from "@effect/platform"
 import { BybitClient, Withdrawals } from "@effect-bybit/client"
 import { MOCK_API_KEY, MOCK_API_SECRET, type MockServer, startMockServer } from "@effect-bybit/mock-exchange"
-import { ConfigProvider, Console, Effect, Layer, type Scope } from "effect"
+import { Config, ConfigProvider, Console, Effect, Layer, Option, type Scope } from "effect"
 import { recipe } from "./src/recipe.js"
-import { runMain } from "./src/run.js"
+import { isEntryPoint, runMain } from "./src/run.js"
 
 const USAGE = "usage: mock-server [--port <n>] [--once]   (the port may also come from MOCK_PORT; default 4010)"
 
-const options = (): { readonly port: number; readonly once: boolean; readonly help: boolean } => {
-  const { values } = parseArgs({
-    args: process.argv.slice(2).filter((arg) => arg !== "--"),
-    options: { port: { type: "string", short: "p" }, once: { type: "boolean" }, help: { type: "boolean", short: "h" } }
-  })
-  if (values.help === true) return { port: 0, once: false, help: true }
-  const once = values.once === true
-  const raw = values.port ?? process.env.MOCK_PORT ?? (once ? "0" : "4010")
-  const port = Number(raw)
-  if (!/^\d{1,5}$/.test(raw) || port > 65535) throw new Error(`invalid port "${raw}"`)
-  return { port, once, help: false }
+interface Options {
+  readonly port: number
+  readonly once: boolean
+  readonly help: boolean
 }
+
+/** The command line (`args`), with the port from MOCK_PORT when `--port` is not given. */
+const options = (args: ReadonlyArray<string>): Effect.Effect<Options, string> =>
+  Effect.gen(function* () {
+    const { values } = yield* Effect.try({
+      try: () =>
+        parseArgs({
+          args: args.filter((arg) => arg !== "--"),
+          options: {
+            port: { type: "string", short: "p" },
+            once: { type: "boolean" },
+            help: { type: "boolean", short: "h" }
+          }
+        }),
+      catch: (e) => `${e instanceof Error ? e.message : String(e)}\n${USAGE}`
+    })
+    if (values.help === true) return { port: 0, once: false, help: true }
+    const once = values.once === true
+    const fromEnv = yield* Config.option(Config.string("MOCK_PORT")).pipe(Effect.orElseSucceed(() => Option.none()))
+    const raw = values.port ?? Option.getOrUndefined(fromEnv) ?? (once ? "0" : "4010")
+    const port = Number(raw)
+    if (!/^\d{1,5}$/.test(raw) || port > 65535) return yield* Effect.fail(`invalid port "${raw}"\n${USAGE}`)
+    return { port, once, help: false }
+  })
 
 /** The server, closed (with its open connections) when the program ends or is interrupted. */
 const serve = (port: number): Effect.Effect<MockServer, string, Scope.Scope> =>
@@ -68,22 +85,23 @@ const selfCheck = (server: MockServer) =>
     Effect.catchAll((e) => Effect.fail(`Self-check failed: ${typeof e === "string" ? e : String(e)}`))
   )
 
-const program = Effect.gen(function* () {
-  const { port, once, help } = yield* Effect.try({
-    try: options,
-    catch: (e) => `${e instanceof Error ? e.message : String(e)}\n${USAGE}`
-  })
-  if (help) return yield* Console.log(USAGE)
-  const server = yield* serve(port)
-  yield* Console.log(`Mock Bybit exchange listening on ${server.url} (loopback only; default seed; no real money).\n`)
-  yield* Console.log(recipe(server.url))
-  if (once) {
-    yield* Console.log("")
-    return yield* selfCheck(server)
-  }
-  yield* Console.log("\nPress Ctrl+C to stop.")
-  return yield* Effect.never
-}).pipe(Effect.scoped)
+/** The example as its script runs it, with the command-line arguments `args`. */
+export const main = (args: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const { port, once, help } = yield* options(args)
+    if (help) return yield* Console.log(USAGE)
+    const server = yield* serve(port)
+    yield* Console.log(`Mock Bybit exchange listening on ${server.url} (loopback only; default seed; no real money).\n`)
+    yield* Console.log(recipe(server.url))
+    if (once) {
+      yield* Console.log("")
+      return yield* selfCheck(server)
+    }
+    yield* Console.log("\nPress Ctrl+C to stop.")
+    return yield* Effect.never
+  }).pipe(Effect.scoped)
 
-// Ctrl+C is how a server is meant to stop: exit 0.
-runMain(program, { interruptedExitCode: 0 })
+/** Ctrl+C is how a server is meant to stop: exit 0. */
+export const runOptions = { interruptedExitCode: 0 }
+
+if (isEntryPoint(import.meta)) runMain(main(process.argv.slice(2)), runOptions)

@@ -6,6 +6,12 @@
 // TypeScript. Inter-package dependencies (@effect-bybit/*) are pinned to the local tarballs through
 // npm "overrides", so npm never asks the registry for them.
 //
+// Then the READMEs' own install and usage lines run, exactly as written, in a fresh npm project and
+// a fresh pnpm project (scripts/readme-test.mjs): installs pinned to Effect 3, one copy of effect,
+// every usage snippet typechecked and run against the mock server started by the README's
+// `npx @effect-bybit/mock-exchange` line, and the "Testing your code" snippet run by `npx vitest run`.
+// That part needs the npm registry (and loopback); README_TEST=0 skips it.
+//
 //   node scripts/pack-test.mjs            (or: pnpm exec node scripts/pack-test.mjs)
 //   PACK_TEST_KEEP=1 node scripts/...     keeps the scratch project for inspection
 //
@@ -16,6 +22,7 @@ import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { basename, dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { runReadmes } from "./readme-test.mjs"
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 
@@ -198,7 +205,7 @@ const withWorkspaceDependencies = (dirs, byName) => {
   return [...all]
 }
 
-const main = () => {
+const main = async () => {
   const byName = workspacePackages()
   const dirs = withWorkspaceDependencies(
     packages.map((p) => p.dir),
@@ -300,6 +307,10 @@ const main = () => {
       run(process.execPath, [tsc, "-p", tsconfig], { cwd: project })
       step(`${name}: types check (tsc --noEmit against the shipped .d.ts)`)
     }
+    if (process.env.README_TEST !== "0") {
+      const count = await runReadmes({ root, scratch, tarballs: packed, pnpm: pnpmCommand(), step })
+      step(`README lines: ${count} marked blocks ran with npm and with pnpm`)
+    }
     ok = true
     return listed
   } finally {
@@ -309,9 +320,9 @@ const main = () => {
 }
 
 try {
-  const listed = main()
+  const listed = await main()
   console.log(
-    `pack-test: ok: ${listed.join(", ")} packed with pnpm, installed with npm, imported by name, types checked`
+    `pack-test: ok: ${listed.join(", ")} packed with pnpm, installed with npm, imported by name, types checked${process.env.README_TEST === "0" ? "" : "; README lines run with npm and pnpm"}`
   )
 } catch (error) {
   console.error(error instanceof Error ? error.message : error)

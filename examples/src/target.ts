@@ -11,7 +11,7 @@
 import { FetchHttpClient } from "@effect/platform"
 import { BybitClient, BybitConfig } from "@effect-bybit/client"
 import { MOCK_API_KEY, MOCK_API_SECRET, type MockExchange, makeMockExchange } from "@effect-bybit/mock-exchange"
-import { Console, Context, Effect, Layer, Redacted, type Scope } from "effect"
+import { Config, Console, Context, Effect, Layer, Redacted, type Scope } from "effect"
 import type { ConfigError } from "effect/ConfigError"
 import { type SetupServer, setupServer } from "msw/node"
 
@@ -24,16 +24,23 @@ export const MOCK_BASE_URL = "https://mock-exchange.invalid"
 /** Which exchange the environment asks for. */
 export type Target = { readonly _tag: "Mock"; readonly note?: string } | { readonly _tag: "Live" }
 
-/** Reads the choice from the environment (see the module comment). */
-export const chooseTarget = (env: NodeJS.ProcessEnv = process.env): Target => {
-  const set = (name: string) => (env[name] ?? "").trim() !== ""
-  if (!set("BYBIT_API_KEY")) return { _tag: "Mock" }
-  if (set("BYBIT_ENV") || set("BYBIT_BASE_URL")) return { _tag: "Live" }
+/**
+ * Reads the choice from the environment, through Effect's `ConfigProvider` (the process's
+ * environment by default; the tests give one of their own).
+ */
+export const chooseTarget: Effect.Effect<Target, ConfigError> = Effect.gen(function* () {
+  const set = (name: string) =>
+    Config.string(name).pipe(
+      Config.map((value) => value.trim() !== ""),
+      Config.withDefault(false)
+    )
+  if (!(yield* set("BYBIT_API_KEY"))) return { _tag: "Mock" } as const
+  if ((yield* set("BYBIT_ENV")) || (yield* set("BYBIT_BASE_URL"))) return { _tag: "Live" } as const
   return {
     _tag: "Mock",
     note: "BYBIT_API_KEY is set but BYBIT_ENV is not, so this run stays on the mock exchange. Set BYBIT_ENV=testnet (recommended) to use the real one."
-  }
-}
+  } as const
+})
 
 /** Starts MSW in this process (unknown requests fail, nothing escapes) and stops it with the scope. */
 export const mswServer: Effect.Effect<SetupServer, never, Scope.Scope> = Effect.acquireRelease(
@@ -81,7 +88,7 @@ const live: Layer.Layer<BybitClient.BybitClient, ConfigError> = BybitClient.laye
  */
 export const clientLayer: Layer.Layer<BybitClient.BybitClient, ConfigError> = Layer.unwrapScoped(
   Effect.gen(function* () {
-    const target = chooseTarget()
+    const target = yield* chooseTarget
     if (target._tag === "Live") return live
     const server = yield* mswServer
     const exchange = makeMockExchange()

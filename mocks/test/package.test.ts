@@ -4,12 +4,16 @@ import { dirname, join } from "node:path"
 import { rsaSigner, rsaVerifier } from "@effect-bybit/signing"
 import { describe, expect, it } from "vitest"
 import { MOCK_RSA_PRIVATE_KEY_PATH, MOCK_RSA_PUBLIC_KEY_PEM, mockRsaPrivateKeyPem } from "../src/index.js"
-import { MOCKS_DIR, run } from "./process.js"
+import { MOCKS_DIR, run, TSX_LOADER } from "./process.js"
 
 describe("package", () => {
   it("loads its index in Node without side effects: prints nothing itself and exits on its own", async () => {
-    const tsx = (await import("node:module")).createRequire(import.meta.url).resolve("tsx/cli")
-    const res = await run(process.execPath, [tsx, "--conditions=@effect-bybit/source", "test/fixtures/import-index.ts"])
+    const res = await run(process.execPath, [
+      "--import",
+      TSX_LOADER,
+      "--conditions=@effect-bybit/source",
+      "test/fixtures/import-index.ts"
+    ])
     expect(res.code).toBe(0)
     expect(res.stderr).toBe("")
     expect(res.stdout.trim().split(",")).toEqual(

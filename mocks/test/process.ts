@@ -1,9 +1,10 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process"
 import { createRequire } from "node:module"
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 
 export const MOCKS_DIR = fileURLToPath(new URL("..", import.meta.url))
-const TSX_CLI = createRequire(import.meta.url).resolve("tsx/cli")
+// `node --import tsx`: one process per server, not tsx's CLI (a parent relaying signals to a child).
+export const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
 
 export interface Spawned {
   readonly url: string
@@ -63,7 +64,13 @@ export const spawnBin = (
   args: ReadonlyArray<string>,
   options: { readonly nodeOptions?: ReadonlyArray<string> } = {}
 ): Promise<Spawned> => {
-  const node = [...(options.nodeOptions ?? []), TSX_CLI, "--conditions=@effect-bybit/source", "src/bin.ts"]
+  const node = [
+    ...(options.nodeOptions ?? []),
+    "--import",
+    TSX_LOADER,
+    "--conditions=@effect-bybit/source",
+    "src/bin.ts"
+  ]
   const child = spawn(process.execPath, [...node, ...args], {
     cwd: MOCKS_DIR,
     stdio: ["ignore", "pipe", "pipe"]
@@ -104,7 +111,13 @@ export const succeeds = async (file: string, args: ReadonlyArray<string>): Promi
  * resolves with the URL it prints; `stop` signals the whole group (npx, pnpm, tsx, node).
  */
 export const spawnPnpmMock = (pnpmVersion: string): Promise<Spawned> => {
-  const child = spawn("npx", ["--yes", `pnpm@${pnpmVersion}`, "mock", "--port", "0"], {
+  // The pnpm running this suite (`pnpm test`) when there is one: the same root script, without the
+  // second or so npx takes to find the pinned pnpm the README's line names.
+  const execpath = process.env.npm_execpath ?? ""
+  const [command, pnpm] = /pnpm\.c?js$/.test(execpath)
+    ? [process.execPath, [execpath]]
+    : ["npx", ["--yes", `pnpm@${pnpmVersion}`]]
+  const child = spawn(command, [...pnpm, "mock", "--port", "0"], {
     cwd: `${MOCKS_DIR}..`,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true

@@ -13,7 +13,7 @@ import {
 } from "../src/index.js"
 import { parseSeedFile } from "../src/seedFile.js"
 import { readJson } from "./helpers.js"
-import { MOCKS_DIR, run, spawnBin, spawnPnpmMock, succeeds } from "./process.js"
+import { MOCKS_DIR, run, spawnBin, spawnPnpmMock, succeeds, TSX_LOADER } from "./process.js"
 
 const servers: Array<MockServer> = []
 afterEach(async () => {
@@ -183,8 +183,16 @@ describe("seed files", () => {
   })
 })
 
-describe("bin (pnpm mock)", () => {
-  it("prints its URL when ready, serves, and stops cleanly on SIGTERM", async () => {
+const pnpmVersion = (
+  JSON.parse(readFileSync(`${MOCKS_DIR}../package.json`, "utf8")) as { packageManager: string }
+).packageManager.split("@")[1]!
+const hasNpx = await succeeds("npx", ["--version"])
+if (!hasNpx) console.warn("[mock-exchange] skipping the `pnpm mock` test: npx is missing")
+
+// One process per boundary (a signal, a flag, the root script); they wait on their children, so
+// they run side by side.
+describe.concurrent("bin (pnpm mock)", () => {
+  it("prints its URL when ready, serves, and stops cleanly on SIGTERM", async ({ expect }) => {
     const proc = await spawnBin(["--port", "0"])
     expect(proc.stdout()).toMatch(/^Mock Bybit exchange listening on http:\/\/127\.0\.0\.1:\d+\n$/)
     const res = await signedCancel(proc.url, SEED_WITHDRAWAL_ID)
@@ -193,13 +201,7 @@ describe("bin (pnpm mock)", () => {
     await expect(fetch(`${proc.url}/v5/market/time`)).rejects.toThrow()
   }, 30_000)
 
-  it("stops cleanly on SIGINT", async () => {
-    const proc = await spawnBin(["--port", "0"])
-    expect(await proc.stop("SIGINT")).toBe(0)
-    expect(proc.stderr()).toContain("stopped (SIGINT)")
-  }, 30_000)
-
-  it("seeds other state from --seed <file.json>", async () => {
+  it("seeds other state from --seed <file.json>, and stops cleanly on SIGINT", async ({ expect }) => {
     const dir = mkdtempSync(join(tmpdir(), "mock-seed-"))
     const file = join(dir, "state.json")
     writeFileSync(
@@ -216,13 +218,19 @@ describe("bin (pnpm mock)", () => {
       expect((await readJson(await signedCancel(proc.url, SEED_WITHDRAWAL_ID))).retCode).toBe(131002)
       expect((await readJson(await signedCancel(proc.url, "555"))).retCode).toBe(131099)
     } finally {
-      await proc.stop()
+      expect(await proc.stop("SIGINT")).toBe(0)
     }
+    expect(proc.stderr()).toContain("stopped (SIGINT)")
   }, 30_000)
 
-  it("--help names the npx command and every flag, and exits 0", async () => {
-    const tsx = (await import("node:module")).createRequire(import.meta.url).resolve("tsx/cli")
-    const res = await run(process.execPath, [tsx, "--conditions=@effect-bybit/source", "src/bin.ts", "--help"])
+  it("--help names the npx command and every flag, and exits 0", async ({ expect }) => {
+    const res = await run(process.execPath, [
+      "--import",
+      TSX_LOADER,
+      "--conditions=@effect-bybit/source",
+      "src/bin.ts",
+      "--help"
+    ])
     expect(res.code).toBe(0)
     expect(res.stdout).toMatch(/^Usage: npx @effect-bybit\/mock-exchange /)
     for (const flag of ["--port", "--seed", "--now", "--client-ip", "--max-body-bytes", "--journal-size"]) {
@@ -230,26 +238,32 @@ describe("bin (pnpm mock)", () => {
     }
   }, 30_000)
 
-  it("refuses a bad flag with a usage message and exit code 2", async () => {
+  it("refuses a bad flag with a usage message and exit code 2", async ({ expect }) => {
     await expect(spawnBin(["--port", "nope"])).rejects.toThrow(/exited with 2.*invalid --port/s)
   }, 30_000)
-})
 
-const pnpmVersion = (
-  JSON.parse(readFileSync(`${MOCKS_DIR}../package.json`, "utf8")) as { packageManager: string }
-).packageManager.split("@")[1]!
-const hasNpx = await succeeds("npx", ["--version"])
-if (!hasNpx) console.warn("[mock-exchange] skipping the `pnpm mock` test: npx is missing")
-
-describe.skipIf(!hasNpx)("pnpm mock (the root script, through npx pnpm)", () => {
-  it("passes --port through, prints the URL, serves, and stops on SIGTERM", async () => {
-    const proc = await spawnPnpmMock(pnpmVersion)
-    try {
-      expect(proc.stdout()).toMatch(/^Mock Bybit exchange listening on http:\/\/127\.0\.0\.1:\d+$/m)
-      expect((await readJson(await signedCancel(proc.url, SEED_WITHDRAWAL_ID))).retCode).toBe(0)
-    } finally {
-      await proc.stop("SIGTERM")
-    }
-    await expect(fetch(`${proc.url}/v5/market/time`)).rejects.toThrow()
-  }, 90_000)
+  it.skipIf(!hasNpx)(
+    "pnpm mock (the root script) passes --port through, serves, and stops on SIGTERM",
+    async ({ expect }) => {
+      const proc = await spawnPnpmMock(pnpmVersion)
+      try {
+        expect(proc.stdout()).toMatch(/^Mock Bybit exchange listening on http:\/\/127\.0\.0\.1:\d+$/m)
+        expect((await readJson(await signedCancel(proc.url, SEED_WITHDRAWAL_ID))).retCode).toBe(0)
+      } finally {
+        await proc.stop("SIGTERM")
+      }
+      // npx may exit before the server at the end of its chain (npx, pnpm, pnpm, tsx, node) closes.
+      await expect
+        .poll(
+          () =>
+            fetch(`${proc.url}/v5/market/time`).then(
+              () => "serving",
+              () => "stopped"
+            ),
+          { timeout: 10_000 }
+        )
+        .toBe("stopped")
+    },
+    90_000
+  )
 })

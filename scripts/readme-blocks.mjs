@@ -1,0 +1,67 @@
+// The README blocks a test runs. A block is marked by an HTML comment on the line before its
+// fence (invisible on GitHub), naming how it runs:
+//
+//   <!-- readme-test: npm -->            each line of the `sh` block, in the npm scratch project
+//   <!-- readme-test: pnpm -->           the same in the pnpm scratch project
+//   <!-- readme-test: npm pnpm -->       in both
+//   <!-- readme-test: serve -->          the `sh` line that starts the mock exchange's server; run
+//                                        (on a free port instead of the one written) for each `run`
+//   <!-- readme-test: run <file> -->     the `ts` block saved as <file>, typechecked, then run with
+//                                        BYBIT_* pointing at the served mock; `msw` runs it with
+//                                        the mock's MSW handlers answering every fetch instead
+//   <!-- readme-test: vitest <file> copy <path> -->
+//                                        the `ts` block saved as <file> and run with `npx vitest
+//                                        run`; <path> is its copy in this repository, which the
+//                                        workspace suite runs (mocks/test/readme-blocks.test.ts
+//                                        checks the two are the same)
+//
+// Any of them may add `prints "<text>"`: the output must contain it.
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+
+/** The READMEs whose blocks are run, in order (install lines first, as a reader would). */
+export const READMES = ["README.md", "packages/client/README.md", "packages/signing/README.md", "mocks/README.md"]
+
+const MARKED = /<!--\s*readme-test:\s*(.*?)\s*-->\s*\n\s*```(\w+)\n([\s\S]*?)\n```/g
+const KINDS = new Set(["npm", "pnpm", "serve", "run", "vitest"])
+
+/** Parses a marker's words: `run usage.ts prints "cancelled 10197"`. */
+const parseMarker = (text, where) => {
+  const words = [...text.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2])
+  const block = { kinds: [], file: undefined, copy: undefined, prints: undefined, msw: false }
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]
+    if (word === "prints") block.prints = words[++i]
+    else if (word === "copy") block.copy = words[++i]
+    else if (word === "msw") block.msw = true
+    else if (KINDS.has(word)) {
+      block.kinds.push(word)
+      if (word === "run" || word === "vitest") block.file = words[++i]
+    } else throw new Error(`${where}: unknown word "${word}" in <!-- readme-test: ${text} -->`)
+  }
+  if (block.kinds.length === 0) throw new Error(`${where}: <!-- readme-test: ${text} --> names no kind`)
+  if ((block.kinds.includes("run") || block.kinds.includes("vitest")) && !block.file) {
+    throw new Error(`${where}: run and vitest need a file name`)
+  }
+  return block
+}
+
+/**
+ * Every marked block of the READMEs under `root`:
+ * `{ readme, line, kinds, file?, copy?, prints?, msw, lang, text }`.
+ */
+export const readmeBlocks = (root) =>
+  READMES.flatMap((readme) => {
+    const source = readFileSync(join(root, readme), "utf8")
+    return [...source.matchAll(MARKED)].map((m) => {
+      const line = source.slice(0, m.index).split("\n").length
+      return { readme, line, ...parseMarker(m[1], `${readme}:${line}`), lang: m[2], text: m[3] }
+    })
+  })
+
+/** The commands of an `sh` block: its lines, without blank lines and whole-line comments. */
+export const commands = (block) =>
+  block.text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"))
