@@ -136,7 +136,8 @@ const makeWith = (
       retry: resolved.retry,
       maxRateLimitWait: resolved.maxRateLimitWait,
       timeSync: resolved.timeSync,
-      clock
+      clock,
+      pacing: resolved.pacing
     })
     const serverTime = pipeline
       .retrying(

@@ -202,6 +202,12 @@ export interface Options {
   readonly maxRateLimitWait?: Duration.DurationInput | undefined
   /** Measure the offset to the server's clock and apply it to timestamps; default `true`. */
   readonly timeSync?: boolean | undefined
+  /**
+   * Hold each private request until its endpoint's per-UID budget allows it (Bybit's documented
+   * limit, corrected by every answer's `X-Bapi-Limit*` headers), instead of sending until the
+   * exchange answers 10006; default `true`. Source: Bybit V5 "Rate Limit Rules".
+   */
+  readonly pacing?: boolean | undefined
 }
 
 /**
@@ -219,6 +225,7 @@ export interface Resolved {
   readonly retry: Schedule.Schedule<unknown, RetryableError> | false
   readonly maxRateLimitWait: Duration.Duration
   readonly timeSync: boolean
+  readonly pacing: boolean
 }
 
 /**
@@ -321,7 +328,8 @@ export const resolve = (
       timeout,
       retry: options.retry ?? defaultRetrySchedule,
       maxRateLimitWait,
-      timeSync: options.timeSync ?? true
+      timeSync: options.timeSync ?? true,
+      pacing: options.pacing ?? true
     })
   })
 

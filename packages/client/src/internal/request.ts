@@ -24,6 +24,7 @@ import type { ClockSync } from "./clock.js"
 import { withDeadline } from "./deadline.js"
 import { decodeEnvelope, describe, looksLikeHtml, parseJson } from "./envelope.js"
 import { type CodeContext, fromRetCode } from "./mapping.js"
+import * as Pacing from "./pacing.js"
 import { fromHeaders, type RateLimitStatus, resetAtOf } from "./rateLimit.js"
 import { makeRetrying } from "./retry.js"
 import { decodeServerTime } from "./serverTime.js"
@@ -70,6 +71,8 @@ export interface PipelineOptions {
   readonly maxRateLimitWait: Duration.Duration
   readonly timeSync: boolean
   readonly clock: ClockSync
+  /** Hold private requests until their endpoint's budget allows them (`internal/pacing.ts`). */
+  readonly pacing: boolean
 }
 
 /** The request pipeline a `BybitClient` is made of. */
@@ -118,13 +121,14 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
     )
     const timeoutMillis = Duration.toMillis(options.timeout)
     const { clock, recvWindow, apiKey, signer } = options
+    const pacer = Pacing.make({ enabled: options.pacing, clock, maxWait: options.maxRateLimitWait })
 
     const recordRateLimit = (status: RateLimitStatus) =>
       Ref.update(rateLimits, (map) => {
         const next = new Map(map)
         next.set(status.path, status)
         return next
-      })
+      }).pipe(Effect.zipRight(pacer.observe(status)))
 
     const interpret = <A, E>(
       spec: RequestSpec<A, E>,
@@ -286,7 +290,12 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
     )
 
     const request = <A, E = never>(spec: RequestSpec<A, E>): Effect.Effect<ApiResponse<A>, RequestError | E> =>
-      spec.signed ? Effect.flatMap(clock.serverNow(fetchServerMillis), (now) => signedAt(spec, now)) : unsigned(spec)
+      spec.signed
+        ? pacer.pace(
+            spec.path,
+            Effect.flatMap(clock.serverNow(fetchServerMillis), (now) => signedAt(spec, now))
+          )
+        : unsigned(spec)
 
     const retrying = makeRetrying({
       schedule: options.retry,
