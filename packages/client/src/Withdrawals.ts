@@ -22,6 +22,7 @@ import {
   WithdrawalNotCancellable,
   WithdrawalNotFound
 } from "./BybitError.js"
+import * as SingleFlight from "./internal/singleFlight.js"
 
 /** Why a string is not a withdrawal id (`true` when it is one). */
 const withdrawalIdCheck = (s: string): true | string => {
@@ -311,7 +312,9 @@ const confirm = (
  * Cancels a withdrawal. The id is validated first (no request is made for an invalid one). Safe to
  * retry: transport failures, exchange outages, rate limits and a skewed clock are retried per the
  * configured schedule; if an earlier attempt's answer was lost and the retry is told the withdrawal
- * cannot be cancelled, its status is looked up, and `CancelByUser` counts as success.
+ * cannot be cancelled, its status is looked up, and `CancelByUser` counts as success. Concurrent
+ * cancels of the same id (on one client) share one request and all get its outcome; a cancel after
+ * that one has ended sends a new request.
  *
  * @example
  * ```ts
@@ -338,9 +341,20 @@ export const cancel: (input: { readonly id: string }) => Effect.Effect<CancelRes
     }
     return Effect.zipRight(
       Effect.annotateCurrentSpan("bybit.withdrawal.id", id),
-      Effect.flatMap(BybitClient, (client) => cancelWith(client, id))
+      Effect.flatMap(BybitClient, (client) => cancelsInFlight(client).run(id, cancelWith(client, id)))
     )
   })
+
+/** Per client, one cancel in flight per withdrawal id: concurrent calls share its request and outcome. */
+const flights = new WeakMap<BybitClient["Type"], SingleFlight.SingleFlight<WithdrawalId>>()
+const cancelsInFlight = (client: BybitClient["Type"]): SingleFlight.SingleFlight<WithdrawalId> => {
+  let flight = flights.get(client)
+  if (flight === undefined) {
+    flight = SingleFlight.make()
+    flights.set(client, flight)
+  }
+  return flight
+}
 
 const cancelWith = (client: BybitClient["Type"], id: WithdrawalId): Effect.Effect<CancelResult, CancelError> => {
   // Set when an attempt may have reached the exchange without its answer reaching us.
