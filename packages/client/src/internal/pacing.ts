@@ -8,7 +8,8 @@
  *   and that first request goes alone: its answer's `X-Bapi-Limit-Status` says how many requests
  *   the exchange still takes in this window, other programs' requests on the same UID included;
  * - every later answer can only lower the window's allowance (`remaining` + what we sent);
- * - an answer with no requests left and a reset time ahead (a 10006) holds everything until then.
+ * - an answer with no requests left and a reset time ahead (a 10006) holds everything until then,
+ *   and the window is taken to end then (the exchange's window may not be the documented one).
  *
  * Waiting is `Semaphore` (one waiter checks the budget at a time, in arrival order), `Latch` (for
  * the window's first answer) and `Effect.sleep` on the `Clock` until a known instant. Effect's
@@ -189,7 +190,10 @@ export const make = (options: PacerOptions): Pacer => {
       return Effect.flatMap(offsetMillis, (offset) =>
         Effect.map(Clock.currentTimeMillis, (now) => {
           const resetLocal = status.resetAt - offset
-          if (resetLocal > now) budget.blockedUntil = Math.max(budget.blockedUntil, resetLocal)
+          if (resetLocal <= now) return
+          budget.blockedUntil = Math.max(budget.blockedUntil, resetLocal)
+          // The exchange said when its window ends (a 10006): ours ends then too, and the next opens.
+          if (ticket.window === budget.window) budget.windowStart = resetLocal - budget.windowMs
         })
       )
     })
