@@ -201,7 +201,7 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
       const refused = outcomes.filter((o) => o._tag === "Left").map((o) => o.left)
       expect(refused).toHaveLength(1)
       expect(refused[0]).toMatchObject({ _tag: "RateLimitExceeded", path: CANCEL, resetAt: NOW + WINDOW })
-      expect(refused[0]?.retCode).toBeUndefined()
+      expect(refused[0] !== undefined && "retCode" in refused[0] ? refused[0].retCode : undefined).toBeUndefined()
       expect(seenBy(exchange, OURS)).toMatchObject({ sent: 60, limited: 0 })
     }).pipe(Effect.provide(movingClockLayer({ maxRateLimitWait: "10 seconds" })))
   )
