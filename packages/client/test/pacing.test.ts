@@ -194,6 +194,30 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
     120_000
   )
 
+  for (const limit of [30, 100]) {
+    it.effect(`an account whose cancel limit is ${limit}/min, not 60: X-Bapi-Limit replaces the documented limit`, () =>
+      Effect.gen(function* () {
+        const exchange = freshExchange({
+          withdrawals: OURS.map(pending),
+          rateLimits: { cancel: { limit, windowMs: WINDOW } }
+        })
+        const start = exchange.clock.now()
+        const exit = yield* runVirtual(cancelAll(OURS), exchange)
+        expect(Exit.isSuccess(exit) && exit.value.every((o) => o._tag === "Right")).toBe(true)
+        const seen = seenBy(exchange, OURS)
+        const least = leastTime(200, limit)
+        yield* report(`200 cancels, limit ${limit}/min`, {
+          elapsed: seen.last - start,
+          least,
+          sent: seen.sent,
+          limited: seen.limited
+        })
+        expect(seen).toMatchObject({ sent: 200, limited: 0 })
+        expect(seen.last - start).toBeLessThanOrEqual(1.05 * least)
+      }).pipe(Effect.provide(movingClockLayer()))
+    )
+  }
+
   it.effect("a wait longer than maxRateLimitWait fails at once with RateLimitExceeded, nothing sent", () =>
     Effect.gen(function* () {
       const exchange = freshExchange({ withdrawals: OURS.map(pending) })
