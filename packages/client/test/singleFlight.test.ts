@@ -94,6 +94,29 @@ describe("SingleFlight", () => {
     })
   )
 
+  it.effect("stops the shared run when every caller has given up; the next call runs afresh", () =>
+    Effect.gen(function* () {
+      const flight = SingleFlight.make<string>()
+      let runs = 0
+      let stopped = 0
+      const never = Effect.zipRight(
+        Effect.sync(() => runs++),
+        Effect.onInterrupt(Effect.never, () => Effect.sync(() => stopped++))
+      )
+      const callers = yield* Effect.forEach([1, 2, 3], () => Effect.fork(flight.run("a", never)))
+      for (let i = 0; i < 50; i++) yield* Effect.yieldNow()
+      expect(runs).toBe(1)
+      yield* Fiber.interrupt(callers[0]!)
+      yield* Fiber.interrupt(callers[1]!)
+      for (let i = 0; i < 50; i++) yield* Effect.yieldNow()
+      expect(stopped).toBe(0) // one caller still waits
+      yield* Fiber.interrupt(callers[2]!)
+      for (let i = 0; i < 50; i++) yield* Effect.yieldNow()
+      expect(stopped).toBe(1)
+      expect(yield* flight.run("a", Effect.succeed("fresh"))).toBe("fresh")
+    })
+  )
+
   it.effect("shares a failure and a defect as they are", () =>
     Effect.gen(function* () {
       const flight = SingleFlight.make<number>()

@@ -9,6 +9,7 @@
  */
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
 
 /** Runs `effect` for `key`, or joins the run already in flight for it. */
@@ -16,33 +17,58 @@ export interface SingleFlight<K> {
   readonly run: <A, E>(key: K, effect: Effect.Effect<A, E>) => Effect.Effect<A, E>
 }
 
+interface Flight {
+  readonly deferred: Deferred.Deferred<unknown, unknown>
+  fiber: Fiber.RuntimeFiber<void> | undefined
+  /** Callers waiting for the outcome. */
+  callers: number
+}
+
 /** A single flight with its own table of keys in flight. */
 export const make = <K>(): SingleFlight<K> => {
-  const inFlight = new Map<K, Deferred.Deferred<unknown, unknown>>()
-  const run = <A, E>(key: K, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+  const inFlight = new Map<K, Flight>()
+
+  // A caller waits for the outcome. The run belongs to no single caller: one giving up (a timeout,
+  // an interrupt) leaves the answer to the others; when the last one gives up, the run is stopped.
+  const join = <A, E>(key: K, flight: Flight): Effect.Effect<A, E> =>
     Effect.suspend(() => {
-      const joined = inFlight.get(key) as Deferred.Deferred<A, E> | undefined
-      if (joined !== undefined) return Deferred.await(joined)
-      const deferred = Deferred.unsafeMake<A, E>(FiberId.none)
-      inFlight.set(key, deferred as Deferred.Deferred<unknown, unknown>)
-      // The shared run belongs to no caller: one caller giving up (a timeout, an interrupt) must not
-      // take the answer from the others, and a cancel already sent is worth hearing the end of.
-      const shared = effect.pipe(
-        Effect.exit,
-        Effect.flatMap((exit) =>
-          Effect.suspend(() => {
-            inFlight.delete(key)
-            return Deferred.done(deferred, exit)
-          })
-        ),
+      flight.callers += 1
+      return (Deferred.await(flight.deferred) as Effect.Effect<A, E>).pipe(
+        Effect.ensuring(Effect.sync(() => (flight.callers -= 1))),
         Effect.onInterrupt(() =>
           Effect.suspend(() => {
+            if (flight.callers > 0 || inFlight.get(key) !== flight) return Effect.void
             inFlight.delete(key)
-            return Deferred.interrupt(deferred)
+            return flight.fiber === undefined ? Effect.void : Fiber.interruptFork(flight.fiber)
           })
         )
       )
-      return Effect.zipRight(Effect.forkDaemon(shared), Deferred.await(deferred))
     })
+
+  const run = <A, E>(key: K, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
+    Effect.suspend(() => {
+      const current = inFlight.get(key)
+      if (current !== undefined) return join<A, E>(key, current)
+      const deferred = Deferred.unsafeMake<A, E>(FiberId.none)
+      const flight: Flight = {
+        deferred: deferred as Deferred.Deferred<unknown, unknown>,
+        fiber: undefined,
+        callers: 0
+      }
+      inFlight.set(key, flight)
+      const shared = Effect.flatMap(Effect.exit(effect), (exit) =>
+        Effect.suspend(() => {
+          if (inFlight.get(key) === flight) inFlight.delete(key)
+          return Deferred.done(deferred, exit)
+        })
+      )
+      return Effect.uninterruptibleMask((restore) =>
+        Effect.flatMap(Effect.forkDaemon(Effect.interruptible(shared)), (fiber) => {
+          flight.fiber = fiber
+          return restore(join<A, E>(key, flight))
+        })
+      )
+    })
+
   return { run }
 }
