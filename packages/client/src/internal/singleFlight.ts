@@ -19,7 +19,7 @@ export interface SingleFlight<K> {
 
 interface Flight {
   readonly deferred: Deferred.Deferred<unknown, unknown>
-  fiber: Fiber.RuntimeFiber<void> | undefined
+  fiber: Fiber.RuntimeFiber<unknown> | undefined
   /** Callers waiting for the outcome. */
   callers: number
 }
