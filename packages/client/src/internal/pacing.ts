@@ -4,9 +4,10 @@
  *
  * Per path, one budget of `limit` requests per window of `windowMs`:
  * - before the first answer, the limit is Bybit's documented one (`documentedRules`);
- * - a window opens with our first request after the previous one closed (as the exchange's does),
- *   and that first request goes alone: its answer's `X-Bapi-Limit-Status` says how many requests
- *   the exchange still takes in this window, other programs' requests on the same UID included;
+ * - a window opens with our first request after the previous one closed (as the mock exchange's
+ *   fixed windows do), and that first request goes alone: its answer's `X-Bapi-Limit-Status` says
+ *   how many requests the exchange still takes, other programs' requests on the same UID and, on
+ *   Bybit's rolling windows, our own of the last window included;
  * - every later answer can only lower the window's allowance (`remaining` + what we sent);
  * - an answer with no requests left and a reset time ahead (a 10006) holds everything until then,
  *   and the window is taken to end then (the exchange's window may not be the documented one).
