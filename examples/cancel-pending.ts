@@ -1,6 +1,7 @@
 /**
- * A larger program: cancel every pending withdrawal of a coin, at most 4 at a time, say what
- * happened to each, then check the withdrawal records to confirm.
+ * A larger program: cancel every pending withdrawal of a coin, all at once (the client paces the
+ * requests to the cancel endpoint's limit, and shows progress: a bar on a terminal, one line per
+ * withdrawal otherwise), say what happened to each, then check the withdrawal records to confirm.
  *
  *   npx pnpm@10.34.8 --filter @effect-bybit/examples cancel-pending [COIN]     (default USDT)
  *
@@ -9,6 +10,7 @@
  */
 import { type BybitClient, type BybitError, Withdrawals } from "@effect-bybit/client"
 import { Chunk, Config, Console, Data, Effect, Stream } from "effect"
+import { makeProgress, type ProgressOutcome } from "./src/progress.js"
 import { isEntryPoint, runMain } from "./src/run.js"
 import { clientLayer } from "./src/target.js"
 
@@ -64,8 +66,20 @@ const cancelPending = (coin: string) =>
     yield* Console.log(`Found ${pending.length}:`)
     for (const w of pending) yield* Console.log(`  ${describe(w)}`)
 
-    yield* Console.log("\nCancelling them, at most 4 at a time...")
-    const outcomes = yield* Effect.forEach(pending, cancelOne, { concurrency: 4 })
+    // All at once: the client holds each request until the endpoint's budget (60/min) allows it.
+    yield* Console.log(`\nCancelling them (the client paces the requests to Bybit's limit of 60 a minute)...`)
+    const progress = makeProgress(pending.length, process.stdout)
+    const shown: Record<Outcome["_tag"], ProgressOutcome> = {
+      Cancelled: "cancelled",
+      AlreadyGone: "gone",
+      Failed: "failed"
+    }
+    const outcomes = yield* Effect.forEach(
+      pending,
+      (w) => Effect.tap(cancelOne(w), (outcome) => Effect.sync(() => progress.done(w.withdrawId, shown[outcome._tag]))),
+      { concurrency: "unbounded" }
+    ).pipe(Effect.ensuring(Effect.sync(() => progress.finish())))
+    yield* Console.log("\nWhat happened to each:")
     for (const [i, w] of pending.entries()) {
       const line = Outcome.$match(outcomes[i]!, {
         Cancelled: ({ afterLostAnswer }) =>

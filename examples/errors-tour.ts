@@ -95,6 +95,8 @@ const stops: ReadonlyArray<Stop> = [
     lesson:
       "The 10006 answer said when the limit resets (X-Bapi-Limit-Reset-Timestamp); the client slept until then and retried.",
     exchange: { rateLimits: { cancel: { limit: 1, windowMs: 1_500 } } },
+    // Pacing would hold the second cancel instead of sending it: off, to show the 10006 path.
+    client: { pacing: false },
     run: () => cancel("10198").pipe(Effect.zipRight(cancel("10197")))
   },
   {
@@ -104,7 +106,7 @@ const stops: ReadonlyArray<Stop> = [
     lesson:
       "The reset was further away than maxRateLimitWait, so the client gave up at once and says when to come back.",
     exchange: { rateLimits: { cancel: { limit: 1, windowMs: 60_000 } } },
-    client: { maxRateLimitWait: "1 second" },
+    client: { maxRateLimitWait: "1 second", pacing: false },
     run: () => cancel("10198").pipe(Effect.zipRight(cancel("10197")))
   },
   {

@@ -145,7 +145,8 @@ const makeWith = (
       retry: resolved.retry,
       maxRateLimitWait: resolved.maxRateLimitWait,
       timeSync: resolved.timeSync,
-      traceRequests: options.traceRequests ?? true
+      traceRequests: options.traceRequests ?? true,
+      pacing: resolved.pacing
     })
     const serverTime = pipeline
       .retrying(

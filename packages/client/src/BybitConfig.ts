@@ -216,6 +216,12 @@ export interface Options {
    * "Tracing and logging").
    */
   readonly traceRequests?: boolean | undefined
+  /**
+   * Hold each private request until its endpoint's per-UID budget allows it (Bybit's documented
+   * limit, corrected by every answer's `X-Bapi-Limit*` headers), instead of sending until the
+   * exchange answers 10006; default `true`. Source: Bybit V5 "Rate Limit Rules".
+   */
+  readonly pacing?: boolean | undefined
 }
 
 /**
@@ -234,6 +240,7 @@ export interface Resolved {
   readonly maxRateLimitWait: Duration.Duration
   readonly timeSync: boolean
   readonly maxResponseBytes: number
+  readonly pacing: boolean
 }
 
 /**
@@ -406,7 +413,8 @@ const resolveUnsafe = (options: Options, names: FieldNames): Effect.Effect<Resol
     retry: options.retry ?? defaultRetrySchedule,
     maxRateLimitWait,
     timeSync: options.timeSync ?? true,
-    maxResponseBytes
+    maxResponseBytes,
+    pacing: options.pacing ?? true
   })
 }
 

@@ -23,6 +23,7 @@ import {
   WithdrawalNotFound
 } from "./BybitError.js"
 import { mayHaveBeenHandled } from "./internal/classify.js"
+import * as SingleFlight from "./internal/singleFlight.js"
 
 // The longest withdrawal id, in digits. Bybit documents the id as a string only; every id in its
 // pages and in the records clients show is a decimal integer ("9976", "8839035", "131629076"), and
@@ -396,7 +397,9 @@ const notFoundOr = (
  * configured schedule; if an earlier attempt's answer was lost and the retry is told the withdrawal
  * cannot be cancelled, its status is looked up, and `CancelByUser` counts as success. A 131002
  * answer is `WithdrawalNotFound` when a lookup by id (`GET /v5/asset/withdraw/query-record`) finds
- * no such withdrawal on the account, and stays `InvalidRequest` otherwise.
+ * no such withdrawal on the account, and stays `InvalidRequest` otherwise. Concurrent
+ * cancels of the same id (on one client) share one request and all get its outcome; a cancel after
+ * that one has ended sends a new request.
  *
  * @example
  * ```ts
@@ -434,8 +437,19 @@ const cancelInput = (input: { readonly id: string }): Effect.Effect<CancelResult
   }
   return Effect.zipRight(
     Effect.annotateCurrentSpan("bybit.withdrawal.id", id),
-    Effect.flatMap(BybitClient, (client) => cancelWith(client, id))
+    Effect.flatMap(BybitClient, (client) => cancelsInFlight(client).run(id, cancelWith(client, id)))
   )
+}
+
+/** Per client, one cancel in flight per withdrawal id: concurrent calls share its request and outcome. */
+const flights = new WeakMap<BybitClient["Type"], SingleFlight.SingleFlight<WithdrawalId>>()
+const cancelsInFlight = (client: BybitClient["Type"]): SingleFlight.SingleFlight<WithdrawalId> => {
+  let flight = flights.get(client)
+  if (flight === undefined) {
+    flight = SingleFlight.make()
+    flights.set(client, flight)
+  }
+  return flight
 }
 
 const cancelWith = (client: BybitClient["Type"], id: WithdrawalId): Effect.Effect<CancelResult, CancelError> => {

@@ -188,7 +188,8 @@ describe("Withdrawals.cancel: every error family, from the mock", () => {
       yield* Withdrawals.cancel({ id: "10197" })
       const error = yield* Effect.flip(Withdrawals.cancel({ id: "10198" }))
       expect(error).toMatchObject({ _tag: "RateLimitExceeded", retCode: 10006, resetAt: NOW + 60_000 })
-    }).pipe(Effect.provide(clientLayer(noRetry)))
+      // Without pacing, the second cancel is sent and refused (pacing would hold it: pacing.test.ts).
+    }).pipe(Effect.provide(clientLayer({ ...noRetry, pacing: false })))
   )
 
   it.effect("RateLimitExceeded for HTTP 403 (IP ban) and HTTP 429", () =>

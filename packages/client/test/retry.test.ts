@@ -102,7 +102,8 @@ describe("retries", () => {
         "asset/withdraw/cancel 0"
       ])
       expect(exchange.clock.now()).toBeGreaterThanOrEqual(NOW + 60_000)
-    }).pipe(Effect.provide(movingClockLayer()))
+      // Without pacing the second cancel meets the 10006; pacing would hold it (pacing.test.ts).
+    }).pipe(Effect.provide(movingClockLayer({ pacing: false })))
   )
 
   it.effect("does not wait for a rate-limit reset further away than maxRateLimitWait", () =>
@@ -230,6 +231,6 @@ describe("rate-limit status", () => {
       expect([...(yield* Effect.flatMap(BybitClient.BybitClient, (c) => c.rateLimits)).keys()]).toEqual([
         "/v5/asset/withdraw/cancel"
       ])
-    }).pipe(Effect.provide(movingClockLayer({ retry: false })))
+    }).pipe(Effect.provide(movingClockLayer({ retry: false, pacing: false })))
   )
 })

@@ -19,6 +19,7 @@ import { classify, notSent } from "./classify.js"
 import * as ClockSync from "./clock.js"
 import { withDeadline } from "./deadline.js"
 import { observeAttempt, type RecordAnswer, withCredentialHeaders } from "./observe.js"
+import * as Pacing from "./pacing.js"
 import { fromHeaders, type RateLimitStatus } from "./rateLimit.js"
 import { makeRetrying } from "./retry.js"
 import * as Scrub from "./scrub.js"
@@ -69,6 +70,8 @@ export interface PipelineOptions {
   readonly timeSync: boolean
   /** A span per attempt (ours and the platform's `http.client` one). */
   readonly traceRequests: boolean
+  /** Hold private requests until their endpoint's budget allows them (`internal/pacing.ts`). */
+  readonly pacing: boolean
 }
 
 /** The request pipeline a `BybitClient` is made of. */
@@ -140,7 +143,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         const next = new Map(map)
         next.set(status.path, status)
         return next
-      })
+      }).pipe(Effect.zipRight(pacer.observe(status)))
 
     const sendOnce = <A, E>(
       spec: RequestSpec<A, E>,
@@ -270,10 +273,15 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
 
     // The clock gets its one way to ask for the time now; signed requests ask the clock, never the reverse.
     const clock = yield* ClockSync.make(options.timeSync, fetchServerMillis)
+    // Built with the clock (it paces on server time); answers reach it through recordRateLimit.
+    const pacer = Pacing.make({ enabled: options.pacing, clock, maxWait: options.maxRateLimitWait })
 
     const request = <A, E = never>(spec: RequestSpec<A, E>): Effect.Effect<ApiResponse<A>, RequestError | E> =>
       spec.signed
-        ? Effect.flatMap(Effect.mapError(clock.serverNow, notSent), (now) => signedAt(spec, now))
+        ? pacer.pace(
+            spec.path,
+            Effect.flatMap(Effect.mapError(clock.serverNow, notSent), (now) => signedAt(spec, now))
+          )
         : unsigned(spec)
 
     const retrying = makeRetrying({

@@ -1,0 +1,308 @@
+/**
+ * Pacing against the mock exchange under its real limits (cancel: 60 per 60 s window per UID), in
+ * virtual time: the TestClock and the mock's clock move together, and only when no request is in
+ * flight, so every request reaches the exchange at the virtual instant it was sent.
+ *
+ *   npx pnpm@10.34.8 exec vitest run --project client test/pacing.test.ts
+ *
+ * prints, per scenario, the virtual time taken against the least the limit allows, the cancel
+ * requests sent and the 10006 answers.
+ */
+import { FetchHttpClient } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
+import { MOCK_UID, type MockExchange, type MockWithdrawal } from "@effect-bybit/mock-exchange"
+import { Chunk, Clock, Effect, Exit, Fiber, Schedule, TestClock } from "effect"
+import { BybitClient, Withdrawals } from "../src/index.js"
+import { BASE_URL, freshExchange, hmacCredentials, movingClockLayer, NOW, server, settle, useMsw } from "./support.js"
+
+useMsw()
+
+const CANCEL = "/v5/asset/withdraw/cancel"
+const LIMIT = 60
+const WINDOW = 60_000
+
+const pending = (withdrawId: string): MockWithdrawal => ({
+  withdrawId,
+  uid: MOCK_UID,
+  coin: "USDT",
+  chain: "ETH",
+  amount: "1",
+  withdrawFee: "0.1",
+  status: "Pending",
+  toAddress: "0x0000000000000000000000000000000000000001",
+  tag: "",
+  txID: "",
+  createTime: NOW - 60_000,
+  updateTime: NOW - 60_000,
+  withdrawType: 0
+})
+
+const ids = (from: number, count: number) => Array.from({ length: count }, (_, i) => String(from + i))
+const OURS = ids(700_000, 200)
+const THEIRS = ids(800_000, 40)
+
+/** The least time `n` requests take under a window of `limit` per `window` ms: the last window's start. */
+const leastTime = (n: number, limit: number) => (Math.ceil(n / limit) - 1) * WINDOW
+
+/** MSW requests not yet answered, so the clocks never move under a request in flight. */
+let inFlight = 0
+server.events.on("request:start", () => {
+  inFlight++
+})
+server.events.on("request:end", () => {
+  inFlight--
+})
+
+/**
+ * Runs `effect`; whenever every fiber waits on the TestClock and nothing is in flight (the same
+ * for a few turns of the event loop), moves the TestClock and the mock's clock together to the
+ * earliest wake-up.
+ */
+const runVirtual = <A, E, R>(effect: Effect.Effect<A, E, R>, exchange: MockExchange) =>
+  Effect.gen(function* () {
+    const fiber = yield* Effect.fork(effect)
+    let quiet = 0
+    let seen = -1
+    for (let step = 0; step < 200_000; step++) {
+      const done = yield* Fiber.poll(fiber)
+      if (done._tag === "Some") return done.value
+      yield* settle
+      const sleeps = Chunk.toReadonlyArray(yield* TestClock.sleeps())
+      const state = exchange.requests().length * 1_000 + sleeps.length
+      quiet = inFlight === 0 && sleeps.length > 0 && state === seen ? quiet + 1 : 0
+      seen = state
+      if (quiet < 3) continue
+      const now = yield* TestClock.currentTimeMillis
+      const delta = Math.max(0, Math.ceil(Math.min(...sleeps) - now))
+      exchange.clock.advance(delta)
+      yield* TestClock.adjust(delta)
+      quiet = 0
+    }
+    return yield* Effect.die("runVirtual: too many steps")
+  })
+
+const cancelAll = (list: ReadonlyArray<string>) =>
+  Effect.forEach(list, (id) => Effect.either(Withdrawals.cancel({ id })), { concurrency: "unbounded" })
+
+/** What the exchange saw of a set of ids: requests, 10006 answers, first and last arrival. */
+const seenBy = (exchange: MockExchange, list: ReadonlyArray<string>) => {
+  const mine = new Set(list)
+  const requests = exchange.requests().filter((r) => r.path === CANCEL && mine.has(JSON.parse(r.body).id))
+  return {
+    sent: requests.length,
+    limited: requests.filter((r) => r.retCode === 10006).length,
+    first: Math.min(...requests.map((r) => r.time)),
+    last: Math.max(...requests.map((r) => r.time))
+  }
+}
+
+/** A second program on the same UID (same key), knowing nothing of our budget: no pacing. */
+const otherProgram = BybitClient.make({
+  credentials: hmacCredentials(),
+  baseUrl: BASE_URL,
+  timeout: "1 hour",
+  pacing: false,
+  retry: Schedule.spaced("100 millis").pipe(Schedule.intersect(Schedule.recurs(10))),
+  maxRateLimitWait: "2 minutes"
+}).pipe(Effect.provide(FetchHttpClient.layer))
+
+const report = (label: string, figures: { elapsed: number; least: number; sent: number; limited: number }) =>
+  Effect.sync(() =>
+    console.log(
+      `[pacing] ${label}: ${figures.elapsed / 1000} s virtual (least the limit allows: ${figures.least / 1000} s, ratio ${(figures.elapsed / figures.least).toFixed(3)}), ${figures.sent} cancel requests sent, ${figures.limited} answered 10006`
+    )
+  )
+
+describe("pacing (mock exchange, real limits, virtual time)", () => {
+  it.effect(
+    "200 concurrent cancels finish within 1.05x of the least time 60/min allows, with no 10006",
+    () =>
+      Effect.gen(function* () {
+        const exchange = freshExchange({ withdrawals: OURS.map(pending) })
+        const start = yield* Clock.currentTimeMillis
+        const exit = yield* runVirtual(cancelAll(OURS), exchange)
+        const elapsed = (yield* Clock.currentTimeMillis) - start
+        expect(Exit.isSuccess(exit)).toBe(true)
+        const outcomes = Exit.isSuccess(exit) ? exit.value : []
+        expect(outcomes.filter((o) => o._tag === "Right")).toHaveLength(200)
+        const seen = seenBy(exchange, OURS)
+        const least = leastTime(200, LIMIT)
+        yield* report("200 cancels, one client", { elapsed, least, sent: seen.sent, limited: seen.limited })
+        expect(seen.limited).toBe(0)
+        expect(seen.sent).toBe(200)
+        expect(elapsed).toBeGreaterThanOrEqual(least)
+        expect(elapsed).toBeLessThanOrEqual(1.05 * least)
+        for (const id of OURS) expect(exchange.withdrawal(id)?.status).toBe("CancelByUser")
+      }).pipe(Effect.provide(movingClockLayer())),
+    120_000
+  )
+
+  it.effect(
+    "the same 200 without pacing: the exchange refuses most attempts (the baseline)",
+    () =>
+      Effect.gen(function* () {
+        const exchange = freshExchange({ withdrawals: OURS.map(pending) })
+        const start = yield* Clock.currentTimeMillis
+        const exit = yield* runVirtual(cancelAll(OURS), exchange)
+        const elapsed = (yield* Clock.currentTimeMillis) - start
+        expect(Exit.isSuccess(exit)).toBe(true)
+        const seen = seenBy(exchange, OURS)
+        yield* report("200 cancels, pacing off", {
+          elapsed,
+          least: leastTime(200, LIMIT),
+          sent: seen.sent,
+          limited: seen.limited
+        })
+        expect(seen.limited).toBeGreaterThanOrEqual(140)
+      }).pipe(
+        Effect.provide(
+          movingClockLayer({
+            pacing: false,
+            retry: Schedule.exponential("100 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(6))),
+            maxRateLimitWait: "2 minutes"
+          })
+        )
+      ),
+    120_000
+  )
+
+  it.effect(
+    "an exchange whose window is longer than documented (60 per 90 s): one 10006 a window, waited out",
+    () =>
+      Effect.gen(function* () {
+        const exchange = freshExchange({
+          withdrawals: OURS.map(pending),
+          rateLimits: { cancel: { limit: LIMIT, windowMs: 90_000 } }
+        })
+        const start = exchange.clock.now()
+        const exit = yield* runVirtual(cancelAll(OURS), exchange)
+        expect(Exit.isSuccess(exit) && exit.value.every((o) => o._tag === "Right")).toBe(true)
+        const seen = seenBy(exchange, OURS)
+        const least = (Math.ceil(200 / LIMIT) - 1) * 90_000
+        yield* report("200 cancels, exchange window 90 s", {
+          elapsed: seen.last - start,
+          least,
+          sent: seen.sent,
+          limited: seen.limited
+        })
+        // Our window ends at 60 s: the first request after it hears 10006 and its reset time, and
+        // from then on our windows follow the exchange's.
+        expect(seen.limited).toBeLessThanOrEqual(3)
+        expect(seen.sent).toBe(200 + seen.limited)
+        expect(seen.last - start).toBeLessThanOrEqual(1.05 * least)
+      }).pipe(Effect.provide(movingClockLayer({ maxRateLimitWait: "2 minutes" }))),
+    120_000
+  )
+
+  for (const limit of [30, 100]) {
+    it.effect(`an account whose cancel limit is ${limit}/min, not 60: X-Bapi-Limit replaces the documented limit`, () =>
+      Effect.gen(function* () {
+        const exchange = freshExchange({
+          withdrawals: OURS.map(pending),
+          rateLimits: { cancel: { limit, windowMs: WINDOW } }
+        })
+        const start = exchange.clock.now()
+        const exit = yield* runVirtual(cancelAll(OURS), exchange)
+        expect(Exit.isSuccess(exit) && exit.value.every((o) => o._tag === "Right")).toBe(true)
+        const seen = seenBy(exchange, OURS)
+        const least = leastTime(200, limit)
+        yield* report(`200 cancels, limit ${limit}/min`, {
+          elapsed: seen.last - start,
+          least,
+          sent: seen.sent,
+          limited: seen.limited
+        })
+        expect(seen).toMatchObject({ sent: 200, limited: 0 })
+        expect(seen.last - start).toBeLessThanOrEqual(1.05 * least)
+      }).pipe(Effect.provide(movingClockLayer()))
+    )
+  }
+
+  it.effect("a wait longer than maxRateLimitWait fails at once with RateLimitExceeded, nothing sent", () =>
+    Effect.gen(function* () {
+      const exchange = freshExchange({ withdrawals: OURS.map(pending) })
+      const outcomes = yield* cancelAll(OURS.slice(0, 61))
+      const refused = outcomes.filter((o) => o._tag === "Left").map((o) => o.left)
+      expect(refused).toHaveLength(1)
+      expect(refused[0]).toMatchObject({ _tag: "RateLimitExceeded", path: CANCEL, resetAt: NOW + WINDOW })
+      expect(refused[0] !== undefined && "retCode" in refused[0] ? refused[0].retCode : undefined).toBeUndefined()
+      expect(seenBy(exchange, OURS)).toMatchObject({ sent: 60, limited: 0 })
+    }).pipe(Effect.provide(movingClockLayer({ maxRateLimitWait: "10 seconds" })))
+  )
+
+  it.effect(
+    "another program spent 25 of the window first: the headers shrink our first window, no 10006",
+    () =>
+      Effect.gen(function* () {
+        const exchange = freshExchange({ withdrawals: [...OURS, ...THEIRS].map(pending) })
+        const other = yield* otherProgram
+        const before = THEIRS.slice(0, 25)
+        yield* cancelAll(before).pipe(Effect.provideService(BybitClient.BybitClient, other))
+        const start = yield* Clock.currentTimeMillis
+        const exit = yield* runVirtual(cancelAll(OURS), exchange)
+        const elapsed = (yield* Clock.currentTimeMillis) - start
+        expect(Exit.isSuccess(exit) && exit.value.every((o) => o._tag === "Right")).toBe(true)
+        const seen = seenBy(exchange, OURS)
+        // 35 fit in the first window, then 60, 60 and 45: the last window opens 180 s in.
+        const least = leastTime(200 - (LIMIT - 25), LIMIT) + WINDOW
+        yield* report("200 cancels after another program's 25", {
+          elapsed,
+          least,
+          sent: seen.sent,
+          limited: seen.limited
+        })
+        expect(seen.limited).toBe(0)
+        expect(seen.sent).toBe(200)
+        expect(elapsed).toBeLessThanOrEqual(1.05 * least)
+        expect(seenBy(exchange, before).limited).toBe(0)
+      }).pipe(Effect.provide(movingClockLayer())),
+    120_000
+  )
+
+  it.effect(
+    "another program cancels 30 s into our run: every cancel of both succeeds, 10006s counted",
+    () =>
+      Effect.gen(function* () {
+        const exchange = freshExchange({ withdrawals: [...OURS, ...THEIRS].map(pending) })
+        const other = yield* otherProgram
+        const early = THEIRS.slice(0, 25)
+        const later = THEIRS.slice(25)
+        yield* cancelAll(early).pipe(Effect.provideService(BybitClient.BybitClient, other))
+        const start = exchange.clock.now()
+        const exit = yield* runVirtual(
+          Effect.all(
+            [
+              cancelAll(OURS),
+              cancelAll(later).pipe(Effect.delay("30 seconds"), Effect.provideService(BybitClient.BybitClient, other))
+            ],
+            { concurrency: "unbounded" }
+          ),
+          exchange
+        )
+        expect(Exit.isSuccess(exit)).toBe(true)
+        const [ours, theirs] = Exit.isSuccess(exit) ? exit.value : [[], []]
+        expect(ours.filter((o) => o._tag === "Right")).toHaveLength(200)
+        expect(theirs.filter((o) => o._tag === "Right")).toHaveLength(later.length)
+        const seen = seenBy(exchange, OURS)
+        const seenTheirs = seenBy(exchange, later)
+        yield* report("200 cancels while another program sends 15 more, 30 s in", {
+          elapsed: seen.last - start,
+          least: leastTime(200 - (LIMIT - 25), LIMIT) + WINDOW,
+          sent: seen.sent,
+          limited: seen.limited
+        })
+        yield* Effect.sync(() =>
+          console.log(
+            `[pacing]   the other program (no pacing): ${seenTheirs.sent} requests for ${later.length} cancels, ${seenTheirs.limited} answered 10006, done ${(seenTheirs.last - start) / 1000} s in`
+          )
+        )
+        // Each request of theirs the exchange accepted can have taken one slot we were promised;
+        // a 10006 of ours is waited out and retried, as without pacing.
+        expect(seen.limited).toBeLessThanOrEqual(later.length)
+        expect(seen.sent).toBe(200 + seen.limited)
+        expect(seen.last - start).toBeLessThanOrEqual(1.05 * (leastTime(200 - (LIMIT - 25), LIMIT) + WINDOW))
+        for (const id of [...OURS, ...THEIRS]) expect(exchange.withdrawal(id)?.status).toBe("CancelByUser")
+      }).pipe(Effect.provide(movingClockLayer())),
+    120_000
+  )
+})

@@ -1,0 +1,133 @@
+import { describe, expect, it } from "@effect/vitest"
+import { SEED_WITHDRAWAL_IDS_BY_STATUS } from "@effect-bybit/mock-exchange"
+import { Deferred, Effect, Exit, Fiber } from "effect"
+import { Withdrawals } from "../src/index.js"
+import * as SingleFlight from "../src/internal/singleFlight.js"
+import { clientLayer, freshExchange, useMsw } from "./support.js"
+
+useMsw()
+
+const CANCEL = "/v5/asset/withdraw/cancel"
+const cancelsOf = (exchange: ReturnType<typeof freshExchange>, id: string) =>
+  exchange.requests().filter((r) => r.path === CANCEL && JSON.parse(r.body).id === id)
+
+const many = <A, E, R>(n: number, effect: Effect.Effect<A, E, R>) =>
+  Effect.all(
+    Array.from({ length: n }, () => Effect.exit(effect)),
+    { concurrency: "unbounded" }
+  )
+
+describe("Withdrawals.cancel: one request per withdrawal at a time", () => {
+  it.effect("10 concurrent cancels of one id send exactly one request and all get the same result", () =>
+    Effect.gen(function* () {
+      const exchange = freshExchange()
+      const exits = yield* many(10, Withdrawals.cancel({ id: "10197" }))
+      expect(cancelsOf(exchange, "10197")).toHaveLength(1)
+      expect(exits.every(Exit.isSuccess)).toBe(true)
+      const first = exits[0]!
+      for (const exit of exits) expect(exit).toStrictEqual(first)
+      expect(Exit.isSuccess(first) && first.value.status).toBe("cancelled")
+      expect(exchange.withdrawal("10197")?.status).toBe("CancelByUser")
+    }).pipe(Effect.provide(clientLayer()))
+  )
+
+  it.effect("a failing cancel: one request, and every caller gets the same error", () =>
+    Effect.gen(function* () {
+      const exchange = freshExchange()
+      const gone = SEED_WITHDRAWAL_IDS_BY_STATUS.success
+      const exits = yield* many(8, Withdrawals.cancel({ id: gone }))
+      expect(cancelsOf(exchange, gone)).toHaveLength(1)
+      const errors = exits.map((exit) => (Exit.isFailure(exit) ? exit.cause : undefined))
+      expect(exits.every(Exit.isFailure)).toBe(true)
+      for (const exit of exits) expect(exit).toStrictEqual(exits[0])
+      expect(JSON.stringify(errors[0])).toContain("WithdrawalNotCancellable")
+    }).pipe(Effect.provide(clientLayer({ retry: false })))
+  )
+
+  it.effect("a cancel after the shared one has ended sends a new request", () =>
+    Effect.gen(function* () {
+      const exchange = freshExchange()
+      yield* many(5, Withdrawals.cancel({ id: "10197" }))
+      expect(cancelsOf(exchange, "10197")).toHaveLength(1)
+      // Already cancelled by then: the exchange answers again, 131099, and the client says so.
+      const again = yield* Effect.flip(Withdrawals.cancel({ id: "10197" }))
+      expect(again._tag).toBe("WithdrawalNotCancellable")
+      expect(cancelsOf(exchange, "10197")).toHaveLength(2)
+    }).pipe(Effect.provide(clientLayer({ retry: false })))
+  )
+
+  it.effect("concurrent cancels of different ids each send their own request", () =>
+    Effect.gen(function* () {
+      const exchange = freshExchange()
+      const results = yield* Effect.all(
+        ["10197", "10198", "10197", "10198"].map((id) => Withdrawals.cancel({ id })),
+        { concurrency: "unbounded" }
+      )
+      expect(results.map((r) => r.id)).toEqual(["10197", "10198", "10197", "10198"])
+      expect(cancelsOf(exchange, "10197")).toHaveLength(1)
+      expect(cancelsOf(exchange, "10198")).toHaveLength(1)
+    }).pipe(Effect.provide(clientLayer()))
+  )
+})
+
+describe("SingleFlight", () => {
+  it.effect("runs once per key while in flight, again after, and keeps running when a caller gives up", () =>
+    Effect.gen(function* () {
+      const flight = SingleFlight.make<string>()
+      const gate = yield* Deferred.make<void>()
+      let runs = 0
+      const work = Effect.zipRight(
+        Effect.sync(() => runs++),
+        Effect.as(Deferred.await(gate), "done")
+      )
+      const leader = yield* Effect.fork(flight.run("a", work))
+      const follower = yield* Effect.fork(flight.run("a", work))
+      const other = yield* Effect.fork(flight.run("b", work))
+      for (let i = 0; i < 50; i++) yield* Effect.yieldNow() // let the three fibers start
+      expect(runs).toBe(2) // "a" once, "b" once
+      yield* Fiber.interrupt(leader) // the leader leaves; the follower still gets the outcome
+      yield* Deferred.succeed(gate, undefined)
+      expect(yield* Fiber.join(follower)).toBe("done")
+      expect(yield* Fiber.join(other)).toBe("done")
+      expect(yield* flight.run("a", work)).toBe("done")
+      expect(runs).toBe(3)
+    })
+  )
+
+  it.effect("stops the shared run when every caller has given up; the next call runs afresh", () =>
+    Effect.gen(function* () {
+      const flight = SingleFlight.make<string>()
+      let runs = 0
+      let stopped = 0
+      const never = Effect.zipRight(
+        Effect.sync(() => runs++),
+        Effect.onInterrupt(Effect.never, () => Effect.sync(() => stopped++))
+      )
+      const callers = yield* Effect.forEach([1, 2, 3], () => Effect.fork(flight.run("a", never)))
+      for (let i = 0; i < 50; i++) yield* Effect.yieldNow()
+      expect(runs).toBe(1)
+      yield* Fiber.interrupt(callers[0]!)
+      yield* Fiber.interrupt(callers[1]!)
+      for (let i = 0; i < 50; i++) yield* Effect.yieldNow()
+      expect(stopped).toBe(0) // one caller still waits
+      yield* Fiber.interrupt(callers[2]!)
+      for (let i = 0; i < 50; i++) yield* Effect.yieldNow()
+      expect(stopped).toBe(1)
+      expect(yield* flight.run("a", Effect.succeed("fresh"))).toBe("fresh")
+    })
+  )
+
+  it.effect("shares a failure and a defect as they are", () =>
+    Effect.gen(function* () {
+      const flight = SingleFlight.make<number>()
+      const gate = yield* Deferred.make<void>()
+      const failing = Effect.zipRight(Deferred.await(gate), Effect.fail("no" as const))
+      const fibers = yield* Effect.forEach([1, 2, 3], () => Effect.fork(Effect.exit(flight.run(1, failing))))
+      yield* Deferred.succeed(gate, undefined)
+      const exits = yield* Effect.forEach(fibers, Fiber.join)
+      for (const exit of exits) expect(exit).toStrictEqual(Exit.fail("no"))
+      const dying = yield* Effect.exit(flight.run(2, Effect.die("bug")))
+      expect(Exit.isFailure(dying) && !Exit.isInterrupted(dying)).toBe(true)
+    })
+  )
+})
