@@ -20,6 +20,10 @@ export interface UnmarkedBlock {
   readonly text: string
 }
 
+export declare const parseMarker: (
+  text: string,
+  where: string
+) => Pick<ReadmeBlock, "kinds" | "file" | "copy" | "prints" | "msw" | "proxy">
 export declare const readmeBlocks: (root: string) => ReadonlyArray<ReadmeBlock>
 export declare const unmarkedBlocks: (root: string, readmes: ReadonlyArray<string>) => ReadonlyArray<UnmarkedBlock>
 export declare const commands: (block: ReadmeBlock) => ReadonlyArray<string>

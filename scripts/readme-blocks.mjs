@@ -38,7 +38,7 @@ const KINDS = new Set(["npm", "pnpm", "serve", "run", "vitest"])
 const FENCE = /^```(\w*)\n([\s\S]*?)\n```/gm
 
 /** Parses a marker's words: `run usage.ts prints "cancelled 10197" prints '{"id":"10197"}'`. */
-const parseMarker = (text, where) => {
+export const parseMarker = (text, where) => {
   const words = [...text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3])
   const block = { kinds: [], file: undefined, copy: undefined, prints: [], msw: false, proxy: false }
   for (let i = 0; i < words.length; i++) {

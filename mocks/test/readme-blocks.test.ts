@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { commands, READMES, readmeBlocks, unmarkedBlocks } from "../../scripts/readme-blocks.mjs"
+import { commands, parseMarker, READMES, readmeBlocks, unmarkedBlocks } from "../../scripts/readme-blocks.mjs"
 import { parseSeedFile } from "../src/index.js"
 import { MOCKS_DIR } from "./process.js"
 
@@ -33,6 +33,22 @@ const installLines = (kind: "npm" | "pnpm", readme: string) =>
     .filter((line) => /^(npm install|pnpm add)\b/.test(line))
 
 describe("README blocks", () => {
+  it("a marker's words: repeated prints in either quotes, msw and proxy only on a run", () => {
+    expect(parseMarker(`run a.ts proxy prints "x y" prints '{"id":"1"}'`, "m")).toEqual({
+      kinds: ["run"],
+      file: "a.ts",
+      copy: undefined,
+      prints: ["x y", '{"id":"1"}'],
+      msw: false,
+      proxy: true
+    })
+    expect(parseMarker("npm pnpm", "m")).toMatchObject({ kinds: ["npm", "pnpm"], prints: [] })
+    expect(() => parseMarker("npm proxy", "m")).toThrow(/msw and proxy apply to a run/)
+    expect(() => parseMarker("run a.ts msw proxy", "m")).toThrow(/either msw or proxy/)
+    expect(() => parseMarker("run", "m")).toThrow(/need a file name/)
+    expect(() => parseMarker("run a.ts socks", "m")).toThrow(/unknown word "socks"/)
+  })
+
   it("every README has marked blocks, each in the language its kind runs", () => {
     for (const readme of READMES) expect(blocks.some((b) => b.readme === readme)).toBe(true)
     for (const block of blocks) {
