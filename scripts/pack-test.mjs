@@ -8,8 +8,10 @@
 //
 // Then the READMEs' own install and usage lines run, exactly as written, in a fresh npm project and
 // a fresh pnpm project (scripts/readme-test.mjs): installs pinned to Effect 3, one copy of effect,
-// every usage snippet typechecked and run against the mock server started by the README's
-// `npx @effect-bybit/mock-exchange` line, and the "Testing your code" snippet run by `npx vitest run`.
+// every usage snippet typechecked and run against the mock server started by a README's
+// `npx @effect-bybit/mock-exchange` line (or answered by the mock's MSW handlers, or through a
+// forward proxy on 127.0.0.1, as its marker says), and the "Testing your code" snippet run by
+// `npx vitest run`.
 // That part needs the npm registry (and loopback); README_TEST=0 skips it.
 //
 //   node scripts/pack-test.mjs            (or: pnpm exec node scripts/pack-test.mjs)

@@ -6,11 +6,24 @@ export interface ReadmeBlock {
   readonly kinds: ReadonlyArray<"npm" | "pnpm" | "serve" | "run" | "vitest">
   readonly file: string | undefined
   readonly copy: string | undefined
-  readonly prints: string | undefined
+  readonly prints: ReadonlyArray<string>
   readonly msw: boolean
+  readonly proxy: boolean
   readonly lang: string
   readonly text: string
 }
 
+export interface UnmarkedBlock {
+  readonly readme: string
+  readonly line: number
+  readonly lang: string
+  readonly text: string
+}
+
+export declare const parseMarker: (
+  text: string,
+  where: string
+) => Pick<ReadmeBlock, "kinds" | "file" | "copy" | "prints" | "msw" | "proxy">
 export declare const readmeBlocks: (root: string) => ReadonlyArray<ReadmeBlock>
+export declare const unmarkedBlocks: (root: string, readmes: ReadonlyArray<string>) => ReadonlyArray<UnmarkedBlock>
 export declare const commands: (block: ReadmeBlock) => ReadonlyArray<string>

@@ -7,15 +7,26 @@
 //   <!-- readme-test: serve -->          the `sh` line that starts the mock exchange's server; run
 //                                        (on a free port instead of the one written) for each `run`
 //   <!-- readme-test: run <file> -->     the `ts` block saved as <file>, typechecked, then run with
-//                                        BYBIT_* pointing at the served mock; `msw` runs it with
-//                                        the mock's MSW handlers answering every fetch instead
+//                                        BYBIT_* pointing at the served mock (SUB_BYBIT_* hold the
+//                                        mock's second account); `msw` runs it with the mock's MSW
+//                                        handlers answering every fetch instead (no BYBIT_BASE_URL);
+//                                        `proxy` starts a forward proxy on 127.0.0.1, names it in
+//                                        HTTPS_PROXY, and requires the snippet to go through it
 //   <!-- readme-test: vitest <file> copy <path> -->
 //                                        the `ts` block saved as <file> and run with `npx vitest
 //                                        run`; <path> is its copy in this repository, which the
 //                                        workspace suite runs (mocks/test/readme-blocks.test.ts
 //                                        checks the two are the same)
 //
-// Any of them may add `prints "<text>"`: the output must contain it.
+// Any of them may add `prints "<text>"` (or `prints '<text>'`), more than once: the output must
+// contain each. A `run`'s
+// output ends with what the mock saw, one line per request and per withdrawal a cancel named:
+//   mock: POST /v5/asset/withdraw/cancel {"id":"10197"} key mock-api-key: HTTP 200, retCode 0
+//   mock: withdrawal 10197 is CancelByUser
+// and, with `proxy`, one line per request the proxy was asked for (`proxy: CONNECT 127.0.0.1:<port>`).
+//
+// Every other fenced block is not run by the packaging test: a `ts` block is not allowed there
+// (every usage snippet runs), and the workspace suite checks the others (mocks/test/readme-blocks.test.ts).
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 
@@ -24,16 +35,18 @@ export const READMES = ["README.md", "packages/client/README.md", "packages/sign
 
 const MARKED = /<!--\s*readme-test:\s*(.*?)\s*-->\s*\n\s*```(\w+)\n([\s\S]*?)\n```/g
 const KINDS = new Set(["npm", "pnpm", "serve", "run", "vitest"])
+const FENCE = /^```(\w*)\n([\s\S]*?)\n```/gm
 
-/** Parses a marker's words: `run usage.ts prints "cancelled 10197"`. */
-const parseMarker = (text, where) => {
-  const words = [...text.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2])
-  const block = { kinds: [], file: undefined, copy: undefined, prints: undefined, msw: false }
+/** Parses a marker's words: `run usage.ts prints "cancelled 10197" prints '{"id":"10197"}'`. */
+export const parseMarker = (text, where) => {
+  const words = [...text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3])
+  const block = { kinds: [], file: undefined, copy: undefined, prints: [], msw: false, proxy: false }
   for (let i = 0; i < words.length; i++) {
     const word = words[i]
-    if (word === "prints") block.prints = words[++i]
+    if (word === "prints") block.prints.push(words[++i])
     else if (word === "copy") block.copy = words[++i]
     else if (word === "msw") block.msw = true
+    else if (word === "proxy") block.proxy = true
     else if (KINDS.has(word)) {
       block.kinds.push(word)
       if (word === "run" || word === "vitest") block.file = words[++i]
@@ -43,12 +56,16 @@ const parseMarker = (text, where) => {
   if ((block.kinds.includes("run") || block.kinds.includes("vitest")) && !block.file) {
     throw new Error(`${where}: run and vitest need a file name`)
   }
+  if ((block.msw || block.proxy) && !block.kinds.includes("run")) {
+    throw new Error(`${where}: msw and proxy apply to a run`)
+  }
+  if (block.msw && block.proxy) throw new Error(`${where}: a run is either msw or proxy`)
   return block
 }
 
 /**
  * Every marked block of the READMEs under `root`:
- * `{ readme, line, kinds, file?, copy?, prints?, msw, lang, text }`.
+ * `{ readme, line, kinds, file?, copy?, prints, msw, proxy, lang, text }`.
  */
 export const readmeBlocks = (root) =>
   READMES.flatMap((readme) => {
@@ -65,3 +82,15 @@ export const commands = (block) =>
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line !== "" && !line.startsWith("#"))
+
+/**
+ * The fenced blocks of `readmes` (paths under `root`) that carry no marker, so the packaging test
+ * does not run them: `{ readme, line, lang, text }`.
+ */
+export const unmarkedBlocks = (root, readmes) =>
+  readmes.flatMap((readme) => {
+    const source = readFileSync(join(root, readme), "utf8")
+    return [...source.matchAll(FENCE)]
+      .filter((m) => !/<!--\s*readme-test:[^>]*-->\s*$/.test(source.slice(0, m.index)))
+      .map((m) => ({ readme, line: source.slice(0, m.index).split("\n").length, lang: m[1], text: m[2] }))
+  })

@@ -18,11 +18,41 @@ import { basename, dirname, join } from "node:path"
 import { pathToFileURL } from "node:url"
 import { commands, readmeBlocks } from "./readme-blocks.mjs"
 
-/** The mock exchange's default key (mocks/README.md); the served mock verifies real signatures. */
+/**
+ * The mock exchange's default key, and its second account's (UID 1000002, withdrawal 20001) for
+ * a snippet with a sub-account (mocks/README.md); the mock verifies real signatures.
+ */
 const MOCK_ENV = {
   BYBIT_API_KEY: "mock-api-key",
   BYBIT_API_SECRET: "mock-api-secret",
-  BYBIT_ENV: "testnet"
+  BYBIT_ENV: "testnet",
+  SUB_BYBIT_API_KEY: "mock-other-api-key",
+  SUB_BYBIT_API_SECRET: "mock-other-api-secret"
+}
+
+/**
+ * What the mock saw, in lines a marker's `prints` can name: each request, then the status of each
+ * withdrawal a cancel named. `requests` are the mock's journal entries (`RecordedRequest`).
+ * Also run inside the scratch project (MSW_PRELOAD), so it uses nothing from this module.
+ */
+const mockReport = (requests, statusOf) => {
+  const lines = []
+  const cancelled = []
+  for (const r of requests) {
+    const target = r.query === "" ? r.path : `${r.path}?${r.query}`
+    const body = r.body === "" ? "" : ` ${r.body}`
+    lines.push(
+      `mock: ${r.method} ${target}${body} key ${r.apiKey ?? "none"}: HTTP ${r.httpStatus}, retCode ${r.retCode ?? "none"}`
+    )
+    if (r.path === "/v5/asset/withdraw/cancel") {
+      try {
+        const id = JSON.parse(r.body).id
+        if (typeof id === "string" && !cancelled.includes(id)) cancelled.push(id)
+      } catch {}
+    }
+  }
+  for (const id of cancelled) lines.push(`mock: withdrawal ${id} is ${statusOf(id) ?? "unknown"}`)
+  return lines
 }
 
 /**
@@ -164,22 +194,59 @@ const serve = async (line, cwd, env) => {
   }
 }
 
-/** The preload of `msw` blocks: the mock's MSW handlers answer every fetch of the snippet. */
+/**
+ * The preload of `msw` blocks: the mock's MSW handlers answer every fetch of the snippet, whatever
+ * its host; at exit it prints what the mock saw.
+ */
 const MSW_PRELOAD = `
-import { makeMockExchange, SEED_WITHDRAWAL_ID } from "@effect-bybit/mock-exchange"
+import { makeMockExchange } from "@effect-bybit/mock-exchange"
 import { setupServer } from "msw/node"
 
 const exchange = makeMockExchange()
 setupServer(...exchange.handlers).listen({ onUnhandledRequest: "error" })
+const mockReport = ${mockReport.toString()}
 process.on("exit", () => {
-  console.log(\`mock: withdrawal \${SEED_WITHDRAWAL_ID} is \${exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status}\`)
+  console.log(mockReport(exchange.requests(), (id) => exchange.withdrawal(id)?.status).join("\\n"))
 })
 `
 
-/** Fails unless `output` contains what the block says it prints. */
+/** Fails unless `output` contains everything the block says it prints. */
 const expectPrints = (block, output) => {
-  if (block.prints !== undefined && !output.includes(block.prints)) {
-    throw new Error(`${block.readme}:${block.line} should print "${block.prints}", but printed:\n${output}`)
+  for (const text of block.prints) {
+    if (!output.includes(text)) {
+      throw new Error(`${block.readme}:${block.line} should print "${text}", but printed:\n${output}`)
+    }
+  }
+}
+
+/** What the served mock at `url` saw (its admin API), as `mockReport` lines. */
+const servedReport = async (url) => {
+  const { requests } = await fetch(`${url}/__admin/requests`).then((r) => r.json())
+  const { withdrawals } = await fetch(`${url}/__admin/withdrawals`).then((r) => r.json())
+  const status = new Map(withdrawals.map((w) => [w.withdrawId, w.status]))
+  return mockReport(requests, (id) => status.get(id))
+}
+
+/**
+ * A forward proxy on 127.0.0.1 (the `proxy` package, a devDependency of the client) that records
+ * each request it is asked to carry: `CONNECT host:port` or `METHOD absolute-url`.
+ */
+const startProxy = async (root) => {
+  const resolved = createRequire(join(root, "packages", "client", "package.json")).resolve("proxy")
+  const { createProxy } = await import(pathToFileURL(resolved).href)
+  const seen = []
+  const server = createProxy(createServer())
+  server.on("request", (request) => seen.push(`${request.method} ${request.url}`))
+  server.on("connect", (request) => seen.push(`CONNECT ${request.url}`))
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve))
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    seen,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(resolve)
+      })
   }
 }
 
@@ -247,32 +314,55 @@ const runProject = async ({ manager, dir, blocks, registry, env, root, step }) =
   await exec(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: dir, env })
   step(`${manager}: ${snippets.length} snippets typecheck`)
 
-  // Each `run` snippet against a fresh mock, started by the README's own line.
-  const serveLine = commands(blocks.find((b) => b.kinds.includes("serve")))[0]
+  // Each `run` snippet against a fresh mock, started by a README's own line (each `serve` line in
+  // turn, so every one of them is used).
+  const serveLines = blocks.filter((b) => b.kinds.includes("serve")).map((b) => commands(b)[0])
+  let served = 0
   const tsx = pathToFileURL(createRequire(join(root, "package.json")).resolve("tsx")).href
   for (const block of blocks.filter((b) => b.kinds.includes("run"))) {
+    const where = `${block.file} (${block.readme}:${block.line})`
     if (block.msw) {
       const { output } = await exec(process.execPath, ["--import", "./readme-msw.mjs", "--import", tsx, block.file], {
         cwd: dir,
         env: { ...env, ...MOCK_ENV }
       })
       expectPrints(block, output)
-      step(`${manager}: ${block.file} (${block.readme}:${block.line}) ran, answered by MSW`)
+      step(`${manager}: ${where} ran, answered by MSW`)
       continue
     }
-    const server = await serve(serveLine, dir, env)
+    const server = await serve(serveLines[served++ % serveLines.length], dir, env)
+    const proxy = block.proxy ? await startProxy(root) : undefined
     try {
       const { output } = await exec(process.execPath, ["--import", tsx, block.file], {
         cwd: dir,
-        env: { ...env, ...MOCK_ENV, BYBIT_BASE_URL: server.url }
+        env: {
+          ...env,
+          ...MOCK_ENV,
+          BYBIT_BASE_URL: server.url,
+          ...(proxy === undefined ? {} : { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url, NO_PROXY: "" })
+        }
       })
-      expectPrints(block, output)
+      const seen = proxy === undefined ? [] : proxy.seen.map((request) => `proxy: ${request}`)
+      if (proxy !== undefined && seen.length === 0) throw new Error(`${where} did not go through the proxy:\n${output}`)
+      expectPrints(block, [output, ...(await servedReport(server.url)), ...seen].join("\n"))
+    } finally {
+      await proxy?.close()
+      await server.stop()
+    }
+    const through = proxy === undefined ? "" : `, through a forward proxy (${proxy.seen.length} requests)`
+    step(`${manager}: ${where} ran against \`${server.command}\`${through}, stopped by Ctrl+C`)
+  }
+  // A `serve` line no run used is still started, asked the time, and stopped.
+  for (const line of serveLines.slice(served)) {
+    const server = await serve(line, dir, env)
+    try {
+      const answer = await fetch(`${server.url}/v5/market/time`).then((r) => r.json())
+      if (answer.retCode !== 0)
+        throw new Error(`\`${server.command}\`: /v5/market/time answered ${JSON.stringify(answer)}`)
     } finally {
       await server.stop()
     }
-    step(
-      `${manager}: ${block.file} (${block.readme}:${block.line}) ran against \`${server.command}\`, stopped by Ctrl+C`
-    )
+    step(`${manager}: \`${server.command}\` answered, stopped by Ctrl+C`)
   }
 
   // The test snippets, run by the project's own vitest, as the README says.
