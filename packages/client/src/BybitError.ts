@@ -96,10 +96,18 @@ export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("
    */
   resetAt: Schema.optional(Schema.Number),
   /** The request path that was limited. */
-  path: Schema.optional(Schema.String)
+  path: Schema.optional(Schema.String),
+  /**
+   * The client's own account, when it did not send the request (its pacing budget would have held
+   * it longer than `maxRateLimitWait`); never server text (that is `retMsg`).
+   */
+  detail: Schema.optional(Schema.String)
 }) {
   override get message(): string {
     const when = this.resetAt !== undefined ? ` The limit resets at ${isoOf(this.resetAt)}.` : ""
+    if (this.detail !== undefined) {
+      return `Bybit's rate limit for ${this.path ?? "this endpoint"} would be exceeded; ${this.detail}.${when}`
+    }
     if (this.httpStatus === 403) {
       return `Bybit banned this IP for sending requests too often${codeOf(this)}${said(this.retMsg)}.${when} The ban lasts at least 10 minutes; it is not retried. Send fewer requests from this IP.`
     }

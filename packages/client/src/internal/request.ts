@@ -158,7 +158,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         serverNow: number
       ): Effect.Effect<ApiResponse<A>, RequestError | E> => {
         const headers = response.headers
-        const rateLimit = fromHeaders(spec.path, headers)
+        const rateLimit = fromHeaders(spec.path, headers, serverNow)
         const outcome = classify({
           spec,
           status: response.status,
@@ -199,10 +199,11 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
               })
           ),
         Effect.flatMap(({ answer, body }) =>
-          // Server time now, for `Retry-After: <seconds>`: the signed timestamp, else the local clock.
-          timestamp === undefined && answer.status === 429
+          // Server time now, for `Retry-After: <seconds>` and to bound every reset time: the signed
+          // timestamp, else (an unsigned request) the local clock.
+          timestamp === undefined
             ? Effect.flatMap(Clock.currentTimeMillis, (now) => finish(answer, body, now))
-            : finish(answer, body, timestamp ?? 0)
+            : finish(answer, body, timestamp)
         )
       )
     }
