@@ -255,9 +255,18 @@ export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()
 export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("RedirectRefused", {
   httpStatus: Schema.Number,
   /** The origin (`scheme://host:port`) the server redirected to, when it sent a readable `Location`. */
-  location: Schema.optional(Schema.String)
+  location: Schema.optional(Schema.String),
+  /**
+   * `true` when the answer came from `location`, not the configured base URL: an `HttpClient`
+   * wrapper of the caller's (Effect's `HttpClient.followRedirects`) followed a redirect. The answer
+   * is refused, whatever it says; `httpStatus` is its status.
+   */
+  followed: Schema.optional(Schema.Boolean)
 }) {
   override get message(): string {
+    if (this.followed === true) {
+      return `An answer (HTTP ${this.httpStatus}) came from ${this.location ?? "another origin"}, not the configured base URL: the HttpClient given to the client followed a redirect (e.g. HttpClient.followRedirects), so the signed request went there. The answer was refused. Do not wrap the client's HttpClient with followRedirects.`
+    }
     const to = this.location !== undefined ? ` to ${this.location}` : ""
     return `The server answered HTTP ${this.httpStatus}, a redirect${to}; the client never follows redirects, so the signed request went nowhere else. Check the base URL (scheme, host, path) and any proxy in between.`
   }

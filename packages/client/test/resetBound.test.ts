@@ -13,7 +13,11 @@ const CANCEL = "/v5/asset/withdraw/cancel"
 
 const limited = (resetAt: number, remaining = 0): Scripted => ({
   ...CANCEL_OK,
-  headers: { "x-bapi-limit": "60", "x-bapi-limit-status": String(remaining), "x-bapi-limit-reset-timestamp": String(resetAt) }
+  headers: {
+    "x-bapi-limit": "60",
+    "x-bapi-limit-status": String(remaining),
+    "x-bapi-limit-reset-timestamp": String(resetAt)
+  }
 })
 
 const failureOf = <A, E>(exit: Exit.Exit<A, E>): E | undefined =>

@@ -59,6 +59,13 @@ export const read = (
   )
 }
 
+/** Opens a body and cancels it at once (frees the connection), never reading it. */
+export const discard = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<void> =>
+  response.stream.pipe(
+    Stream.runForEachWhile(() => Effect.succeed(false)),
+    Effect.ignore
+  )
+
 /**
  * The deepest nesting of arrays and objects in a JSON text, stopping as soon as it passes `limit`
  * (one pass, no recursion: a body nested a million deep costs a million steps, never the stack).
