@@ -96,10 +96,18 @@ export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("
    */
   resetAt: Schema.optional(Schema.Number),
   /** The request path that was limited. */
-  path: Schema.optional(Schema.String)
+  path: Schema.optional(Schema.String),
+  /**
+   * The client's own account, when it did not send the request (its pacing budget would have held
+   * it longer than `maxRateLimitWait`); never server text (that is `retMsg`).
+   */
+  detail: Schema.optional(Schema.String)
 }) {
   override get message(): string {
     const when = this.resetAt !== undefined ? ` The limit resets at ${isoOf(this.resetAt)}.` : ""
+    if (this.detail !== undefined) {
+      return `Bybit's rate limit for ${this.path ?? "this endpoint"} would be exceeded; ${this.detail}.${when}`
+    }
     if (this.httpStatus === 403) {
       return `Bybit banned this IP for sending requests too often${codeOf(this)}${said(this.retMsg)}.${when} The ban lasts at least 10 minutes; it is not retried. Send fewer requests from this IP.`
     }
@@ -247,9 +255,18 @@ export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()
 export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("RedirectRefused", {
   httpStatus: Schema.Number,
   /** The origin (`scheme://host:port`) the server redirected to, when it sent a readable `Location`. */
-  location: Schema.optional(Schema.String)
+  location: Schema.optional(Schema.String),
+  /**
+   * `true` when the answer came from `location`, not the configured base URL: an `HttpClient`
+   * wrapper of the caller's (Effect's `HttpClient.followRedirects`) followed a redirect. The answer
+   * is refused, whatever it says; `httpStatus` is its status.
+   */
+  followed: Schema.optional(Schema.Boolean)
 }) {
   override get message(): string {
+    if (this.followed === true) {
+      return `An answer (HTTP ${this.httpStatus}) came from ${this.location ?? "another origin"}, not the configured base URL: the HttpClient given to the client followed a redirect (e.g. HttpClient.followRedirects), so the signed request went there. The answer was refused. Do not wrap the client's HttpClient with followRedirects.`
+    }
     const to = this.location !== undefined ? ` to ${this.location}` : ""
     return `The server answered HTTP ${this.httpStatus}, a redirect${to}; the client never follows redirects, so the signed request went nowhere else. Check the base URL (scheme, host, path) and any proxy in between.`
   }

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import type { QueryParams } from "@effect-bybit/signing"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -249,37 +250,63 @@ const decodeListQuery = Schema.decodeUnknownEither(ListQuery)
 
 const listKeys = ["withdrawID", "txID", "coin", "withdrawType", "startTime", "endTime", "limit", "cursor"] as const
 
+/** `typeof` never runs a trap (even on a revoked `Proxy`); every input field is a string or a number. */
+const isPrimitive = (value: unknown): boolean =>
+  value === null || (typeof value !== "object" && typeof value !== "function" && typeof value !== "symbol")
+
 /**
  * Copies the caller's input: each named key read once, own properties only (an inherited or
- * `Object.prototype` value is not the caller's), into a fresh object nothing else can change. A
- * getter or a `Proxy` trap that throws is the caller's `InvalidRequest`, never a defect.
+ * `Object.prototype` value is not the caller's), into a fresh object with no prototype that
+ * nothing else can change. Everything the caller gave is inspected inside the guard: a getter or a
+ * `Proxy` trap that throws (a revoked proxy's `Array.isArray` included) is the caller's
+ * `InvalidRequest`, never a defect; a field that is not a primitive is refused here, so no hostile
+ * object ever reaches Schema's decoder or its formatter.
  */
 const readOwn = (
   input: unknown,
   keys: ReadonlyArray<string>,
   what: string
 ): Either.Either<Record<string, unknown>, InvalidRequest> => {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    return Either.left(
-      new InvalidRequest({
-        field: what,
-        reason: `expected an object, got ${input === null ? "null" : Array.isArray(input) ? "an array" : typeof input}`
-      })
-    )
-  }
-  // No prototype: a polluted `Object.prototype` cannot supply a missing key to the decoder.
-  const copy: Record<string, unknown> = Object.create(null)
-  for (const key of keys) {
-    try {
+  let field = what
+  try {
+    if (typeof input !== "object" || input === null || Array.isArray(input)) {
+      return Either.left(
+        new InvalidRequest({
+          field: what,
+          reason: `expected an object, got ${input === null ? "null" : Array.isArray(input) ? "an array" : typeof input}`
+        })
+      )
+    }
+    // No prototype: a polluted `Object.prototype` cannot supply a missing key to the decoder.
+    const copy: Record<string, unknown> = Object.create(null)
+    for (const key of keys) {
+      field = key
       const descriptor = Object.getOwnPropertyDescriptor(input, key)
       if (descriptor === undefined) continue
       const value = descriptor.get !== undefined ? descriptor.get.call(input) : descriptor.value
-      if (value !== undefined) copy[key] = value
-    } catch {
-      return Either.left(new InvalidRequest({ field: key, reason: "could not be read (a getter or proxy threw)" }))
+      if (value === undefined) continue
+      if (!isPrimitive(value)) {
+        return Either.left(
+          new InvalidRequest({ field: key, reason: `expected a string or a number, got ${typeof value}` })
+        )
+      }
+      copy[key] = value
     }
+    return Either.right(copy)
+  } catch {
+    return Either.left(new InvalidRequest({ field, reason: "could not be read (a getter or proxy threw)" }))
   }
-  return Either.right(copy)
+}
+
+/** The decoded query's own fields only (a decoded object inherits from a maybe polluted `Object.prototype`). */
+const ownQuery = (query: ListQuery): QueryParams => {
+  const params: Record<string, string | number> = Object.create(null)
+  for (const key of listKeys) {
+    if (!Object.hasOwn(query, key)) continue
+    const value = (query as Readonly<Record<string, string | number | undefined>>)[key]
+    if (value !== undefined) params[key] = value
+  }
+  return params
 }
 
 /**
@@ -317,16 +344,7 @@ const listRequest = (client: BybitClient["Type"], query: ListQuery) =>
     method: "GET",
     path: listPath,
     signed: true,
-    query: {
-      withdrawID: query.withdrawID,
-      txID: query.txID,
-      coin: query.coin,
-      withdrawType: query.withdrawType,
-      startTime: query.startTime,
-      endTime: query.endTime,
-      limit: query.limit,
-      cursor: query.cursor
-    },
+    query: ownQuery(query),
     decodeResult: decodePageResult
   })
 
@@ -545,7 +563,11 @@ export const list: (
  * @since 0.1.0
  * @category operations
  */
-export const listAll = (query: ListInput = {}): Stream.Stream<WithdrawalRecord, ListError, BybitClient> => {
+export const listAll = (query: ListInput = {}): Stream.Stream<WithdrawalRecord, ListError, BybitClient> =>
+  // Lazy: nothing of the caller's is touched until the stream runs (a hostile input fails it then).
+  Stream.suspend(() => listAllOf(query))
+
+const listAllOf = (query: ListInput): Stream.Stream<WithdrawalRecord, ListError, BybitClient> => {
   // Read once, here: the pages below use the copy, never the caller's object again.
   const own = readOwn(query, listKeys, "query")
   if (Either.isLeft(own)) return Stream.fail(own.left)

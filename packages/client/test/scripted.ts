@@ -13,6 +13,8 @@ export interface Scripted {
 export interface Seen {
   readonly method: string
   readonly path: string
+  /** The query string, with its `?` (`""` when none). */
+  readonly search: string
   readonly headers: Readonly<Record<string, string>>
 }
 
@@ -32,7 +34,7 @@ export const scriptedClient = (answer: (seen: Seen, n: number) => Scripted) => {
     HttpClient.HttpClient,
     HttpClient.make((request: HttpClientRequest.HttpClientRequest, url) =>
       Effect.sync(() => {
-        const s: Seen = { method: request.method, path: url.pathname, headers: request.headers }
+        const s: Seen = { method: request.method, path: url.pathname, search: url.search, headers: request.headers }
         seen.push(s)
         const a = answer(s, seen.length - 1)
         const body = a.body ?? ""

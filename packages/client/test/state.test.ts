@@ -67,6 +67,8 @@ describe("rate-limit headers are kept only when sane", () => {
     for (const header of ["x-bapi-limit", "x-bapi-limit-status", "x-bapi-limit-reset-timestamp"] as const) {
       it.effect(`${header}: ${JSON.stringify(bad)} is ignored; the last sane status stays`, () =>
         Effect.gen(function* () {
+          // Reset times are believed only near now (server time): the clock is at NOW.
+          yield* TestClock.setTime(NOW)
           const { layer } = scriptedClient((_, n) =>
             n === 0 ? { ...CANCEL_OK, headers: sane } : { ...CANCEL_OK, headers: { ...sane, [header]: bad } }
           )

@@ -13,6 +13,14 @@ export const MAX_DEPTH = 64
 export type Body = { readonly _tag: "Text"; readonly text: string } | { readonly _tag: "TooLarge" }
 
 const TOO_LARGE: Body = { _tag: "TooLarge" }
+const EMPTY: Body = { _tag: "Text", text: "" }
+
+/**
+ * No body at all (fetch's `Response.body` is `null` for 204, 205 and 304) is an empty body, as the
+ * other transports read it: the status decides what it means (`classify`), not the transport.
+ */
+const emptyWhenNone = <E extends HttpClientError.ResponseError>(error: E): Effect.Effect<Body, E> =>
+  error.reason === "EmptyBody" ? Effect.succeed(EMPTY) : Effect.fail(error)
 
 /**
  * Reads a body, at most `maxBytes` of it. A `Content-Length` within the cap (and no
@@ -35,7 +43,10 @@ export const read = (
         Effect.as(TOO_LARGE)
       )
     }
-    return Effect.map(response.text, (text): Body => ({ _tag: "Text", text }))
+    return Effect.catchAll(
+      Effect.map(response.text, (text): Body => ({ _tag: "Text", text })),
+      emptyWhenNone
+    )
   }
   const chunks: Array<Uint8Array> = []
   let size = 0
@@ -55,9 +66,17 @@ export const read = (
         at += chunk.length
       }
       return { _tag: "Text", text: new TextDecoder().decode(bytes) }
-    })
+    }),
+    Effect.catchAll(emptyWhenNone)
   )
 }
+
+/** Opens a body and cancels it at once (frees the connection), never reading it. */
+export const discard = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<void> =>
+  response.stream.pipe(
+    Stream.runForEachWhile(() => Effect.succeed(false)),
+    Effect.ignore
+  )
 
 /**
  * The deepest nesting of arrays and objects in a JSON text, stopping as soon as it passes `limit`

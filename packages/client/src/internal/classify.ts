@@ -13,7 +13,7 @@ import {
 import { type Body, depthExceeds, MAX_DEPTH } from "./body.js"
 import { decodeEnvelope, describe, type Envelope } from "./envelope.js"
 import { fromRetCode } from "./mapping.js"
-import { type RateLimitStatus, resetAtOf } from "./rateLimit.js"
+import { MAX_RESET_DISTANCE_MS, plausibleResetAt, type RateLimitStatus, resetAtOf } from "./rateLimit.js"
 import type { ApiResponse, RequestSpec } from "./request.js"
 import type { Scrub } from "./scrub.js"
 
@@ -31,7 +31,7 @@ export interface ResponseRecord<A, E> {
   readonly timestamp: number | undefined
   readonly signature: string | undefined
   readonly recvWindow: number
-  /** Server time now (ms): turns `Retry-After: <seconds>` into a reset time. */
+  /** Server time now (ms): turns `Retry-After: <seconds>` into a reset time, and bounds every reset time. */
   readonly serverNow: number
   readonly scrub: Scrub
 }
@@ -78,17 +78,20 @@ const IP_BAN = /access too frequent|access denied/i
 /** A CDN's or firewall's page, whatever else it says (CloudFront: "The request could not be satisfied"). */
 const BLOCKED_PAGE = /could not be satisfied|cloudfront|request blocked/i
 
-/** `Retry-After`: whole seconds (at most a year) or an IMF-fixdate; anything else is ignored. */
+/**
+ * `Retry-After`: whole seconds or an IMF-fixdate, within `MAX_RESET_DISTANCE_MS` of now; anything
+ * else is ignored.
+ */
 export const retryAfterOf = (value: string | undefined, serverNow: number): number | undefined => {
   if (value === undefined) return undefined
   const text = value.trim()
   if (/^\d{1,8}$/.test(text)) {
     const seconds = Number(text)
-    return seconds <= 366 * 86_400 ? serverNow + seconds * 1000 : undefined
+    return seconds * 1000 <= MAX_RESET_DISTANCE_MS ? serverNow + seconds * 1000 : undefined
   }
   if (/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) {
     const millis = Date.parse(text)
-    return Number.isFinite(millis) && Math.abs(millis - serverNow) <= 366 * 86_400_000 ? millis : undefined
+    return plausibleResetAt(millis, serverNow)
   }
   return undefined
 }
@@ -125,7 +128,7 @@ export const classify = <A, E>(record: ResponseRecord<A, E>): Either.Either<ApiR
   const ok = status >= 200 && status < 300
   if (!ok) {
     const fields = apiFieldsOf(parsed, scrub, signature, status)
-    const resetAt = () => record.rateLimit?.resetAt ?? resetAtOf(headers)
+    const resetAt = () => record.rateLimit?.resetAt ?? resetAtOf(headers, record.serverNow)
     if (status === 401) return Either.left(new AuthenticationFailed(fields))
     if (status === 429) {
       const at = resetAt() ?? retryAfterOf(headers["retry-after"], record.serverNow)
@@ -192,7 +195,7 @@ const byRetCode = <A, E>(record: ResponseRecord<A, E>, envelope: Envelope): Requ
   return fromRetCode(retCode, retMsg, {
     path: record.spec.path,
     httpStatus: record.status,
-    resetAt: record.rateLimit?.resetAt ?? resetAtOf(record.headers),
+    resetAt: record.rateLimit?.resetAt ?? resetAtOf(record.headers, record.serverNow),
     timestamp: record.timestamp,
     recvWindow: record.recvWindow
   })

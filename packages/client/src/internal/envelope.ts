@@ -4,7 +4,8 @@ import * as Schema from "effect/Schema"
 
 /** Bybit's V5 envelope. `result`, `retExtInfo` and `time` are optional: error answers may omit them. */
 export const Envelope = Schema.Struct({
-  retCode: Schema.Number,
+  // A safe integer: `1e400` (Infinity), `1.5` or `2^53 + 1` are not a code anyone could look up.
+  retCode: Schema.Int,
   retMsg: Schema.String,
   result: Schema.optional(Schema.Unknown),
   retExtInfo: Schema.optional(Schema.Unknown),

@@ -13,16 +13,45 @@ import type { RateLimitStatus } from "./rateLimit.js"
  */
 export const credentialHeaders: ReadonlyArray<string> = ["x-bapi-api-key", "x-bapi-sign"]
 
-let lastNames: ReadonlyArray<string | RegExp> | undefined
-let lastWithCredentials: ReadonlyArray<string | RegExp> = credentialHeaders
 /**
- * `Headers.currentRedactedNames` plus the credential headers (memoized: the names rarely change,
- * and this runs on every request).
+ * The header names whose values the `http.client` span may show, for the client's own requests and
+ * their answers: the request headers the client sends that are not credentials (`content-type`,
+ * `content-length`, `X-BAPI-TIMESTAMP`, `X-BAPI-RECV-WINDOW`, trace propagation: `traceparent`,
+ * `tracestate`, `b3`, `x-b3-*`) and the answer's framing and rate-limit headers (`content-type`,
+ * `content-length`, `content-encoding`, `date`, `retry-after`, `X-Bapi-Limit`, `X-Bapi-Limit-Status`,
+ * `X-Bapi-Limit-Reset-Timestamp`). Every other header is redacted: a server may echo a signature
+ * or a secret in any header it likes (`x-echo-sign`, `set-cookie`, ...), and the span records every
+ * response header under `http.response.header.<name>`.
+ */
+export const safeHeaderNames: ReadonlyArray<string> = [
+  "content-type",
+  "content-length",
+  "content-encoding",
+  "date",
+  "retry-after",
+  "x-bapi-limit",
+  "x-bapi-limit-status",
+  "x-bapi-limit-reset-timestamp",
+  "x-bapi-timestamp",
+  "x-bapi-recv-window",
+  "traceparent",
+  "tracestate",
+  "b3"
+]
+
+/** Matches every header name outside `safeHeaderNames` (plain names: nothing to escape; not global: stateless). */
+export const unsafeHeaderName = new RegExp(`^(?!(?:${safeHeaderNames.join("|")}|x-b3-[a-z]+)$)`, "i")
+
+let lastNames: ReadonlyArray<string | RegExp> | undefined
+let lastWithCredentials: ReadonlyArray<string | RegExp> = [...credentialHeaders, unsafeHeaderName]
+/**
+ * `Headers.currentRedactedNames` plus the credential headers and every header name outside
+ * `safeHeaderNames` (memoized: the names rarely change, and this runs on every request).
  */
 export const withCredentialHeaders = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> => {
   if (names !== lastNames) {
     lastNames = names
-    lastWithCredentials = [...names, ...credentialHeaders.filter((name) => !names.includes(name))]
+    lastWithCredentials = [...names, ...credentialHeaders.filter((name) => !names.includes(name)), unsafeHeaderName]
   }
   return lastWithCredentials
 }

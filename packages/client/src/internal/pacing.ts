@@ -25,7 +25,7 @@ import { globalValue } from "effect/GlobalValue"
 import * as Option from "effect/Option"
 import { RateLimitExceeded } from "../BybitError.js"
 import type { ClockSync } from "./clock.js"
-import type { RateLimitStatus } from "./rateLimit.js"
+import { MAX_RESET_DISTANCE_MS, type RateLimitStatus } from "./rateLimit.js"
 
 /** A per-UID limit: at most `limit` requests per window of `windowMs`. */
 export interface Rule {
@@ -139,7 +139,8 @@ export const make = (options: PacerOptions): Pacer => {
         new RateLimitExceeded({
           path: budget.path,
           resetAt: until + offset,
-          retMsg: `not sent: the budget of ${budget.limit} per ${budget.windowMs} ms allows the next request in ${wait} ms, longer than maxRateLimitWait`
+          // The client's own words: `retMsg` only ever holds what the exchange sent.
+          detail: `not sent: the budget of ${budget.limit} per ${budget.windowMs} ms allows the next request in ${wait} ms, longer than maxRateLimitWait`
         })
       )
     )
@@ -191,7 +192,8 @@ export const make = (options: PacerOptions): Pacer => {
       return Effect.flatMap(offsetMillis, (offset) =>
         Effect.map(Clock.currentTimeMillis, (now) => {
           const resetLocal = status.resetAt - offset
-          if (resetLocal <= now) return
+          // A reset in the past ends nothing; one further ahead than any Bybit window or ban is not believed.
+          if (resetLocal <= now || resetLocal - now > MAX_RESET_DISTANCE_MS) return
           budget.blockedUntil = Math.max(budget.blockedUntil, resetLocal)
           // The exchange said when its window ends (a 10006): ours ends then too, and the next opens.
           if (ticket.window === budget.window) budget.windowStart = resetLocal - budget.windowMs

@@ -13,12 +13,19 @@ import * as Option from "effect/Option"
 import type { ParseError } from "effect/ParseResult"
 import * as Ref from "effect/Ref"
 import type * as Schedule from "effect/Schedule"
-import { InvalidRequest, type RequestError, type RetryableError, TransportError } from "../BybitError.js"
+import {
+  InvalidRequest,
+  RedirectRefused,
+  type RequestError,
+  type RetryableError,
+  TransportError
+} from "../BybitError.js"
 import * as Body from "./body.js"
 import { classify, notSent } from "./classify.js"
 import * as ClockSync from "./clock.js"
 import { withDeadline } from "./deadline.js"
 import { observeAttempt, type RecordAnswer, withCredentialHeaders } from "./observe.js"
+import { foreignOrigin } from "./origin.js"
 import * as Pacing from "./pacing.js"
 import { fromHeaders, type RateLimitStatus } from "./rateLimit.js"
 import { makeRetrying } from "./retry.js"
@@ -118,6 +125,13 @@ const manualRedirects = (fetch: typeof globalThis.fetch | undefined): typeof glo
   ((input: string | URL | Request, init?: RequestInit) =>
     (fetch ?? globalThis.fetch)(input, { ...init, redirect: "manual" })) as typeof globalThis.fetch
 
+/** An answer as received: its body, or (a redirect followed elsewhere) the other origin instead. */
+interface Received {
+  readonly answer: { readonly status: number; readonly headers: Readonly<Record<string, string>> }
+  readonly body: Body.Body | undefined
+  readonly foreign: string | undefined
+}
+
 /** Builds the pipeline: the `HttpClient` is shaped here once, not per request. */
 export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
   Effect.gen(function* () {
@@ -137,6 +151,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
     const timeoutMillis = Duration.toMillis(options.timeout)
     const { recvWindow, apiKey, signer, maxResponseBytes, baseUrl } = options
     const scrub = Scrub.make(options.secrets)
+    const baseOrigin = new URL(baseUrl).origin
 
     const recordRateLimit = (status: RateLimitStatus) =>
       Ref.update(rateLimits, (map) => {
@@ -158,7 +173,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         serverNow: number
       ): Effect.Effect<ApiResponse<A>, RequestError | E> => {
         const headers = response.headers
-        const rateLimit = fromHeaders(spec.path, headers)
+        const rateLimit = fromHeaders(spec.path, headers, serverNow)
         const outcome = classify({
           spec,
           status: response.status,
@@ -177,10 +192,17 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         return rateLimit !== undefined ? Effect.zipRight(recordRateLimit(rateLimit), outcome) : outcome
       }
       return client.execute(request).pipe(
-        Effect.flatMap((response) => {
+        Effect.flatMap((response): Effect.Effect<Received, HttpClientError.ResponseError> => {
           // Read once: the platform builds a new headers record on every access.
           const answer = { status: response.status, headers: response.headers }
-          return Effect.map(Body.read(response, answer.headers, maxResponseBytes), (body) => ({ answer, body }))
+          // A redirect followed by a wrapper of the caller's: its body is never read, only closed.
+          const foreign = foreignOrigin(response.request.url, baseUrl, baseOrigin)
+          if (foreign !== undefined) return Effect.as(Body.discard(response), { answer, body: undefined, foreign })
+          return Effect.map(Body.read(response, answer.headers, maxResponseBytes), (body) => ({
+            answer,
+            body,
+            foreign
+          }))
         }),
         Effect.catchAll((error) =>
           Effect.fail(
@@ -198,11 +220,20 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
                 detail: `no complete response within ${timeoutMillis}ms`
               })
           ),
-        Effect.flatMap(({ answer, body }) =>
-          // Server time now, for `Retry-After: <seconds>`: the signed timestamp, else the local clock.
-          timestamp === undefined && answer.status === 429
-            ? Effect.flatMap(Clock.currentTimeMillis, (now) => finish(answer, body, now))
-            : finish(answer, body, timestamp ?? 0)
+        Effect.flatMap(({ answer, body, foreign }) =>
+          foreign !== undefined || body === undefined
+            ? Effect.fail(
+                new RedirectRefused({
+                  httpStatus: answer.status,
+                  location: scrub(foreign ?? "unknown", signature),
+                  followed: true
+                })
+              )
+            : // Server time now, for `Retry-After: <seconds>` and to bound every reset time: the signed
+              // timestamp, else (an unsigned request) the local clock.
+              timestamp === undefined
+              ? Effect.flatMap(Clock.currentTimeMillis, (now) => finish(answer, body, now))
+              : finish(answer, body, timestamp)
         )
       )
     }

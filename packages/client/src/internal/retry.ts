@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
 import { isRetryable, type RetryableError } from "../BybitError.js"
 import type { ClockSync } from "./clock.js"
+import { MAX_RESET_DISTANCE_MS } from "./rateLimit.js"
 
 /** Exponential backoff from 200ms (x2) with jitter, at most 4 retries, within 30 seconds. */
 export const defaultRetrySchedule: Schedule.Schedule<unknown, RetryableError> = Schedule.exponential(
@@ -75,6 +76,8 @@ export const makeRetrying = <E0>(options: RetryOptions<E0>) => {
                   return Effect.flatMap(clock.offset, (offset) =>
                     Effect.flatMap(Clock.currentTimeMillis, (now) => {
                       const wait = resetAt - (now + (offset._tag === "Some" ? offset.value : 0))
+                      // A reset further ahead than any Bybit window or ban is not believed: back off instead.
+                      if (wait > MAX_RESET_DISTANCE_MS) return next(error)
                       if (wait > maxWaitMillis) return Effect.fail(error)
                       return wait > 0 ? Effect.zipRight(Effect.sleep(Duration.millis(wait)), next(error)) : next(error)
                     })

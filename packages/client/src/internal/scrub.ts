@@ -4,8 +4,14 @@
  *
  * It removes, in any letter case: the signature of the request (and any run of 64+ hex digits, the
  * shape of every HMAC-SHA256 signature, or 256+ base64 characters, the shape of an RSA signature),
- * the known secrets (the HMAC secret, each line of an RSA key) and any PEM block. Then it makes the
- * text one line and cuts it to `MAX_TEXT` characters.
+ * the known secrets (the HMAC secret, each line of an RSA key) and any PEM block. Then every
+ * fragment of `GRAM` (8) or more characters of a known secret, whatever separates its pieces (a
+ * space, U+200B, NUL, a dot) and in the standard encodings (percent-escapes, base64url for base64,
+ * either letter case, the signature's bytes as hex or base64): both the secrets and the text are
+ * compared in a normalized form (ASCII letters and digits only, lower case, percent-escapes
+ * decoded), and every range of the text that holds one of a secret's 8-character pieces is removed.
+ * Then it makes the text one line and cuts it to `MAX_TEXT` characters. Only the first `MAX_SCAN`
+ * characters are looked at (a 1 MiB message costs no more than 8 KiB).
  */
 
 /** The most characters of server text any error keeps. */
@@ -19,6 +25,103 @@ const BASE64_RUN = /[A-Za-z0-9+/]{256,}={0,2}/g
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
 // biome-ignore lint/suspicious/noControlCharactersInRegex: as above, without the global flag (for `test`)
 const CONTROL_TEST = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+/** The shortest fragment of a secret that must not survive, in normalized characters. */
+export const GRAM = 8
+
+/** The most characters of a text the scrubber reads: far more than the `MAX_TEXT` any error keeps. */
+export const MAX_SCAN = 8192
+
+const isAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 97 && c <= 122)
+const lower = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c)
+const hexValue = (c: number): number =>
+  c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1
+
+/**
+ * `text` reduced to ASCII letters and digits, lower-cased, with `%XX` escapes decoded first; `from[i]`
+ * and `to[i]` are the range of `text` the i-th kept character came from. Everything else (spaces,
+ * zero-width characters, NUL, dots, `+/-_=`) is a separator and dropped: base64 and base64url agree.
+ */
+const normalize = (text: string): { readonly chars: string; readonly from: Int32Array; readonly to: Int32Array } => {
+  const from = new Int32Array(text.length)
+  const to = new Int32Array(text.length)
+  const codes: Array<number> = []
+  let i = 0
+  while (i < text.length) {
+    let c = text.charCodeAt(i)
+    let next = i + 1
+    if (c === 37 && i + 2 < text.length) {
+      const high = hexValue(text.charCodeAt(i + 1))
+      const low = hexValue(text.charCodeAt(i + 2))
+      if (high >= 0 && low >= 0) {
+        c = high * 16 + low
+        next = i + 3
+      }
+    }
+    c = lower(c)
+    if (isAlnum(c)) {
+      from[codes.length] = i
+      to[codes.length] = next
+      codes.push(c)
+    }
+    i = next
+  }
+  return { chars: String.fromCharCode(...codes), from, to }
+}
+
+/** Adds every `GRAM`-character piece of `secret` (normalized) to `into`. */
+const addGrams = (secret: string, into: Set<string>): void => {
+  const { chars } = normalize(secret)
+  for (let i = 0; i + GRAM <= chars.length; i++) into.add(chars.slice(i, i + GRAM))
+}
+
+/** A signature's other standard spelling: its bytes as base64 when it is hex, as hex when it is base64. */
+const otherSpelling = (signature: string): string | undefined => {
+  try {
+    if (/^(?:[0-9a-f]{2})+$/i.test(signature)) {
+      let binary = ""
+      for (let i = 0; i < signature.length; i += 2)
+        binary += String.fromCharCode(Number.parseInt(signature.slice(i, i + 2), 16))
+      return btoa(binary)
+    }
+    if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(signature)) {
+      const binary = atob(signature.replace(/-/g, "+").replace(/_/g, "/"))
+      let hex = ""
+      for (let i = 0; i < binary.length; i++) hex += binary.charCodeAt(i).toString(16).padStart(2, "0")
+      return hex
+    }
+  } catch {
+    return undefined
+  }
+  return undefined
+}
+
+/** Removes every range of `text` that holds a piece in `grams` (normalized), overlapping ranges as one. */
+const removeGrams = (text: string, grams: ReadonlySet<string>): string => {
+  if (grams.size === 0) return text
+  const { chars, from, to } = normalize(text)
+  let out = ""
+  let copied = 0
+  let start = -1
+  let end = -1
+  for (let i = 0; i + GRAM <= chars.length; i++) {
+    if (!grams.has(chars.slice(i, i + GRAM))) continue
+    const s = from[i]!
+    const e = to[i + GRAM - 1]!
+    if (start >= 0 && s <= end) {
+      end = Math.max(end, e)
+      continue
+    }
+    if (start >= 0) {
+      out += text.slice(copied, start) + REDACTED
+      copied = end
+    }
+    start = s
+    end = e
+  }
+  if (start < 0) return text
+  return out + text.slice(copied, start) + REDACTED + text.slice(end)
+}
 
 /** Matches `needle` in any letter case (escaped: the needle is data, not a pattern). */
 const patternOf = (needle: string): RegExp => new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi")
@@ -36,13 +139,34 @@ export const make = (secrets: ReadonlyArray<string>): Scrub => {
     .filter((s) => s !== "")
     .sort((a, b) => b.length - a.length)
     .map((secret) => ({ length: secret.length, pattern: patternOf(secret) }))
-  // Nothing shorter than every needle can hold one (a PEM marker is 10+, a signature 64+ characters).
-  const shortest = Math.min(10, ...known.map((k) => k.length))
+  // Nothing shorter than every needle or piece can hold one (a PEM marker is 10+ characters).
+  const shortest = Math.min(GRAM, ...known.map((k) => k.length))
+  // The pieces of the known secrets, each alone and all joined (an RSA key's lines run on).
+  const secretGrams = new Set<string>()
+  for (const secret of secrets) addGrams(secret, secretGrams)
+  addGrams(secrets.join(""), secretGrams)
+  // The pieces of the last request's signature (the same signature is scrubbed several times).
+  let lastExtra: string | undefined
+  let lastGrams: ReadonlySet<string> = secretGrams
+  const gramsWith = (extra: string | undefined): ReadonlySet<string> => {
+    if (extra === undefined || extra === "") return secretGrams
+    if (extra !== lastExtra) {
+      const grams = new Set(secretGrams)
+      addGrams(extra, grams)
+      const other = otherSpelling(extra)
+      if (other !== undefined) addGrams(other, grams)
+      lastExtra = extra
+      lastGrams = grams
+    }
+    return lastGrams
+  }
   return (text, extra) => {
     if (text.length < shortest && !CONTROL_TEST.test(text)) return text
-    let out = text.replace(PEM, REDACTED)
+    let out = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text
+    out = out.replace(PEM, REDACTED)
     if (extra !== undefined && extra !== "" && out.length >= extra.length) out = out.replace(patternOf(extra), REDACTED)
     for (const { length, pattern } of known) if (out.length >= length) out = out.replace(pattern, REDACTED)
+    out = removeGrams(out, gramsWith(extra))
     out = out.replace(HEX_RUN, REDACTED).replace(BASE64_RUN, REDACTED).replace(CONTROL, " ")
     return out.length > MAX_TEXT ? `${out.slice(0, MAX_TEXT - 3)}...` : out
   }
