@@ -63,6 +63,8 @@ interface Budget {
   /** Whether the window's first request still has no answer. */
   probing: boolean
   readonly gate: Effect.Semaphore
+  /** Fibers holding or waiting for `gate`. */
+  queued: number
   readonly probe: Effect.Latch
 }
 
@@ -124,6 +126,7 @@ export const make = (options: PacerOptions): Pacer => {
         blockedUntil: Number.NEGATIVE_INFINITY,
         probing: false,
         gate: Effect.unsafeMakeSemaphore(1),
+        queued: 0,
         probe: Effect.unsafeMakeLatch(true)
       }
       budgets.set(path, budget)
@@ -145,24 +148,30 @@ export const make = (options: PacerOptions): Pacer => {
     )
   }
 
+  /** A slot at `now` if one is free without waiting (and takes it), else `undefined`. */
+  const take = (budget: Budget, now: number): Ticket | undefined => {
+    if (now < budget.blockedUntil) return undefined
+    if (now >= budget.windowStart + budget.windowMs) {
+      budget.window += 1
+      budget.windowStart = now
+      budget.sent = 1
+      budget.allowance = budget.limit
+      budget.probing = true
+      budget.probe.unsafeClose()
+      return { budget, window: budget.window, first: true }
+    }
+    if (budget.probing || budget.sent >= budget.allowance) return undefined
+    budget.sent += 1
+    return { budget, window: budget.window, first: false }
+  }
+
   // Runs with the budget's gate held: one fiber at a time decides, the others queue in order.
   const slot = (budget: Budget): Effect.Effect<Ticket, RateLimitExceeded> =>
     Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      const ticket = take(budget, now)
+      if (ticket !== undefined) return Effect.succeed(ticket)
       if (now < budget.blockedUntil) return hold(budget, now, budget.blockedUntil)
-      if (now >= budget.windowStart + budget.windowMs) {
-        budget.window += 1
-        budget.windowStart = now
-        budget.sent = 1
-        budget.allowance = budget.limit
-        budget.probing = true
-        budget.probe.unsafeClose()
-        return Effect.succeed({ budget, window: budget.window, first: true })
-      }
       if (budget.probing) return Effect.zipRight(budget.probe.await, slot(budget))
-      if (budget.sent < budget.allowance) {
-        budget.sent += 1
-        return Effect.succeed({ budget, window: budget.window, first: false })
-      }
       return hold(budget, now, budget.windowStart + budget.windowMs)
     })
 
@@ -199,15 +208,38 @@ export const make = (options: PacerOptions): Pacer => {
       )
     })
 
+  const run = <A, E>(
+    effect: Effect.Effect<A, E>,
+    ticket: Ticket,
+    restore: <X, Y>(self: Effect.Effect<X, Y>) => Effect.Effect<X, Y>
+  ): Effect.Effect<A, E> => {
+    const paced = restore(Effect.locally(effect, currentTicket, ticket))
+    // Only a window's first request has something to give back (the others wait for its answer).
+    return ticket.first ? Effect.ensuring(paced, done(ticket)) : paced
+  }
+
   const pace = <A, E>(path: string, effect: Effect.Effect<A, E>): Effect.Effect<A, E | RateLimitExceeded> =>
-    Effect.suspend(() => {
-      const budget = budgetOf(path)
-      return Effect.uninterruptibleMask((restore) =>
-        Effect.flatMap(restore(budget.gate.withPermits(1)(slot(budget))), (ticket) =>
-          Effect.ensuring(restore(Effect.locally(effect, currentTicket, ticket)), done(ticket))
+    Effect.uninterruptibleMask((restore) =>
+      Effect.clockWith((clock) => {
+        const budget = budgetOf(path)
+        // Nobody holds or waits for the gate and a slot is free now: take it without the gate (the
+        // same decision `slot` would make at once; nothing can interleave with this synchronous step).
+        if (budget.queued === 0) {
+          const ticket = take(budget, clock.unsafeCurrentTimeMillis())
+          if (ticket !== undefined) return run(effect, ticket, restore)
+        }
+        budget.queued += 1
+        return Effect.flatMap(
+          restore(
+            Effect.ensuring(
+              budget.gate.withPermits(1)(slot(budget)),
+              Effect.sync(() => (budget.queued -= 1))
+            )
+          ),
+          (ticket) => run(effect, ticket, restore)
         )
-      )
-    })
+      })
+    )
 
   return { pace, observe }
 }
