@@ -20,8 +20,6 @@
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
-import { globalValue } from "effect/GlobalValue"
 import * as Option from "effect/Option"
 import { RateLimitExceeded } from "../BybitError.js"
 import type { ClockSync } from "./clock.js"
@@ -74,11 +72,6 @@ interface Ticket {
   readonly first: boolean
 }
 
-/** The slot the running request was sent in, for `observe`. */
-const currentTicket = globalValue(Symbol.for("@effect-bybit/client/internal/pacing/currentTicket"), () =>
-  FiberRef.unsafeMake<Ticket | undefined>(undefined)
-)
-
 /** What a pacer needs: whether it is on, the clock offset, and the longest wait it may impose. */
 export interface PacerOptions {
   readonly enabled: boolean
@@ -92,14 +85,22 @@ export interface PacerOptions {
 export interface Pacer {
   /**
    * Runs `effect` (one attempt, signing included) once `path`'s budget allows; fails with
-   * `RateLimitExceeded` without running it when the wait would be longer than `maxWait`.
+   * `RateLimitExceeded` without running it when the wait would be longer than `maxWait`. The
+   * attempt gets the `Observe` of its slot, to correct the budget from its answer.
    */
-  readonly pace: <A, E>(path: string, effect: Effect.Effect<A, E>) => Effect.Effect<A, E | RateLimitExceeded>
-  /** Corrects the budget from an answer's rate-limit headers (called inside `pace`). */
-  readonly observe: (status: RateLimitStatus) => Effect.Effect<void>
+  readonly pace: <A, E>(
+    path: string,
+    effect: (observe: Observe) => Effect.Effect<A, E>
+  ) => Effect.Effect<A, E | RateLimitExceeded>
 }
 
-const disabled: Pacer = { pace: (_path, effect) => effect, observe: () => Effect.void }
+/** Corrects the budget of the slot a request was sent in from its answer's rate-limit headers. */
+export type Observe = (status: RateLimitStatus) => Effect.Effect<void>
+
+/** Observes nothing: an unpaced request's answer. */
+export const observeNothing: Observe = () => Effect.void
+
+const disabled: Pacer = { pace: (_path, effect) => effect(observeNothing) }
 
 /** A pacer for one client; `enabled: false` sends everything at once, as before pacing. */
 export const make = (options: PacerOptions): Pacer => {
@@ -185,40 +186,47 @@ export const make = (options: PacerOptions): Pacer => {
       }
     })
 
-  const observe = (status: RateLimitStatus): Effect.Effect<void> =>
-    Effect.flatMap(FiberRef.get(currentTicket), (ticket) => {
-      if (ticket === undefined || ticket.budget.path !== status.path) return Effect.void
-      const budget = ticket.budget
-      if (Number.isFinite(status.limit) && status.limit > 0) budget.limit = status.limit
-      if (ticket.window === budget.window) {
-        // The exchange counts every program on this UID; we know only our own requests, some of them
-        // perhaps not yet counted: `remaining + sent` is the most the window can still allow us.
-        const known = status.remaining + budget.sent
-        budget.allowance = Math.min(ticket.first ? budget.limit : budget.allowance, known)
-      }
-      if (status.remaining > 0) return Effect.void
-      return Effect.flatMap(offsetMillis, (offset) =>
-        Effect.map(Clock.currentTimeMillis, (now) => {
-          const resetLocal = status.resetAt - offset
-          if (resetLocal <= now) return
-          budget.blockedUntil = Math.max(budget.blockedUntil, resetLocal)
-          // The exchange said when its window ends (a 10006): ours ends then too, and the next opens.
-          if (ticket.window === budget.window) budget.windowStart = resetLocal - budget.windowMs
-        })
-      )
-    })
+  // Passed to the attempt itself (not through a FiberRef: `Effect.locally` copies every FiberRef
+  // twice, on every request).
+  const observe =
+    (ticket: Ticket): Observe =>
+    (status) =>
+      Effect.suspend(() => {
+        if (ticket.budget.path !== status.path) return Effect.void
+        const budget = ticket.budget
+        if (Number.isFinite(status.limit) && status.limit > 0) budget.limit = status.limit
+        if (ticket.window === budget.window) {
+          // The exchange counts every program on this UID; we know only our own requests, some of them
+          // perhaps not yet counted: `remaining + sent` is the most the window can still allow us.
+          const known = status.remaining + budget.sent
+          budget.allowance = Math.min(ticket.first ? budget.limit : budget.allowance, known)
+        }
+        if (status.remaining > 0) return Effect.void
+        return Effect.flatMap(offsetMillis, (offset) =>
+          Effect.map(Clock.currentTimeMillis, (now) => {
+            const resetLocal = status.resetAt - offset
+            if (resetLocal <= now) return
+            budget.blockedUntil = Math.max(budget.blockedUntil, resetLocal)
+            // The exchange said when its window ends (a 10006): ours ends then too, and the next opens.
+            if (ticket.window === budget.window) budget.windowStart = resetLocal - budget.windowMs
+          })
+        )
+      })
 
   const run = <A, E>(
-    effect: Effect.Effect<A, E>,
+    effect: (observe: Observe) => Effect.Effect<A, E>,
     ticket: Ticket,
     restore: <X, Y>(self: Effect.Effect<X, Y>) => Effect.Effect<X, Y>
   ): Effect.Effect<A, E> => {
-    const paced = restore(Effect.locally(effect, currentTicket, ticket))
+    const paced = restore(effect(observe(ticket)))
     // Only a window's first request has something to give back (the others wait for its answer).
     return ticket.first ? Effect.ensuring(paced, done(ticket)) : paced
   }
 
-  const pace = <A, E>(path: string, effect: Effect.Effect<A, E>): Effect.Effect<A, E | RateLimitExceeded> =>
+  const pace = <A, E>(
+    path: string,
+    effect: (observe: Observe) => Effect.Effect<A, E>
+  ): Effect.Effect<A, E | RateLimitExceeded> =>
     Effect.uninterruptibleMask((restore) =>
       Effect.clockWith((clock) => {
         const budget = budgetOf(path)
@@ -241,5 +249,5 @@ export const make = (options: PacerOptions): Pacer => {
       })
     )
 
-  return { pace, observe }
+  return { pace }
 }

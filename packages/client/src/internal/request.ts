@@ -138,18 +138,19 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
     const { recvWindow, apiKey, signer, maxResponseBytes, baseUrl } = options
     const scrub = Scrub.make(options.secrets)
 
-    const recordRateLimit = (status: RateLimitStatus) =>
+    const recordRateLimit = (status: RateLimitStatus, observe: Pacing.Observe) =>
       Ref.update(rateLimits, (map) => {
         const next = new Map(map)
         next.set(status.path, status)
         return next
-      }).pipe(Effect.zipRight(pacer.observe(status)))
+      }).pipe(Effect.zipRight(observe(status)))
 
     const sendOnce = <A, E>(
       spec: RequestSpec<A, E>,
       request: HttpClientRequest.HttpClientRequest,
       timestamp: number | undefined,
       signature: string | undefined,
+      observe: Pacing.Observe,
       record: RecordAnswer
     ): Effect.Effect<ApiResponse<A>, RequestError | E> => {
       const finish = (
@@ -174,7 +175,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         })
         record(response.status, Either.isRight(outcome) ? 0 : retCodeOf(outcome.left), rateLimit)
         // Every answer's rate-limit headers are kept, an error's (e.g. 10006) as much as a success's.
-        return rateLimit !== undefined ? Effect.zipRight(recordRateLimit(rateLimit), outcome) : outcome
+        return rateLimit !== undefined ? Effect.zipRight(recordRateLimit(rateLimit, observe), outcome) : outcome
       }
       return client.execute(request).pipe(
         Effect.flatMap((response) => {
@@ -212,10 +213,11 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       spec: RequestSpec<A, E>,
       request: HttpClientRequest.HttpClientRequest,
       timestamp: number | undefined,
-      signature: string | undefined
+      signature: string | undefined,
+      observe: Pacing.Observe
     ): Effect.Effect<ApiResponse<A>, RequestError | E> =>
       observeAttempt(spec.method, spec.path, options.traceRequests, (record) =>
-        sendOnce(spec, request, timestamp, signature, record)
+        sendOnce(spec, request, timestamp, signature, observe, record)
       )
 
     const unsigned = <A, E>(spec: RequestSpec<A, E>): Effect.Effect<ApiResponse<A>, RequestError | E> => {
@@ -225,14 +227,25 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
           spec,
           HttpClientRequest.post(spec.path, { body: HttpBody.raw(body, { contentType: JSON_TYPE }) }),
           undefined,
-          undefined
+          undefined,
+          Pacing.observeNothing
         )
       }
       const query = spec.query === undefined ? "" : serializeQuery(spec.query)
-      return send(spec, HttpClientRequest.get(query === "" ? spec.path : `${spec.path}?${query}`), undefined, undefined)
+      return send(
+        spec,
+        HttpClientRequest.get(query === "" ? spec.path : `${spec.path}?${query}`),
+        undefined,
+        undefined,
+        Pacing.observeNothing
+      )
     }
 
-    const signedAt = <A, E>(spec: RequestSpec<A, E>, now: number): Effect.Effect<ApiResponse<A>, RequestError | E> => {
+    const signedAt = <A, E>(
+      spec: RequestSpec<A, E>,
+      now: number,
+      observe: Pacing.Observe
+    ): Effect.Effect<ApiResponse<A>, RequestError | E> => {
       const timestamp = Math.round(now)
       let request: HttpClientRequest.HttpClientRequest
       let signature: string
@@ -257,7 +270,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         const reason = error instanceof Error ? error.message : "the request could not be signed"
         return Effect.fail(new InvalidRequest({ field: "timestamp", reason }))
       }
-      return send(spec, request, timestamp, signature)
+      return send(spec, request, timestamp, signature, observe)
     }
 
     const serverTimeSpec: RequestSpec<number> = {
@@ -273,14 +286,14 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
 
     // The clock gets its one way to ask for the time now; signed requests ask the clock, never the reverse.
     const clock = yield* ClockSync.make(options.timeSync, fetchServerMillis)
-    // Built with the clock (it paces on server time); answers reach it through recordRateLimit.
+    // Built with the clock (it paces on server time); answers reach it through recordRateLimit,
+    // with the `observe` of the slot each request was sent in.
     const pacer = Pacing.make({ enabled: options.pacing, clock, maxWait: options.maxRateLimitWait })
 
     const request = <A, E = never>(spec: RequestSpec<A, E>): Effect.Effect<ApiResponse<A>, RequestError | E> =>
       spec.signed
-        ? pacer.pace(
-            spec.path,
-            Effect.flatMap(Effect.mapError(clock.serverNow, notSent), (now) => signedAt(spec, now))
+        ? pacer.pace(spec.path, (observe) =>
+            Effect.flatMap(Effect.mapError(clock.serverNow, notSent), (now) => signedAt(spec, now, observe))
           )
         : unsigned(spec)
 
