@@ -6,6 +6,7 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { type QueryParams, type Signer, serializeQuery, signRequest } from "@effect-bybit/signing"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -130,10 +131,11 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       HttpClient.mapRequest(HttpClientRequest.prependUrl(options.baseUrl)),
       options.traceRequests
         ? HttpClient.transformResponse(Effect.locallyWith(Headers.currentRedactedNames, withCredentialHeaders))
-        : HttpClient.withTracerDisabledWhen(() => true),
-      // FetchHttpClient reads its `fetch` from the context of each request; other transports ignore it.
-      HttpClient.transformResponse(Effect.provideService(FetchHttpClient.Fetch, fetchManual))
+        : HttpClient.withTracerDisabledWhen(() => true)
     )
+    // FetchHttpClient reads its `fetch` from the context of each request (other transports ignore
+    // it): provided to each attempt with its span (`observeAttempt`).
+    const attemptServices = Context.make(FetchHttpClient.Fetch, fetchManual)
     const timeoutMillis = Duration.toMillis(options.timeout)
     const { recvWindow, apiKey, signer, maxResponseBytes, baseUrl } = options
     const scrub = Scrub.make(options.secrets)
@@ -216,7 +218,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       signature: string | undefined,
       observe: Pacing.Observe
     ): Effect.Effect<ApiResponse<A>, RequestError | E> =>
-      observeAttempt(spec.method, spec.path, options.traceRequests, (record) =>
+      observeAttempt(spec.method, spec.path, options.traceRequests, attemptServices, (record) =>
         sendOnce(spec, request, timestamp, signature, observe, record)
       )
 
