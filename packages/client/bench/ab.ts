@@ -1,16 +1,20 @@
-// Withdrawals.cancel of two builds of the client in one process, in interleaved batches of 200
-// calls (figures from separate runs drift on a shared machine by more than most changes), wall and
-// CPU time, medians. Each build is a copy of src placed under bench/ (ignored by git) so that its
-// imports resolve; delete the copies afterwards:
-//   rm -rf /tmp/ab && mkdir /tmp/ab && git archive REV packages/client/src | tar -x -C /tmp/ab \
-//     && cp -r /tmp/ab/packages/client/src packages/client/bench/_before
-//   AB_BEFORE=./_before/index.js [AB_AFTER=./_after/index.js] \
+// Withdrawals.cancel of two builds of the client in one process, next to the bare
+// `HttpClient.execute` of the same signed request on the same transport (`raw`: execute + text +
+// JSON.parse, no client), in interleaved batches of 200 calls (figures from separate runs drift on a
+// shared machine by more than most changes): wall and CPU time, medians, and each build's ratio to
+// `raw`. Each build runs with `traceRequests` true (the default) and false. Pacing is on (the
+// default) unless PACING=false; the bench server's budget is large, so it never holds a call.
+// Each build is a copy placed under bench/ (ignored by git) so that its imports resolve; a built
+// `dist` works, and so does a copy of `src`:
+//   npx pnpm@10.34.8 build && cp -r packages/client/dist packages/client/bench/_before
+//   AB_BEFORE=./_before/index.js [AB_AFTER=./_after/index.js] [ROUNDS=40] [PACING=false] \
 //     npx tsx --conditions=@effect-bybit/source packages/client/bench/ab.ts [undici|fetch|instant]
 // AB_AFTER defaults to the working tree's src. Check what it resolves first: a build with 5 µs of
 // busy work added to cancel showed +4.5..+6.8 µs in 3 of 3 runs on each transport here.
-import { FetchHttpClient } from "@effect/platform"
+import { createHmac } from "node:crypto"
+import { FetchHttpClient, HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { Layer, ManagedRuntime, Redacted } from "effect"
+import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import * as Current from "../src/index.js"
 import { instant, startServer } from "./server.js"
 
@@ -20,23 +24,56 @@ const afterDir: string | undefined = process.env.AB_AFTER
 const B = afterDir === undefined ? Current : ((await import(afterDir)) as typeof Current)
 const server = await startServer()
 const mode = process.argv[2] ?? "undici"
+const pacing = process.env.PACING !== "false"
 const transport = mode === "instant" ? instant : mode === "fetch" ? FetchHttpClient.layer : NodeHttpClient.layerUndici
-const runtimeOf = (M: typeof Current) =>
+const runtimeOf = (M: typeof Current, traceRequests: boolean) =>
   ManagedRuntime.make(
     M.BybitClient.layer({
       credentials: M.BybitConfig.hmac({ apiKey: "k", apiSecret: Redacted.make("secret-secret") }),
       baseUrl: server.url,
       timeSync: false,
-      // The server always answers "59 left": pacing would hold call 61 for a minute. Per-call cost only.
-      pacing: false
+      traceRequests,
+      pacing
     }).pipe(Layer.provideMerge(transport))
   )
-const rtA = runtimeOf(A)
-const rtB = runtimeOf(B)
-const variants: Record<string, () => Promise<unknown>> = {
-  before: () => rtA.runPromise(A.Withdrawals.cancel({ id: "10197" })),
-  after: () => rtB.runPromise(B.Withdrawals.cancel({ id: "10197" }))
+const runtimes = {
+  before: runtimeOf(A, true),
+  after: runtimeOf(B, true),
+  beforeNoTrace: runtimeOf(A, false),
+  afterNoTrace: runtimeOf(B, false)
 }
+/** The floor: the signed request through the transport's `HttpClient.execute`, nothing else. */
+const url = `${server.url}/v5/asset/withdraw/cancel`
+const raw = Effect.flatMap(HttpClient.HttpClient, (client) => {
+  const body = JSON.stringify({ id: "10197" })
+  const timestamp = String(Date.now())
+  const sign = createHmac("sha256", "secret-secret").update(`${timestamp}k5000${body}`).digest("hex")
+  return client
+    .execute(
+      HttpClientRequest.post(url, {
+        headers: {
+          "X-BAPI-API-KEY": "k",
+          "X-BAPI-TIMESTAMP": timestamp,
+          "X-BAPI-SIGN": sign,
+          "X-BAPI-RECV-WINDOW": "5000"
+        },
+        body: HttpBody.raw(body, { contentType: "application/json" })
+      })
+    )
+    .pipe(
+      Effect.flatMap((response) => response.text),
+      Effect.map((text) => JSON.parse(text))
+    )
+})
+const variants: Record<string, () => Promise<unknown>> = {
+  raw: () => runtimes.before.runPromise(raw),
+  before: () => runtimes.before.runPromise(A.Withdrawals.cancel({ id: "10197" })),
+  after: () => runtimes.after.runPromise(B.Withdrawals.cancel({ id: "10197" })),
+  beforeNoTrace: () => runtimes.beforeNoTrace.runPromise(A.Withdrawals.cancel({ id: "10197" })),
+  afterNoTrace: () => runtimes.afterNoTrace.runPromise(B.Withdrawals.cancel({ id: "10197" }))
+}
+const only = process.env.ONLY?.split(",")
+if (only !== undefined) for (const name of Object.keys(variants)) if (!only.includes(name)) delete variants[name]
 const times: Record<string, Array<number>> = {}
 /** CPU time (user + system, µs per call): less disturbed by other processes than wall time. */
 const cpu: Record<string, Array<number>> = {}
@@ -59,14 +96,17 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 const median = (xs: Array<number>) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-const before = median(times.before!)
-const after = median(times.after!)
-const cpuBefore = median(cpu.before!)
-const cpuAfter = median(cpu.after!)
-console.log(
-  `${mode.padEnd(8)} wall: before ${before.toFixed(1)} us, after ${after.toFixed(1)} us (${(after - before).toFixed(1)})` +
-    `  cpu: before ${cpuBefore.toFixed(1)} us, after ${cpuAfter.toFixed(1)} us (${(cpuAfter - cpuBefore).toFixed(1)})`
-)
-await rtA.dispose()
-await rtB.dispose()
+const wallRaw = times.raw === undefined ? undefined : median(times.raw)
+const cpuRaw = cpu.raw === undefined ? undefined : median(cpu.raw)
+const ratio = (x: number, base: number | undefined) => (base === undefined ? "" : ` ${(x / base).toFixed(2)}x`)
+console.log(`${mode}, pacing ${pacing ? "on" : "off"}, ${rounds - 4} batches of 200 (median per call)`)
+for (const name of Object.keys(times)) {
+  const w = median(times[name]!)
+  const c = median(cpu[name]!)
+  console.log(
+    `  ${name.padEnd(14)} wall ${w.toFixed(1).padStart(6)} us${ratio(w, wallRaw).padEnd(7)}` +
+      `  cpu ${c.toFixed(1).padStart(6)} us${ratio(c, cpuRaw)}`
+  )
+}
+for (const rt of Object.values(runtimes)) await rt.dispose()
 await server.close()

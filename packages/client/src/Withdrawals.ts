@@ -12,6 +12,7 @@ import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
+import type * as Tracer from "effect/Tracer"
 import { BybitClient, RateLimitStatus } from "./BybitClient.js"
 import {
   type CancelError,
@@ -431,13 +432,17 @@ const notFoundOr = (
  * @since 0.1.0
  * @category operations
  */
-export const cancel = (input: { readonly id: string }): Effect.Effect<CancelResult, CancelError, BybitClient> =>
-  // A span without `Effect.fn`: its call-site capture (a stack trace per call) is a measurable part
-  // of this hot path (see bench/). The id goes on the span as `bybit.withdrawal.id`.
-  Effect.withSpan(
-    Effect.suspend(() => cancelInput(input)),
-    "Withdrawals.cancel"
-  )
+export const cancel = (input: { readonly id: string }): Effect.Effect<CancelResult, CancelError, BybitClient> => {
+  // A span without `Effect.fn`, whose call-site capture (a stack trace per call) is a measurable
+  // part of this hot path (see bench/). `withSpan` captures one too, always of this very line:
+  // captured on the first call and reused. The id goes on the span as `bybit.withdrawal.id`.
+  cancelSpan ??= Effect.withSpan("Withdrawals.cancel")
+  return cancelSpan(Effect.suspend(() => cancelInput(input)))
+}
+
+let cancelSpan:
+  | (<A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, Exclude<R, Tracer.ParentSpan>>)
+  | undefined
 
 const cancelInput = (input: { readonly id: string }): Effect.Effect<CancelResult, CancelError, BybitClient> => {
   // Written as a plain pipeline rather than a generator: this is the hot path (see bench/).

@@ -1,4 +1,4 @@
-import type * as Either from "effect/Either"
+import * as Either from "effect/Either"
 import type { ParseError } from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
@@ -15,8 +15,31 @@ export const Envelope = Schema.Struct({
 /** A decoded V5 envelope. */
 export type Envelope = typeof Envelope.Type
 
-/** Decodes any parsed JSON into an envelope, without throwing. */
-export const decodeEnvelope: (u: unknown) => Either.Either<Envelope, ParseError> = Schema.decodeUnknownEither(Envelope)
+const decodeWithSchema = Schema.decodeUnknownEither(Envelope)
+
+/**
+ * Decodes any parsed JSON into an envelope, without throwing. A well-formed envelope (every answer
+ * but a broken one) is checked by hand, to the same rules and with the same output as the schema:
+ * this runs on every answer. Anything else goes through the schema, for its error message.
+ */
+export const decodeEnvelope = (u: unknown): Either.Either<Envelope, ParseError> => {
+  if (typeof u === "object" && u !== null && !Array.isArray(u)) {
+    const o = u as Record<string, unknown>
+    const { retCode, retMsg, time } = o
+    if (
+      Number.isSafeInteger(retCode) &&
+      typeof retMsg === "string" &&
+      (time === undefined || typeof time === "number")
+    ) {
+      const envelope: { -readonly [K in keyof Envelope]: Envelope[K] } = { retCode: retCode as number, retMsg }
+      if ("result" in o) envelope.result = o.result
+      if ("retExtInfo" in o) envelope.retExtInfo = o.retExtInfo
+      if ("time" in o) envelope.time = time
+      return Either.right(envelope)
+    }
+  }
+  return decodeWithSchema(u)
+}
 
 /**
  * A single-line description of a decoding failure. Not cut here: the scrubber cuts it after

@@ -1,9 +1,10 @@
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as LogLevel from "effect/LogLevel"
-import type * as Tracer from "effect/Tracer"
+import * as Tracer from "effect/Tracer"
 import type { RateLimitStatus } from "./rateLimit.js"
 
 /**
@@ -68,11 +69,15 @@ export type RecordAnswer = (status: number, retCode: number | undefined, rateLim
  * when the fiber's minimum log level lets `Debug` through, logs one line for it: method, path,
  * HTTP status, `retCode`, duration in ms. Never a header value. The attempt number
  * (`bybit.attempt`) of a retry comes from the retry loop through `Effect.annotateSpans`.
+ *
+ * `services` are provided to the attempt together with its span: one change of the fiber's
+ * context instead of two (each costs a copy of every FiberRef, on every request).
  */
 export const observeAttempt = <A, E>(
   method: string,
   path: string,
   traced: boolean,
+  services: Context.Context<never>,
   attempt: (record: RecordAnswer) => Effect.Effect<A, E>
 ): Effect.Effect<A, E> =>
   traced
@@ -82,11 +87,13 @@ export const observeAttempt = <A, E>(
         (span) => {
           // A retry's number comes from the retry loop (`Effect.annotateSpans`); no number is the first.
           if (!span.attributes.has("bybit.attempt")) span.attribute("bybit.attempt", 1)
-          return logged(method, path, span, (record) => Effect.withParentSpan(attempt(record), span))
+          return logged(method, path, span, (record) =>
+            Effect.provide(attempt(record), Context.add(services, Tracer.ParentSpan, span))
+          )
         }
       )
     : // Suspended: the same effect runs again on a retry, with fresh state.
-      Effect.suspend(() => logged(method, path, undefined, attempt))
+      Effect.suspend(() => logged(method, path, undefined, (record) => Effect.provide(attempt(record), services)))
 
 const logged = <A, E>(
   method: string,

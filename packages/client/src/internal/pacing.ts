@@ -20,8 +20,6 @@
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as FiberRef from "effect/FiberRef"
-import { globalValue } from "effect/GlobalValue"
 import * as Option from "effect/Option"
 import { RateLimitExceeded } from "../BybitError.js"
 import type { ClockSync } from "./clock.js"
@@ -63,6 +61,8 @@ interface Budget {
   /** Whether the window's first request still has no answer. */
   probing: boolean
   readonly gate: Effect.Semaphore
+  /** Fibers holding or waiting for `gate`. */
+  queued: number
   readonly probe: Effect.Latch
 }
 
@@ -71,11 +71,6 @@ interface Ticket {
   readonly window: number
   readonly first: boolean
 }
-
-/** The slot the running request was sent in, for `observe`. */
-const currentTicket = globalValue(Symbol.for("@effect-bybit/client/internal/pacing/currentTicket"), () =>
-  FiberRef.unsafeMake<Ticket | undefined>(undefined)
-)
 
 /** What a pacer needs: whether it is on, the clock offset, and the longest wait it may impose. */
 export interface PacerOptions {
@@ -90,14 +85,22 @@ export interface PacerOptions {
 export interface Pacer {
   /**
    * Runs `effect` (one attempt, signing included) once `path`'s budget allows; fails with
-   * `RateLimitExceeded` without running it when the wait would be longer than `maxWait`.
+   * `RateLimitExceeded` without running it when the wait would be longer than `maxWait`. The
+   * attempt gets the `Observe` of its slot, to correct the budget from its answer.
    */
-  readonly pace: <A, E>(path: string, effect: Effect.Effect<A, E>) => Effect.Effect<A, E | RateLimitExceeded>
-  /** Corrects the budget from an answer's rate-limit headers (called inside `pace`). */
-  readonly observe: (status: RateLimitStatus) => Effect.Effect<void>
+  readonly pace: <A, E>(
+    path: string,
+    effect: (observe: Observe) => Effect.Effect<A, E>
+  ) => Effect.Effect<A, E | RateLimitExceeded>
 }
 
-const disabled: Pacer = { pace: (_path, effect) => effect, observe: () => Effect.void }
+/** Corrects the budget of the slot a request was sent in from its answer's rate-limit headers. */
+export type Observe = (status: RateLimitStatus) => Effect.Effect<void>
+
+/** Observes nothing: an unpaced request's answer. */
+export const observeNothing: Observe = () => Effect.void
+
+const disabled: Pacer = { pace: (_path, effect) => effect(observeNothing) }
 
 /** A pacer for one client; `enabled: false` sends everything at once, as before pacing. */
 export const make = (options: PacerOptions): Pacer => {
@@ -124,6 +127,7 @@ export const make = (options: PacerOptions): Pacer => {
         blockedUntil: Number.NEGATIVE_INFINITY,
         probing: false,
         gate: Effect.unsafeMakeSemaphore(1),
+        queued: 0,
         probe: Effect.unsafeMakeLatch(true)
       }
       budgets.set(path, budget)
@@ -146,24 +150,30 @@ export const make = (options: PacerOptions): Pacer => {
     )
   }
 
+  /** A slot at `now` if one is free without waiting (and takes it), else `undefined`. */
+  const take = (budget: Budget, now: number): Ticket | undefined => {
+    if (now < budget.blockedUntil) return undefined
+    if (now >= budget.windowStart + budget.windowMs) {
+      budget.window += 1
+      budget.windowStart = now
+      budget.sent = 1
+      budget.allowance = budget.limit
+      budget.probing = true
+      budget.probe.unsafeClose()
+      return { budget, window: budget.window, first: true }
+    }
+    if (budget.probing || budget.sent >= budget.allowance) return undefined
+    budget.sent += 1
+    return { budget, window: budget.window, first: false }
+  }
+
   // Runs with the budget's gate held: one fiber at a time decides, the others queue in order.
   const slot = (budget: Budget): Effect.Effect<Ticket, RateLimitExceeded> =>
     Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      const ticket = take(budget, now)
+      if (ticket !== undefined) return Effect.succeed(ticket)
       if (now < budget.blockedUntil) return hold(budget, now, budget.blockedUntil)
-      if (now >= budget.windowStart + budget.windowMs) {
-        budget.window += 1
-        budget.windowStart = now
-        budget.sent = 1
-        budget.allowance = budget.limit
-        budget.probing = true
-        budget.probe.unsafeClose()
-        return Effect.succeed({ budget, window: budget.window, first: true })
-      }
       if (budget.probing) return Effect.zipRight(budget.probe.await, slot(budget))
-      if (budget.sent < budget.allowance) {
-        budget.sent += 1
-        return Effect.succeed({ budget, window: budget.window, first: false })
-      }
       return hold(budget, now, budget.windowStart + budget.windowMs)
     })
 
@@ -177,39 +187,69 @@ export const make = (options: PacerOptions): Pacer => {
       }
     })
 
-  const observe = (status: RateLimitStatus): Effect.Effect<void> =>
-    Effect.flatMap(FiberRef.get(currentTicket), (ticket) => {
-      if (ticket === undefined || ticket.budget.path !== status.path) return Effect.void
-      const budget = ticket.budget
-      if (Number.isFinite(status.limit) && status.limit > 0) budget.limit = status.limit
-      if (ticket.window === budget.window) {
-        // The exchange counts every program on this UID; we know only our own requests, some of them
-        // perhaps not yet counted: `remaining + sent` is the most the window can still allow us.
-        const known = status.remaining + budget.sent
-        budget.allowance = Math.min(ticket.first ? budget.limit : budget.allowance, known)
-      }
-      if (status.remaining > 0) return Effect.void
-      return Effect.flatMap(offsetMillis, (offset) =>
-        Effect.map(Clock.currentTimeMillis, (now) => {
-          const resetLocal = status.resetAt - offset
-          // A reset in the past ends nothing; one further ahead than any Bybit window or ban is not believed.
-          if (resetLocal <= now || resetLocal - now > MAX_RESET_DISTANCE_MS) return
-          budget.blockedUntil = Math.max(budget.blockedUntil, resetLocal)
-          // The exchange said when its window ends (a 10006): ours ends then too, and the next opens.
-          if (ticket.window === budget.window) budget.windowStart = resetLocal - budget.windowMs
-        })
-      )
-    })
-
-  const pace = <A, E>(path: string, effect: Effect.Effect<A, E>): Effect.Effect<A, E | RateLimitExceeded> =>
-    Effect.suspend(() => {
-      const budget = budgetOf(path)
-      return Effect.uninterruptibleMask((restore) =>
-        Effect.flatMap(restore(budget.gate.withPermits(1)(slot(budget))), (ticket) =>
-          Effect.ensuring(restore(Effect.locally(effect, currentTicket, ticket)), done(ticket))
+  // Passed to the attempt itself (not through a FiberRef: `Effect.locally` copies every FiberRef
+  // twice, on every request).
+  const observe =
+    (ticket: Ticket): Observe =>
+    (status) =>
+      Effect.suspend(() => {
+        if (ticket.budget.path !== status.path) return Effect.void
+        const budget = ticket.budget
+        if (Number.isFinite(status.limit) && status.limit > 0) budget.limit = status.limit
+        if (ticket.window === budget.window) {
+          // The exchange counts every program on this UID; we know only our own requests, some of them
+          // perhaps not yet counted: `remaining + sent` is the most the window can still allow us.
+          const known = status.remaining + budget.sent
+          budget.allowance = Math.min(ticket.first ? budget.limit : budget.allowance, known)
+        }
+        if (status.remaining > 0) return Effect.void
+        return Effect.flatMap(offsetMillis, (offset) =>
+          Effect.map(Clock.currentTimeMillis, (now) => {
+            const resetLocal = status.resetAt - offset
+            // A reset in the past ends nothing; one further ahead than any Bybit window or ban is not believed.
+            if (resetLocal <= now || resetLocal - now > MAX_RESET_DISTANCE_MS) return
+            budget.blockedUntil = Math.max(budget.blockedUntil, resetLocal)
+            // The exchange said when its window ends (a 10006): ours ends then too, and the next opens.
+            if (ticket.window === budget.window) budget.windowStart = resetLocal - budget.windowMs
+          })
         )
-      )
-    })
+      })
 
-  return { pace, observe }
+  const run = <A, E>(
+    effect: (observe: Observe) => Effect.Effect<A, E>,
+    ticket: Ticket,
+    restore: <X, Y>(self: Effect.Effect<X, Y>) => Effect.Effect<X, Y>
+  ): Effect.Effect<A, E> => {
+    const paced = restore(effect(observe(ticket)))
+    // Only a window's first request has something to give back (the others wait for its answer).
+    return ticket.first ? Effect.ensuring(paced, done(ticket)) : paced
+  }
+
+  const pace = <A, E>(
+    path: string,
+    effect: (observe: Observe) => Effect.Effect<A, E>
+  ): Effect.Effect<A, E | RateLimitExceeded> =>
+    Effect.uninterruptibleMask((restore) =>
+      Effect.clockWith((clock) => {
+        const budget = budgetOf(path)
+        // Nobody holds or waits for the gate and a slot is free now: take it without the gate (the
+        // same decision `slot` would make at once; nothing can interleave with this synchronous step).
+        if (budget.queued === 0) {
+          const ticket = take(budget, clock.unsafeCurrentTimeMillis())
+          if (ticket !== undefined) return run(effect, ticket, restore)
+        }
+        budget.queued += 1
+        return Effect.flatMap(
+          restore(
+            Effect.ensuring(
+              budget.gate.withPermits(1)(slot(budget)),
+              Effect.sync(() => (budget.queued -= 1))
+            )
+          ),
+          (ticket) => run(effect, ticket, restore)
+        )
+      })
+    )
+
+  return { pace }
 }

@@ -6,6 +6,7 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { type QueryParams, type Signer, serializeQuery, signRequest } from "@effect-bybit/signing"
 import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -144,27 +145,29 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       HttpClient.mapRequest(HttpClientRequest.prependUrl(options.baseUrl)),
       options.traceRequests
         ? HttpClient.transformResponse(Effect.locallyWith(Headers.currentRedactedNames, withCredentialHeaders))
-        : HttpClient.withTracerDisabledWhen(() => true),
-      // FetchHttpClient reads its `fetch` from the context of each request; other transports ignore it.
-      HttpClient.transformResponse(Effect.provideService(FetchHttpClient.Fetch, fetchManual))
+        : HttpClient.withTracerDisabledWhen(() => true)
     )
+    // FetchHttpClient reads its `fetch` from the context of each request (other transports ignore
+    // it): provided to each attempt with its span (`observeAttempt`).
+    const attemptServices = Context.make(FetchHttpClient.Fetch, fetchManual)
     const timeoutMillis = Duration.toMillis(options.timeout)
     const { recvWindow, apiKey, signer, maxResponseBytes, baseUrl } = options
     const scrub = Scrub.make(options.secrets)
     const baseOrigin = new URL(baseUrl).origin
 
-    const recordRateLimit = (status: RateLimitStatus) =>
+    const recordRateLimit = (status: RateLimitStatus, observe: Pacing.Observe) =>
       Ref.update(rateLimits, (map) => {
         const next = new Map(map)
         next.set(status.path, status)
         return next
-      }).pipe(Effect.zipRight(pacer.observe(status)))
+      }).pipe(Effect.zipRight(observe(status)))
 
     const sendOnce = <A, E>(
       spec: RequestSpec<A, E>,
       request: HttpClientRequest.HttpClientRequest,
       timestamp: number | undefined,
       signature: string | undefined,
+      observe: Pacing.Observe,
       record: RecordAnswer
     ): Effect.Effect<ApiResponse<A>, RequestError | E> => {
       const finish = (
@@ -189,7 +192,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         })
         record(response.status, Either.isRight(outcome) ? 0 : retCodeOf(outcome.left), rateLimit)
         // Every answer's rate-limit headers are kept, an error's (e.g. 10006) as much as a success's.
-        return rateLimit !== undefined ? Effect.zipRight(recordRateLimit(rateLimit), outcome) : outcome
+        return rateLimit !== undefined ? Effect.zipRight(recordRateLimit(rateLimit, observe), outcome) : outcome
       }
       return client.execute(request).pipe(
         Effect.flatMap((response): Effect.Effect<Received, HttpClientError.ResponseError> => {
@@ -243,10 +246,11 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       spec: RequestSpec<A, E>,
       request: HttpClientRequest.HttpClientRequest,
       timestamp: number | undefined,
-      signature: string | undefined
+      signature: string | undefined,
+      observe: Pacing.Observe
     ): Effect.Effect<ApiResponse<A>, RequestError | E> =>
-      observeAttempt(spec.method, spec.path, options.traceRequests, (record) =>
-        sendOnce(spec, request, timestamp, signature, record)
+      observeAttempt(spec.method, spec.path, options.traceRequests, attemptServices, (record) =>
+        sendOnce(spec, request, timestamp, signature, observe, record)
       )
 
     const unsigned = <A, E>(spec: RequestSpec<A, E>): Effect.Effect<ApiResponse<A>, RequestError | E> => {
@@ -256,14 +260,25 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
           spec,
           HttpClientRequest.post(spec.path, { body: HttpBody.raw(body, { contentType: JSON_TYPE }) }),
           undefined,
-          undefined
+          undefined,
+          Pacing.observeNothing
         )
       }
       const query = spec.query === undefined ? "" : serializeQuery(spec.query)
-      return send(spec, HttpClientRequest.get(query === "" ? spec.path : `${spec.path}?${query}`), undefined, undefined)
+      return send(
+        spec,
+        HttpClientRequest.get(query === "" ? spec.path : `${spec.path}?${query}`),
+        undefined,
+        undefined,
+        Pacing.observeNothing
+      )
     }
 
-    const signedAt = <A, E>(spec: RequestSpec<A, E>, now: number): Effect.Effect<ApiResponse<A>, RequestError | E> => {
+    const signedAt = <A, E>(
+      spec: RequestSpec<A, E>,
+      now: number,
+      observe: Pacing.Observe
+    ): Effect.Effect<ApiResponse<A>, RequestError | E> => {
       const timestamp = Math.round(now)
       let request: HttpClientRequest.HttpClientRequest
       let signature: string
@@ -288,7 +303,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         const reason = error instanceof Error ? error.message : "the request could not be signed"
         return Effect.fail(new InvalidRequest({ field: "timestamp", reason }))
       }
-      return send(spec, request, timestamp, signature)
+      return send(spec, request, timestamp, signature, observe)
     }
 
     const serverTimeSpec: RequestSpec<number> = {
@@ -304,14 +319,14 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
 
     // The clock gets its one way to ask for the time now; signed requests ask the clock, never the reverse.
     const clock = yield* ClockSync.make(options.timeSync, fetchServerMillis)
-    // Built with the clock (it paces on server time); answers reach it through recordRateLimit.
+    // Built with the clock (it paces on server time); answers reach it through recordRateLimit,
+    // with the `observe` of the slot each request was sent in.
     const pacer = Pacing.make({ enabled: options.pacing, clock, maxWait: options.maxRateLimitWait })
 
     const request = <A, E = never>(spec: RequestSpec<A, E>): Effect.Effect<ApiResponse<A>, RequestError | E> =>
       spec.signed
-        ? pacer.pace(
-            spec.path,
-            Effect.flatMap(Effect.mapError(clock.serverNow, notSent), (now) => signedAt(spec, now))
+        ? pacer.pace(spec.path, (observe) =>
+            Effect.flatMap(Effect.mapError(clock.serverNow, notSent), (now) => signedAt(spec, now, observe))
           )
         : unsigned(spec)
 

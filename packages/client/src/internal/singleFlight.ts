@@ -7,9 +7,9 @@
  * Effect's `Request`/`RequestResolver` deduplicate only within one batch (or cache results past
  * completion, which a cancel must not); this holds the in-flight outcome and nothing after.
  */
-import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
+import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
 import * as FiberId from "effect/FiberId"
 
 /** Runs `effect` for `key`, or joins the run already in flight for it. */
@@ -18,8 +18,8 @@ export interface SingleFlight<K> {
 }
 
 interface Flight {
-  readonly deferred: Deferred.Deferred<unknown, unknown>
-  fiber: Fiber.RuntimeFiber<unknown> | undefined
+  /** The shared run; it ends with the effect's outcome as a value (see `run`). */
+  readonly fiber: Fiber.RuntimeFiber<Exit.Exit<unknown, unknown>>
   /** Callers waiting for the outcome. */
   callers: number
 }
@@ -28,43 +28,46 @@ interface Flight {
 export const make = <K>(): SingleFlight<K> => {
   const inFlight = new Map<K, Flight>()
 
-  // A caller waits for the outcome. The run belongs to no single caller: one giving up (a timeout,
-  // an interrupt) leaves the answer to the others; when the last one gives up, the run is stopped.
+  // A caller waits for the outcome, as an observer of the run's fiber (no Deferred in between: this
+  // runs on every cancel). The run belongs to no single caller: one giving up (a timeout, an
+  // interrupt) leaves the answer to the others; when the last one gives up, the run is stopped.
   const join = <A, E>(key: K, flight: Flight): Effect.Effect<A, E> =>
-    Effect.suspend(() => {
+    Effect.async<A, E>((resume) => {
       flight.callers += 1
-      return (Deferred.await(flight.deferred) as Effect.Effect<A, E>).pipe(
-        Effect.ensuring(Effect.sync(() => (flight.callers -= 1))),
-        Effect.onInterrupt(() =>
-          Effect.suspend(() => {
-            if (flight.callers > 0 || inFlight.get(key) !== flight) return Effect.void
-            inFlight.delete(key)
-            return flight.fiber === undefined ? Effect.void : Fiber.interruptFork(flight.fiber)
-          })
-        )
-      )
+      let waiting = true
+      const observer = (exit: Exit.Exit<Exit.Exit<unknown, unknown>>) => {
+        if (!waiting) return
+        waiting = false
+        flight.callers -= 1
+        // The run's outcome; the fiber itself can only fail by being interrupted.
+        resume((Exit.isSuccess(exit) ? exit.value : exit) as Exit.Exit<A, E>)
+      }
+      flight.fiber.addObserver(observer)
+      return Effect.sync(() => {
+        if (!waiting) return
+        waiting = false
+        flight.fiber.removeObserver(observer)
+        flight.callers -= 1
+        if (flight.callers > 0 || inFlight.get(key) !== flight) return
+        inFlight.delete(key)
+        flight.fiber.unsafeInterruptAsFork(FiberId.none)
+      })
     })
 
   const run = <A, E>(key: K, effect: Effect.Effect<A, E>): Effect.Effect<A, E> =>
     Effect.suspend(() => {
       const current = inFlight.get(key)
       if (current !== undefined) return join<A, E>(key, current)
-      const deferred = Deferred.unsafeMake<A, E>(FiberId.none)
-      const flight: Flight = {
-        deferred: deferred as Deferred.Deferred<unknown, unknown>,
-        fiber: undefined,
-        callers: 0
-      }
-      inFlight.set(key, flight)
-      const shared = Effect.flatMap(Effect.exit(effect), (exit) =>
-        Effect.suspend(() => {
-          if (inFlight.get(key) === flight) inFlight.delete(key)
-          return Deferred.done(deferred, exit)
-        })
-      )
+      // The run ends with its outcome as a value: a failure it hands over is not "unhandled"
+      // (Effect logs those at Debug level).
+      // Uninterruptible until the caller has joined: a run is never left without a caller.
       return Effect.uninterruptibleMask((restore) =>
-        Effect.flatMap(Effect.forkDaemon(Effect.interruptible(shared)), (fiber) => {
-          flight.fiber = fiber
+        Effect.flatMap(Effect.forkDaemon(Effect.interruptible(Effect.exit(effect))), (fiber) => {
+          const flight: Flight = { fiber: fiber as Flight["fiber"], callers: 0 }
+          inFlight.set(key, flight)
+          fiber.addObserver(() => {
+            if (inFlight.get(key) === flight) inFlight.delete(key)
+          })
           return restore(join<A, E>(key, flight))
         })
       )
