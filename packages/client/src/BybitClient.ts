@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import { hmacSigner, InvalidKeyError, rsaSigner, type Signer } from "@effect-bybit/signing"
+import { hmacSigner, rsaSigner, type Signer } from "@effect-bybit/signing"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -96,17 +96,8 @@ export interface Service {
  */
 export class BybitClient extends Context.Tag("@effect-bybit/client/BybitClient")<BybitClient, Service>() {}
 
-/**
- * A PEM as kept in an environment variable: `.env` files and CI secret stores often hold it on one
- * line with literal `\n` escapes. Those (and only when the PEM has no real line break) become line
- * breaks; anything else is left to the PEM parser.
- */
-const pemOf = (value: string): string =>
-  /\\n/.test(value) && !/\n/.test(value.trim()) ? value.replace(/\\r\\n|\\n/g, "\n") : value
-
 const signerOf = (
-  credentials: BybitConfig.Credentials,
-  names: BybitConfig.FieldNames
+  credentials: BybitConfig.Credentials
 ): Effect.Effect<{ readonly signer: Signer; readonly secrets: ReadonlyArray<string> }, ConfigError.ConfigError> =>
   Effect.try({
     try: () => {
@@ -114,24 +105,19 @@ const signerOf = (
         const secret = Redacted.value(credentials.apiSecret)
         return { signer: hmacSigner(secret), secrets: [secret] }
       }
-      const pem = pemOf(Redacted.value(credentials.rsaPrivateKey))
+      const pem = Redacted.value(credentials.rsaPrivateKey)
       return { signer: rsaSigner(pem), secrets: pemLines(pem) }
     },
-    catch: (error) =>
-      ConfigError.InvalidData(
-        [credentials._tag === "Hmac" ? names.apiSecret : names.rsaPrivateKey],
-        // InvalidKeyError never quotes the key; anything else is not trusted to say anything.
-        error instanceof InvalidKeyError ? error.message : "the key cannot be used for signing"
-      )
+    // Checked by `BybitConfig` already; never a defect should the signing package disagree.
+    catch: () => ConfigError.InvalidData(["credentials"], "the key cannot be used for signing")
   })
 
-const makeWith = (
-  options: BybitConfig.Options,
-  names: BybitConfig.FieldNames
+/** The service from checked options: the one constructor behind `make` and `layerConfig`. */
+const fromResolved = (
+  resolved: BybitConfig.Resolved
 ): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Effect.gen(function* () {
-    const resolved = yield* BybitConfig.resolve(options, names)
-    const { signer, secrets } = yield* signerOf(resolved.credentials, names)
+    const { signer, secrets } = yield* signerOf(resolved.credentials)
     const httpClient = yield* HttpClient.HttpClient
     const pipeline = yield* Pipeline.make({
       httpClient,
@@ -145,7 +131,7 @@ const makeWith = (
       retry: resolved.retry,
       maxRateLimitWait: resolved.maxRateLimitWait,
       timeSync: resolved.timeSync,
-      traceRequests: options.traceRequests ?? true,
+      traceRequests: resolved.traceRequests,
       pacing: resolved.pacing
     })
     const serverTime = pipeline
@@ -192,7 +178,8 @@ const makeWith = (
  */
 export const make = (
   options: BybitConfig.Options
-): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> => makeWith(options, BybitConfig.optionNames)
+): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Effect.flatMap(BybitConfig.resolve(options), fromResolved)
 
 /**
  * The service from explicit options; requires an `HttpClient` (e.g. `FetchHttpClient.layer`).
@@ -212,20 +199,35 @@ export const layer = (
 ): Layer.Layer<BybitClient, ConfigError.ConfigError, HttpClient.HttpClient> => Layer.effect(BybitClient, make(options))
 
 /**
- * The service from the environment (`BYBIT_API_KEY`, `BYBIT_API_SECRET` or `BYBIT_RSA_PRIVATE_KEY`,
- * `BYBIT_ENV`, `BYBIT_BASE_URL`, `BYBIT_RECV_WINDOW`); `overrides` set the rest (timeout, retry,
- * time sync). A missing or invalid variable is a `ConfigError` naming it.
+ * The service from a `Config` per option (`BybitConfig.ConfigOptions`, the `Config.Wrap` idiom of
+ * Effect's own clients); requires an `HttpClient`. The default, `BybitConfig.fromEnv`, reads
+ * `BYBIT_API_KEY`, `BYBIT_API_SECRET` or `BYBIT_RSA_PRIVATE_KEY`, `BYBIT_ENV`, `BYBIT_BASE_URL` and
+ * `BYBIT_RECV_WINDOW`. Every value is checked by the rules of `layer`; a missing or invalid one is
+ * a `ConfigError` naming its own variable (or the option, for a `Config` without a name).
  *
+ * @example
+ * ```ts
+ * // The environment, as is:
+ * BybitClient.layerConfig()
+ * // The environment, without time sync:
+ * BybitClient.layerConfig({ ...BybitConfig.fromEnv, timeSync: Config.succeed(false) })
+ * // Your own names and sources:
+ * BybitClient.layerConfig({
+ *   credentials: BybitConfig.hmacConfig({
+ *     apiKey: Config.string("SUB_KEY"),
+ *     apiSecret: Config.redacted("SUB_SECRET")
+ *   }),
+ *   environment: Config.succeed("testnet"),
+ *   recvWindow: Config.integer("SUB_RECV_WINDOW")
+ * })
+ * ```
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
-  overrides: Partial<BybitConfig.Options> = {}
+  options: BybitConfig.ConfigOptions = BybitConfig.fromEnv
 ): Layer.Layer<BybitClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.effect(
-    BybitClient,
-    Effect.flatMap(BybitConfig.config(overrides), (options) => makeWith(options, BybitConfig.envNames))
-  )
+  Layer.effect(BybitClient, Effect.flatMap(BybitConfig.resolveConfig(options), fromResolved))
 
 /**
  * The exchange's time (`GET /v5/market/time`, public, unsigned).
