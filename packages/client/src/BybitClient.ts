@@ -5,21 +5,21 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import { hmacSigner, rsaSigner, type Signer } from "@effect-bybit/signing"
+import { hmacSigner, type QueryParams, rsaSigner, type Signer } from "@effect-bybit/signing"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
-import type * as Schema from "effect/Schema"
+import type { ParseError } from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import * as BybitConfig from "./BybitConfig.js"
 import type { RequestError, ServerTimeError } from "./BybitError.js"
-import * as Internal from "./internal/rateLimit.js"
 import * as Pipeline from "./internal/request.js"
 import { pemLines } from "./internal/scrub.js"
-import { decodeServerTime, type ServerTime } from "./internal/serverTime.js"
 
 /**
  * The rate-limit headers of a response (`X-Bapi-Limit`, `X-Bapi-Limit-Status`,
@@ -28,7 +28,16 @@ import { decodeServerTime, type ServerTime } from "./internal/serverTime.js"
  * @since 0.1.0
  * @category schemas
  */
-export const RateLimitStatus: Schema.Schema<RateLimitStatus> = Internal.RateLimitStatus
+export const RateLimitStatus = Schema.Struct({
+  /** The request path the status belongs to. */
+  path: Schema.String,
+  /** The endpoint's limit (`X-Bapi-Limit`). */
+  limit: Schema.Number,
+  /** Requests left in the current window (`X-Bapi-Limit-Status`). */
+  remaining: Schema.Number,
+  /** When the limit resets, ms since the epoch, server time (`X-Bapi-Limit-Reset-Timestamp`). */
+  resetAt: Schema.Number
+}).annotations({ identifier: "RateLimitStatus" })
 
 /**
  * The rate-limit status of a response: `limit`, `remaining`, `resetAt` (server ms) and `path`.
@@ -36,16 +45,27 @@ export const RateLimitStatus: Schema.Schema<RateLimitStatus> = Internal.RateLimi
  * @since 0.1.0
  * @category models
  */
-export interface RateLimitStatus extends Internal.RateLimitStatus {}
-export {
-  /**
-   * The result of `GET /v5/market/time`; `millis` is the server time in ms.
-   *
-   * @since 0.1.0
-   * @category models
-   */
-  ServerTime
-} from "./internal/serverTime.js"
+export interface RateLimitStatus extends Schema.Schema.Type<typeof RateLimitStatus> {}
+
+const Digits = Schema.String.pipe(Schema.pattern(/^\d{1,30}$/))
+
+/**
+ * The result of `GET /v5/market/time`; `millis` is the server time in ms (from `timeNano`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class ServerTime extends Schema.Class<ServerTime>("ServerTime")({
+  /** Seconds since the epoch, as the server sent it. */
+  timeSecond: Digits,
+  /** Nanoseconds since the epoch, as the server sent it. */
+  timeNano: Digits
+}) {
+  /** Milliseconds since the epoch (from `timeNano`). */
+  get millis(): number {
+    return Number(BigInt(this.timeNano) / 1_000_000n)
+  }
+}
 
 /**
  * One request to the exchange: method, path, body or query, and how to decode its `result`.
@@ -53,7 +73,21 @@ export {
  * @since 0.1.0
  * @category models
  */
-export type RequestSpec<A, E = never> = Pipeline.RequestSpec<A, E>
+export interface RequestSpec<A, E = never> {
+  readonly method: "GET" | "POST"
+  /** The path, e.g. `/v5/asset/withdraw/cancel`. */
+  readonly path: string
+  /** Private endpoints are signed; public ones (market time) are not. */
+  readonly signed: boolean
+  /** The JSON body of a POST (serialized once, signed and sent as is). */
+  readonly body?: unknown
+  /** The query of a GET (serialized once, signed and sent as is). */
+  readonly query?: QueryParams
+  /** Decodes `result` of a `retCode 0` envelope. */
+  readonly decodeResult: (result: unknown) => Either.Either<A, ParseError>
+  /** Maps the endpoint's own retCodes (e.g. 131099); `undefined` falls back to the common mapping. */
+  readonly mapRetCode?: (retCode: number, retMsg: string, httpStatus: number) => E | undefined
+}
 
 /**
  * A decoded `retCode 0` answer with its rate-limit status.
@@ -61,7 +95,23 @@ export type RequestSpec<A, E = never> = Pipeline.RequestSpec<A, E>
  * @since 0.1.0
  * @category models
  */
-export type ApiResponse<A> = Pipeline.ApiResponse<A>
+export interface ApiResponse<A> {
+  readonly result: A
+  readonly retMsg: string
+  /** The server time of the answer (ms), when sent. */
+  readonly time: number | undefined
+  readonly httpStatus: number
+  /** The rate-limit headers of the answer, when sent. */
+  readonly rateLimit: RateLimitStatus | undefined
+}
+
+/** `GET /v5/market/time`, public and unsigned: the service's `serverTime` and the clock sync. */
+const serverTimeSpec: RequestSpec<ServerTime> = {
+  method: "GET",
+  path: "/v5/market/time",
+  signed: false,
+  decodeResult: Schema.decodeUnknownEither(ServerTime)
+}
 
 /**
  * What the `BybitClient` service offers.
@@ -132,21 +182,13 @@ const fromResolved = (
       maxRateLimitWait: resolved.maxRateLimitWait,
       timeSync: resolved.timeSync,
       traceRequests: resolved.traceRequests,
-      pacing: resolved.pacing
+      pacing: resolved.pacing,
+      serverTime: serverTimeSpec
     })
-    const serverTime = pipeline
-      .retrying(
-        pipeline.request({
-          method: "GET",
-          path: "/v5/market/time",
-          signed: false,
-          decodeResult: decodeServerTime
-        })
-      )
-      .pipe(
-        Effect.map((response) => response.result),
-        Effect.withSpan("BybitClient.serverTime")
-      )
+    const serverTime = pipeline.retrying(pipeline.request(serverTimeSpec)).pipe(
+      Effect.map((response) => response.result),
+      Effect.withSpan("BybitClient.serverTime")
+    )
     return BybitClient.of({
       environment: resolved.environment,
       baseUrl: resolved.baseUrl,

@@ -17,7 +17,6 @@ import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type { RetryableError } from "./BybitError.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./internal/body.js"
-import { defaultRetrySchedule } from "./internal/retry.js"
 
 /**
  * Every Bybit V5 REST host, by name. `mainnet` is what Bybit's own SDKs default to.
@@ -175,6 +174,18 @@ export const rsa = (input: {
   readonly apiKey: string
   readonly rsaPrivateKey: Redacted.Redacted<string>
 }): Credentials => RsaCredentials.make(input, { disableValidation: true })
+
+/**
+ * The default `retry` schedule: exponential backoff from 200 ms (x2) with jitter, at most 4
+ * retries, within 30 seconds. Applies to retryable errors only (`BybitError.isRetryable`).
+ *
+ * @since 0.1.0
+ * @category retry
+ */
+export const defaultRetrySchedule: Schedule.Schedule<unknown, RetryableError> = Schedule.exponential(
+  "200 millis",
+  2
+).pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(4)), Schedule.upTo("30 seconds"))
 
 /**
  * Options of `BybitClient.layer`. Only `credentials` is required.

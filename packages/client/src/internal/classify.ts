@@ -13,8 +13,8 @@ import {
 import { type Body, depthExceeds, MAX_DEPTH } from "./body.js"
 import { decodeEnvelope, describe, type Envelope } from "./envelope.js"
 import { fromRetCode } from "./mapping.js"
-import { type RateLimitStatus, resetAtOf } from "./rateLimit.js"
-import type { ApiResponse, RequestSpec } from "./request.js"
+import type { ApiResponse, RateLimitStatus, RequestSpec } from "../BybitClient.js"
+import { resetAtOf } from "./rateLimit.js"
 import type { Scrub } from "./scrub.js"
 
 /** Everything known about one answer: the one input of `classify`. */

@@ -25,7 +25,7 @@ import { globalValue } from "effect/GlobalValue"
 import * as Option from "effect/Option"
 import { RateLimitExceeded } from "../BybitError.js"
 import type { ClockSync } from "./clock.js"
-import type { RateLimitStatus } from "./rateLimit.js"
+import type { RateLimitStatus } from "../BybitClient.js"
 
 /** A per-UID limit: at most `limit` requests per window of `windowMs`. */
 export interface Rule {
