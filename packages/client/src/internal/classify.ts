@@ -1,5 +1,6 @@
 import * as Either from "effect/Either"
 import type { ParseError } from "effect/ParseResult"
+import type { ApiResponse, RateLimitStatus, RequestSpec } from "../BybitClient.js"
 import {
   AccessForbidden,
   AuthenticationFailed,
@@ -13,7 +14,6 @@ import {
 import { type Body, depthExceeds, MAX_DEPTH } from "./body.js"
 import { decodeEnvelope, describe, type Envelope } from "./envelope.js"
 import { fromRetCode } from "./mapping.js"
-import type { ApiResponse, RateLimitStatus, RequestSpec } from "../BybitClient.js"
 import { resetAtOf } from "./rateLimit.js"
 import type { Scrub } from "./scrub.js"
 

@@ -23,9 +23,9 @@ import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
 import * as Option from "effect/Option"
+import type { RateLimitStatus } from "../BybitClient.js"
 import { RateLimitExceeded } from "../BybitError.js"
 import type { ClockSync } from "./clock.js"
-import type { RateLimitStatus } from "../BybitClient.js"
 
 /** A per-UID limit: at most `limit` requests per window of `windowMs`. */
 export interface Rule {
