@@ -328,3 +328,35 @@ describe("layerConfig with a Config per option", () => {
     })
   )
 })
+
+describe("README, A Config per option", () => {
+  it.effect("the example builds both layers from their own variables", () =>
+    Effect.gen(function* () {
+      // --- README ---
+      // The environment, without time sync.
+      const FromEnv = BybitClient.layerConfig({ ...BybitConfig.fromEnv, timeSync: Config.succeed(false) })
+
+      // A sub-account's key under your own names, on testnet.
+      const SubAccount = BybitClient.layerConfig({
+        credentials: BybitConfig.hmacConfig({
+          apiKey: Config.string("SUB_KEY"),
+          apiSecret: Config.string("SUB_SECRET") // made Redacted at once
+        }),
+        environment: Config.succeed("testnet"),
+        recvWindow: Config.integer("SUB_RECV_WINDOW").pipe(Config.withDefault(5000))
+      })
+      // --- end ---
+      const env = { ...hmacEnv, SUB_KEY: MOCK_API_KEY, SUB_SECRET: MOCK_API_SECRET }
+      const environmentOf = (layer: typeof FromEnv, variables: Record<string, string> = env) =>
+        Effect.map(BybitClient.BybitClient, (client) => client.environment).pipe(
+          Effect.provide(layer.pipe(Layer.provide(FetchHttpClient.layer))),
+          fromEnv(variables)
+        )
+      expect(yield* environmentOf(FromEnv)).toBe("mainnet")
+      expect(yield* environmentOf(SubAccount)).toBe("testnet")
+      const refused = yield* Effect.exit(environmentOf(SubAccount, { ...env, SUB_RECV_WINDOW: "99999" }))
+      // `withDefault` keeps no name of its own: the error names the option.
+      expect(configError(refused)).toContain("at recvWindow:")
+    })
+  )
+})
