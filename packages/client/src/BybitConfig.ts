@@ -562,23 +562,24 @@ const envCredentials: Config.Config<Credentials> = Config.all({
         invalid("set either BYBIT_API_SECRET (HMAC) or BYBIT_RSA_PRIVATE_KEY (RSA), not both", ["BYBIT_API_SECRET"])
       )
     }
-    if (Option.isNone(apiSecret) && Option.isNone(rsaPrivateKey)) {
-      return Either.left(
-        ConfigError.MissingData(
-          ["BYBIT_API_SECRET"],
-          "set BYBIT_API_SECRET (system-generated HMAC key) or BYBIT_RSA_PRIVATE_KEY (self-generated RSA key)"
-        )
-      )
-    }
     const key = at("BYBIT_API_KEY", checkApiKey(apiKey))
     if (Either.isLeft(key)) return Either.left(key.left)
-    return Option.isSome(apiSecret)
-      ? Either.map(at("BYBIT_API_SECRET", secret(checkApiSecret)(apiSecret.value)), (s) =>
-          hmac({ apiKey: key.right, apiSecret: s })
-        )
-      : Either.map(at("BYBIT_RSA_PRIVATE_KEY", secret(checkRsaPrivateKey)(Option.getOrThrow(rsaPrivateKey))), (k) =>
-          rsa({ apiKey: key.right, rsaPrivateKey: k })
-        )
+    if (Option.isSome(apiSecret)) {
+      return Either.map(at("BYBIT_API_SECRET", secret(checkApiSecret)(apiSecret.value)), (s) =>
+        hmac({ apiKey: key.right, apiSecret: s })
+      )
+    }
+    if (Option.isSome(rsaPrivateKey)) {
+      return Either.map(at("BYBIT_RSA_PRIVATE_KEY", secret(checkRsaPrivateKey)(rsaPrivateKey.value)), (k) =>
+        rsa({ apiKey: key.right, rsaPrivateKey: k })
+      )
+    }
+    return Either.left(
+      ConfigError.MissingData(
+        ["BYBIT_API_SECRET"],
+        "set BYBIT_API_SECRET (system-generated HMAC key) or BYBIT_RSA_PRIVATE_KEY (self-generated RSA key)"
+      )
+    )
   })
 )
 
