@@ -643,7 +643,7 @@ export const resolveConfig = (options: ConfigOptions): Effect.Effect<Resolved, C
     const field = (name: keyof typeof checks): Effect.Effect<unknown, ConfigError.ConfigError> => {
       const value = wrapped[name]
       const check = checks[name] as Check<unknown>
-      if (value === undefined) return check(undefined)
+      if (value === undefined) return Either.mapLeft(check(undefined), (error) => ConfigError.prefixed(error, [name]))
       if (name === "credentials") {
         return Effect.flatMap(credentialsConfig(value as Config.Config.Wrap<Credentials>), (read) =>
           Either.mapLeft(check(read), (error) => ConfigError.prefixed(error, [name]))

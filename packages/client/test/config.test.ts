@@ -302,6 +302,13 @@ describe("layerConfig with a Config per option", () => {
     })
   )
 
+  it.effect("credentials left out (an untyped caller) are a ConfigError naming them", () =>
+    Effect.gen(function* () {
+      const text = configError(yield* buildFrom({ environment: Config.succeed("testnet") } as never, subEnv))
+      expect(text).toContain("at credentials:")
+    })
+  )
+
   it.effect("one Config of all the options is checked like plain options", () =>
     Effect.gen(function* () {
       const all = Config.all({
