@@ -245,7 +245,7 @@ export const layer = (
  * Effect's own clients); requires an `HttpClient`. The default, `BybitConfig.fromEnv`, reads
  * `BYBIT_API_KEY`, `BYBIT_API_SECRET` or `BYBIT_RSA_PRIVATE_KEY`, `BYBIT_ENV`, `BYBIT_BASE_URL` and
  * `BYBIT_RECV_WINDOW`. Every value is checked by the rules of `layer`; a missing or invalid one is
- * a `ConfigError` naming its own variable (or the option, for a `Config` without a name).
+ * a `ConfigError` naming its own variable (or the option, for a `Config` that reads none).
  *
  * @example
  * ```ts

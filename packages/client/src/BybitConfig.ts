@@ -8,6 +8,7 @@
 import { InvalidKeyError, rsaSigner } from "@effect-bybit/signing"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -484,9 +485,9 @@ export interface ConfigInput extends Omit<Options, "environment"> {
 /**
  * The argument of `BybitClient.layerConfig`: a `Config` per option (`Config.Wrap`, as
  * `@effect/sql-pg`'s `PgClient.layerConfig` takes), or one `Config` of all of them. Each `Config`
- * is checked by the same rules as `layer(options)`; a `ConfigError` names the `Config`'s own path
- * (your variable), or the option when the `Config` has none of its own (`Config.succeed`,
- * `Config.withDefault`, ...).
+ * is checked by the same rules as `layer(options)`; a `ConfigError` names the variable the `Config`
+ * read (through `Config.redacted`, `Config.withDefault`, `Config.map` too), or the option when it
+ * read none (`Config.succeed`) or several. One `Config` of all of them reports the options.
  *
  * @example
  * ```ts
@@ -510,9 +511,9 @@ const secret =
     check(typeof value === "string" ? Redacted.make(value) : value)
 
 /**
- * HMAC credentials from a `Config` per part; an error names the part's own variable. Give the secret
- * as `Config.string(name)`: it is made `Redacted` at once, and an error names the variable
- * (`Config.redacted(name)` works too, but Effect keeps no name on errors raised after it).
+ * HMAC credentials from a `Config` per part, for the `credentials` of `layerConfig`; an error names
+ * the part's own variable. The secret may be read as `Config.redacted(name)` or `Config.string(name)`
+ * (made `Redacted` at once).
  *
  * @since 0.1.0
  * @category config
@@ -520,16 +521,16 @@ const secret =
 export const hmacConfig = (parts: {
   readonly apiKey: Config.Config<string>
   readonly apiSecret: Config.Config<string | Redacted.Redacted<string>>
-}): Config.Config<Credentials> =>
-  Config.all({
-    apiKey: Config.mapOrFail(parts.apiKey, checkApiKey),
-    apiSecret: Config.mapOrFail(parts.apiSecret, secret(checkApiSecret))
-  }).pipe(Config.map(hmac))
+}): Config.Config.Wrap<Credentials> => ({
+  _tag: Config.succeed("Hmac" as const),
+  apiKey: parts.apiKey,
+  apiSecret: Config.map(parts.apiSecret, (s) => (typeof s === "string" ? Redacted.make(s) : s))
+})
 
 /**
- * RSA credentials from a `Config` per part; an error names the part's own variable. A PEM with
- * literal `\n` escapes (as `.env` files keep it) is accepted. As for `hmacConfig`, the key given as
- * `Config.string(name)` is made `Redacted` at once and an error names the variable.
+ * RSA credentials from a `Config` per part, for the `credentials` of `layerConfig`; an error names
+ * the part's own variable. A PEM with literal `\n` escapes (as `.env` files keep it) is accepted;
+ * the key may be read as `Config.redacted(name)` or `Config.string(name)`.
  *
  * @since 0.1.0
  * @category config
@@ -537,11 +538,11 @@ export const hmacConfig = (parts: {
 export const rsaConfig = (parts: {
   readonly apiKey: Config.Config<string>
   readonly rsaPrivateKey: Config.Config<string | Redacted.Redacted<string>>
-}): Config.Config<Credentials> =>
-  Config.all({
-    apiKey: Config.mapOrFail(parts.apiKey, checkApiKey),
-    rsaPrivateKey: Config.mapOrFail(parts.rsaPrivateKey, secret(checkRsaPrivateKey))
-  }).pipe(Config.map(rsa))
+}): Config.Config.Wrap<Credentials> => ({
+  _tag: Config.succeed("Rsa" as const),
+  apiKey: parts.apiKey,
+  rsaPrivateKey: Config.map(parts.rsaPrivateKey, (s) => (typeof s === "string" ? Redacted.make(s) : s))
+})
 
 /** An optional variable, checked under its own name; `undefined` when it is not set. */
 const optional = <A>(config: Config.Config<unknown>, check: Check<A>): Config.Config<A | undefined> =>
@@ -608,30 +609,61 @@ export const fromEnv: {
   recvWindow: optional(Config.string("BYBIT_RECV_WINDOW"), checkRecvWindow)
 }
 
-/** A check's error without a path of its own is named after the option. */
-const named =
-  (name: string) =>
-  (error: ConfigError.ConfigError): ConfigError.ConfigError =>
-    (error._op === "InvalidData" || error._op === "MissingData") && error.path.length === 0
-      ? ConfigError.prefixed(error, [name])
-      : error
+const pathless = (error: ConfigError.ConfigError): boolean =>
+  (error._op === "InvalidData" || error._op === "MissingData") && error.path.length === 0
 
-/** The credentials, a part at a time when given as a record of `Config`s. */
-const credentialsConfig = (wrapped: Config.Config.Wrap<Credentials>): Config.Config<unknown> => {
-  if (Config.isConfig(wrapped)) return wrapped
-  const parts = wrapped as Record<string, Config.Config<unknown>>
-  const leaves: Record<string, Config.Config<unknown>> = { _tag: parts._tag as Config.Config<unknown> }
-  if (parts.apiKey !== undefined) leaves.apiKey = Config.mapOrFail(parts.apiKey, checkApiKey)
-  if (parts.apiSecret !== undefined) leaves.apiSecret = Config.mapOrFail(parts.apiSecret, secret(checkApiSecret))
-  if (parts.rsaPrivateKey !== undefined) {
-    leaves.rsaPrivateKey = Config.mapOrFail(parts.rsaPrivateKey, secret(checkRsaPrivateKey))
+/**
+ * Reads `config` through the current provider, noting the variables it reads. Effect names an
+ * error after a variable only when the check sits right on it; after `Config.redacted`,
+ * `Config.withDefault` or a `map` the error has no path. Then it is named after the one variable
+ * read, or after `fallback` (the option) when there was none (`Config.succeed`) or several.
+ */
+const readNamed = <A>(config: Config.Config<A>, fallback: ReadonlyArray<string>) =>
+  Effect.configProviderWith((provider) => {
+    const reads: Array<ReadonlyArray<string>> = []
+    const flat = provider.flattened
+    const noting = ConfigProvider.fromFlat(
+      ConfigProvider.makeFlat({
+        load: (path, primitive, split) => {
+          reads.push(path)
+          return flat.load(path, primitive, split)
+        },
+        enumerateChildren: (path) => flat.enumerateChildren(path),
+        patch: flat.patch
+      })
+    )
+    return Effect.mapError(Effect.withConfigProvider(config, noting), (error) =>
+      pathless(error)
+        ? ConfigError.prefixed(error, [...(reads.length === 1 ? (reads[0] ?? fallback) : fallback)])
+        : error
+    )
+  })
+
+/** The credentials from a record of `Config`s: each part checked under its own variable. */
+const credentialsFromParts = (
+  parts: Record<string, Config.Config<unknown> | undefined>
+): Effect.Effect<unknown, ConfigError.ConfigError> => {
+  const part = (name: string, check: Check<unknown>) => {
+    const config = parts[name]
+    return config === undefined
+      ? Effect.succeed(undefined)
+      : readNamed(Config.mapOrFail(config, check), ["credentials", name])
   }
-  return Config.all(leaves)
+  return Effect.all({
+    _tag: part("_tag", Either.right),
+    apiKey: part("apiKey", checkApiKey),
+    apiSecret: part("apiSecret", secret(checkApiSecret)),
+    rsaPrivateKey: part("rsaPrivateKey", secret(checkRsaPrivateKey))
+  }).pipe(
+    Effect.map(({ _tag, apiKey, apiSecret, rsaPrivateKey }) =>
+      _tag === "Hmac" ? { _tag, apiKey, apiSecret } : { _tag, apiKey, rsaPrivateKey }
+    )
+  )
 }
 
 /**
  * Reads a `Config` per option and checks each by the rules of `resolve`; a `ConfigError` names the
- * `Config`'s own path (your variable), or the option when the `Config` has no path of its own.
+ * variable the `Config` read, or the option when it read none or several.
  *
  * @since 0.1.0
  * @category config
@@ -645,11 +677,14 @@ export const resolveConfig = (options: ConfigOptions): Effect.Effect<Resolved, C
       const check = checks[name] as Check<unknown>
       if (value === undefined) return Either.mapLeft(check(undefined), (error) => ConfigError.prefixed(error, [name]))
       if (name === "credentials") {
-        return Effect.flatMap(credentialsConfig(value as Config.Config.Wrap<Credentials>), (read) =>
-          Either.mapLeft(check(read), (error) => ConfigError.prefixed(error, [name]))
+        const read = Config.isConfig(value)
+          ? (value as Effect.Effect<unknown, ConfigError.ConfigError>)
+          : credentialsFromParts(value as Record<string, Config.Config<unknown>>)
+        return Effect.flatMap(read, (credentials) =>
+          Either.mapLeft(check(credentials), (error) => ConfigError.prefixed(error, [name]))
         )
       }
-      return Effect.mapError(Config.mapOrFail(Config.unwrap(value as Config.Config.Wrap<unknown>), check), named(name))
+      return readNamed(Config.mapOrFail(Config.unwrap(value as Config.Config.Wrap<unknown>), check), [name])
     }
     const checked: Record<string, unknown> = {}
     return Effect.as(

@@ -278,16 +278,45 @@ describe("layerConfig with a Config per option", () => {
     })
   )
 
-  it.effect("a Config without a name of its own (withDefault, succeed) is reported under the option", () =>
+  it.effect("a Config that wraps a variable (redacted, withDefault, map) still names it", () =>
     Effect.gen(function* () {
       const withDefault = configError(
         yield* buildFrom({ ...mine, environment: Config.string("OTHER_ENV").pipe(Config.withDefault("moon")) }, subEnv)
       )
-      expect(withDefault).toContain("at environment:")
+      expect(withDefault).toContain("at OTHER_ENV:")
+      const mapped = configError(
+        yield* buildFrom(
+          { ...mine, recvWindow: Config.integer("RW_SECONDS").pipe(Config.map((s) => s * 1000)) },
+          { ...subEnv, RW_SECONDS: "61" }
+        )
+      )
+      expect(mapped).toContain("at RW_SECONDS:")
+      const redacted = configError(
+        yield* buildFrom(
+          {
+            ...mine,
+            credentials: BybitConfig.hmacConfig({
+              apiKey: Config.string("SUB_KEY"),
+              apiSecret: Config.redacted("SUB_SECRET")
+            })
+          },
+          { ...subEnv, SUB_SECRET: ` ${MOCK_API_SECRET}` }
+        )
+      )
+      expect(redacted).toContain("at SUB_SECRET:")
+      expect(redacted).toMatch(/leading or trailing whitespace/)
+      expect(redacted).not.toContain(MOCK_API_SECRET)
+    })
+  )
+
+  it.effect("a Config that reads no variable (succeed) is reported under the option", () =>
+    Effect.gen(function* () {
       const constant = configError(
         yield* buildFrom({ ...mine, timeout: Config.succeed("-1 seconds" as never) }, subEnv)
       )
       expect(constant).toContain("at timeout:")
+      const environment = configError(yield* buildFrom({ ...mine, environment: Config.succeed("moon") }, subEnv))
+      expect(environment).toContain("at environment:")
     })
   )
 
@@ -312,7 +341,9 @@ describe("layerConfig with a Config per option", () => {
   it.effect("one Config of all the options is checked like plain options", () =>
     Effect.gen(function* () {
       const all = Config.all({
-        credentials: BybitConfig.hmacConfig({ apiKey: Config.string("K"), apiSecret: Config.string("S") }),
+        credentials: Config.unwrap(
+          BybitConfig.hmacConfig({ apiKey: Config.string("K"), apiSecret: Config.string("S") })
+        ),
         recvWindow: Config.integer("RW")
       })
       const ok = yield* buildFrom(all, { K: MOCK_API_KEY, S: MOCK_API_SECRET, RW: "100" })
@@ -347,7 +378,7 @@ describe("README, A Config per option", () => {
       const SubAccount = BybitClient.layerConfig({
         credentials: BybitConfig.hmacConfig({
           apiKey: Config.string("SUB_KEY"),
-          apiSecret: Config.string("SUB_SECRET") // made Redacted at once
+          apiSecret: Config.redacted("SUB_SECRET")
         }),
         environment: Config.succeed("testnet"),
         recvWindow: Config.integer("SUB_RECV_WINDOW").pipe(Config.withDefault(5000))
@@ -362,8 +393,7 @@ describe("README, A Config per option", () => {
       expect(yield* environmentOf(FromEnv)).toBe("mainnet")
       expect(yield* environmentOf(SubAccount)).toBe("testnet")
       const refused = yield* Effect.exit(environmentOf(SubAccount, { ...env, SUB_RECV_WINDOW: "99999" }))
-      // `withDefault` keeps no name of its own: the error names the option.
-      expect(configError(refused)).toContain("at recvWindow:")
+      expect(configError(refused)).toContain("at SUB_RECV_WINDOW:")
     })
   )
 })
