@@ -1,7 +1,8 @@
 /**
  * Configuration of the client: credentials (HMAC or RSA, secrets `Redacted`), the environment or
- * base URL, the receive window, the per-request timeout, the retry schedule and time sync, and the
- * `Config` that reads them from the environment (`BYBIT_*`).
+ * base URL, the receive window, the per-request timeout, the retry schedule and time sync; the
+ * rules every option is checked by (written once, for plain options and for a `Config` per option
+ * alike); and `fromEnv`, the `Config`s that read them from the environment (`BYBIT_*`).
  *
  * @since 0.1.0
  */
