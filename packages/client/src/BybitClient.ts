@@ -5,21 +5,21 @@
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
-import { hmacSigner, InvalidKeyError, rsaSigner, type Signer } from "@effect-bybit/signing"
+import { hmacSigner, type QueryParams, rsaSigner, type Signer } from "@effect-bybit/signing"
 import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
+import type { ParseError } from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
-import type * as Schema from "effect/Schema"
+import * as Schema from "effect/Schema"
 import * as BybitConfig from "./BybitConfig.js"
 import type { RequestError, ServerTimeError } from "./BybitError.js"
-import * as Internal from "./internal/rateLimit.js"
 import * as Pipeline from "./internal/request.js"
 import { pemLines } from "./internal/scrub.js"
-import { decodeServerTime, type ServerTime } from "./internal/serverTime.js"
 
 /**
  * The rate-limit headers of a response (`X-Bapi-Limit`, `X-Bapi-Limit-Status`,
@@ -28,7 +28,16 @@ import { decodeServerTime, type ServerTime } from "./internal/serverTime.js"
  * @since 0.1.0
  * @category schemas
  */
-export const RateLimitStatus: Schema.Schema<RateLimitStatus> = Internal.RateLimitStatus
+export const RateLimitStatus = Schema.Struct({
+  /** The request path the status belongs to. */
+  path: Schema.String,
+  /** The endpoint's limit (`X-Bapi-Limit`). */
+  limit: Schema.Number,
+  /** Requests left in the current window (`X-Bapi-Limit-Status`). */
+  remaining: Schema.Number,
+  /** When the limit resets, ms since the epoch, server time (`X-Bapi-Limit-Reset-Timestamp`). */
+  resetAt: Schema.Number
+}).annotations({ identifier: "RateLimitStatus" })
 
 /**
  * The rate-limit status of a response: `limit`, `remaining`, `resetAt` (server ms) and `path`.
@@ -36,16 +45,27 @@ export const RateLimitStatus: Schema.Schema<RateLimitStatus> = Internal.RateLimi
  * @since 0.1.0
  * @category models
  */
-export interface RateLimitStatus extends Internal.RateLimitStatus {}
-export {
-  /**
-   * The result of `GET /v5/market/time`; `millis` is the server time in ms.
-   *
-   * @since 0.1.0
-   * @category models
-   */
-  ServerTime
-} from "./internal/serverTime.js"
+export interface RateLimitStatus extends Schema.Schema.Type<typeof RateLimitStatus> {}
+
+const Digits = Schema.String.pipe(Schema.pattern(/^\d{1,30}$/))
+
+/**
+ * The result of `GET /v5/market/time`; `millis` is the server time in ms (from `timeNano`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export class ServerTime extends Schema.Class<ServerTime>("ServerTime")({
+  /** Seconds since the epoch, as the server sent it. */
+  timeSecond: Digits,
+  /** Nanoseconds since the epoch, as the server sent it. */
+  timeNano: Digits
+}) {
+  /** Milliseconds since the epoch (from `timeNano`). */
+  get millis(): number {
+    return Number(BigInt(this.timeNano) / 1_000_000n)
+  }
+}
 
 /**
  * One request to the exchange: method, path, body or query, and how to decode its `result`.
@@ -53,7 +73,21 @@ export {
  * @since 0.1.0
  * @category models
  */
-export type RequestSpec<A, E = never> = Pipeline.RequestSpec<A, E>
+export interface RequestSpec<A, E = never> {
+  readonly method: "GET" | "POST"
+  /** The path, e.g. `/v5/asset/withdraw/cancel`. */
+  readonly path: string
+  /** Private endpoints are signed; public ones (market time) are not. */
+  readonly signed: boolean
+  /** The JSON body of a POST (serialized once, signed and sent as is). */
+  readonly body?: unknown
+  /** The query of a GET (serialized once, signed and sent as is). */
+  readonly query?: QueryParams
+  /** Decodes `result` of a `retCode 0` envelope. */
+  readonly decodeResult: (result: unknown) => Either.Either<A, ParseError>
+  /** Maps the endpoint's own retCodes (e.g. 131099); `undefined` falls back to the common mapping. */
+  readonly mapRetCode?: (retCode: number, retMsg: string, httpStatus: number) => E | undefined
+}
 
 /**
  * A decoded `retCode 0` answer with its rate-limit status.
@@ -61,7 +95,23 @@ export type RequestSpec<A, E = never> = Pipeline.RequestSpec<A, E>
  * @since 0.1.0
  * @category models
  */
-export type ApiResponse<A> = Pipeline.ApiResponse<A>
+export interface ApiResponse<A> {
+  readonly result: A
+  readonly retMsg: string
+  /** The server time of the answer (ms), when sent. */
+  readonly time: number | undefined
+  readonly httpStatus: number
+  /** The rate-limit headers of the answer, when sent. */
+  readonly rateLimit: RateLimitStatus | undefined
+}
+
+/** `GET /v5/market/time`, public and unsigned: the service's `serverTime` and the clock sync. */
+const serverTimeSpec: RequestSpec<ServerTime> = {
+  method: "GET",
+  path: "/v5/market/time",
+  signed: false,
+  decodeResult: Schema.decodeUnknownEither(ServerTime)
+}
 
 /**
  * What the `BybitClient` service offers.
@@ -96,17 +146,8 @@ export interface Service {
  */
 export class BybitClient extends Context.Tag("@effect-bybit/client/BybitClient")<BybitClient, Service>() {}
 
-/**
- * A PEM as kept in an environment variable: `.env` files and CI secret stores often hold it on one
- * line with literal `\n` escapes. Those (and only when the PEM has no real line break) become line
- * breaks; anything else is left to the PEM parser.
- */
-const pemOf = (value: string): string =>
-  /\\n/.test(value) && !/\n/.test(value.trim()) ? value.replace(/\\r\\n|\\n/g, "\n") : value
-
 const signerOf = (
-  credentials: BybitConfig.Credentials,
-  names: BybitConfig.FieldNames
+  credentials: BybitConfig.Credentials
 ): Effect.Effect<{ readonly signer: Signer; readonly secrets: ReadonlyArray<string> }, ConfigError.ConfigError> =>
   Effect.try({
     try: () => {
@@ -114,24 +155,19 @@ const signerOf = (
         const secret = Redacted.value(credentials.apiSecret)
         return { signer: hmacSigner(secret), secrets: [secret] }
       }
-      const pem = pemOf(Redacted.value(credentials.rsaPrivateKey))
+      const pem = Redacted.value(credentials.rsaPrivateKey)
       return { signer: rsaSigner(pem), secrets: pemLines(pem) }
     },
-    catch: (error) =>
-      ConfigError.InvalidData(
-        [credentials._tag === "Hmac" ? names.apiSecret : names.rsaPrivateKey],
-        // InvalidKeyError never quotes the key; anything else is not trusted to say anything.
-        error instanceof InvalidKeyError ? error.message : "the key cannot be used for signing"
-      )
+    // Checked by `BybitConfig` already; never a defect should the signing package disagree.
+    catch: () => ConfigError.InvalidData(["credentials"], "the key cannot be used for signing")
   })
 
-const makeWith = (
-  options: BybitConfig.Options,
-  names: BybitConfig.FieldNames
+/** The service from checked options: the one constructor behind `make` and `layerConfig`. */
+const fromResolved = (
+  resolved: BybitConfig.Resolved
 ): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
   Effect.gen(function* () {
-    const resolved = yield* BybitConfig.resolve(options, names)
-    const { signer, secrets } = yield* signerOf(resolved.credentials, names)
+    const { signer, secrets } = yield* signerOf(resolved.credentials)
     const httpClient = yield* HttpClient.HttpClient
     const pipeline = yield* Pipeline.make({
       httpClient,
@@ -145,22 +181,14 @@ const makeWith = (
       retry: resolved.retry,
       maxRateLimitWait: resolved.maxRateLimitWait,
       timeSync: resolved.timeSync,
-      traceRequests: options.traceRequests ?? true,
-      pacing: resolved.pacing
+      traceRequests: resolved.traceRequests,
+      pacing: resolved.pacing,
+      serverTime: serverTimeSpec
     })
-    const serverTime = pipeline
-      .retrying(
-        pipeline.request({
-          method: "GET",
-          path: "/v5/market/time",
-          signed: false,
-          decodeResult: decodeServerTime
-        })
-      )
-      .pipe(
-        Effect.map((response) => response.result),
-        Effect.withSpan("BybitClient.serverTime")
-      )
+    const serverTime = pipeline.retrying(pipeline.request(serverTimeSpec)).pipe(
+      Effect.map((response) => response.result),
+      Effect.withSpan("BybitClient.serverTime")
+    )
     return BybitClient.of({
       environment: resolved.environment,
       baseUrl: resolved.baseUrl,
@@ -192,7 +220,8 @@ const makeWith = (
  */
 export const make = (
   options: BybitConfig.Options
-): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> => makeWith(options, BybitConfig.optionNames)
+): Effect.Effect<Service, ConfigError.ConfigError, HttpClient.HttpClient> =>
+  Effect.flatMap(BybitConfig.resolve(options), fromResolved)
 
 /**
  * The service from explicit options; requires an `HttpClient` (e.g. `FetchHttpClient.layer`).
@@ -212,20 +241,35 @@ export const layer = (
 ): Layer.Layer<BybitClient, ConfigError.ConfigError, HttpClient.HttpClient> => Layer.effect(BybitClient, make(options))
 
 /**
- * The service from the environment (`BYBIT_API_KEY`, `BYBIT_API_SECRET` or `BYBIT_RSA_PRIVATE_KEY`,
- * `BYBIT_ENV`, `BYBIT_BASE_URL`, `BYBIT_RECV_WINDOW`); `overrides` set the rest (timeout, retry,
- * time sync). A missing or invalid variable is a `ConfigError` naming it.
+ * The service from a `Config` per option (`BybitConfig.ConfigOptions`, the `Config.Wrap` idiom of
+ * Effect's own clients); requires an `HttpClient`. The default, `BybitConfig.fromEnv`, reads
+ * `BYBIT_API_KEY`, `BYBIT_API_SECRET` or `BYBIT_RSA_PRIVATE_KEY`, `BYBIT_ENV`, `BYBIT_BASE_URL` and
+ * `BYBIT_RECV_WINDOW`. Every value is checked by the rules of `layer`; a missing or invalid one is
+ * a `ConfigError` naming its own variable (or the option, for a `Config` that reads none).
  *
+ * @example
+ * ```ts
+ * // The environment, as is:
+ * BybitClient.layerConfig()
+ * // The environment, without time sync:
+ * BybitClient.layerConfig({ ...BybitConfig.fromEnv, timeSync: Config.succeed(false) })
+ * // Your own names and sources:
+ * BybitClient.layerConfig({
+ *   credentials: BybitConfig.hmacConfig({
+ *     apiKey: Config.string("SUB_KEY"),
+ *     apiSecret: Config.redacted("SUB_SECRET")
+ *   }),
+ *   environment: Config.succeed("testnet"),
+ *   recvWindow: Config.integer("SUB_RECV_WINDOW")
+ * })
+ * ```
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
-  overrides: Partial<BybitConfig.Options> = {}
+  options: BybitConfig.ConfigOptions = BybitConfig.fromEnv
 ): Layer.Layer<BybitClient, ConfigError.ConfigError, HttpClient.HttpClient> =>
-  Layer.effect(
-    BybitClient,
-    Effect.flatMap(BybitConfig.config(overrides), (options) => makeWith(options, BybitConfig.envNames))
-  )
+  Layer.effect(BybitClient, Effect.flatMap(BybitConfig.resolveConfig(options), fromResolved))
 
 /**
  * The exchange's time (`GET /v5/market/time`, public, unsigned).

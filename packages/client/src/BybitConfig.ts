@@ -1,22 +1,24 @@
 /**
  * Configuration of the client: credentials (HMAC or RSA, secrets `Redacted`), the environment or
- * base URL, the receive window, the per-request timeout, the retry schedule and time sync, and the
- * `Config` that reads them from the environment (`BYBIT_*`).
+ * base URL, the receive window, the per-request timeout, the retry schedule and time sync; the
+ * rules every option is checked by (written once, for plain options and for a `Config` per option
+ * alike); and `fromEnv`, the `Config`s that read them from the environment (`BYBIT_*`).
  *
  * @since 0.1.0
  */
+import { InvalidKeyError, rsaSigner } from "@effect-bybit/signing"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import type * as Schedule from "effect/Schedule"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type { RetryableError } from "./BybitError.js"
 import { DEFAULT_MAX_BODY_BYTES } from "./internal/body.js"
-import { defaultRetrySchedule } from "./internal/retry.js"
 
 /**
  * Every Bybit V5 REST host, by name. `mainnet` is what Bybit's own SDKs default to.
@@ -111,7 +113,7 @@ export const BaseUrl = Schema.String.pipe(
  */
 export const RecvWindow = Schema.Int.pipe(Schema.between(1, 60_000))
 
-const ApiKey = Schema.String.pipe(Schema.filter((s) => s.trim().length > 0 || "the API key must not be empty"))
+const ApiKey = Schema.String.pipe(Schema.filter((s) => apiKeyProblem(s) ?? true))
 
 /**
  * Credentials of a system-generated key: the API key and its HMAC secret.
@@ -174,6 +176,18 @@ export const rsa = (input: {
   readonly apiKey: string
   readonly rsaPrivateKey: Redacted.Redacted<string>
 }): Credentials => RsaCredentials.make(input, { disableValidation: true })
+
+/**
+ * The default `retry` schedule: exponential backoff from 200 ms (x2) with jitter, at most 4
+ * retries, within 30 seconds. Applies to retryable errors only (`BybitError.isRetryable`).
+ *
+ * @since 0.1.0
+ * @category retry
+ */
+export const defaultRetrySchedule: Schedule.Schedule<unknown, RetryableError> = Schedule.exponential(
+  "200 millis",
+  2
+).pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(4)), Schedule.upTo("30 seconds"))
 
 /**
  * Options of `BybitClient.layer`. Only `credentials` is required.
@@ -240,58 +254,20 @@ export interface Resolved {
   readonly maxRateLimitWait: Duration.Duration
   readonly timeSync: boolean
   readonly maxResponseBytes: number
+  readonly traceRequests: boolean
   readonly pacing: boolean
 }
 
-/**
- * The names under which each option is reported in a `ConfigError`.
- *
- * @since 0.1.0
- * @category models
- */
-export interface FieldNames {
-  readonly apiKey: string
-  readonly apiSecret: string
-  readonly rsaPrivateKey: string
-  readonly environment: string
-  readonly baseUrl: string
-  readonly recvWindow: string
-  readonly timeout: string
-}
+// ---------------------------------------------------------------------------------------------
+// The checks: every rule on an option, written once. A check takes what the caller gave (a plain
+// value from `layer`, or what a `Config` read for `layerConfig`) and returns the value to use or a
+// `ConfigError` without a path: `Config.mapOrFail` adds the variable's own name, `resolve` the
+// option's.
+// ---------------------------------------------------------------------------------------------
 
-/**
- * The names `layer(options)` reports in a `ConfigError`.
- *
- * @since 0.1.0
- * @category config
- */
-export const optionNames: FieldNames = {
-  apiKey: "credentials.apiKey",
-  apiSecret: "credentials.apiSecret",
-  rsaPrivateKey: "credentials.rsaPrivateKey",
-  environment: "environment",
-  baseUrl: "baseUrl",
-  recvWindow: "recvWindow",
-  timeout: "timeout"
-}
+type Check<A> = (value: unknown) => Either.Either<A, ConfigError.ConfigError>
 
-/**
- * The environment variables `layerConfig` reads (`timeout` is not read from the environment: it is an override).
- *
- * @since 0.1.0
- * @category config
- */
-export const envNames: FieldNames = {
-  apiKey: "BYBIT_API_KEY",
-  apiSecret: "BYBIT_API_SECRET",
-  rsaPrivateKey: "BYBIT_RSA_PRIVATE_KEY",
-  environment: "BYBIT_ENV",
-  baseUrl: "BYBIT_BASE_URL",
-  recvWindow: "BYBIT_RECV_WINDOW",
-  timeout: "timeout"
-}
-
-const invalid = (name: string, message: string) => ConfigError.InvalidData([name], message)
+const invalid = (message: string, path: ReadonlyArray<string> = []) => ConfigError.InvalidData([...path], message)
 
 /**
  * What is wrong with an API key or HMAC secret, if anything: surrounding whitespace or a control
@@ -311,7 +287,7 @@ const credentialProblem = (what: string, value: unknown): string | undefined => 
 }
 
 /** An API key is sent as a header: printable ASCII only (Bybit's keys are letters and digits). */
-const apiKeyProblem = (value: unknown): string | undefined => {
+function apiKeyProblem(value: unknown): string | undefined {
   const problem = credentialProblem("the API key", value)
   if (problem !== undefined || typeof value !== "string") return problem
   const outside = /[^\x21-\x7e]/.exec(value)
@@ -320,168 +296,405 @@ const apiKeyProblem = (value: unknown): string | undefined => {
     : `the API key contains a character that is not printable ASCII (at position ${outside.index + 1} of ${value.length}): check that it was copied whole and alone`
 }
 
-/**
- * Checks the credentials (the one check for `layer` and `layerConfig`): a `ConfigError` naming the
- * option or variable at fault.
- */
-const checkCredentials = (credentials: Credentials, names: FieldNames): ConfigError.ConfigError | undefined => {
-  const key = apiKeyProblem(credentials.apiKey)
-  if (key !== undefined) {
-    return credentials.apiKey === "" || typeof credentials.apiKey !== "string"
-      ? ConfigError.MissingData([names.apiKey], key)
-      : invalid(names.apiKey, key)
-  }
-  if (credentials._tag === "Hmac") {
-    if (!Redacted.isRedacted(credentials.apiSecret)) {
-      return invalid(names.apiSecret, "the API secret must be a Redacted string (Redacted.make)")
-    }
-    const secret = credentialProblem("the API secret", Redacted.value(credentials.apiSecret))
-    if (secret !== undefined) return invalid(names.apiSecret, secret)
-  } else if (
-    !Redacted.isRedacted(credentials.rsaPrivateKey) ||
-    typeof Redacted.value(credentials.rsaPrivateKey) !== "string"
-  ) {
-    return invalid(names.rsaPrivateKey, "the RSA private key must be a Redacted string (Redacted.make)")
-  }
-  return undefined
+const checkApiKey: Check<string> = (value) => {
+  const problem = apiKeyProblem(value)
+  if (problem === undefined) return Either.right(value as string)
+  return Either.left(value === undefined || value === "" ? ConfigError.MissingData([], problem) : invalid(problem))
+}
+
+const checkApiSecret: Check<Redacted.Redacted<string>> = (value) => {
+  if (!Redacted.isRedacted(value))
+    return Either.left(invalid("the API secret must be a Redacted string (Redacted.make)"))
+  const problem = credentialProblem("the API secret", Redacted.value(value))
+  return problem === undefined ? Either.right(value as Redacted.Redacted<string>) : Either.left(invalid(problem))
 }
 
 /**
- * Checks options and fills the defaults. A problem is a `ConfigError` naming the option (or the
- * environment variable, with `envNames`).
- *
- * @since 0.1.0
- * @category constructors
+ * A PEM as kept in an environment variable: `.env` files and CI secret stores often hold it on one
+ * line with literal `\n` escapes. Those (and only when the PEM has no real line break) become line
+ * breaks; anything else is left to the PEM parser.
  */
-export const resolve = (
-  options: Options,
-  names: FieldNames = optionNames
-): Effect.Effect<Resolved, ConfigError.ConfigError> =>
-  Effect.suspend(() => {
-    try {
-      return resolveUnsafe(options, names)
-    } catch {
-      // A getter or Proxy in the options that throws: the caller's mistake, reported, never a defect.
-      return Effect.fail(invalid(names.apiKey, "the options could not be read (a getter or proxy threw)"))
-    }
-  })
+const pemOf = (value: string): string =>
+  /\\n/.test(value) && !/\n/.test(value.trim()) ? value.replace(/\\r\\n|\\n/g, "\n") : value
 
-const resolveUnsafe = (options: Options, names: FieldNames): Effect.Effect<Resolved, ConfigError.ConfigError> => {
-  const credentials = options.credentials
+/** A PEM private key that signs: parsed here, so that a bad key is refused under its own name. */
+const checkRsaPrivateKey: Check<Redacted.Redacted<string>> = (value) => {
+  if (!Redacted.isRedacted(value) || typeof Redacted.value(value) !== "string") {
+    return Either.left(invalid("the RSA private key must be a Redacted string (Redacted.make)"))
+  }
+  const pem = pemOf(Redacted.value(value as Redacted.Redacted<string>))
+  try {
+    rsaSigner(pem)
+  } catch (error) {
+    // InvalidKeyError never quotes the key; anything else is not trusted to say anything.
+    return Either.left(invalid(error instanceof InvalidKeyError ? error.message : "the key cannot be used for signing"))
+  }
+  return Either.right(Redacted.make(pem))
+}
+
+/** Credentials as a whole: the parts' errors carry the part's name (`apiKey`, ...) as their path. */
+const checkCredentials: Check<Credentials> = (value) => {
+  const credentials = value as Credentials
   if (
     typeof credentials !== "object" ||
     credentials === null ||
     (credentials._tag !== "Hmac" && credentials._tag !== "Rsa")
   ) {
-    return Effect.fail(ConfigError.MissingData([names.apiKey], "credentials are required (HMAC or RSA)"))
+    return Either.left(ConfigError.MissingData([], "credentials are required (HMAC or RSA)"))
   }
-  const refused = checkCredentials(credentials, names)
-  if (refused !== undefined) return Effect.fail(refused)
-  const environment = options.environment ?? "mainnet"
-  if (!Object.hasOwn(environments, environment)) {
-    return Effect.fail(invalid(names.environment, `expected one of ${environmentNames.join(", ")}`))
+  const part = <A>(name: string, check: Check<A>, input: unknown) =>
+    Either.mapLeft(check(input), (error) => ConfigError.prefixed(error, [name]))
+  const apiKey = part("apiKey", checkApiKey, credentials.apiKey)
+  if (Either.isLeft(apiKey)) return Either.left(apiKey.left)
+  if (credentials._tag === "Hmac") {
+    return Either.map(part("apiSecret", checkApiSecret, credentials.apiSecret), (apiSecret) =>
+      hmac({ apiKey: apiKey.right, apiSecret })
+    )
   }
-  let baseUrl: string = environments[environment]
-  let resolvedEnv: Environment | "custom" = environment
-  if (options.baseUrl !== undefined) {
-    const checked = validateBaseUrl(options.baseUrl)
-    if (Either.isLeft(checked)) return Effect.fail(invalid(names.baseUrl, `the base URL ${checked.left}`))
-    baseUrl = checked.right
-    resolvedEnv = "custom"
-  }
-  const recvWindow = options.recvWindow ?? 5000
-  if (!Schema.is(RecvWindow)(recvWindow)) {
-    return Effect.fail(invalid(names.recvWindow, "expected an integer number of milliseconds between 1 and 60000"))
-  }
-  const timeout = Option.getOrUndefined(Duration.decodeUnknown(options.timeout ?? "10 seconds"))
-  if (timeout === undefined || !Duration.isFinite(timeout) || Duration.toMillis(timeout) <= 0) {
-    return Effect.fail(invalid(names.timeout, "expected a positive, finite duration"))
-  }
-  const maxRateLimitWait = Option.getOrElse(Duration.decodeUnknown(options.maxRateLimitWait ?? "60 seconds"), () =>
-    Duration.seconds(60)
+  return Either.map(part("rsaPrivateKey", checkRsaPrivateKey, credentials.rsaPrivateKey), (rsaPrivateKey) =>
+    rsa({ apiKey: apiKey.right, rsaPrivateKey })
   )
-  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_BODY_BYTES
-  if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1) {
-    return Effect.fail(invalid("maxResponseBytes", "expected a positive integer number of bytes"))
-  }
-  return Effect.succeed<Resolved>({
-    credentials,
-    environment: resolvedEnv,
-    baseUrl,
-    recvWindow,
-    timeout,
-    retry: options.retry ?? defaultRetrySchedule,
-    maxRateLimitWait,
-    timeSync: options.timeSync ?? true,
-    maxResponseBytes,
-    pacing: options.pacing ?? true
-  })
 }
 
+const checkEnvironment: Check<Environment> = (value) => {
+  if (value === undefined) return Either.right("mainnet")
+  const name = typeof value === "string" ? value.trim() : value
+  return typeof name === "string" && Object.hasOwn(environments, name)
+    ? Either.right(name as Environment)
+    : Either.left(invalid(`expected one of ${environmentNames.join(", ")}`))
+}
+
+const checkBaseUrl: Check<string | undefined> = (value) => {
+  if (value === undefined) return Either.right(undefined)
+  if (typeof value !== "string") return Either.left(invalid("the base URL must be a string"))
+  return Either.mapLeft(validateBaseUrl(value), (reason) => invalid(`the base URL ${reason}`))
+}
+
+/** A number, or decimal digits (as an environment variable holds it). */
+const checkRecvWindow: Check<number> = (value) => {
+  if (value === undefined) return Either.right(5000)
+  const text = typeof value === "string" ? value.trim() : undefined
+  const n = text === undefined ? value : /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN
+  return Schema.is(RecvWindow)(n)
+    ? Either.right(n)
+    : Either.left(invalid("expected an integer number of milliseconds between 1 and 60000"))
+}
+
+const duration =
+  (
+    fallback: Duration.DurationInput,
+    rule: (d: Duration.Duration) => boolean,
+    message: string
+  ): Check<Duration.Duration> =>
+  (value) => {
+    const decoded = Option.getOrUndefined(Duration.decodeUnknown(value ?? fallback))
+    return decoded !== undefined && rule(decoded) ? Either.right(decoded) : Either.left(invalid(message))
+  }
+
+const checkTimeout = duration(
+  "10 seconds",
+  (d) => Duration.isFinite(d) && Duration.toMillis(d) > 0,
+  "expected a positive, finite duration"
+)
+
+const checkMaxRateLimitWait = duration("60 seconds", (d) => Duration.toMillis(d) >= 0, "expected a duration")
+
+const checkRetry: Check<Schedule.Schedule<unknown, RetryableError> | false> = (value) =>
+  value === undefined
+    ? Either.right(defaultRetrySchedule)
+    : value === false || Schedule.isSchedule(value)
+      ? Either.right(value as Schedule.Schedule<unknown, RetryableError> | false)
+      : Either.left(invalid("expected a Schedule or false"))
+
+const flag: Check<boolean> = (value) =>
+  value === undefined || typeof value === "boolean"
+    ? Either.right(value ?? true)
+    : Either.left(invalid("expected true or false"))
+
+const checkMaxResponseBytes: Check<number> = (value) => {
+  const n = value ?? DEFAULT_MAX_BODY_BYTES
+  return Number.isSafeInteger(n) && (n as number) >= 1
+    ? Either.right(n as number)
+    : Either.left(invalid("expected a positive integer number of bytes"))
+}
+
+/** Every option and its check, in the order they are checked. */
+const checks = {
+  credentials: checkCredentials,
+  environment: checkEnvironment,
+  baseUrl: checkBaseUrl,
+  recvWindow: checkRecvWindow,
+  timeout: checkTimeout,
+  retry: checkRetry,
+  maxRateLimitWait: checkMaxRateLimitWait,
+  timeSync: flag,
+  maxResponseBytes: checkMaxResponseBytes,
+  traceRequests: flag,
+  pacing: flag
+} as const
+
+type Checked = {
+  readonly [K in keyof typeof checks]: ReturnType<(typeof checks)[K]> extends Either.Either<infer A, unknown>
+    ? A
+    : never
+}
+
+const fromChecked = (checked: Checked): Resolved => ({
+  ...checked,
+  environment: checked.baseUrl === undefined ? checked.environment : "custom",
+  baseUrl: checked.baseUrl ?? environments[checked.environment]
+})
+
 /**
- * Reads the options from the environment: `BYBIT_API_KEY`, `BYBIT_API_SECRET` (HMAC) or
- * `BYBIT_RSA_PRIVATE_KEY` (RSA), `BYBIT_ENV` (default `mainnet`), `BYBIT_BASE_URL`,
- * `BYBIT_RECV_WINDOW` (default 5000). `overrides` sets what is not read from the environment
- * (timeout, retry, time sync) or replaces what is.
+ * Checks plain options and fills the defaults. A problem is a `ConfigError` whose path is the
+ * option (`recvWindow`, `credentials.apiKey`, ...).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const resolve = (options: Options): Effect.Effect<Resolved, ConfigError.ConfigError> =>
+  Effect.suspend(() => {
+    const checked: Record<string, unknown> = {}
+    try {
+      for (const [name, check] of Object.entries(checks) as Array<[keyof Options, Check<unknown>]>) {
+        const result = check(options[name])
+        if (Either.isLeft(result)) return Effect.fail(ConfigError.prefixed(result.left, [name]))
+        checked[name] = result.right
+      }
+    } catch {
+      // A getter or Proxy in the options that throws: the caller's mistake, reported, never a defect.
+      return Effect.fail(invalid("the options could not be read (a getter or proxy threw)", ["credentials"]))
+    }
+    return Effect.succeed(fromChecked(checked as Checked))
+  })
+
+// ---------------------------------------------------------------------------------------------
+// Config: a `Config` per option, each checked by the rules above.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What `layerConfig` reads: `Options`, with the environment read as text (checked against
+ * `environments`).
  *
  * @since 0.1.0
  * @category config
  */
-export const config = (overrides: Partial<Options> = {}): Config.Config<Options> =>
-  Config.all({
-    apiKey: Config.option(Config.string(envNames.apiKey)),
-    apiSecret: Config.option(Config.redacted(envNames.apiSecret)),
-    rsaPrivateKey: Config.option(Config.redacted(envNames.rsaPrivateKey)),
-    environment: Config.option(Config.string(envNames.environment)),
-    baseUrl: Config.option(Config.string(envNames.baseUrl)),
-    recvWindow: Config.option(Config.string(envNames.recvWindow))
-  }).pipe(
-    Config.mapOrFail((raw): Either.Either<Options, ConfigError.ConfigError> => {
-      let credentials = overrides.credentials
-      if (credentials === undefined) {
-        if (Option.isNone(raw.apiKey) || raw.apiKey.value === "") {
-          return Either.left(ConfigError.MissingData([envNames.apiKey], `set ${envNames.apiKey} to your Bybit API key`))
-        }
-        // Not trimmed: a key with surrounding whitespace is refused (by name) when the layer is built.
-        const apiKey = raw.apiKey.value
-        if (Option.isSome(raw.apiSecret) && Option.isSome(raw.rsaPrivateKey)) {
-          return Either.left(
-            invalid(
-              envNames.apiSecret,
-              `set either ${envNames.apiSecret} (HMAC) or ${envNames.rsaPrivateKey} (RSA), not both`
-            )
-          )
-        }
-        if (Option.isSome(raw.apiSecret)) credentials = hmac({ apiKey, apiSecret: raw.apiSecret.value })
-        else if (Option.isSome(raw.rsaPrivateKey)) credentials = rsa({ apiKey, rsaPrivateKey: raw.rsaPrivateKey.value })
-        else {
-          return Either.left(
-            ConfigError.MissingData(
-              [envNames.apiSecret],
-              `set ${envNames.apiSecret} (system-generated HMAC key) or ${envNames.rsaPrivateKey} (self-generated RSA key)`
-            )
-          )
-        }
-      }
-      let environment = overrides.environment
-      if (environment === undefined && Option.isSome(raw.environment)) {
-        const name = raw.environment.value.trim()
-        if (!Object.hasOwn(environments, name)) {
-          return Either.left(invalid(envNames.environment, `expected one of ${environmentNames.join(", ")}`))
-        }
-        environment = name as Environment
-      }
-      let recvWindow = overrides.recvWindow
-      if (recvWindow === undefined && Option.isSome(raw.recvWindow)) {
-        const text = raw.recvWindow.value.trim()
-        recvWindow = /^\d+$/.test(text) ? Number(text) : Number.NaN
-      }
-      return Either.right({
-        ...overrides,
-        credentials,
-        environment,
-        baseUrl: overrides.baseUrl ?? Option.getOrUndefined(raw.baseUrl),
-        recvWindow
+export interface ConfigInput extends Omit<Options, "environment"> {
+  readonly environment?: string | undefined
+}
+
+/**
+ * The argument of `BybitClient.layerConfig`: a `Config` per option (`Config.Wrap`, as
+ * `@effect/sql-pg`'s `PgClient.layerConfig` takes), or one `Config` of all of them. Each `Config`
+ * is checked by the same rules as `layer(options)`; a `ConfigError` names the variable the `Config`
+ * read (through `Config.redacted`, `Config.withDefault`, `Config.map` too), or the option when it
+ * read none (`Config.succeed`) or several. One `Config` of all of them reports the options.
+ *
+ * @example
+ * ```ts
+ * BybitClient.layerConfig({
+ *   credentials: BybitConfig.hmacConfig({
+ *     apiKey: Config.string("SUB_KEY"),
+ *     apiSecret: Config.redacted("SUB_SECRET")
+ *   }),
+ *   environment: Config.succeed("testnet")
+ * })
+ * ```
+ * @since 0.1.0
+ * @category config
+ */
+export type ConfigOptions = Config.Config.Wrap<ConfigInput>
+
+/** A secret read as text is made `Redacted` before anything else sees it. */
+const secret =
+  <A>(check: Check<A>): Check<A> =>
+  (value) =>
+    check(typeof value === "string" ? Redacted.make(value) : value)
+
+/**
+ * HMAC credentials from a `Config` per part, for the `credentials` of `layerConfig`; an error names
+ * the part's own variable. The secret may be read as `Config.redacted(name)` or `Config.string(name)`
+ * (made `Redacted` at once).
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const hmacConfig = (parts: {
+  readonly apiKey: Config.Config<string>
+  readonly apiSecret: Config.Config<string | Redacted.Redacted<string>>
+}): Config.Config.Wrap<Credentials> => ({
+  _tag: Config.succeed("Hmac" as const),
+  apiKey: parts.apiKey,
+  apiSecret: Config.map(parts.apiSecret, (s) => (typeof s === "string" ? Redacted.make(s) : s))
+})
+
+/**
+ * RSA credentials from a `Config` per part, for the `credentials` of `layerConfig`; an error names
+ * the part's own variable. A PEM with literal `\n` escapes (as `.env` files keep it) is accepted;
+ * the key may be read as `Config.redacted(name)` or `Config.string(name)`.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const rsaConfig = (parts: {
+  readonly apiKey: Config.Config<string>
+  readonly rsaPrivateKey: Config.Config<string | Redacted.Redacted<string>>
+}): Config.Config.Wrap<Credentials> => ({
+  _tag: Config.succeed("Rsa" as const),
+  apiKey: parts.apiKey,
+  rsaPrivateKey: Config.map(parts.rsaPrivateKey, (s) => (typeof s === "string" ? Redacted.make(s) : s))
+})
+
+/** An optional variable, checked under its own name; `undefined` when it is not set. */
+const optional = <A>(config: Config.Config<unknown>, check: Check<A>): Config.Config<A | undefined> =>
+  Config.mapOrFail(config, check).pipe(Config.option, Config.map(Option.getOrUndefined))
+
+/** A check's error under the variable's name (for the preset, which knows its names). */
+const at = <A>(name: string, result: Either.Either<A, ConfigError.ConfigError>) =>
+  Either.mapLeft(result, (error) => ConfigError.prefixed(error, [name]))
+
+const envCredentials: Config.Config<Credentials> = Config.all({
+  apiKey: Config.string("BYBIT_API_KEY"),
+  apiSecret: Config.option(Config.string("BYBIT_API_SECRET")),
+  rsaPrivateKey: Config.option(Config.string("BYBIT_RSA_PRIVATE_KEY"))
+}).pipe(
+  Config.mapOrFail(({ apiKey, apiSecret, rsaPrivateKey }): Either.Either<Credentials, ConfigError.ConfigError> => {
+    if (Option.isSome(apiSecret) && Option.isSome(rsaPrivateKey)) {
+      return Either.left(
+        invalid("set either BYBIT_API_SECRET (HMAC) or BYBIT_RSA_PRIVATE_KEY (RSA), not both", ["BYBIT_API_SECRET"])
+      )
+    }
+    const key = at("BYBIT_API_KEY", checkApiKey(apiKey))
+    if (Either.isLeft(key)) return Either.left(key.left)
+    if (Option.isSome(apiSecret)) {
+      return Either.map(at("BYBIT_API_SECRET", secret(checkApiSecret)(apiSecret.value)), (s) =>
+        hmac({ apiKey: key.right, apiSecret: s })
+      )
+    }
+    if (Option.isSome(rsaPrivateKey)) {
+      return Either.map(at("BYBIT_RSA_PRIVATE_KEY", secret(checkRsaPrivateKey)(rsaPrivateKey.value)), (k) =>
+        rsa({ apiKey: key.right, rsaPrivateKey: k })
+      )
+    }
+    return Either.left(
+      ConfigError.MissingData(
+        ["BYBIT_API_SECRET"],
+        "set BYBIT_API_SECRET (system-generated HMAC key) or BYBIT_RSA_PRIVATE_KEY (self-generated RSA key)"
+      )
+    )
+  })
+)
+
+/**
+ * The default of `layerConfig`: the environment (any `ConfigProvider`). `BYBIT_API_KEY` with
+ * `BYBIT_API_SECRET` (HMAC) or `BYBIT_RSA_PRIVATE_KEY` (RSA, PEM; literal `\n` escapes accepted),
+ * `BYBIT_ENV` (default `mainnet`), `BYBIT_BASE_URL`, `BYBIT_RECV_WINDOW` (ms, default 5000). A
+ * record: spread it to add or replace options.
+ *
+ * @example
+ * ```ts
+ * BybitClient.layerConfig({ ...BybitConfig.fromEnv, timeSync: Config.succeed(false) })
+ * ```
+ * @since 0.1.0
+ * @category config
+ */
+export const fromEnv: {
+  readonly credentials: Config.Config<Credentials>
+  readonly environment: Config.Config<Environment | undefined>
+  readonly baseUrl: Config.Config<string | undefined>
+  readonly recvWindow: Config.Config<number | undefined>
+} = {
+  credentials: envCredentials,
+  environment: optional(Config.string("BYBIT_ENV"), checkEnvironment),
+  baseUrl: optional(Config.string("BYBIT_BASE_URL"), checkBaseUrl),
+  recvWindow: optional(Config.string("BYBIT_RECV_WINDOW"), checkRecvWindow)
+}
+
+const pathless = (error: ConfigError.ConfigError): boolean =>
+  (error._op === "InvalidData" || error._op === "MissingData") && error.path.length === 0
+
+/**
+ * Reads `config` through the current provider, noting the variables it reads. Effect names an
+ * error after a variable only when the check sits right on it; after `Config.redacted`,
+ * `Config.withDefault` or a `map` the error has no path. Then it is named after the one variable
+ * read, or after `fallback` (the option) when there was none (`Config.succeed`) or several.
+ */
+const readNamed = <A>(config: Config.Config<A>, fallback: ReadonlyArray<string>) =>
+  Effect.configProviderWith((provider) => {
+    const reads: Array<ReadonlyArray<string>> = []
+    const flat = provider.flattened
+    const noting = ConfigProvider.fromFlat(
+      ConfigProvider.makeFlat({
+        load: (path, primitive, split) => {
+          reads.push(path)
+          return flat.load(path, primitive, split)
+        },
+        enumerateChildren: (path) => flat.enumerateChildren(path),
+        patch: flat.patch
       })
-    })
+    )
+    return Effect.mapError(Effect.withConfigProvider(config, noting), (error) =>
+      pathless(error)
+        ? ConfigError.prefixed(error, [...(reads.length === 1 ? (reads[0] ?? fallback) : fallback)])
+        : error
+    )
+  })
+
+/** The credentials from a record of `Config`s: each part checked under its own variable. */
+const credentialsFromParts = (
+  parts: Record<string, Config.Config<unknown> | undefined>
+): Effect.Effect<unknown, ConfigError.ConfigError> => {
+  const part = (name: string, check: Check<unknown>) => {
+    const config = parts[name]
+    return config === undefined
+      ? Effect.succeed(undefined)
+      : readNamed(Config.mapOrFail(config, check), ["credentials", name])
+  }
+  return Effect.all({
+    _tag: part("_tag", Either.right),
+    apiKey: part("apiKey", checkApiKey),
+    apiSecret: part("apiSecret", secret(checkApiSecret)),
+    rsaPrivateKey: part("rsaPrivateKey", secret(checkRsaPrivateKey))
+  }).pipe(
+    Effect.map(({ _tag, apiKey, apiSecret, rsaPrivateKey }) =>
+      _tag === "Hmac" ? { _tag, apiKey, apiSecret } : { _tag, apiKey, rsaPrivateKey }
+    )
   )
+}
+
+/**
+ * Reads a `Config` per option and checks each by the rules of `resolve`; a `ConfigError` names the
+ * variable the `Config` read, or the option when it read none or several.
+ *
+ * @since 0.1.0
+ * @category config
+ */
+export const resolveConfig = (options: ConfigOptions): Effect.Effect<Resolved, ConfigError.ConfigError> => {
+  if (Config.isConfig(options)) return Effect.flatMap(options, (plain) => resolve(plain as Options))
+  return Effect.suspend(() => {
+    const wrapped = options as Record<string, unknown>
+    const field = (name: keyof typeof checks): Effect.Effect<unknown, ConfigError.ConfigError> => {
+      const value = wrapped[name]
+      const check = checks[name] as Check<unknown>
+      if (value === undefined) return Either.mapLeft(check(undefined), (error) => ConfigError.prefixed(error, [name]))
+      if (name === "credentials") {
+        const read = Config.isConfig(value)
+          ? (value as Effect.Effect<unknown, ConfigError.ConfigError>)
+          : credentialsFromParts(value as Record<string, Config.Config<unknown>>)
+        return Effect.flatMap(read, (credentials) =>
+          Either.mapLeft(check(credentials), (error) => ConfigError.prefixed(error, [name]))
+        )
+      }
+      return readNamed(Config.mapOrFail(Config.unwrap(value as Config.Config.Wrap<unknown>), check), [name])
+    }
+    const checked: Record<string, unknown> = {}
+    return Effect.as(
+      Effect.forEach(Object.keys(checks) as Array<keyof typeof checks>, (name) =>
+        Effect.map(field(name), (value) => {
+          checked[name] = value
+        })
+      ),
+      checked
+    ).pipe(Effect.map((all) => fromChecked(all as Checked)))
+  })
+}

@@ -5,7 +5,22 @@
  *
  * @since 0.1.0
  */
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+
+/**
+ * The mark every error class of this package carries (see `isBybitError`).
+ *
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("@effect-bybit/client/BybitError")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
 
 const apiFields = {
   /** Bybit's `retCode`, when the exchange answered with an envelope. */
@@ -42,6 +57,10 @@ export class AuthenticationFailed extends Schema.TaggedError<AuthenticationFaile
   "AuthenticationFailed",
   apiFields
 ) {
+  /** Marks the error as this package's (`isBybitError`). */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return `Bybit refused the API key or its signature${codeOf(this)}${said(this.retMsg)}. Check that the key and secret belong to the environment you call (mainnet keys fail on testnet) and have not expired.`
   }
@@ -55,6 +74,10 @@ export class AuthenticationFailed extends Schema.TaggedError<AuthenticationFaile
  * @category errors
  */
 export class PermissionDenied extends Schema.TaggedError<PermissionDenied>()("PermissionDenied", apiFields) {
+  /** Marks the error as this package's (`isBybitError`). */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return `Bybit denied the request${codeOf(this)}${said(this.retMsg)}. Give the API key the "Withdrawal" permission and check its IP allow-list.`
   }
@@ -74,6 +97,10 @@ export class TimestampOutsideWindow extends Schema.TaggedError<TimestampOutsideW
   /** The receive window that was sent, in ms. */
   recvWindow: Schema.optional(Schema.Number)
 }) {
+  /** Marks the error as this package's (`isBybitError`). */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return `Bybit rejected the request's timestamp as outside the receive window${codeOf(this)}${said(this.retMsg)}. Enable time sync, fix the system clock, or widen recvWindow.`
   }
@@ -103,6 +130,10 @@ export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("
    */
   detail: Schema.optional(Schema.String)
 }) {
+  /** Marks the error as this package's (`isBybitError`). */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     const when = this.resetAt !== undefined ? ` The limit resets at ${isoOf(this.resetAt)}.` : ""
     if (this.detail !== undefined) {
@@ -132,6 +163,10 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("Invali
   /** What is wrong with it. */
   reason: Schema.String
 }) {
+  /** Marks the error as this package's (`isBybitError`). */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     const where = this.field !== undefined ? ` field "${this.field}"` : ""
     return `Invalid request${where}${codeOf(this)}: ${this.reason}`
@@ -148,6 +183,10 @@ export class WithdrawalNotFound extends Schema.TaggedError<WithdrawalNotFound>()
   ...apiFields,
   id: Schema.String
 }) {
+  /** Marks the error as this package's (`isBybitError`). */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return `Withdrawal ${this.id} was not found${codeOf(this)}${said(this.retMsg)}. Check the id and that the key belongs to the account that made it.`
   }
@@ -169,6 +208,10 @@ export class WithdrawalNotCancellable extends Schema.TaggedError<WithdrawalNotCa
     status: Schema.optional(Schema.String)
   }
 ) {
+  /** Marks the error as this package's (`isBybitError`). */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     const status = this.status !== undefined ? ` (status ${this.status})` : ""
     return `Withdrawal ${this.id} cannot be cancelled${status}${codeOf(this)}${said(this.retMsg)}. Only SecurityCheck and Pending withdrawals can be cancelled.`
@@ -185,6 +228,10 @@ export class CancelFailed extends Schema.TaggedError<CancelFailed>()("CancelFail
   ...apiFields,
   id: Schema.String
 }) {
+  /** Marks the error as this package's (`isBybitError`). */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return `Bybit could not cancel withdrawal ${this.id} (result.status 0)${said(this.retMsg)}. Check its status with Withdrawals.list before trying again.`
   }
@@ -198,6 +245,10 @@ export class CancelFailed extends Schema.TaggedError<CancelFailed>()("CancelFail
  * @category errors
  */
 export class ExchangeUnavailable extends Schema.TaggedError<ExchangeUnavailable>()("ExchangeUnavailable", apiFields) {
+  /** Marks the error as this package's (`isBybitError`). */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return `Bybit is unavailable or failed internally${codeOf(this)}${said(this.retMsg)}. Try again later.`
   }
@@ -217,6 +268,10 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
   /** What the transport reported (e.g. `ECONNREFUSED`), never the request itself. */
   detail: Schema.optional(Schema.String)
 }) {
+  /** Marks the error as this package's (`isBybitError`). */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     const detail = this.detail !== undefined ? ` (${this.detail})` : ""
     const what = this.reason === "Timeout" ? "timed out" : "failed on the network"
@@ -238,6 +293,10 @@ export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()
   /** What did not parse or decode (never the raw body; scrubbed, at most 300 characters). */
   detail: Schema.optional(Schema.String)
 }) {
+  /** Marks the error as this package's (`isBybitError`). */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     const detail = this.detail !== undefined ? `: ${this.detail}` : ""
     return `Bybit's response could not be read (${this.reason}${this.httpStatus !== undefined ? `, HTTP ${this.httpStatus}` : ""})${detail}.`
@@ -263,6 +322,10 @@ export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("Redi
    */
   followed: Schema.optional(Schema.Boolean)
 }) {
+  /** Marks the error as this package's (`isBybitError`). */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     if (this.followed === true) {
       return `An answer (HTTP ${this.httpStatus}) came from ${this.location ?? "another origin"}, not the configured base URL: the HttpClient given to the client followed a redirect (e.g. HttpClient.followRedirects), so the signed request went there. The answer was refused. Do not wrap the client's HttpClient with followRedirects.`
@@ -281,6 +344,10 @@ export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("Redi
  * @category errors
  */
 export class AccessForbidden extends Schema.TaggedError<AccessForbidden>()("AccessForbidden", apiFields) {
+  /** Marks the error as this package's (`isBybitError`). */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     return `The request was refused with HTTP 403 by something other than Bybit's rate limit${said(this.retMsg)}: a region Bybit does not serve, a firewall or proxy rule, or an IP allow-list. Check where the request comes from (region, VPN, proxy) and the API key's IP allow-list.`
   }
@@ -294,6 +361,10 @@ export class AccessForbidden extends Schema.TaggedError<AccessForbidden>()("Acce
  * @category errors
  */
 export class UnknownApiError extends Schema.TaggedError<UnknownApiError>()("UnknownApiError", apiFields) {
+  /** Marks the error as this package's (`isBybitError`). */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
   override get message(): string {
     if (this.retCode === undefined) {
       return `The server answered HTTP ${this.httpStatus ?? "?"} without a Bybit answer in the body. Check the base URL (a wrong path or host) and any proxy in between.`
@@ -354,12 +425,36 @@ export type ServerTimeError = RequestError
 export type RetryableError = TransportError | ExchangeUnavailable | RateLimitExceeded | TimestampOutsideWindow
 
 /**
- * Any error of this package.
+ * Every error the client can raise, whatever the operation (building a layer fails with Effect's
+ * own `ConfigError` instead).
  *
  * @since 0.1.0
  * @category models
  */
-export type BybitError = CancelError
+export type BybitError =
+  | AccessForbidden
+  | AuthenticationFailed
+  | CancelFailed
+  | ExchangeUnavailable
+  | InvalidRequest
+  | PermissionDenied
+  | RateLimitExceeded
+  | RedirectRefused
+  | TimestampOutsideWindow
+  | TransportError
+  | UnknownApiError
+  | UnreadableResponse
+  | WithdrawalNotCancellable
+  | WithdrawalNotFound
+
+/**
+ * Whether a value is one of this package's errors (any class of `BybitError`), as
+ * `HttpClientError.isHttpClientError` is for the platform's.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isBybitError = (u: unknown): u is BybitError => Predicate.hasProperty(u, TypeId)
 
 /**
  * Whether the retry policy may retry an error (transport, exchange unavailable, rate limit,

@@ -25,22 +25,7 @@ export * as BybitConfig from "./BybitConfig.js"
  * @since 0.1.0
  */
 export * as BybitError from "./BybitError.js"
-export {
-  AccessForbidden,
-  AuthenticationFailed,
-  CancelFailed,
-  ExchangeUnavailable,
-  InvalidRequest,
-  PermissionDenied,
-  RateLimitExceeded,
-  RedirectRefused,
-  TimestampOutsideWindow,
-  TransportError,
-  UnknownApiError,
-  UnreadableResponse,
-  WithdrawalNotCancellable,
-  WithdrawalNotFound
-} from "./BybitError.js"
+
 /**
  * Cancel and list withdrawals.
  *

@@ -1,7 +1,7 @@
 import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { MOCK_API_KEY, MOCK_API_SECRET, MOCK_RSA_API_KEY, mockRsaPrivateKeyPem } from "@effect-bybit/mock-exchange"
-import { Cause, ConfigProvider, Effect, Either, Exit, Layer, Redacted, TestClock } from "effect"
+import { Cause, Config, ConfigProvider, Effect, Either, Exit, Layer, Redacted, TestClock } from "effect"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
 import { freshExchange, NOW, useMsw } from "./support.js"
 
@@ -10,10 +10,12 @@ useMsw()
 const fromEnv = (env: Record<string, string>) =>
   Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
 
-const build = (env: Record<string, string>, overrides: Partial<BybitConfig.Options> = {}) =>
+const build = (env: Record<string, string>) =>
   BybitClient.BybitClient.pipe(
     Effect.provide(
-      BybitClient.layerConfig({ timeSync: false, ...overrides }).pipe(Layer.provide(FetchHttpClient.layer))
+      BybitClient.layerConfig({ ...BybitConfig.fromEnv, timeSync: Config.succeed(false) }).pipe(
+        Layer.provide(FetchHttpClient.layer)
+      )
     ),
     fromEnv(env),
     Effect.exit
@@ -199,4 +201,199 @@ describe("layer(options)", () => {
     expect(BybitConfig.validateBaseUrl("http://127.0.0.1.evil.com")._tag).toBe("Left")
     expect(BybitConfig.validateBaseUrl("https://api.bybit.com/")).toEqual(Either.right("https://api.bybit.com"))
   })
+})
+
+describe("layerConfig with a Config per option", () => {
+  const buildFrom = (options: BybitConfig.ConfigOptions, env: Record<string, string>) =>
+    BybitClient.BybitClient.pipe(
+      Effect.provide(BybitClient.layerConfig(options).pipe(Layer.provide(FetchHttpClient.layer))),
+      fromEnv(env),
+      Effect.exit
+    )
+  const mine: BybitConfig.ConfigOptions = {
+    credentials: BybitConfig.hmacConfig({ apiKey: Config.string("SUB_KEY"), apiSecret: Config.string("SUB_SECRET") }),
+    environment: Config.string("SUB_ENV"),
+    recvWindow: Config.integer("SUB_RECV_WINDOW"),
+    timeSync: Config.succeed(false)
+  }
+  const subEnv = { SUB_KEY: MOCK_API_KEY, SUB_SECRET: MOCK_API_SECRET, SUB_ENV: "testnet", SUB_RECV_WINDOW: "7000" }
+
+  it.effect("reads each option under the caller's names, and no BYBIT_* variable", () =>
+    Effect.gen(function* () {
+      const exit = yield* buildFrom(mine, { ...subEnv, BYBIT_ENV: "demo", BYBIT_API_KEY: "ignored" })
+      expect(Exit.isSuccess(exit) && exit.value.environment).toBe("testnet")
+      expect(Exit.isSuccess(exit) && exit.value.baseUrl).toBe(BybitConfig.environments.testnet)
+    })
+  )
+
+  it.effect("cancels through the mock with the caller's names", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(NOW)
+      const exchange = freshExchange()
+      const result = yield* Withdrawals.cancel({ id: "10197" }).pipe(
+        Effect.provide(
+          BybitClient.layerConfig({ ...mine, baseUrl: Config.string("SUB_URL") }).pipe(
+            Layer.provide(FetchHttpClient.layer)
+          )
+        ),
+        fromEnv({ ...subEnv, SUB_URL: "https://mock.bybit.test" })
+      )
+      expect(result.status).toBe("cancelled")
+      expect(exchange.requests().find((r) => r.path === Withdrawals.cancelPath)?.apiKey).toBe(MOCK_API_KEY)
+    })
+  )
+
+  for (const [label, env, name] of [
+    ["an API key with a trailing space", { ...subEnv, SUB_KEY: `${MOCK_API_KEY} ` }, "SUB_KEY"],
+    ["an empty secret", { ...subEnv, SUB_SECRET: "" }, "SUB_SECRET"],
+    ["a secret with a newline", { ...subEnv, SUB_SECRET: `${MOCK_API_SECRET}\n` }, "SUB_SECRET"],
+    ["an unknown environment", { ...subEnv, SUB_ENV: "moon" }, "SUB_ENV"],
+    ["a receive window of 0", { ...subEnv, SUB_RECV_WINDOW: "0" }, "SUB_RECV_WINDOW"],
+    ["a receive window of 60001", { ...subEnv, SUB_RECV_WINDOW: "60001" }, "SUB_RECV_WINDOW"]
+  ] as const) {
+    it.effect(`${label}: the ConfigError's path is the caller's variable`, () =>
+      Effect.gen(function* () {
+        const text = configError(yield* buildFrom(mine, env))
+        expect(text).toContain(`at ${name}:`)
+        expect(text).not.toContain("BYBIT_")
+        expect(text).not.toContain(MOCK_API_SECRET)
+      })
+    )
+  }
+
+  it.effect("an RSA key that does not parse names the caller's variable", () =>
+    Effect.gen(function* () {
+      const text = configError(
+        yield* buildFrom(
+          {
+            credentials: BybitConfig.rsaConfig({
+              apiKey: Config.string("RSA_KEY"),
+              rsaPrivateKey: Config.string("RSA_PEM")
+            })
+          },
+          { RSA_KEY: MOCK_RSA_API_KEY, RSA_PEM: "not a key" }
+        )
+      )
+      expect(text).toContain("at RSA_PEM:")
+    })
+  )
+
+  it.effect("a Config that wraps a variable (redacted, withDefault, map) still names it", () =>
+    Effect.gen(function* () {
+      const withDefault = configError(
+        yield* buildFrom({ ...mine, environment: Config.string("OTHER_ENV").pipe(Config.withDefault("moon")) }, subEnv)
+      )
+      expect(withDefault).toContain("at OTHER_ENV:")
+      const mapped = configError(
+        yield* buildFrom(
+          { ...mine, recvWindow: Config.integer("RW_SECONDS").pipe(Config.map((s) => s * 1000)) },
+          { ...subEnv, RW_SECONDS: "61" }
+        )
+      )
+      expect(mapped).toContain("at RW_SECONDS:")
+      const redacted = configError(
+        yield* buildFrom(
+          {
+            ...mine,
+            credentials: BybitConfig.hmacConfig({
+              apiKey: Config.string("SUB_KEY"),
+              apiSecret: Config.redacted("SUB_SECRET")
+            })
+          },
+          { ...subEnv, SUB_SECRET: ` ${MOCK_API_SECRET}` }
+        )
+      )
+      expect(redacted).toContain("at SUB_SECRET:")
+      expect(redacted).toMatch(/leading or trailing whitespace/)
+      expect(redacted).not.toContain(MOCK_API_SECRET)
+    })
+  )
+
+  it.effect("a Config that reads no variable (succeed) is reported under the option", () =>
+    Effect.gen(function* () {
+      const constant = configError(
+        yield* buildFrom({ ...mine, timeout: Config.succeed("-1 seconds" as never) }, subEnv)
+      )
+      expect(constant).toContain("at timeout:")
+      const environment = configError(yield* buildFrom({ ...mine, environment: Config.succeed("moon") }, subEnv))
+      expect(environment).toContain("at environment:")
+    })
+  )
+
+  it.effect("the credentials as a record of Configs (Config.Wrap) are checked part by part", () =>
+    Effect.gen(function* () {
+      const options: BybitConfig.ConfigOptions = {
+        credentials: { _tag: Config.succeed("Hmac"), apiKey: Config.string("K"), apiSecret: Config.redacted("S") }
+      }
+      const built = yield* buildFrom(options, { K: MOCK_API_KEY, S: MOCK_API_SECRET })
+      expect(Exit.isSuccess(built) && built.value.environment).toBe("mainnet")
+      expect(configError(yield* buildFrom(options, { K: "bad\tkey", S: MOCK_API_SECRET }))).toContain("at K:")
+    })
+  )
+
+  it.effect("credentials left out (an untyped caller) are a ConfigError naming them", () =>
+    Effect.gen(function* () {
+      const text = configError(yield* buildFrom({ environment: Config.succeed("testnet") } as never, subEnv))
+      expect(text).toContain("at credentials:")
+    })
+  )
+
+  it.effect("one Config of all the options is checked like plain options", () =>
+    Effect.gen(function* () {
+      const all = Config.all({
+        credentials: Config.unwrap(
+          BybitConfig.hmacConfig({ apiKey: Config.string("K"), apiSecret: Config.string("S") })
+        ),
+        recvWindow: Config.integer("RW")
+      })
+      const ok = yield* buildFrom(all, { K: MOCK_API_KEY, S: MOCK_API_SECRET, RW: "100" })
+      expect(Exit.isSuccess(ok)).toBe(true)
+      expect(configError(yield* buildFrom(all, { K: MOCK_API_KEY, S: MOCK_API_SECRET, RW: "0" }))).toContain(
+        "at recvWindow:"
+      )
+    })
+  )
+
+  it.effect("the preset fromEnv reads BYBIT_* and is the default", () =>
+    Effect.gen(function* () {
+      const env = { ...hmacEnv, BYBIT_ENV: "demo", BYBIT_RECV_WINDOW: "3000" }
+      const preset = yield* BybitConfig.resolveConfig(BybitConfig.fromEnv).pipe(fromEnv(env))
+      expect(preset.environment).toBe("demo")
+      expect(preset.recvWindow).toBe(3000)
+      expect(preset.credentials.apiKey).toBe(MOCK_API_KEY)
+      const byDefault = yield* build(env)
+      expect(Exit.isSuccess(byDefault) && byDefault.value.baseUrl).toBe(BybitConfig.environments.demo)
+    })
+  )
+})
+
+describe("README, A Config per option", () => {
+  it.effect("the example builds both layers from their own variables", () =>
+    Effect.gen(function* () {
+      // --- README ---
+      // The environment, without time sync.
+      const FromEnv = BybitClient.layerConfig({ ...BybitConfig.fromEnv, timeSync: Config.succeed(false) })
+
+      // A sub-account's key under your own names, on testnet.
+      const SubAccount = BybitClient.layerConfig({
+        credentials: BybitConfig.hmacConfig({
+          apiKey: Config.string("SUB_KEY"),
+          apiSecret: Config.redacted("SUB_SECRET")
+        }),
+        environment: Config.succeed("testnet"),
+        recvWindow: Config.integer("SUB_RECV_WINDOW").pipe(Config.withDefault(5000))
+      })
+      // --- end ---
+      const env = { ...hmacEnv, SUB_KEY: MOCK_API_KEY, SUB_SECRET: MOCK_API_SECRET }
+      const environmentOf = (layer: typeof FromEnv, variables: Record<string, string> = env) =>
+        Effect.map(BybitClient.BybitClient, (client) => client.environment).pipe(
+          Effect.provide(layer.pipe(Layer.provide(FetchHttpClient.layer))),
+          fromEnv(variables)
+        )
+      expect(yield* environmentOf(FromEnv)).toBe("mainnet")
+      expect(yield* environmentOf(SubAccount)).toBe("testnet")
+      const refused = yield* Effect.exit(environmentOf(SubAccount, { ...env, SUB_RECV_WINDOW: "99999" }))
+      expect(configError(refused)).toContain("at SUB_RECV_WINDOW:")
+    })
+  )
 })

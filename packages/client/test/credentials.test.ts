@@ -5,7 +5,7 @@ import { generateKeyPairSync } from "node:crypto"
 import type { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { MOCK_RSA_API_KEY, mockRsaPrivateKeyPem } from "@effect-bybit/mock-exchange"
-import { Cause, ConfigProvider, Effect, Exit, Layer, Redacted } from "effect"
+import { Cause, Config, ConfigProvider, Effect, Exit, Layer, Redacted } from "effect"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
 import { CANCEL_OK, scriptedClient } from "./scripted.js"
 
@@ -164,7 +164,11 @@ describe("RSA keys", () => {
       expect(escaped).not.toContain("\n")
       const { seen, layer: transport } = scriptedClient(() => CANCEL_OK)
       const result = yield* Withdrawals.cancel({ id: "10197" }).pipe(
-        Effect.provide(BybitClient.layerConfig({ timeSync: false }).pipe(Layer.provide(transport))),
+        Effect.provide(
+          BybitClient.layerConfig({ ...BybitConfig.fromEnv, timeSync: Config.succeed(false) }).pipe(
+            Layer.provide(transport)
+          )
+        ),
         Effect.withConfigProvider(
           ConfigProvider.fromMap(
             new Map([

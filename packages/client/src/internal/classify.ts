@@ -1,5 +1,6 @@
 import * as Either from "effect/Either"
 import type { ParseError } from "effect/ParseResult"
+import type { ApiResponse, RateLimitStatus, RequestSpec } from "../BybitClient.js"
 import {
   AccessForbidden,
   AuthenticationFailed,
@@ -13,8 +14,7 @@ import {
 import { type Body, depthExceeds, MAX_DEPTH } from "./body.js"
 import { decodeEnvelope, describe, type Envelope } from "./envelope.js"
 import { fromRetCode } from "./mapping.js"
-import { MAX_RESET_DISTANCE_MS, plausibleResetAt, type RateLimitStatus, resetAtOf } from "./rateLimit.js"
-import type { ApiResponse, RequestSpec } from "./request.js"
+import { MAX_RESET_DISTANCE_MS, plausibleResetAt, resetAtOf } from "./rateLimit.js"
 import type { Scrub } from "./scrub.js"
 
 /** Everything known about one answer: the one input of `classify`. */

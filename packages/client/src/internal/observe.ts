@@ -5,7 +5,7 @@ import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as LogLevel from "effect/LogLevel"
 import * as Tracer from "effect/Tracer"
-import type { RateLimitStatus } from "./rateLimit.js"
+import type { RateLimitStatus } from "../BybitClient.js"
 
 /**
  * The request headers that carry a credential: the API key and the signature (which authorizes

@@ -21,9 +21,10 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import type { RateLimitStatus } from "../BybitClient.js"
 import { RateLimitExceeded } from "../BybitError.js"
 import type { ClockSync } from "./clock.js"
-import { MAX_RESET_DISTANCE_MS, type RateLimitStatus } from "./rateLimit.js"
+import { MAX_RESET_DISTANCE_MS } from "./rateLimit.js"
 
 /** A per-UID limit: at most `limit` requests per window of `windowMs`. */
 export interface Rule {

@@ -1,22 +1,4 @@
-import * as Schema from "effect/Schema"
-
-/**
- * The rate-limit headers of a response: `X-Bapi-Limit`, `X-Bapi-Limit-Status` and
- * `X-Bapi-Limit-Reset-Timestamp`.
- */
-export const RateLimitStatus = Schema.Struct({
-  /** The request path the status belongs to. */
-  path: Schema.String,
-  /** The endpoint's limit (`X-Bapi-Limit`). */
-  limit: Schema.Number,
-  /** Requests left in the current window (`X-Bapi-Limit-Status`). */
-  remaining: Schema.Number,
-  /** When the limit resets, ms since the epoch, server time (`X-Bapi-Limit-Reset-Timestamp`). */
-  resetAt: Schema.Number
-}).annotations({ identifier: "RateLimitStatus" })
-
-/** The rate-limit status of a response (a plain, immutable object). */
-export interface RateLimitStatus extends Schema.Schema.Type<typeof RateLimitStatus> {}
+import type { RateLimitStatus } from "../BybitClient.js"
 
 /** A decimal integer within `[min, max]`; anything else (`0x10`, `-5`, `1e300`, `12abc`) is ignored. */
 const integerIn = (value: string | undefined, min: number, max: number): number | undefined => {

@@ -4,16 +4,16 @@ import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import { type QueryParams, type Signer, serializeQuery, signRequest } from "@effect-bybit/signing"
+import { type Signer, serializeQuery, signRequest } from "@effect-bybit/signing"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import type { ParseError } from "effect/ParseResult"
 import * as Ref from "effect/Ref"
 import type * as Schedule from "effect/Schedule"
+import type { ApiResponse, RateLimitStatus, RequestSpec } from "../BybitClient.js"
 import {
   InvalidRequest,
   RedirectRefused,
@@ -28,38 +28,9 @@ import { withDeadline } from "./deadline.js"
 import { observeAttempt, type RecordAnswer, withCredentialHeaders } from "./observe.js"
 import { foreignOrigin } from "./origin.js"
 import * as Pacing from "./pacing.js"
-import { fromHeaders, type RateLimitStatus } from "./rateLimit.js"
+import { fromHeaders } from "./rateLimit.js"
 import { makeRetrying } from "./retry.js"
 import * as Scrub from "./scrub.js"
-import { decodeServerTime } from "./serverTime.js"
-
-/** One call to the exchange: where, what, and how to read its `result`. */
-export interface RequestSpec<A, E = never> {
-  readonly method: "GET" | "POST"
-  /** The path, e.g. `/v5/asset/withdraw/cancel`. */
-  readonly path: string
-  /** Private endpoints are signed; public ones (market time) are not. */
-  readonly signed: boolean
-  /** The JSON body of a POST (serialized once, signed and sent as is). */
-  readonly body?: unknown
-  /** The query of a GET (serialized once, signed and sent as is). */
-  readonly query?: QueryParams
-  /** Decodes `result` of a `retCode 0` envelope. */
-  readonly decodeResult: (result: unknown) => Either.Either<A, ParseError>
-  /** Maps the endpoint's own retCodes (e.g. 131099); `undefined` falls back to the common mapping. */
-  readonly mapRetCode?: (retCode: number, retMsg: string, httpStatus: number) => E | undefined
-}
-
-/** A decoded `retCode 0` answer. */
-export interface ApiResponse<A> {
-  readonly result: A
-  readonly retMsg: string
-  /** The server time of the answer (ms), when sent. */
-  readonly time: number | undefined
-  readonly httpStatus: number
-  /** The rate-limit headers of the answer, when sent. */
-  readonly rateLimit: RateLimitStatus | undefined
-}
 
 /** What the request pipeline is built from, once per layer. */
 export interface PipelineOptions {
@@ -80,6 +51,8 @@ export interface PipelineOptions {
   readonly traceRequests: boolean
   /** Hold private requests until their endpoint's budget allows them (`internal/pacing.ts`). */
   readonly pacing: boolean
+  /** `GET /v5/market/time`, declared with its model in `BybitClient.ts`: the clock's one question. */
+  readonly serverTime: RequestSpec<{ readonly millis: number }>
 }
 
 /** The request pipeline a `BybitClient` is made of. */
@@ -306,15 +279,9 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       return send(spec, request, timestamp, signature, observe)
     }
 
-    const serverTimeSpec: RequestSpec<number> = {
-      method: "GET",
-      path: "/v5/market/time",
-      signed: false,
-      decodeResult: (result) => Either.map(decodeServerTime(result), (time) => time.millis)
-    }
     const fetchServerMillis: Effect.Effect<number, RequestError> = Effect.map(
-      unsigned(serverTimeSpec),
-      (response) => response.result
+      unsigned(options.serverTime),
+      (response) => response.result.millis
     )
 
     // The clock gets its one way to ask for the time now; signed requests ask the clock, never the reverse.

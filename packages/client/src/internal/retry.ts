@@ -6,12 +6,6 @@ import { isRetryable, type RetryableError } from "../BybitError.js"
 import type { ClockSync } from "./clock.js"
 import { MAX_RESET_DISTANCE_MS } from "./rateLimit.js"
 
-/** Exponential backoff from 200ms (x2) with jitter, at most 4 retries, within 30 seconds. */
-export const defaultRetrySchedule: Schedule.Schedule<unknown, RetryableError> = Schedule.exponential(
-  "200 millis",
-  2
-).pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(4)), Schedule.upTo("30 seconds"))
-
 /**
  * Every span a retry opens (ours and the `http.client` one) says which attempt it is, from 2. The
  * first attempt is not wrapped (`Effect.annotateSpans` costs ~30 µs a call): its span says 1 itself.
