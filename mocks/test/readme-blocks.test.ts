@@ -149,6 +149,12 @@ const soundness = (command: string): string | undefined => {
       return undefined
     }
   }
+  // A bench script of this repository, run with tsx, after any environment settings of its own.
+  const tsx = /^(?:[A-Z_]+=\S+ )*npx tsx --conditions=@effect-bybit\/source (\S+\.ts)( \w+)?$/.exec(command)
+  if (tsx !== null) return existsSync(join(ROOT, tsx[1]!)) ? `file ${tsx[1]}` : undefined
+  // A build output copied aside for the client's A/B bench (the package must exist; dist/ comes from the build).
+  const copy = /^cp -r (packages\/\w+)\/dist \S+$/.exec(command)
+  if (copy !== null) return existsSync(join(ROOT, copy[1]!)) ? `copy of ${copy[1]}/dist` : undefined
   if (/^export BYBIT_\w+=/.test(command)) return "the user's own keys"
   return undefined
 }
