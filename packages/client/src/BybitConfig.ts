@@ -286,6 +286,23 @@ const credentialProblem = (what: string, value: unknown): string | undefined => 
   return undefined
 }
 
+/**
+ * An HMAC secret is signed with, not sent: any character may be in it, except what a copy adds
+ * unseen.
+ */
+const secretProblem = (value: unknown): string | undefined => {
+  const what = "the API secret"
+  const problem = credentialProblem(what, value)
+  if (problem !== undefined || typeof value !== "string") return problem
+  // A space, a non-breaking or zero-width space, a BOM or a direction mark inside: invisible in a
+  // terminal, left there by a copy from a web page or a document. Bybit's keys and secrets have none.
+  const invisible = /[\p{Z}\p{Cf}]/u.exec(value)
+  if (invisible !== null) {
+    return `${what} contains a space or an invisible character (U+${invisible[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}, at position ${invisible.index + 1} of ${value.length}): check that it was copied whole and alone`
+  }
+  return undefined
+}
+
 /** An API key is sent as a header: printable ASCII only (Bybit's keys are letters and digits). */
 function apiKeyProblem(value: unknown): string | undefined {
   const problem = credentialProblem("the API key", value)
@@ -305,7 +322,7 @@ const checkApiKey: Check<string> = (value) => {
 const checkApiSecret: Check<Redacted.Redacted<string>> = (value) => {
   if (!Redacted.isRedacted(value))
     return Either.left(invalid("the API secret must be a Redacted string (Redacted.make)"))
-  const problem = credentialProblem("the API secret", Redacted.value(value))
+  const problem = secretProblem(Redacted.value(value))
   return problem === undefined ? Either.right(value as Redacted.Redacted<string>) : Either.left(invalid(problem))
 }
 

@@ -93,6 +93,29 @@ describe("an API key or secret with whitespace or control characters is a Config
     )
   }
 
+  for (const [label, secret] of [
+    ["a zero-width space inside", `${GOOD_SECRET.slice(0, 9)}\u200b${GOOD_SECRET.slice(9)}`],
+    ["a no-break space inside", `${GOOD_SECRET.slice(0, 9)}\u00a0${GOOD_SECRET.slice(9)}`],
+    ["a trailing zero-width space", `${GOOD_SECRET}\u200b`],
+    ["a right-to-left mark", `\u200f${GOOD_SECRET}`],
+    ["a space inside", `${GOOD_SECRET.slice(0, 9)} ${GOOD_SECRET.slice(9)}`]
+  ] as const) {
+    it.effect(`secret with ${label}: a ConfigError naming the position, never the value`, () =>
+      Effect.gen(function* () {
+        const fromOptions = yield* build(
+          BybitClient.layer({ credentials: BybitConfig.hmac({ apiKey: GOOD_KEY, apiSecret: Redacted.make(secret) }) })
+        )
+        const fromEnv = yield* build(BybitClient.layerConfig(), { BYBIT_API_KEY: GOOD_KEY, BYBIT_API_SECRET: secret })
+        expect(fromOptions).toContain("credentials.apiSecret")
+        expect(fromEnv).toContain("BYBIT_API_SECRET")
+        for (const text of [fromOptions, fromEnv]) {
+          expect(text).toMatch(/a space or an invisible character \(U\+[0-9A-F]{4}, at position \d+ of \d+\)/)
+          expect(text).not.toContain(GOOD_SECRET.slice(0, 8))
+        }
+      })
+    )
+  }
+
   it.effect("options whose getters throw are a ConfigError, never a defect", () =>
     Effect.gen(function* () {
       const options = Object.defineProperty({}, "credentials", {
