@@ -318,7 +318,7 @@ describe("memory under a flood of concurrent bodies held open", () => {
       // Those over the budget are answered 503 at once; the rest wait for their last byte.
       const answered = await Promise.race([
         Promise.all(flood.map((f) => f.status)),
-        new Promise<undefined>((resolve) => setTimeout(resolve, 3000))
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 3000))
       ])
       expect(answered).toBeUndefined()
       const growth = residentBytes(pid, "VmHWM") - before
