@@ -71,6 +71,8 @@ export interface Exchange {
   readonly withdrawals: () => ReadonlyArray<MockWithdrawal>
   /** Adds a withdrawal (or replaces the one with the same id). */
   readonly addWithdrawal: (w: MockWithdrawal) => void
+  /** Whether an account of this exchange has this `uid`. */
+  readonly hasAccount: (uid: string) => boolean
   /**
    * The last `journalSize` requests received, oldest first (bodies cut to 4,096 characters);
    * `dropped` counts the older ones no longer kept.

@@ -94,12 +94,17 @@ const main = async (): Promise<void> => {
       return fail(error instanceof Error ? error.message : String(error))
     }
   }
-  const exchange = makeExchange({
-    ...seeded,
-    ...bounds,
-    ...(values.now === undefined ? {} : { now: Number(values.now) }),
-    ...(values["client-ip"] === undefined ? {} : { clientIp: values["client-ip"] })
-  })
+  let exchange: ReturnType<typeof makeExchange>
+  try {
+    exchange = makeExchange({
+      ...seeded,
+      ...bounds,
+      ...(values.now === undefined ? {} : { now: Number(values.now) }),
+      ...(values["client-ip"] === undefined ? {} : { clientIp: values["client-ip"] })
+    })
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error))
+  }
   const server = await startMockServer({ port, exchange, ...serverBounds }).catch((error: unknown) =>
     fail(`cannot listen on 127.0.0.1:${port}: ${error instanceof Error ? error.message : String(error)}`)
   )

@@ -215,6 +215,61 @@ describe("/__admin/withdrawals", () => {
   })
 })
 
+describe("/__admin/withdrawals: what the routes' own rules reject", () => {
+  const valid = {
+    withdrawId: "900002",
+    uid: "1000001",
+    coin: "USDT",
+    chain: "ETH",
+    amount: "3",
+    status: "Pending",
+    toAddress: "0xabc"
+  }
+
+  it.each([
+    ["withdrawId", "abc"],
+    ["withdrawId", "1".repeat(30)],
+    ["withdrawId", "12a"],
+    ["withdrawId", "-1"],
+    ["amount", "-1e999"],
+    ["amount", "-1"],
+    ["amount", "1e5"],
+    ["amount", "01"],
+    ["amount", "NaN"],
+    ["withdrawFee", "-0.1"],
+    ["coin", "usdt"],
+    ["coin", "US DT"]
+  ])("POST: 400 for %s %j, and nothing is added", async (field, value) => {
+    const server = await start()
+    const before = server.exchange.withdrawals().length
+    const reply = await admin(server, "POST", "/withdrawals", { ...valid, [field]: value })
+    expect(reply.status).toBe(400)
+    expect(reply.json.error).toContain(`withdrawal.${field}`)
+    expect(server.exchange.withdrawals()).toHaveLength(before)
+  })
+
+  it("POST: a uid no account has is 400", async () => {
+    const server = await start()
+    const reply = await admin(server, "POST", "/withdrawals", { ...valid, uid: "424242" })
+    expect(reply.status).toBe(400)
+    expect(reply.json.error).toContain("424242")
+    expect(server.exchange.withdrawal("900002")).toBeUndefined()
+  })
+
+  it("POST: an id that exists is 409 and the record is untouched (a seeded one, or one posted before)", async () => {
+    const server = await start()
+    const seeded = server.exchange.withdrawal(SEED_WITHDRAWAL_ID)
+    const clash = await admin(server, "POST", "/withdrawals", { ...valid, withdrawId: SEED_WITHDRAWAL_ID })
+    expect(clash.status).toBe(409)
+    expect(clash.json.error).toContain(SEED_WITHDRAWAL_ID)
+    expect(server.exchange.withdrawal(SEED_WITHDRAWAL_ID)).toEqual(seeded)
+    expect((await admin(server, "POST", "/withdrawals", valid)).status).toBe(201)
+    const again = await admin(server, "POST", "/withdrawals", { ...valid, amount: "99" })
+    expect(again.status).toBe(409)
+    expect(server.exchange.withdrawal("900002")?.amount).toBe("3")
+  })
+})
+
 describe("/__admin routing", () => {
   it("GET /__admin/health answers ok with the clock and the bounds", async () => {
     const server = await start()

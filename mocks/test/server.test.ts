@@ -177,9 +177,43 @@ describe("seed files", () => {
       }
     ],
     ["an account without permissions", { accounts: [{ uid: "7", apiKey: "k", secret: "s" }] }],
-    ["a bad now", { now: "soon" }]
-  ])("rejects %s with a TypeError", (_, json) => {
+    ["a bad now", { now: "soon" }],
+    ...(
+      [
+        ["withdrawId", "abc"],
+        ["withdrawId", "1".repeat(21)],
+        ["amount", "-1e999"],
+        ["withdrawFee", "1e3"],
+        ["coin", "usdt"]
+      ] as const
+    ).map(([field, value]): [string, unknown] => [
+      `withdrawals[0].${field} ${JSON.stringify(value)}`,
+      {
+        withdrawals: [
+          {
+            withdrawId: "1",
+            uid: "7",
+            coin: "USDT",
+            chain: "E",
+            amount: "1",
+            status: "Pending",
+            toAddress: "x",
+            [field]: value
+          }
+        ]
+      }
+    ])
+  ] as Array<[string, unknown]>)("rejects %s with a TypeError", (_, json) => {
     expect(() => parseSeedFile(json)).toThrow(TypeError)
+  })
+
+  it("a seeded withdrawal whose uid no account has is refused when the exchange is made", () => {
+    const options = parseSeedFile({
+      withdrawals: [
+        { withdrawId: "1", uid: "7", coin: "USDT", chain: "E", amount: "1", status: "Pending", toAddress: "x" }
+      ]
+    })
+    expect(() => makeMockExchange(options)).toThrow(/no account has uid 7/)
   })
 })
 

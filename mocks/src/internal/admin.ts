@@ -167,6 +167,14 @@ const route = (exchange: Exchange, method: string, path: string, text: string | 
         } catch (error) {
           throw error instanceof TypeError ? new BadRequest(error.message) : error
         }
+        if (!exchange.hasAccount(withdrawal.uid)) {
+          throw new BadRequest(`withdrawal.uid: no account has uid ${JSON.stringify(withdrawal.uid)}`)
+        }
+        if (exchange.withdrawal(withdrawal.withdrawId) !== undefined) {
+          return json(409, {
+            error: `a withdrawal with id ${JSON.stringify(withdrawal.withdrawId)} exists; POST /__admin/reset, or pick another id`
+          })
+        }
         exchange.addWithdrawal(withdrawal)
         return json(201, { withdrawal: exchange.withdrawal(withdrawal.withdrawId) })
       }

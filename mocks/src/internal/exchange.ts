@@ -21,8 +21,8 @@ const nonNegativeInteger = (name: string, value: number | undefined, fallback: n
 /**
  * Builds an exchange with its own state and no transport.
  *
- * @throws TypeError on a bad account (see `makeMockExchange`), both `now` and `clock`, or a
- *   negative / fractional `maxBodyBytes` or `journalSize`.
+ * @throws TypeError on a bad account (see `makeMockExchange`), a withdrawal whose `uid` no account
+ *   has, both `now` and `clock`, or a negative / fractional `maxBodyBytes` or `journalSize`.
  * @since 0.1.0
  * @category constructors
  */
@@ -40,6 +40,11 @@ export const makeExchange = (options: MockExchangeOptions = {}): Exchange => {
   for (const account of accountList) {
     if (accounts.has(account.apiKey)) throw new TypeError(`mock account ${account.apiKey}: duplicate API key`)
     accounts.set(account.apiKey, makeAccountEntry(account))
+  }
+  const uids = new Set(accountList.map((account) => account.uid))
+  // A withdrawal of no account could never be listed or cancelled: a mistake in the seed.
+  for (const w of initialWithdrawals) {
+    if (!uids.has(w.uid)) throw new TypeError(`mock withdrawal ${w.withdrawId}: no account has uid ${w.uid}`)
   }
   const limits = {
     maxBodyBytes: nonNegativeInteger("maxBodyBytes", options.maxBodyBytes, 1024 * 1024),
@@ -71,6 +76,7 @@ export const makeExchange = (options: MockExchangeOptions = {}): Exchange => {
     withdrawal: (id) => store.get(id),
     withdrawals: () => store.all(),
     addWithdrawal: (w) => store.put(w),
+    hasAccount: (uid) => uids.has(uid),
     requests: journal.entries,
     clearRequests: journal.clear,
     faults: { inject: faults.inject, clear: faults.clear },
