@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import { isIP } from "node:net"
 import { parseArgs } from "node:util"
 import { makeExchange } from "./internal/exchange.js"
 import { loadSeedFile } from "./seedFile.js"
@@ -21,7 +22,8 @@ under /__admin/ (faults, requests, clock, reset, withdrawals, health).
   --seed <file>          JSON state: { "accounts": [...], "withdrawals": [...], "now": ms, "clientIp": "..." }
   --now <ms>             freeze the exchange clock at this time (default: follow the system clock)
   --client-ip <ip>       the client IP the exchange sees, for IP-bound keys (default 127.0.0.1)
-  --max-body-bytes <n>   larger request bodies get HTTP 413 and are not kept (default 1048576)
+  --max-body-bytes <n>   larger request bodies get HTTP 413 and are not kept (default 1048576,
+                         at least 1024; admin bodies have their own 64 KiB cap)
   --journal-size <n>     how many requests the journal keeps (default 1000)
   --max-connections <n>  connections open at once; more are closed as they arrive (default 256)
   --max-inflight-body-bytes <n>
@@ -29,6 +31,9 @@ under /__admin/ (faults, requests, clock, reset, withdrawals, health).
                          gets HTTP 503 (retCode 10016) (default 67108864)
   -h, --help             print this text
 Stops on SIGINT / SIGTERM. Docs: https://github.com/effect-bybit/effect-bybit/tree/main/mocks#readme`
+
+/** The smallest `--max-body-bytes`: below it no real request body fits. */
+const MIN_BODY_BYTES = 1024
 
 const fail = (message: string): never => {
   process.stderr.write(`mock-exchange: ${message}\n\n${USAGE}\n`)
@@ -85,6 +90,15 @@ const main = async (): Promise<void> => {
     if (raw === undefined) continue
     if (!/^\d{1,15}$/.test(raw)) return fail(`invalid --${flag} ${raw}: expected a non-negative integer`)
     ;(into as Record<string, number>)[key] = Number(raw)
+  }
+  if (bounds.maxBodyBytes !== undefined && bounds.maxBodyBytes < MIN_BODY_BYTES) {
+    return fail(
+      `invalid --max-body-bytes ${bounds.maxBodyBytes}: at least ${MIN_BODY_BYTES} (a create body is ~200 bytes)`
+    )
+  }
+  const clientIp = values["client-ip"]
+  if (clientIp !== undefined && isIP(clientIp) === 0) {
+    return fail(`invalid --client-ip ${JSON.stringify(clientIp)}: expected an IPv4 or IPv6 address`)
   }
   let seeded = {}
   if (values.seed !== undefined) {

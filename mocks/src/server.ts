@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
-import { handleAdmin, isAdminPath } from "./internal/admin.js"
+import { ADMIN_MAX_BODY_BYTES, handleAdmin, isAdminPath } from "./internal/admin.js"
 import { Codes } from "./internal/codes.js"
 import { envelope, jsonResponse } from "./internal/envelope.js"
 import { makeExchange } from "./internal/exchange.js"
@@ -131,11 +131,13 @@ const splitTarget = (target: string): { readonly path: string; readonly query: s
 const serve = (exchange: Exchange, budget: Budget, req: IncomingMessage, res: ServerResponse): void => {
   const method = req.method ?? "GET"
   const { path, query } = splitTarget(req.url ?? "/")
-  const cap = exchange.limits.maxBodyBytes
+  const admin = isAdminPath(path)
+  // Admin requests have their own cap: the API's (`--max-body-bytes`) must not lock the admin out.
+  const cap = admin ? ADMIN_MAX_BODY_BYTES : exchange.limits.maxBodyBytes
   const declared = declaredLength(req)
   const answer = (body: Buffer, size: number): void => {
     try {
-      if (isAdminPath(path)) {
+      if (admin) {
         send(res, handleAdmin(exchange, method, path, query, size > cap ? undefined : body.toString("utf8")))
         return
       }

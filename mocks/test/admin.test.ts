@@ -270,6 +270,40 @@ describe("/__admin/withdrawals: what the routes' own rules reject", () => {
   })
 })
 
+describe("admin request bodies: their own cap", () => {
+  const startWith = async (maxBodyBytes: number) => {
+    const server = await startMockServer({ exchange: makeMockExchange({ now: NOW, maxBodyBytes }) })
+    servers.push(server)
+    return server
+  }
+
+  it.each([0, 10, 1_048_576])("with maxBodyBytes %i the admin API still takes its bodies", async (maxBodyBytes) => {
+    const server = await startWith(maxBodyBytes)
+    const injected = await admin(server, "POST", "/faults", { _tag: "IpBanned", path: CANCEL, times: 2 })
+    expect(injected.status).toBe(200)
+    expect((await admin(server, "POST", "/clock", { advance: 1_000 })).json.now).toBe(NOW + 1_000)
+  })
+
+  it.each([65_537, 1_000_000])("an admin body of %i bytes (over 64 KiB) is 413 with a JSON message", async (size) => {
+    const server = await startWith(16 * 1024 * 1024)
+    const body = JSON.stringify({ _tag: "IpBanned", path: `/${"x".repeat(size - 30)}` })
+    expect(body.length).toBeGreaterThan(65_536)
+    const reply = await admin(server, "POST", "/faults", body)
+    expect(reply.status).toBe(413)
+    expect(reply.json.error).toContain("65536 bytes")
+    // The server keeps answering, and nothing was injected.
+    expect((await cancel(SEED_WITHDRAWAL_ID, { base: server.url })).json.retCode).toBe(0)
+  })
+
+  it("an admin body of exactly 64 KiB is read", async () => {
+    const server = await startWith(0)
+    const prefix = JSON.stringify({ _tag: "IpBanned", path: "/" })
+    const body = `${prefix.slice(0, -2)}${"x".repeat(65_536 - prefix.length)}"}`
+    expect(body.length).toBe(65_536)
+    expect((await admin(server, "POST", "/faults", body)).status).toBe(200)
+  })
+})
+
 describe("/__admin routing", () => {
   it("GET /__admin/health answers ok with the clock and the bounds", async () => {
     const server = await start()

@@ -276,6 +276,33 @@ describe.concurrent("bin (pnpm mock)", () => {
     await expect(spawnBin(["--port", "nope"])).rejects.toThrow(/exited with 2.*invalid --port/s)
   }, 30_000)
 
+  it.each([
+    [["--max-body-bytes", "0"], /invalid --max-body-bytes 0: at least 1024/],
+    [["--max-body-bytes", "1023"], /invalid --max-body-bytes 1023: at least 1024/],
+    [["--client-ip", "abc"], /invalid --client-ip "abc": expected an IPv4 or IPv6 address/],
+    [["--client-ip", "300.1.1.1"], /invalid --client-ip "300.1.1.1"/],
+    [["--client-ip", "localhost"], /invalid --client-ip "localhost"/]
+  ])(
+    "refuses %j with the reason, the usage and exit code 2",
+    async (args, reason) => {
+      const started = spawnBin(args)
+      await expect(started).rejects.toThrow(/exited with 2/)
+      const message = await started.catch((error: Error) => error.message)
+      expect(message).toMatch(reason)
+      expect(message).toContain("Usage: npx @effect-bybit/mock-exchange")
+    },
+    30_000
+  )
+
+  it("a seed whose clientIp is not an IP is refused the same way", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mock-seed-"))
+    const file = join(dir, "seed.json")
+    writeFileSync(file, JSON.stringify({ clientIp: "not-an-ip" }))
+    await expect(spawnBin(["--seed", file])).rejects.toThrow(/exited with 2.*clientIp must be an IPv4 or IPv6/s)
+    expect(() => makeMockExchange({ clientIp: "::1" })).not.toThrow()
+    expect(() => makeMockExchange({ clientIp: "10.0.0.256" })).toThrow(TypeError)
+  }, 30_000)
+
   it.skipIf(!hasNpx)(
     "pnpm mock (the root script) passes --port through, serves, and stops on SIGTERM",
     async ({ expect }) => {
