@@ -40,6 +40,23 @@ export interface MockServerOptions {
    * envelope (`retCode 10016`) at once, its body read and dropped. Default 67,108,864 (64 MiB).
    */
   readonly maxInflightBodyBytes?: number
+  /**
+   * Milliseconds a client has to send a request's head (request line and headers), from its first
+   * byte; later, node:http answers HTTP 408 and closes the connection. Default 10,000.
+   */
+  readonly headersTimeout?: number
+  /**
+   * Milliseconds a client has to send a whole request (head and body); later, HTTP 408 and the
+   * connection closed. Default 30,000; at least `headersTimeout`.
+   */
+  readonly requestTimeout?: number
+  /**
+   * Milliseconds an idle keep-alive connection stays open. Default 65,000: above the idle timeout
+   * of common clients (undici/fetch 4 s, Python `requests` none, Go 90 s is the exception), so the
+   * client, not the server, closes an idle connection, and a client never reuses a connection the
+   * server is closing at that moment (EPIPE, "other side closed").
+   */
+  readonly keepAliveTimeout?: number
 }
 
 /**
@@ -243,7 +260,15 @@ const serve = (exchange: Exchange, budget: Budget, req: IncomingMessage, res: Se
  * @category constructors
  */
 export const startMockServer = async (options: MockServerOptions = {}): Promise<MockServer> => {
-  for (const name of ["port", "maxHeaderBytes", "maxConnections", "maxInflightBodyBytes"] as const) {
+  for (const name of [
+    "port",
+    "maxHeaderBytes",
+    "maxConnections",
+    "maxInflightBodyBytes",
+    "headersTimeout",
+    "requestTimeout",
+    "keepAliveTimeout"
+  ] as const) {
     const value = options[name]
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
       throw new TypeError(`startMockServer: ${name} must be a non-negative integer, got ${value}`)
@@ -251,8 +276,23 @@ export const startMockServer = async (options: MockServerOptions = {}): Promise<
   }
   const exchange = options.exchange ?? makeExchange()
   const budget: Budget = { limit: options.maxInflightBodyBytes ?? 64 * 1024 * 1024, held: 0 }
-  const server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? 16_384 }, (req, res) =>
-    serve(exchange, budget, req, res)
+  const headersTimeout = options.headersTimeout ?? 10_000
+  const requestTimeout = options.requestTimeout ?? 30_000
+  if (headersTimeout > requestTimeout) {
+    throw new TypeError(
+      `startMockServer: headersTimeout (${headersTimeout}) must not exceed requestTimeout (${requestTimeout})`
+    )
+  }
+  const server = createServer(
+    {
+      maxHeaderSize: options.maxHeaderBytes ?? 16_384,
+      headersTimeout,
+      requestTimeout,
+      keepAliveTimeout: options.keepAliveTimeout ?? 65_000,
+      // node:http checks the two timeouts on this interval (default 30 s): often enough to hold them.
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4)))
+    },
+    (req, res) => serve(exchange, budget, req, res)
   )
   server.maxConnections = options.maxConnections ?? 256
   await new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@
 // received, bodies over the cap, a bounded journal, oversized headers, a flood of large bodies.
 import { readFileSync } from "node:fs"
 import { request } from "node:http"
+import { connect } from "node:net"
 import { hmacSigner, signRequest } from "@effect-bybit/signing"
 import { afterEach, describe, expect, it } from "vitest"
 import {
@@ -368,5 +369,87 @@ describe("memory under a flood of concurrent bodies held open", () => {
       body: Buffer.alloc(500, "y")
     })
     expect(again.status).not.toBe(503)
+  })
+})
+
+/** A raw connection: what the server sent, and when it closed (resolves with everything received). */
+const rawSocket = (url: string) => {
+  const { port } = new URL(url)
+  const socket = connect(Number(port), "127.0.0.1")
+  let received = ""
+  socket.on("data", (chunk: Buffer) => {
+    received += chunk.toString("latin1")
+  })
+  socket.on("error", () => {})
+  const closed = new Promise<string>((resolve) => socket.on("close", () => resolve(received)))
+  return { socket, closed, received: () => received }
+}
+
+/** `closed`, or "still open" after `ms` of real time (a server without the timeout holds it for minutes). */
+const closedWithin = (closed: Promise<string>, ms: number): Promise<string> =>
+  Promise.race([closed, new Promise<string>((resolve) => setTimeout(() => resolve("still open"), ms))])
+
+describe("slow clients (headersTimeout, requestTimeout; scaled down)", () => {
+  const startTimed = async () => {
+    const server = await startMockServer({
+      exchange: makeMockExchange({ now: NOW }),
+      headersTimeout: 300,
+      requestTimeout: 600,
+      keepAliveTimeout: 5_000
+    })
+    servers.push(server)
+    return server
+  }
+
+  it("a head trickled one header at a time is answered 408 and closed after headersTimeout", async () => {
+    const server = await startTimed()
+    const client = rawSocket(server.url)
+    client.socket.write("GET /v5/market/time HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    const trickle = setInterval(() => client.socket.writable && client.socket.write("X-Slow: 1\r\n"), 50)
+    try {
+      expect(await closedWithin(client.closed, 5_000)).toMatch(/^HTTP\/1\.1 408 /)
+    } finally {
+      clearInterval(trickle)
+    }
+    expect((await raw(server.url, { target: "/v5/market/time" })).status).toBe(200)
+  }, 15_000)
+
+  it("a body trickled one byte at a time is answered 408 and closed after requestTimeout", async () => {
+    const server = await startTimed()
+    const client = rawSocket(server.url)
+    client.socket.write(
+      "POST /v5/asset/withdraw/cancel HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+    )
+    const trickle = setInterval(() => client.socket.writable && client.socket.write(" "), 50)
+    try {
+      expect(await closedWithin(client.closed, 5_000)).toMatch(/^HTTP\/1\.1 408 /)
+    } finally {
+      clearInterval(trickle)
+    }
+    expect((await raw(server.url, { target: "/v5/market/time" })).status).toBe(200)
+  }, 15_000)
+
+  it("an idle keep-alive connection outlives headersTimeout and serves its next request", async () => {
+    const server = await startTimed()
+    const client = rawSocket(server.url)
+    const get = "GET /v5/market/time HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    client.socket.write(get)
+    await new Promise((resolve) => setTimeout(resolve, 900))
+    expect(client.received()).toMatch(/^HTTP\/1\.1 200 /)
+    expect(client.received()).toMatch(/keep-alive: timeout=5/i)
+    client.socket.write(get)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(client.received().match(/HTTP\/1\.1 200 /g)).toHaveLength(2)
+    client.socket.destroy()
+  }, 15_000)
+
+  it("the defaults: 10 s for the head, 30 s for the request, 65 s keep-alive", async () => {
+    const server = await start()
+    const client = rawSocket(server.url)
+    client.socket.write("GET /v5/market/time HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(client.received()).toMatch(/keep-alive: timeout=65/i)
+    client.socket.destroy()
+    await expect(startMockServer({ headersTimeout: 2_000, requestTimeout: 1_000 })).rejects.toThrow(/must not exceed/)
   })
 })
