@@ -151,6 +151,30 @@ describe("the request journal", () => {
     expect(entry?.bodyBytes).toBe(Buffer.byteLength(body))
   })
 
+  it.each([4_097, 10_000, 15_000])(
+    "cuts a kept query of %i characters to 4,096 and records its full length",
+    async (size) => {
+      // Under the 16 KiB head cap: the server reads it, the journal keeps a bounded part.
+      const server = await start()
+      const query = `coin=USDT&pad=${"q".repeat(size - 14)}`
+      expect(query.length).toBe(size)
+      await raw(server.url, { target: `${QUERY_PATH}?${query}`, headers: signedGetHeaders(query) })
+      const [entry] = server.exchange.requests()
+      expect(entry?.query).toBe(query.slice(0, 4096))
+      expect(entry?.queryLength).toBe(size)
+      const [viaAdmin] = (
+        (await (await fetch(`${server.url}/__admin/requests`)).json()) as { requests: Array<{ query: string }> }
+      ).requests
+      expect(viaAdmin?.query).toHaveLength(4096)
+    }
+  )
+
+  it("keeps a short query whole, with its length", () => {
+    const exchange = makeMockExchange({ now: NOW })
+    exchange.handle({ method: "GET", path: "/v5/market/time", query: "a=1", headers: new Headers(), body: "" })
+    expect(exchange.requests()[0]).toMatchObject({ query: "a=1", queryLength: 3 })
+  })
+
   it("is the same journal through the MSW handlers (one core)", () => {
     const exchange = makeMockExchange({ journalSize: 2 })
     for (let i = 0; i < 4; i++) {
