@@ -206,15 +206,6 @@ describe("seed files", () => {
   ] as Array<[string, unknown]>)("rejects %s with a TypeError", (_, json) => {
     expect(() => parseSeedFile(json)).toThrow(TypeError)
   })
-
-  it("a seeded withdrawal whose uid no account has is refused when the exchange is made", () => {
-    const options = parseSeedFile({
-      withdrawals: [
-        { withdrawId: "1", uid: "7", coin: "USDT", chain: "E", amount: "1", status: "Pending", toAddress: "x" }
-      ]
-    })
-    expect(() => makeMockExchange(options)).toThrow(/no account has uid 7/)
-  })
 })
 
 const pnpmVersion = (

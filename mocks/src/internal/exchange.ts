@@ -22,8 +22,7 @@ const nonNegativeInteger = (name: string, value: number | undefined, fallback: n
 /**
  * Builds an exchange with its own state and no transport.
  *
- * @throws TypeError on a bad account (see `makeMockExchange`), a withdrawal whose `uid` no account
- *   has, a `clientIp` that is not an IP address, both `now` and `clock`, or a negative / fractional `maxBodyBytes` or `journalSize`.
+ * @throws TypeError on a bad account (see `makeMockExchange`), a `clientIp` that is not an IP address, both `now` and `clock`, or a negative / fractional `maxBodyBytes` or `journalSize`.
  * @since 0.1.0
  * @category constructors
  */
@@ -48,10 +47,6 @@ export const makeExchange = (options: MockExchangeOptions = {}): Exchange => {
     accounts.set(account.apiKey, makeAccountEntry(account))
   }
   const uids = new Set(accountList.map((account) => account.uid))
-  // A withdrawal of no account could never be listed or cancelled: a mistake in the seed.
-  for (const w of initialWithdrawals) {
-    if (!uids.has(w.uid)) throw new TypeError(`mock withdrawal ${w.withdrawId}: no account has uid ${w.uid}`)
-  }
   const limits = {
     maxBodyBytes: nonNegativeInteger("maxBodyBytes", options.maxBodyBytes, 1024 * 1024),
     journalSize: nonNegativeInteger("journalSize", options.journalSize, 1000)
