@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, Deferred, Effect, Exit, Fiber, TestClock } from "effect"
+import { Clock, Context, DefaultServices, Deferred, Effect, Exit, Fiber, TestClock } from "effect"
 import { withDeadline } from "../src/internal/deadline.js"
 
 const timeout = () => "timeout" as const
@@ -75,4 +75,17 @@ describe("withDeadline under a TestClock", () => {
       expect(yield* Deferred.isDone(interrupted)).toBe(true)
     })
   )
+})
+
+describe("withDeadline under the live clock", () => {
+  it("a program run as usual has Effect's live clock, which keeps the native timer", async () => {
+    // The premise of the fast path: an ordinary runtime's Clock is the liveServices instance.
+    const live = Context.get(DefaultServices.liveServices, Clock.Clock)
+    expect(await Effect.runPromise(Effect.clockWith((clock) => Effect.succeed(clock === live)))).toBe(true)
+    expect(
+      await Effect.runPromise(
+        Effect.clockWith((clock) => Effect.succeed(clock === live)).pipe(Effect.withClock(Clock.make()))
+      )
+    ).toBe(false)
+  })
 })
