@@ -71,8 +71,10 @@ export interface Exchange {
   readonly withdrawals: () => ReadonlyArray<MockWithdrawal>
   /** Adds a withdrawal (or replaces the one with the same id). */
   readonly addWithdrawal: (w: MockWithdrawal) => void
+  /** Whether an account of this exchange has this `uid`. */
+  readonly hasAccount: (uid: string) => boolean
   /**
-   * The last `journalSize` requests received, oldest first (bodies cut to 4,096 characters);
+   * The last `journalSize` requests received, oldest first (bodies and query strings cut to 4,096 characters);
    * `dropped` counts the older ones no longer kept.
    */
   readonly requests: () => ReadonlyArray<RecordedRequest> & { readonly dropped: number }

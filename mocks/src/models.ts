@@ -100,8 +100,10 @@ export interface RecordedRequest {
   readonly method: string
   /** The URL path, e.g. `/v5/asset/withdraw/cancel`. */
   readonly path: string
-  /** The raw query string, without `?` (`""` when there is none). */
+  /** The raw query string, without `?` (`""` when there is none), cut to its first 4,096 characters. */
   readonly query: string
+  /** The query string's full length in characters, as received. */
+  readonly queryLength: number
   /** The raw body (`""` when there is none, or when over the body cap), cut to its first 4,096 characters. */
   readonly body: string
   /** The body's full size in bytes, as received. */

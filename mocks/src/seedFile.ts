@@ -4,6 +4,7 @@
  * @since 0.1.0
  */
 import { readFileSync } from "node:fs"
+import { AMOUNT, COIN, WITHDRAW_ID } from "./internal/params.js"
 import type { MockExchangeOptions } from "./MockExchange.js"
 import { type MockAccount, type MockWithdrawal, WITHDRAWAL_STATUSES, type WithdrawalStatus } from "./models.js"
 
@@ -15,6 +16,21 @@ const str = (o: Record<string, unknown>, name: string, where: string, fallback?:
   if (typeof v !== "string" || (fallback === undefined && v === "")) {
     throw new TypeError(`${where}.${name}: expected a ${fallback === undefined ? "non-empty " : ""}string`)
   }
+  return v
+}
+
+/** A string field that must also match `pattern` (the rule the Bybit routes apply to the same field). */
+const matching = (
+  o: Record<string, unknown>,
+  name: string,
+  where: string,
+  pattern: RegExp,
+  expected: string,
+  fallback?: string
+): string => {
+  const v = str(o, name, where, fallback)
+  if (!pattern.test(v))
+    throw new TypeError(`${where}.${name}: expected ${expected}, got ${JSON.stringify(v.slice(0, 64))}`)
   return v
 }
 
@@ -50,7 +66,9 @@ const parseAccount = (u: unknown, i: number): MockAccount => {
 }
 
 /**
- * Reads one withdrawal of a seed file (or of `POST /__admin/withdrawals`), filling the defaults.
+ * Reads one withdrawal of a seed file (or of `POST /__admin/withdrawals`), filling the defaults. Its
+ * fields follow the rules the routes apply: `withdrawId` 1-20 digits (the cancel body's `id`),
+ * `coin` 1-20 upper-case letters or digits, `amount` and `withdrawFee` plain decimals.
  *
  * @throws TypeError naming the first invalid field, prefixed with `where`.
  * @since 0.1.0
@@ -66,12 +84,12 @@ export const parseWithdrawal = (u: unknown, where: string, now: number): MockWit
   if (withdrawType !== 0 && withdrawType !== 1) throw new TypeError(`${where}.withdrawType: expected 0 or 1`)
   const createTime = ms(u, "createTime", where, now)
   return {
-    withdrawId: str(u, "withdrawId", where),
+    withdrawId: matching(u, "withdrawId", where, WITHDRAW_ID, "1-20 decimal digits"),
     uid: str(u, "uid", where),
-    coin: str(u, "coin", where),
+    coin: matching(u, "coin", where, COIN, "1-20 upper-case letters or digits"),
     chain: str(u, "chain", where),
-    amount: str(u, "amount", where),
-    withdrawFee: str(u, "withdrawFee", where, "0"),
+    amount: matching(u, "amount", where, AMOUNT, 'a plain decimal such as "12.5"'),
+    withdrawFee: matching(u, "withdrawFee", where, AMOUNT, 'a plain decimal such as "0.3"', "0"),
     status: status as WithdrawalStatus,
     toAddress: str(u, "toAddress", where),
     tag: str(u, "tag", where, ""),

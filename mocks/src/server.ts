@@ -6,7 +6,9 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
-import { handleAdmin, isAdminPath } from "./internal/admin.js"
+import { ADMIN_MAX_BODY_BYTES, handleAdmin, isAdminPath } from "./internal/admin.js"
+import { Codes } from "./internal/codes.js"
+import { envelope, jsonResponse } from "./internal/envelope.js"
 import { makeExchange } from "./internal/exchange.js"
 import type { Exchange } from "./MockExchange.js"
 import type { HeaderReader, MockAnswer } from "./models.js"
@@ -27,6 +29,34 @@ export interface MockServerOptions {
   readonly exchange?: Exchange
   /** The largest request head (request line and headers), in bytes; larger gets HTTP 431. Default 16,384. */
   readonly maxHeaderBytes?: number
+  /**
+   * The most connections open at once; more are closed as they arrive (`server.maxConnections`).
+   * Default 256.
+   */
+  readonly maxConnections?: number
+  /**
+   * The most request-body bytes held at once, all requests together (each also capped by the
+   * exchange's `maxBodyBytes`). A request whose body would go over it gets HTTP 503 with a Bybit
+   * envelope (`retCode 10016`) at once, its body read and dropped. Default 67,108,864 (64 MiB).
+   */
+  readonly maxInflightBodyBytes?: number
+  /**
+   * Milliseconds a client has to send a request's head (request line and headers), from its first
+   * byte; later, node:http answers HTTP 408 and closes the connection. Default 10,000.
+   */
+  readonly headersTimeout?: number
+  /**
+   * Milliseconds a client has to send a whole request (head and body); later, HTTP 408 and the
+   * connection closed. Default 30,000; at least `headersTimeout`.
+   */
+  readonly requestTimeout?: number
+  /**
+   * Milliseconds an idle keep-alive connection stays open. Default 65,000: above the idle timeout
+   * of common clients (undici/fetch 4 s, Python `requests` none, Go 90 s is the exception), so the
+   * client, not the server, closes an idle connection, and a client never reuses a connection the
+   * server is closing at that moment (EPIPE, "other side closed").
+   */
+  readonly keepAliveTimeout?: number
 }
 
 /**
@@ -72,6 +102,31 @@ const send = (res: ServerResponse, answer: MockAnswer): void => {
   res.writeHead(answer.status, { ...answer.headers, "content-length": body.length }).end(body)
 }
 
+/** The HTTP 503 of a request whose body would take the server over its in-flight body budget. */
+const busy = (exchange: Exchange, budget: number): MockAnswer =>
+  jsonResponse(
+    envelope(
+      exchange.clock.now(),
+      Codes.serverError,
+      `server busy: request bodies in flight would exceed ${budget} bytes; retry later`
+    ),
+    503,
+    // Closed after the answer: the body is not read (the budget bounds what is read, not only what is kept).
+    { "retry-after": "1", connection: "close" }
+  )
+
+/** The declared `content-length`, when it is a plain integer. */
+const declaredLength = (req: IncomingMessage): number | undefined => {
+  const raw = req.headers["content-length"]
+  return raw !== undefined && /^\d{1,15}$/.test(raw) ? Number(raw) : undefined
+}
+
+/** Bytes of request bodies held right now, by all the requests of one server. */
+interface Budget {
+  readonly limit: number
+  held: number
+}
+
 /** `/path?query` (or an absolute-form `http://host/path?query`) split without decoding anything. */
 const splitTarget = (target: string): { readonly path: string; readonly query: string } => {
   let start = 0
@@ -86,29 +141,21 @@ const splitTarget = (target: string): { readonly path: string; readonly query: s
     : { path: target.slice(start, q), query: target.slice(q + 1) }
 }
 
-/** The node:http adapter: reads the raw request (the body up to the cap), asks the core, writes the answer. */
-const serve = (exchange: Exchange, req: IncomingMessage, res: ServerResponse): void => {
+/**
+ * The node:http adapter: reads the raw request (the body up to the cap, within the server's
+ * in-flight budget), asks the core, writes the answer.
+ */
+const serve = (exchange: Exchange, budget: Budget, req: IncomingMessage, res: ServerResponse): void => {
   const method = req.method ?? "GET"
   const { path, query } = splitTarget(req.url ?? "/")
-  const cap = exchange.limits.maxBodyBytes
-  const chunks: Array<Buffer> = []
-  let size = 0
-  req.on("data", (chunk: Buffer) => {
-    size += chunk.length
-    // Past the cap nothing more is kept: the rest is read and dropped, so the client still gets its 413.
-    if (size <= cap) chunks.push(chunk)
-    else chunks.length = 0
-  })
-  // A client that goes away mid-body: nothing to answer, and nothing may crash the server.
-  req.on("error", () => {
-    chunks.length = 0
-  })
-  req.on("end", () => {
-    const body = size > cap ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+  const admin = isAdminPath(path)
+  // Admin requests have their own cap: the API's (`--max-body-bytes`) must not lock the admin out.
+  const cap = admin ? ADMIN_MAX_BODY_BYTES : exchange.limits.maxBodyBytes
+  const declared = declaredLength(req)
+  const answer = (body: Buffer, size: number): void => {
     try {
-      if (isAdminPath(path)) {
-        const admin = handleAdmin(exchange, method, path, query, size > cap ? undefined : body.toString("utf8"))
-        send(res, admin)
+      if (admin) {
+        send(res, handleAdmin(exchange, method, path, query, size > cap ? undefined : body.toString("utf8")))
         return
       }
       send(res, exchange.handle({ method, path, query, headers: headerReader(req), body, bodyBytes: size }))
@@ -116,6 +163,87 @@ const serve = (exchange: Exchange, req: IncomingMessage, res: ServerResponse): v
       if (res.headersSent) reset(res)
       else res.writeHead(500, { "content-type": "text/plain" }).end(`mock exchange error: ${String(error)}`)
     }
+  }
+  // Over the cap by its own word: answered at once, the body never read into memory (node:http
+  // reads and drops it once the answer is sent, so the client still gets its answer).
+  if (declared !== undefined && declared > cap) {
+    answer(Buffer.alloc(0), declared)
+    return
+  }
+  // What this request holds of the budget: its declared length up front, else each chunk as it comes.
+  let held = 0
+  const take = (bytes: number): boolean => {
+    if (budget.held + bytes > budget.limit) return false
+    budget.held += bytes
+    held += bytes
+    return true
+  }
+  const release = (): void => {
+    budget.held -= held
+    held = 0
+  }
+  let done = false
+  const refuse = (): void => {
+    done = true
+    release()
+    req.removeAllListeners("data")
+    // The rest of the body is not read (node:http would read and drop it): the connection ends
+    // with the answer.
+    req.socket.pause()
+    res.once("finish", () => res.socket?.destroy())
+    send(res, busy(exchange, budget.limit))
+  }
+  if (declared !== undefined && declared > 0 && !take(declared)) {
+    refuse()
+    return
+  }
+  // A known length is copied into one buffer as it arrives (no list of chunks and a concatenated copy).
+  const whole = declared !== undefined && declared > 0 ? Buffer.allocUnsafe(declared) : undefined
+  const chunks: Array<Buffer> = []
+  let size = 0
+  req.on("data", (chunk: Buffer) => {
+    if (done) return
+    const before = size
+    size += chunk.length
+    // Past the cap nothing more is kept: the rest is read and dropped, so the client still gets its 413.
+    if (size > cap) {
+      chunks.length = 0
+      release()
+      return
+    }
+    if (whole !== undefined) {
+      // More than declared: node:http ends the request at content-length, so this cannot happen.
+      if (size > whole.length) return
+      chunk.copy(whole, before)
+      return
+    }
+    if (!take(chunk.length)) {
+      chunks.length = 0
+      refuse()
+      return
+    }
+    chunks.push(chunk)
+  })
+  // A client that goes away mid-body: nothing to answer, and nothing may crash the server.
+  req.on("error", () => {
+    chunks.length = 0
+    release()
+  })
+  req.on("close", release)
+  req.on("end", () => {
+    if (done) return
+    done = true
+    const body =
+      size > cap
+        ? Buffer.alloc(0)
+        : whole !== undefined
+          ? whole.subarray(0, size)
+          : chunks.length === 1
+            ? chunks[0]!
+            : Buffer.concat(chunks)
+    chunks.length = 0
+    release()
+    answer(body, size)
   })
 }
 
@@ -132,10 +260,41 @@ const serve = (exchange: Exchange, req: IncomingMessage, res: ServerResponse): v
  * @category constructors
  */
 export const startMockServer = async (options: MockServerOptions = {}): Promise<MockServer> => {
+  for (const name of [
+    "port",
+    "maxHeaderBytes",
+    "maxConnections",
+    "maxInflightBodyBytes",
+    "headersTimeout",
+    "requestTimeout",
+    "keepAliveTimeout"
+  ] as const) {
+    const value = options[name]
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+      throw new TypeError(`startMockServer: ${name} must be a non-negative integer, got ${value}`)
+    }
+  }
   const exchange = options.exchange ?? makeExchange()
-  const server = createServer({ maxHeaderSize: options.maxHeaderBytes ?? 16_384 }, (req, res) =>
-    serve(exchange, req, res)
+  const budget: Budget = { limit: options.maxInflightBodyBytes ?? 64 * 1024 * 1024, held: 0 }
+  const headersTimeout = options.headersTimeout ?? 10_000
+  const requestTimeout = options.requestTimeout ?? 30_000
+  if (headersTimeout > requestTimeout) {
+    throw new TypeError(
+      `startMockServer: headersTimeout (${headersTimeout}) must not exceed requestTimeout (${requestTimeout})`
+    )
+  }
+  const server = createServer(
+    {
+      maxHeaderSize: options.maxHeaderBytes ?? 16_384,
+      headersTimeout,
+      requestTimeout,
+      keepAliveTimeout: options.keepAliveTimeout ?? 65_000,
+      // node:http checks the two timeouts on this interval (default 30 s): often enough to hold them.
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4)))
+    },
+    (req, res) => serve(exchange, budget, req, res)
   )
+  server.maxConnections = options.maxConnections ?? 256
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject)
     server.listen(options.port ?? 0, "127.0.0.1", () => {

@@ -215,6 +215,95 @@ describe("/__admin/withdrawals", () => {
   })
 })
 
+describe("/__admin/withdrawals: what the routes' own rules reject", () => {
+  const valid = {
+    withdrawId: "900002",
+    uid: "1000001",
+    coin: "USDT",
+    chain: "ETH",
+    amount: "3",
+    status: "Pending",
+    toAddress: "0xabc"
+  }
+
+  it.each([
+    ["withdrawId", "abc"],
+    ["withdrawId", "1".repeat(30)],
+    ["withdrawId", "12a"],
+    ["withdrawId", "-1"],
+    ["amount", "-1e999"],
+    ["amount", "-1"],
+    ["amount", "1e5"],
+    ["amount", "01"],
+    ["amount", "NaN"],
+    ["withdrawFee", "-0.1"],
+    ["coin", "usdt"],
+    ["coin", "US DT"]
+  ])("POST: 400 for %s %j, and nothing is added", async (field, value) => {
+    const server = await start()
+    const before = server.exchange.withdrawals().length
+    const reply = await admin(server, "POST", "/withdrawals", { ...valid, [field]: value })
+    expect(reply.status).toBe(400)
+    expect(reply.json.error).toContain(`withdrawal.${field}`)
+    expect(server.exchange.withdrawals()).toHaveLength(before)
+  })
+
+  it("POST: a uid no account has is 400", async () => {
+    const server = await start()
+    const reply = await admin(server, "POST", "/withdrawals", { ...valid, uid: "424242" })
+    expect(reply.status).toBe(400)
+    expect(reply.json.error).toContain("424242")
+    expect(server.exchange.withdrawal("900002")).toBeUndefined()
+  })
+
+  it("POST: an id that exists is 409 and the record is untouched (a seeded one, or one posted before)", async () => {
+    const server = await start()
+    const seeded = server.exchange.withdrawal(SEED_WITHDRAWAL_ID)
+    const clash = await admin(server, "POST", "/withdrawals", { ...valid, withdrawId: SEED_WITHDRAWAL_ID })
+    expect(clash.status).toBe(409)
+    expect(clash.json.error).toContain(SEED_WITHDRAWAL_ID)
+    expect(server.exchange.withdrawal(SEED_WITHDRAWAL_ID)).toEqual(seeded)
+    expect((await admin(server, "POST", "/withdrawals", valid)).status).toBe(201)
+    const again = await admin(server, "POST", "/withdrawals", { ...valid, amount: "99" })
+    expect(again.status).toBe(409)
+    expect(server.exchange.withdrawal("900002")?.amount).toBe("3")
+  })
+})
+
+describe("admin request bodies: their own cap", () => {
+  const startWith = async (maxBodyBytes: number) => {
+    const server = await startMockServer({ exchange: makeMockExchange({ now: NOW, maxBodyBytes }) })
+    servers.push(server)
+    return server
+  }
+
+  it.each([0, 10, 1_048_576])("with maxBodyBytes %i the admin API still takes its bodies", async (maxBodyBytes) => {
+    const server = await startWith(maxBodyBytes)
+    const injected = await admin(server, "POST", "/faults", { _tag: "IpBanned", path: CANCEL, times: 2 })
+    expect(injected.status).toBe(200)
+    expect((await admin(server, "POST", "/clock", { advance: 1_000 })).json.now).toBe(NOW + 1_000)
+  })
+
+  it.each([65_537, 1_000_000])("an admin body of %i bytes (over 64 KiB) is 413 with a JSON message", async (size) => {
+    const server = await startWith(16 * 1024 * 1024)
+    const body = JSON.stringify({ _tag: "IpBanned", path: `/${"x".repeat(size - 30)}` })
+    expect(body.length).toBeGreaterThan(65_536)
+    const reply = await admin(server, "POST", "/faults", body)
+    expect(reply.status).toBe(413)
+    expect(reply.json.error).toContain("65536 bytes")
+    // The server keeps answering, and nothing was injected.
+    expect((await cancel(SEED_WITHDRAWAL_ID, { base: server.url })).json.retCode).toBe(0)
+  })
+
+  it("an admin body of exactly 64 KiB is read", async () => {
+    const server = await startWith(0)
+    const prefix = JSON.stringify({ _tag: "IpBanned", path: "/" })
+    const body = `${prefix.slice(0, -2)}${"x".repeat(65_536 - prefix.length)}"}`
+    expect(body.length).toBe(65_536)
+    expect((await admin(server, "POST", "/faults", body)).status).toBe(200)
+  })
+})
+
 describe("/__admin routing", () => {
   it("GET /__admin/health answers ok with the clock and the bounds", async () => {
     const server = await start()

@@ -1,6 +1,8 @@
 // The standalone server as a hostile or unusual client meets it: raw query strings verified as
 // received, bodies over the cap, a bounded journal, oversized headers, a flood of large bodies.
+import { readFileSync } from "node:fs"
 import { request } from "node:http"
+import { connect } from "node:net"
 import { hmacSigner, signRequest } from "@effect-bybit/signing"
 import { afterEach, describe, expect, it } from "vitest"
 import {
@@ -149,6 +151,30 @@ describe("the request journal", () => {
     expect(entry?.bodyBytes).toBe(Buffer.byteLength(body))
   })
 
+  it.each([4_097, 10_000, 15_000])(
+    "cuts a kept query of %i characters to 4,096 and records its full length",
+    async (size) => {
+      // Under the 16 KiB head cap: the server reads it, the journal keeps a bounded part.
+      const server = await start()
+      const query = `coin=USDT&pad=${"q".repeat(size - 14)}`
+      expect(query.length).toBe(size)
+      await raw(server.url, { target: `${QUERY_PATH}?${query}`, headers: signedGetHeaders(query) })
+      const [entry] = server.exchange.requests()
+      expect(entry?.query).toBe(query.slice(0, 4096))
+      expect(entry?.queryLength).toBe(size)
+      const [viaAdmin] = (
+        (await (await fetch(`${server.url}/__admin/requests`)).json()) as { requests: Array<{ query: string }> }
+      ).requests
+      expect(viaAdmin?.query).toHaveLength(4096)
+    }
+  )
+
+  it("keeps a short query whole, with its length", () => {
+    const exchange = makeMockExchange({ now: NOW })
+    exchange.handle({ method: "GET", path: "/v5/market/time", query: "a=1", headers: new Headers(), body: "" })
+    expect(exchange.requests()[0]).toMatchObject({ query: "a=1", queryLength: 3 })
+  })
+
   it("is the same journal through the MSW handlers (one core)", () => {
     const exchange = makeMockExchange({ journalSize: 2 })
     for (let i = 0; i < 4; i++) {
@@ -261,4 +287,193 @@ describe("a flood of oversized bodies", () => {
       await proc.stop()
     }
   }, 60_000)
+})
+
+/** The resident set of a process, in bytes (Linux `/proc`): `VmRSS` now, `VmHWM` its peak. */
+const residentBytes = (pid: number, field: "VmRSS" | "VmHWM"): number => {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"))
+  if (m === null) throw new Error(`no ${field} in /proc/${pid}/status`)
+  return Number(m[1]) * 1024
+}
+
+/** Opens a POST declaring `bytes` of body and sends all but its last byte: a body held open. */
+const holdBody = (url: string, body: Buffer): { readonly status: Promise<number>; readonly abort: () => void } => {
+  const { hostname, port } = new URL(url)
+  const req = request({
+    hostname,
+    port,
+    agent: false,
+    method: "POST",
+    path: "/v5/asset/withdraw/cancel",
+    headers: { "content-type": "application/json", "content-length": String(body.length) }
+  })
+  const status = new Promise<number>((resolve) => {
+    req.on("response", (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    // Closed by the server (over maxConnections) or aborted by the test.
+    req.on("error", () => resolve(0))
+    req.on("close", () => resolve(0))
+  })
+  req.write(body.subarray(0, body.length - 1))
+  return { status, abort: () => req.destroy() }
+}
+
+describe("memory under a flood of concurrent bodies held open", () => {
+  it("240 x 1 MiB bodies against a 4 MiB in-flight budget: the server's memory stays bounded, then a cancel succeeds", async () => {
+    const cap = 1024 * 1024
+    const budget = 4 * 1024 * 1024
+    const proc = await spawnBin([
+      "--port",
+      "0",
+      "--max-body-bytes",
+      String(cap),
+      "--max-inflight-body-bytes",
+      String(budget)
+    ])
+    const pid = proc.child.pid!
+    const flood: Array<ReturnType<typeof holdBody>> = []
+    try {
+      // Warm the server up (JIT, first allocations) before the baseline.
+      for (let i = 0; i < 5; i++) await fetch(`${proc.url}/v5/market/time`).then((r) => r.arrayBuffer())
+      const before = residentBytes(pid, "VmRSS")
+      const body = Buffer.alloc(cap, "x")
+      for (let i = 0; i < 240; i++) flood.push(holdBody(proc.url, body))
+      // Those over the budget are answered 503 at once; the rest wait for their last byte.
+      const answered = await Promise.race([
+        Promise.all(flood.map((f) => f.status)),
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 3000))
+      ])
+      expect(answered).toBeUndefined()
+      const growth = residentBytes(pid, "VmHWM") - before
+      // Held whole, the bodies alone are 240 MiB (measured before the budget: ~250 MB; with it ~40 MB,
+      // mostly node:http's first read on each connection).
+      expect(growth).toBeLessThan(96 * 1024 * 1024)
+      for (const f of flood.splice(0)) f.abort()
+      const cancelBody = JSON.stringify({ id: SEED_WITHDRAWAL_ID })
+      const reply = await raw(proc.url, {
+        method: "POST",
+        target: "/v5/asset/withdraw/cancel",
+        headers: signedPost(cancelBody, Date.now()),
+        body: cancelBody
+      })
+      expect(JSON.parse(reply.body)).toMatchObject({ retCode: 0, result: { status: 1 } })
+      expect(proc.child.exitCode).toBeNull()
+    } finally {
+      for (const f of flood) f.abort()
+      await proc.stop()
+    }
+  }, 60_000)
+
+  it("a body over the budget is answered 503 with a Bybit envelope, without being read", async () => {
+    const server = await startMockServer({
+      exchange: makeMockExchange({ now: NOW }),
+      maxInflightBodyBytes: 1000
+    })
+    servers.push(server)
+    const held = holdBody(server.url, Buffer.alloc(800, "x"))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const reply = await raw(server.url, {
+      method: "POST",
+      target: "/v5/asset/withdraw/cancel",
+      headers: { "content-type": "application/json" },
+      body: Buffer.alloc(500, "y")
+    })
+    held.abort()
+    expect(reply.status).toBe(503)
+    expect(JSON.parse(reply.body)).toMatchObject({ retCode: 10016, result: {}, retExtInfo: {} })
+    expect(JSON.parse(reply.body).retMsg).toMatch(/in flight would exceed 1000 bytes/)
+    // Once the held body is gone, the budget is free again.
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const again = await raw(server.url, {
+      method: "POST",
+      target: "/v5/asset/withdraw/cancel",
+      headers: { "content-type": "application/json" },
+      body: Buffer.alloc(500, "y")
+    })
+    expect(again.status).not.toBe(503)
+  })
+})
+
+/** A raw connection: what the server sent, and when it closed (resolves with everything received). */
+const rawSocket = (url: string) => {
+  const { port } = new URL(url)
+  const socket = connect(Number(port), "127.0.0.1")
+  let received = ""
+  socket.on("data", (chunk: Buffer) => {
+    received += chunk.toString("latin1")
+  })
+  socket.on("error", () => {})
+  const closed = new Promise<string>((resolve) => socket.on("close", () => resolve(received)))
+  return { socket, closed, received: () => received }
+}
+
+/** `closed`, or "still open" after `ms` of real time (a server without the timeout holds it for minutes). */
+const closedWithin = (closed: Promise<string>, ms: number): Promise<string> =>
+  Promise.race([closed, new Promise<string>((resolve) => setTimeout(() => resolve("still open"), ms))])
+
+describe("slow clients (headersTimeout, requestTimeout; scaled down)", () => {
+  const startTimed = async () => {
+    const server = await startMockServer({
+      exchange: makeMockExchange({ now: NOW }),
+      headersTimeout: 300,
+      requestTimeout: 600,
+      keepAliveTimeout: 5_000
+    })
+    servers.push(server)
+    return server
+  }
+
+  it("a head trickled one header at a time is answered 408 and closed after headersTimeout", async () => {
+    const server = await startTimed()
+    const client = rawSocket(server.url)
+    client.socket.write("GET /v5/market/time HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    const trickle = setInterval(() => client.socket.writable && client.socket.write("X-Slow: 1\r\n"), 50)
+    try {
+      expect(await closedWithin(client.closed, 5_000)).toMatch(/^HTTP\/1\.1 408 /)
+    } finally {
+      clearInterval(trickle)
+    }
+    expect((await raw(server.url, { target: "/v5/market/time" })).status).toBe(200)
+  }, 15_000)
+
+  it("a body trickled one byte at a time is answered 408 and closed after requestTimeout", async () => {
+    const server = await startTimed()
+    const client = rawSocket(server.url)
+    client.socket.write(
+      "POST /v5/asset/withdraw/cancel HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+    )
+    const trickle = setInterval(() => client.socket.writable && client.socket.write(" "), 50)
+    try {
+      expect(await closedWithin(client.closed, 5_000)).toMatch(/^HTTP\/1\.1 408 /)
+    } finally {
+      clearInterval(trickle)
+    }
+    expect((await raw(server.url, { target: "/v5/market/time" })).status).toBe(200)
+  }, 15_000)
+
+  it("an idle keep-alive connection outlives headersTimeout and serves its next request", async () => {
+    const server = await startTimed()
+    const client = rawSocket(server.url)
+    const get = "GET /v5/market/time HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    client.socket.write(get)
+    await new Promise((resolve) => setTimeout(resolve, 900))
+    expect(client.received()).toMatch(/^HTTP\/1\.1 200 /)
+    expect(client.received()).toMatch(/keep-alive: timeout=5/i)
+    client.socket.write(get)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(client.received().match(/HTTP\/1\.1 200 /g)).toHaveLength(2)
+    client.socket.destroy()
+  }, 15_000)
+
+  it("the defaults: 10 s for the head, 30 s for the request, 65 s keep-alive", async () => {
+    const server = await start()
+    const client = rawSocket(server.url)
+    client.socket.write("GET /v5/market/time HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(client.received()).toMatch(/keep-alive: timeout=65/i)
+    client.socket.destroy()
+    await expect(startMockServer({ headersTimeout: 2_000, requestTimeout: 1_000 })).rejects.toThrow(/must not exceed/)
+  })
 })

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import {
   defaultSeed,
@@ -286,6 +288,28 @@ describe("unknown routes", () => {
     const res = await fetch(`${BASE}${CANCEL}`)
     expect(res.status).toBe(400)
     expect((await readJson(res)).retCode).toBe(10017)
+  })
+
+  it("sends exactly the messages the README's conformance table and endpoint list give", async () => {
+    useExchange()
+    const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8")
+    const row = readme.split("\n").find((line) => line.startsWith("| unknown route / wrong method"))
+    expect(row).toBeDefined()
+    const cases = [
+      ["GET", "/v5/asset/withdraw/nope", 404],
+      ["POST", "/v5/market/time", 400],
+      ["GET", CANCEL, 400],
+      ["DELETE", QUERY, 400]
+    ] as const
+    for (const [method, path, status] of cases) {
+      const res = await fetch(`${BASE}${path}`, { method, ...(method === "POST" ? { body: "{}" } : {}) })
+      expect(res.status).toBe(status)
+      const retMsg = (await readJson(res)).retMsg as string
+      // The README writes the message with placeholders for the method and the path.
+      const documented = retMsg.replace(` ${method} `, " <METHOD> ").replace(path, "<path>")
+      expect(row, retMsg).toContain(`HTTP ${status} \`${documented}\``)
+      expect(readme).toContain(`\`${documented}\``)
+    }
   })
 })
 

@@ -51,6 +51,18 @@ describe("cancelWithdrawal", () => {
     }).pipe(Effect.provide(TestLayer))
   )
 
+  it.effect("a slow answer is a Timeout once the TestClock passes the client's timeout", () =>
+    Effect.gen(function* () {
+      const exchange = yield* MockExchange
+      exchange.faults.inject({ _tag: "Latency", ms: 20_000 }, { path: "/v5/asset/withdraw/cancel", times: 10 })
+      const fiber = yield* Effect.fork(Effect.flip(cancelWithdrawal("10197")))
+      yield* TestClock.adjust("2 minutes") // each attempt's 10 s timeout and backoff, in no real time
+      const error = yield* Fiber.join(fiber)
+      expect(error).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
+      expect(exchange.withdrawal("10197")?.status).toBe("Pending")
+    }).pipe(Effect.provide(TestLayer))
+  )
+
   it.effect("the exchange's clock moves with TestClock", () =>
     Effect.gen(function* () {
       const exchange = yield* MockExchange

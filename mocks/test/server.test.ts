@@ -177,8 +177,33 @@ describe("seed files", () => {
       }
     ],
     ["an account without permissions", { accounts: [{ uid: "7", apiKey: "k", secret: "s" }] }],
-    ["a bad now", { now: "soon" }]
-  ])("rejects %s with a TypeError", (_, json) => {
+    ["a bad now", { now: "soon" }],
+    ...(
+      [
+        ["withdrawId", "abc"],
+        ["withdrawId", "1".repeat(21)],
+        ["amount", "-1e999"],
+        ["withdrawFee", "1e3"],
+        ["coin", "usdt"]
+      ] as const
+    ).map(([field, value]): [string, unknown] => [
+      `withdrawals[0].${field} ${JSON.stringify(value)}`,
+      {
+        withdrawals: [
+          {
+            withdrawId: "1",
+            uid: "7",
+            coin: "USDT",
+            chain: "E",
+            amount: "1",
+            status: "Pending",
+            toAddress: "x",
+            [field]: value
+          }
+        ]
+      }
+    ])
+  ] as Array<[string, unknown]>)("rejects %s with a TypeError", (_, json) => {
     expect(() => parseSeedFile(json)).toThrow(TypeError)
   })
 })
@@ -240,6 +265,33 @@ describe.concurrent("bin (pnpm mock)", () => {
 
   it("refuses a bad flag with a usage message and exit code 2", async ({ expect }) => {
     await expect(spawnBin(["--port", "nope"])).rejects.toThrow(/exited with 2.*invalid --port/s)
+  }, 30_000)
+
+  it.each([
+    [["--max-body-bytes", "0"], /invalid --max-body-bytes 0: at least 1024/],
+    [["--max-body-bytes", "1023"], /invalid --max-body-bytes 1023: at least 1024/],
+    [["--client-ip", "abc"], /invalid --client-ip "abc": expected an IPv4 or IPv6 address/],
+    [["--client-ip", "300.1.1.1"], /invalid --client-ip "300.1.1.1"/],
+    [["--client-ip", "localhost"], /invalid --client-ip "localhost"/]
+  ])(
+    "refuses %j with the reason, the usage and exit code 2",
+    async (args, reason) => {
+      const started = spawnBin(args)
+      await expect(started).rejects.toThrow(/exited with 2/)
+      const message = await started.catch((error: Error) => error.message)
+      expect(message).toMatch(reason)
+      expect(message).toContain("Usage: npx @effect-bybit/mock-exchange")
+    },
+    30_000
+  )
+
+  it("a seed whose clientIp is not an IP is refused the same way", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mock-seed-"))
+    const file = join(dir, "seed.json")
+    writeFileSync(file, JSON.stringify({ clientIp: "not-an-ip" }))
+    await expect(spawnBin(["--seed", file])).rejects.toThrow(/exited with 2.*clientIp must be an IPv4 or IPv6/s)
+    expect(() => makeMockExchange({ clientIp: "::1" })).not.toThrow()
+    expect(() => makeMockExchange({ clientIp: "10.0.0.256" })).toThrow(TypeError)
   }, 30_000)
 
   it.skipIf(!hasNpx)(

@@ -26,10 +26,21 @@ const json = (status: number, body: unknown): MockResponse => ({
 
 class BadRequest extends Error {}
 
+/**
+ * The largest admin request body, in bytes: its own cap, whatever the exchange's `maxBodyBytes`
+ * (an admin body is a fault, a clock move or one withdrawal: well under 1 KiB).
+ *
+ * @since 0.1.0
+ * @category admin
+ */
+export const ADMIN_MAX_BODY_BYTES = 64 * 1024
+
+class TooLarge extends Error {}
+
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const parseBody = (text: string | undefined): Record<string, unknown> => {
-  if (text === undefined) throw new BadRequest("the request body is over the body cap")
+  if (text === undefined) throw new TooLarge(`the admin request body is over ${ADMIN_MAX_BODY_BYTES} bytes`)
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -167,6 +178,14 @@ const route = (exchange: Exchange, method: string, path: string, text: string | 
         } catch (error) {
           throw error instanceof TypeError ? new BadRequest(error.message) : error
         }
+        if (!exchange.hasAccount(withdrawal.uid)) {
+          throw new BadRequest(`withdrawal.uid: no account has uid ${JSON.stringify(withdrawal.uid)}`)
+        }
+        if (exchange.withdrawal(withdrawal.withdrawId) !== undefined) {
+          return json(409, {
+            error: `a withdrawal with id ${JSON.stringify(withdrawal.withdrawId)} exists; POST /__admin/reset, or pick another id`
+          })
+        }
         exchange.addWithdrawal(withdrawal)
         return json(201, { withdrawal: exchange.withdrawal(withdrawal.withdrawId) })
       }
@@ -186,8 +205,8 @@ const route = (exchange: Exchange, method: string, path: string, text: string | 
 }
 
 /**
- * Answers an admin request. Bad input gets HTTP 400 with `{"error": message}`; an unknown route 404;
- * a wrong method 405.
+ * Answers an admin request (`body` undefined: it was over `ADMIN_MAX_BODY_BYTES`). Bad input gets
+ * HTTP 400 with `{"error": message}`; a body over the cap 413; an unknown route 404; a wrong method 405.
  *
  * @since 0.1.0
  * @category admin
@@ -203,6 +222,7 @@ export const handleAdmin = (
     return route(exchange, method, path, body)
   } catch (error) {
     if (error instanceof BadRequest) return json(400, { error: error.message })
+    if (error instanceof TooLarge) return json(413, { error: error.message })
     if (error instanceof URIError) return json(400, { error: "the withdrawal id is not valid percent-encoding" })
     if (error instanceof RangeError || error instanceof TypeError) return json(400, { error: error.message })
     throw error

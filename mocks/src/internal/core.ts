@@ -110,7 +110,7 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
     const arrived = clock.now()
     const bodyBytes = request.bodyBytes ?? byteLength(request.body)
     const record = (entry: Pick<RecordedRequest, "retCode" | "httpStatus" | "fault" | "body">): void =>
-      deps.journal.push({ method, path, query, apiKey, bodyBytes, time: arrived, ...entry })
+      deps.journal.push({ method, path, query, queryLength: query.length, apiKey, bodyBytes, time: arrived, ...entry })
 
     // A body over the cap is neither parsed nor kept (nginx answers 413 before the upstream sees it).
     if (bodyBytes > deps.maxBodyBytes) {

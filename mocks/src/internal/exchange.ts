@@ -1,4 +1,5 @@
 /** The mock exchange without any transport: state, clock, faults, journal and the core over them. */
+import { isIP } from "node:net"
 import type { Exchange, MockExchangeOptions } from "../MockExchange.js"
 import type { MockAnswer, MockRequest } from "../models.js"
 import { defaultSeed } from "../seed.js"
@@ -21,14 +22,18 @@ const nonNegativeInteger = (name: string, value: number | undefined, fallback: n
 /**
  * Builds an exchange with its own state and no transport.
  *
- * @throws TypeError on a bad account (see `makeMockExchange`), both `now` and `clock`, or a
- *   negative / fractional `maxBodyBytes` or `journalSize`.
+ * @throws TypeError on a bad account (see `makeMockExchange`), a `clientIp` that is not an IP address, both `now` and `clock`, or a negative / fractional `maxBodyBytes` or `journalSize`.
  * @since 0.1.0
  * @category constructors
  */
 export const makeExchange = (options: MockExchangeOptions = {}): Exchange => {
   if (options.clock !== undefined && options.now !== undefined) {
     throw new TypeError("makeMockExchange: give either now or clock, not both")
+  }
+  if (options.clientIp !== undefined && isIP(options.clientIp) === 0) {
+    throw new TypeError(
+      `makeMockExchange: clientIp must be an IPv4 or IPv6 address, got ${JSON.stringify(options.clientIp)}`
+    )
   }
   const clock = options.clock ?? makeClock(options.now)
   // The default withdrawals are recent on this exchange's clock (query-record's 30-day window).
@@ -41,6 +46,7 @@ export const makeExchange = (options: MockExchangeOptions = {}): Exchange => {
     if (accounts.has(account.apiKey)) throw new TypeError(`mock account ${account.apiKey}: duplicate API key`)
     accounts.set(account.apiKey, makeAccountEntry(account))
   }
+  const uids = new Set(accountList.map((account) => account.uid))
   const limits = {
     maxBodyBytes: nonNegativeInteger("maxBodyBytes", options.maxBodyBytes, 1024 * 1024),
     journalSize: nonNegativeInteger("journalSize", options.journalSize, 1000)
@@ -71,6 +77,7 @@ export const makeExchange = (options: MockExchangeOptions = {}): Exchange => {
     withdrawal: (id) => store.get(id),
     withdrawals: () => store.all(),
     addWithdrawal: (w) => store.put(w),
+    hasAccount: (uid) => uids.has(uid),
     requests: journal.entries,
     clearRequests: journal.clear,
     faults: { inject: faults.inject, clear: faults.clear },

@@ -2,7 +2,7 @@
 import type { RecordedRequest } from "../models.js"
 
 /**
- * How many characters of a body the journal keeps.
+ * How many characters of a body, and of a query string, the journal keeps.
  *
  * @since 0.1.0
  * @category constants
@@ -16,7 +16,10 @@ export const JOURNAL_BODY_CHARS = 4096
  * @category models
  */
 export interface Journal {
-  /** Records a request; its body is cut to `JOURNAL_BODY_CHARS`, the oldest entry dropped when full. */
+  /**
+   * Records a request; its body and query are cut to `JOURNAL_BODY_CHARS` (their full sizes are in
+   * `bodyBytes` and `queryLength`), the oldest entry dropped when full.
+   */
   readonly push: (entry: RecordedRequest) => void
   /** The kept entries, oldest first, and how many older ones were dropped. */
   readonly entries: () => ReadonlyArray<RecordedRequest> & { readonly dropped: number }
@@ -36,7 +39,13 @@ export const makeJournal = (limit: number): Journal => {
   return {
     push: (entry) => {
       items.push(
-        entry.body.length > JOURNAL_BODY_CHARS ? { ...entry, body: entry.body.slice(0, JOURNAL_BODY_CHARS) } : entry
+        entry.body.length > JOURNAL_BODY_CHARS || entry.query.length > JOURNAL_BODY_CHARS
+          ? {
+              ...entry,
+              body: entry.body.slice(0, JOURNAL_BODY_CHARS),
+              query: entry.query.slice(0, JOURNAL_BODY_CHARS)
+            }
+          : entry
       )
       if (items.length > limit * 2 || (limit === 0 && items.length > 0)) {
         const cut = items.length - limit

@@ -175,8 +175,21 @@ export const parseQueryRecord = (query: string, now: number): Parsed<QueryFilter
   })
 }
 
-const COIN = /^[A-Z0-9]{1,20}$/
-const AMOUNT = /^(?:0|[1-9]\d{0,15})(?:\.\d{1,18})?$/
+/**
+ * A coin name as Bybit spells them: 1-20 upper-case letters or digits (`USDT`, `BTC`, `1INCH`).
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
+export const COIN = /^[A-Z0-9]{1,20}$/
+
+/**
+ * An amount: a plain non-negative decimal (`"0"`, `"12.5"`), no sign, exponent or leading zeros.
+ *
+ * @since 0.1.0
+ * @category parameters
+ */
+export const AMOUNT = /^(?:0|[1-9]\d{0,15})(?:\.\d{1,18})?$/
 const REQUEST_ID = /^[A-Za-z0-9]{1,32}$/
 const ACCOUNT_TYPES = ["FUND", "UTA", "SPOT", "CONTRACT", "FUND,UTA"]
 

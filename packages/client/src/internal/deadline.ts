@@ -1,16 +1,35 @@
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
 
+/** The `Clock` every fiber has unless a test or the caller provides another (e.g. `TestClock`). */
+const liveClock = Context.get(DefaultServices.liveServices, Clock.Clock)
+
 /**
- * Fails with `onTimeout()` when `self` has not completed within `millis` of real time, interrupting
- * it (which aborts the HTTP request).
+ * Fails with `onTimeout()` when `self` has not completed within `millis` of Effect's `Clock`,
+ * interrupting it (which aborts the HTTP request).
  *
- * Cheaper than `Effect.timeoutFail` (one child fiber and a native timer instead of a race of two
- * fibers on the `Clock`): this runs on every request. The deadline is wall-clock time, like a socket
- * timeout: `TestClock` does not move it.
+ * Under Effect's live clock this is a native timer: cheaper than `Effect.timeoutFail` (one child
+ * fiber and a native timer instead of a race of two fibers on the `Clock`), and this runs on every
+ * request. Under any other `Clock` (a `TestClock`, a clock of the caller's) it is
+ * `Effect.timeoutFail`, which sleeps on that clock: `TestClock.adjust` past `millis` times out.
  */
 export const withDeadline = <A, E, E2>(
+  self: Effect.Effect<A, E>,
+  millis: number,
+  onTimeout: () => E2
+): Effect.Effect<A, E | E2> =>
+  Effect.clockWith((clock) =>
+    clock === liveClock
+      ? nativeDeadline(self, millis, onTimeout)
+      : Effect.timeoutFail(self, { duration: millis, onTimeout })
+  )
+
+/** The deadline on a native timer (wall-clock time), for Effect's live clock. */
+const nativeDeadline = <A, E, E2>(
   self: Effect.Effect<A, E>,
   millis: number,
   onTimeout: () => E2
