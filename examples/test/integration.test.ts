@@ -1,3 +1,4 @@
+import { inspect } from "node:util"
 import {
   MOCK_API_KEY,
   MOCK_API_SECRET,
@@ -5,7 +6,6 @@ import {
   MOCK_OTHER_API_SECRET,
   SEED_OTHER_ACCOUNT_WITHDRAWAL_ID
 } from "@effect-bybit/mock-exchange"
-import { inspect } from "node:util"
 import { describe, it, vi } from "vitest"
 import * as Tracing from "../tracing.js"
 import * as TwoAccounts from "../two-accounts.js"
