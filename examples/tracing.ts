@@ -17,7 +17,7 @@ import { Withdrawals } from "@effect-bybit/client"
 import { makeMockExchange, SEED_WITHDRAWAL_ID } from "@effect-bybit/mock-exchange"
 import { ConsoleSpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { Console, Effect, Layer, Logger, LogLevel } from "effect"
-import { runMain } from "./src/run.js"
+import { isEntryPoint, runMain } from "./src/run.js"
 import { mockClientLayer, mswServer, serve } from "./src/target.js"
 
 /** OpenTelemetry for this program: every span, as it ends, printed by the console exporter. */
@@ -26,7 +26,8 @@ const Tracing = NodeSdk.layer(() => ({
   spanProcessor: new SimpleSpanProcessor(new ConsoleSpanExporter())
 }))
 
-const program = Effect.gen(function* () {
+/** The example's program (the tests run it in process). */
+export const main = Effect.gen(function* () {
   const server = yield* mswServer
   const exchange = makeMockExchange()
   yield* serve(server, exchange)
@@ -48,4 +49,4 @@ const program = Effect.gen(function* () {
   Effect.provide(Layer.mergeAll(Tracing, Logger.pretty))
 )
 
-runMain(program)
+if (isEntryPoint(import.meta)) runMain(main)

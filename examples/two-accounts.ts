@@ -22,7 +22,7 @@ import {
   SEED_WITHDRAWAL_ID
 } from "@effect-bybit/mock-exchange"
 import { Console, Context, Effect, Layer, Redacted } from "effect"
-import { runMain } from "./src/run.js"
+import { isEntryPoint, runMain } from "./src/run.js"
 import { MOCK_BASE_URL, mswServer, serve } from "./src/target.js"
 
 /** The master account's client. */
@@ -65,7 +65,8 @@ const cancelOn = (name: string, client: BybitClient.Service, id: string) =>
     Effect.catchAll((error) => Effect.fail(`${name}: ${error.message}`))
   )
 
-const program = Effect.gen(function* () {
+/** The example's program (the tests run it in process). */
+export const main = Effect.gen(function* () {
   const server = yield* mswServer
   const exchange = makeMockExchange()
   yield* serve(server, exchange)
@@ -92,4 +93,4 @@ const program = Effect.gen(function* () {
   yield* Console.log("✔ Both withdrawals are cancelled, each by its own account.")
 }).pipe(Effect.provide(Accounts), Effect.scoped)
 
-runMain(program)
+if (isEntryPoint(import.meta)) runMain(main)

@@ -1,3 +1,4 @@
+import { inspect } from "node:util"
 import {
   MOCK_API_KEY,
   MOCK_API_SECRET,
@@ -5,17 +6,37 @@ import {
   MOCK_OTHER_API_SECRET,
   SEED_OTHER_ACCOUNT_WITHDRAWAL_ID
 } from "@effect-bybit/mock-exchange"
-import { describe, it } from "vitest"
-import { run } from "./process.js"
+import { describe, it, vi } from "vitest"
+import * as Tracing from "../tracing.js"
+import * as TwoAccounts from "../two-accounts.js"
+import { runInProcess } from "./inProcess.js"
 
-// Each test starts a node process (about 2 s with tsx); they run side by side.
+// Each example's program runs in this process, one at a time (the mock target starts MSW here);
+// the process boundary (exit codes, signals) is tested in boundary.test.ts.
 const TIMEOUT = 30_000
 
-describe.concurrent("tracing", () => {
+/**
+ * Runs the tracing example, with what OpenTelemetry's `ConsoleSpanExporter` prints (through the
+ * global `console.dir`, as `node:console` formats it) appended to the program's stdout.
+ */
+const runTracing = async () => {
+  let spans = ""
+  const dir = vi.spyOn(console, "dir").mockImplementation((item: unknown, options?: object) => {
+    spans += `${inspect(item, { ...options, colors: false })}\n`
+  })
+  try {
+    const finished = await runInProcess(Tracing.main)
+    return { ...finished, stdout: `${finished.stdout}${spans}` }
+  } finally {
+    dir.mockRestore()
+  }
+}
+
+describe("tracing", () => {
   it(
     "exports the span tree of a cancel to the console, credential headers redacted, and logs each attempt",
     async ({ expect }) => {
-      const { code, stdout, stderr } = await run("tracing.ts")
+      const { code, stdout, stderr } = await runTracing()
       expect(stderr).toBe("")
       expect(code).toBe(0)
       expect(stdout).toContain("✔ Withdrawal 10197 is cancelled (confirmedAfterRetry: true)")
@@ -49,11 +70,11 @@ describe.concurrent("tracing", () => {
   )
 })
 
-describe.concurrent("two-accounts", () => {
+describe("two-accounts", () => {
   it(
     "cancels on the master account and the sub-account at once, each signed by its own key",
     async ({ expect }) => {
-      const { code, stdout, stderr } = await run("two-accounts.ts")
+      const { code, stdout, stderr } = await runInProcess(TwoAccounts.main)
       expect(stderr).toBe("")
       expect(code).toBe(0)
       expect(stdout).toMatch(/^ {2}master +withdrawal 10197 cancelled$/m)

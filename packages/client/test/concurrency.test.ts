@@ -1,10 +1,22 @@
 import { describe, expect, it } from "@effect/vitest"
-import { MOCK_UID, type MockWithdrawal } from "@effect-bybit/mock-exchange"
-import { Effect, Either, Exit, Schedule } from "effect"
-import { Withdrawals } from "../src/index.js"
-import { clientLayer, freshExchange, movingClockLayer, NOW, runMovingClocks, useMsw } from "./support.js"
+import { MOCK_UID, type MockExchangeOptions, type MockWithdrawal } from "@effect-bybit/mock-exchange"
+import { MockExchange } from "@effect-bybit/mock-exchange/effect"
+import { Effect, Either, Exit, Layer, Schedule } from "effect"
+import { BybitClient, type BybitConfig, Withdrawals } from "../src/index.js"
+import { BASE_URL, hmacCredentials, NOW, runMovingClocks } from "./support.js"
 
-useMsw()
+/**
+ * The client on a fresh in-process mock exchange frozen at `NOW` (`MockExchange.layer`: no MSW, no
+ * fetch), and that exchange as `MockExchange`. A generous request timeout: 200 requests at once on a
+ * slow machine never time out.
+ */
+const exchangeLayer = (
+  exchange: Omit<MockExchangeOptions, "clock" | "now"> = {},
+  client: Partial<BybitConfig.Options> = {}
+) =>
+  BybitClient.layer({ credentials: hmacCredentials(), baseUrl: BASE_URL, timeout: "1 hour", ...client }).pipe(
+    Layer.provideMerge(MockExchange.layer({ now: NOW, ...exchange }))
+  )
 
 const withdrawal = (withdrawId: string, status: MockWithdrawal["status"]): MockWithdrawal => ({
   withdrawId,
@@ -23,7 +35,7 @@ const withdrawal = (withdrawId: string, status: MockWithdrawal["status"]): MockW
 })
 
 /** 100 cancellable, 50 already cancelled, 50 unknown ids, interleaved. */
-const scenario = (exchange: ReturnType<typeof freshExchange>) => {
+const scenario = (exchange: MockExchange["Type"]) => {
   const cases: Array<{ readonly id: string; readonly expected: string }> = []
   for (let i = 0; i < 200; i++) {
     const id = String(500_000 + i)
@@ -56,7 +68,7 @@ const runAll = (cases: ReadonlyArray<{ readonly id: string }>) =>
 describe("concurrency", () => {
   it.effect("200 cancels at once each get their own outcome (limit raised on the mock)", () =>
     Effect.gen(function* () {
-      const exchange = freshExchange({ rateLimits: { cancel: { limit: 1000, windowMs: 60_000 } } })
+      const exchange = yield* MockExchange
       const cases = scenario(exchange)
       const outcomes = yield* runAll(cases)
       expect(outcomes).toEqual(cases.map(({ id, expected }) => ({ id, outcome: expected })))
@@ -66,14 +78,14 @@ describe("concurrency", () => {
       for (const { id, expected } of cases) {
         if (expected === "cancelled") expect(exchange.withdrawal(id)?.status).toBe("CancelByUser")
       }
-    }).pipe(Effect.provide(clientLayer()))
+    }).pipe(Effect.provide(exchangeLayer({ rateLimits: { cancel: { limit: 1000, windowMs: 60_000 } } })))
   )
 
   it.effect(
     "200 cancels at once under the real 60/min limit, pacing off: the client waits out each 10006 (TestClock)",
     () =>
       Effect.gen(function* () {
-        const exchange = freshExchange()
+        const exchange = yield* MockExchange
         const cases = scenario(exchange)
         const { exit, waits } = yield* runMovingClocks(runAll(cases), exchange)
         expect(Exit.isSuccess(exit)).toBe(true)
@@ -88,11 +100,14 @@ describe("concurrency", () => {
         expect(exchange.clock.now() - NOW).toBeLessThan(4 * 60_000)
       }).pipe(
         Effect.provide(
-          movingClockLayer({
-            retry: Schedule.exponential("100 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(6))),
-            maxRateLimitWait: "2 minutes",
-            pacing: false
-          })
+          exchangeLayer(
+            {},
+            {
+              retry: Schedule.exponential("100 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(6))),
+              maxRateLimitWait: "2 minutes",
+              pacing: false
+            }
+          )
         )
       ),
     60_000

@@ -1,21 +1,23 @@
 /**
  * Pacing against the mock exchange under its real limits (cancel: 60 per 60 s window per UID), in
- * virtual time: the TestClock and the mock's clock move together, and only when no request is in
- * flight, so every request reaches the exchange at the virtual instant it was sent.
+ * virtual time: the exchange answers in process (`MockExchange.layer`), and the TestClock and the
+ * exchange's clock move together, only when every fiber has waited on the TestClock for a few turns
+ * of the event loop, so every request reaches the exchange at the virtual instant it was sent.
+ * (The exchange's clock moves by whole milliseconds, as a real one does: with `clock: "effect"` it
+ * would read the TestClock's fractional instants after a jittered sleep, and a reset timestamp that
+ * is not a whole number of ms is one the client rightly does not believe.)
  *
  *   npx pnpm@10.34.8 exec vitest run --project client test/pacing.test.ts
  *
  * prints, per scenario, the virtual time taken against the least the limit allows, the cancel
  * requests sent and the 10006 answers.
  */
-import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { MOCK_UID, type MockExchange, type MockWithdrawal } from "@effect-bybit/mock-exchange"
-import { Chunk, Clock, Effect, Exit, Fiber, Schedule, TestClock } from "effect"
-import { BybitClient, Withdrawals } from "../src/index.js"
-import { BASE_URL, freshExchange, hmacCredentials, movingClockLayer, NOW, server, settle, useMsw } from "./support.js"
-
-useMsw()
+import { MOCK_UID, type MockExchangeOptions, type MockWithdrawal } from "@effect-bybit/mock-exchange"
+import { MockExchange } from "@effect-bybit/mock-exchange/effect"
+import { Chunk, Clock, Effect, Exit, Fiber, Layer, Schedule, TestClock } from "effect"
+import { BybitClient, type BybitConfig, Withdrawals } from "../src/index.js"
+import { BASE_URL, hmacCredentials, NOW, settle } from "./support.js"
 
 const CANCEL = "/v5/asset/withdraw/cancel"
 const LIMIT = 60
@@ -44,22 +46,23 @@ const THEIRS = ids(800_000, 40)
 /** The least time `n` requests take under a window of `limit` per `window` ms: the last window's start. */
 const leastTime = (n: number, limit: number) => (Math.ceil(n / limit) - 1) * WINDOW
 
-/** MSW requests not yet answered, so the clocks never move under a request in flight. */
-let inFlight = 0
-server.events.on("request:start", () => {
-  inFlight++
-})
-server.events.on("request:end", () => {
-  inFlight--
-})
+/**
+ * The client (a generous request timeout, so a slow machine never times out a call) on a fresh
+ * in-process mock exchange frozen at `NOW` (moved by `runVirtual`), and that exchange as `MockExchange`.
+ */
+const virtualLayer = (exchange: Omit<MockExchangeOptions, "clock">, client: Partial<BybitConfig.Options> = {}) =>
+  BybitClient.layer({ credentials: hmacCredentials(), baseUrl: BASE_URL, timeout: "1 hour", ...client }).pipe(
+    Layer.provideMerge(MockExchange.layer({ now: NOW, ...exchange }))
+  )
 
 /**
- * Runs `effect`; whenever every fiber waits on the TestClock and nothing is in flight (the same
- * for a few turns of the event loop), moves the TestClock and the mock's clock together to the
- * earliest wake-up.
+ * Runs `effect`; whenever every fiber waits on the TestClock and nothing changes (no new request,
+ * no new sleep) for a few turns of the event loop, moves the TestClock and the exchange's clock
+ * together to the earliest wake-up.
  */
-const runVirtual = <A, E, R>(effect: Effect.Effect<A, E, R>, exchange: MockExchange) =>
+const runVirtual = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
+    const exchange = yield* MockExchange
     const fiber = yield* Effect.fork(effect)
     let quiet = 0
     let seen = -1
@@ -69,7 +72,7 @@ const runVirtual = <A, E, R>(effect: Effect.Effect<A, E, R>, exchange: MockExcha
       yield* settle
       const sleeps = Chunk.toReadonlyArray(yield* TestClock.sleeps())
       const state = exchange.requests().length * 1_000 + sleeps.length
-      quiet = inFlight === 0 && sleeps.length > 0 && state === seen ? quiet + 1 : 0
+      quiet = sleeps.length > 0 && state === seen ? quiet + 1 : 0
       seen = state
       if (quiet < 3) continue
       const now = yield* TestClock.currentTimeMillis
@@ -85,7 +88,7 @@ const cancelAll = (list: ReadonlyArray<string>) =>
   Effect.forEach(list, (id) => Effect.either(Withdrawals.cancel({ id })), { concurrency: "unbounded" })
 
 /** What the exchange saw of a set of ids: requests, 10006 answers, first and last arrival. */
-const seenBy = (exchange: MockExchange, list: ReadonlyArray<string>) => {
+const seenBy = (exchange: MockExchange["Type"], list: ReadonlyArray<string>) => {
   const mine = new Set(list)
   const requests = exchange.requests().filter((r) => r.path === CANCEL && mine.has(JSON.parse(r.body).id))
   return {
@@ -104,7 +107,7 @@ const otherProgram = BybitClient.make({
   pacing: false,
   retry: Schedule.spaced("100 millis").pipe(Schedule.intersect(Schedule.recurs(10))),
   maxRateLimitWait: "2 minutes"
-}).pipe(Effect.provide(FetchHttpClient.layer))
+})
 
 const report = (label: string, figures: { elapsed: number; least: number; sent: number; limited: number }) =>
   Effect.sync(() =>
@@ -118,9 +121,9 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
     "200 concurrent cancels finish within 1.05x of the least time 60/min allows, with no 10006",
     () =>
       Effect.gen(function* () {
-        const exchange = freshExchange({ withdrawals: OURS.map(pending) })
+        const exchange = yield* MockExchange
         const start = yield* Clock.currentTimeMillis
-        const exit = yield* runVirtual(cancelAll(OURS), exchange)
+        const exit = yield* runVirtual(cancelAll(OURS))
         const elapsed = (yield* Clock.currentTimeMillis) - start
         expect(Exit.isSuccess(exit)).toBe(true)
         const outcomes = Exit.isSuccess(exit) ? exit.value : []
@@ -133,7 +136,7 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
         expect(elapsed).toBeGreaterThanOrEqual(least)
         expect(elapsed).toBeLessThanOrEqual(1.05 * least)
         for (const id of OURS) expect(exchange.withdrawal(id)?.status).toBe("CancelByUser")
-      }).pipe(Effect.provide(movingClockLayer())),
+      }).pipe(Effect.provide(virtualLayer({ withdrawals: OURS.map(pending) }))),
     120_000
   )
 
@@ -141,9 +144,9 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
     "the same 200 without pacing: the exchange refuses most attempts (the baseline)",
     () =>
       Effect.gen(function* () {
-        const exchange = freshExchange({ withdrawals: OURS.map(pending) })
+        const exchange = yield* MockExchange
         const start = yield* Clock.currentTimeMillis
-        const exit = yield* runVirtual(cancelAll(OURS), exchange)
+        const exit = yield* runVirtual(cancelAll(OURS))
         const elapsed = (yield* Clock.currentTimeMillis) - start
         expect(Exit.isSuccess(exit)).toBe(true)
         const seen = seenBy(exchange, OURS)
@@ -156,11 +159,14 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
         expect(seen.limited).toBeGreaterThanOrEqual(140)
       }).pipe(
         Effect.provide(
-          movingClockLayer({
-            pacing: false,
-            retry: Schedule.exponential("100 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(6))),
-            maxRateLimitWait: "2 minutes"
-          })
+          virtualLayer(
+            { withdrawals: OURS.map(pending) },
+            {
+              pacing: false,
+              retry: Schedule.exponential("100 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(6))),
+              maxRateLimitWait: "2 minutes"
+            }
+          )
         )
       ),
     120_000
@@ -170,12 +176,9 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
     "an exchange whose window is longer than documented (60 per 90 s): one 10006 a window, waited out",
     () =>
       Effect.gen(function* () {
-        const exchange = freshExchange({
-          withdrawals: OURS.map(pending),
-          rateLimits: { cancel: { limit: LIMIT, windowMs: 90_000 } }
-        })
+        const exchange = yield* MockExchange
         const start = exchange.clock.now()
-        const exit = yield* runVirtual(cancelAll(OURS), exchange)
+        const exit = yield* runVirtual(cancelAll(OURS))
         expect(Exit.isSuccess(exit) && exit.value.every((o) => o._tag === "Right")).toBe(true)
         const seen = seenBy(exchange, OURS)
         const least = (Math.ceil(200 / LIMIT) - 1) * 90_000
@@ -190,19 +193,26 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
         expect(seen.limited).toBeLessThanOrEqual(3)
         expect(seen.sent).toBe(200 + seen.limited)
         expect(seen.last - start).toBeLessThanOrEqual(1.05 * least)
-      }).pipe(Effect.provide(movingClockLayer({ maxRateLimitWait: "2 minutes" }))),
+      }).pipe(
+        Effect.provide(
+          virtualLayer(
+            {
+              withdrawals: OURS.map(pending),
+              rateLimits: { cancel: { limit: LIMIT, windowMs: 90_000 } }
+            },
+            { maxRateLimitWait: "2 minutes" }
+          )
+        )
+      ),
     120_000
   )
 
   for (const limit of [30, 100]) {
     it.effect(`an account whose cancel limit is ${limit}/min, not 60: X-Bapi-Limit replaces the documented limit`, () =>
       Effect.gen(function* () {
-        const exchange = freshExchange({
-          withdrawals: OURS.map(pending),
-          rateLimits: { cancel: { limit, windowMs: WINDOW } }
-        })
+        const exchange = yield* MockExchange
         const start = exchange.clock.now()
-        const exit = yield* runVirtual(cancelAll(OURS), exchange)
+        const exit = yield* runVirtual(cancelAll(OURS))
         expect(Exit.isSuccess(exit) && exit.value.every((o) => o._tag === "Right")).toBe(true)
         const seen = seenBy(exchange, OURS)
         const least = leastTime(200, limit)
@@ -214,32 +224,39 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
         })
         expect(seen).toMatchObject({ sent: 200, limited: 0 })
         expect(seen.last - start).toBeLessThanOrEqual(1.05 * least)
-      }).pipe(Effect.provide(movingClockLayer()))
+      }).pipe(
+        Effect.provide(
+          virtualLayer({
+            withdrawals: OURS.map(pending),
+            rateLimits: { cancel: { limit, windowMs: WINDOW } }
+          })
+        )
+      )
     )
   }
 
   it.effect("a wait longer than maxRateLimitWait fails at once with RateLimitExceeded, nothing sent", () =>
     Effect.gen(function* () {
-      const exchange = freshExchange({ withdrawals: OURS.map(pending) })
+      const exchange = yield* MockExchange
       const outcomes = yield* cancelAll(OURS.slice(0, 61))
       const refused = outcomes.filter((o) => o._tag === "Left").map((o) => o.left)
       expect(refused).toHaveLength(1)
       expect(refused[0]).toMatchObject({ _tag: "RateLimitExceeded", path: CANCEL, resetAt: NOW + WINDOW })
       expect(refused[0] !== undefined && "retCode" in refused[0] ? refused[0].retCode : undefined).toBeUndefined()
       expect(seenBy(exchange, OURS)).toMatchObject({ sent: 60, limited: 0 })
-    }).pipe(Effect.provide(movingClockLayer({ maxRateLimitWait: "10 seconds" })))
+    }).pipe(Effect.provide(virtualLayer({ withdrawals: OURS.map(pending) }, { maxRateLimitWait: "10 seconds" })))
   )
 
   it.effect(
     "another program spent 25 of the window first: the headers shrink our first window, no 10006",
     () =>
       Effect.gen(function* () {
-        const exchange = freshExchange({ withdrawals: [...OURS, ...THEIRS].map(pending) })
+        const exchange = yield* MockExchange
         const other = yield* otherProgram
         const before = THEIRS.slice(0, 25)
         yield* cancelAll(before).pipe(Effect.provideService(BybitClient.BybitClient, other))
         const start = yield* Clock.currentTimeMillis
-        const exit = yield* runVirtual(cancelAll(OURS), exchange)
+        const exit = yield* runVirtual(cancelAll(OURS))
         const elapsed = (yield* Clock.currentTimeMillis) - start
         expect(Exit.isSuccess(exit) && exit.value.every((o) => o._tag === "Right")).toBe(true)
         const seen = seenBy(exchange, OURS)
@@ -255,7 +272,7 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
         expect(seen.sent).toBe(200)
         expect(elapsed).toBeLessThanOrEqual(1.05 * least)
         expect(seenBy(exchange, before).limited).toBe(0)
-      }).pipe(Effect.provide(movingClockLayer())),
+      }).pipe(Effect.provide(virtualLayer({ withdrawals: [...OURS, ...THEIRS].map(pending) }))),
     120_000
   )
 
@@ -263,7 +280,7 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
     "another program cancels 30 s into our run: every cancel of both succeeds, 10006s counted",
     () =>
       Effect.gen(function* () {
-        const exchange = freshExchange({ withdrawals: [...OURS, ...THEIRS].map(pending) })
+        const exchange = yield* MockExchange
         const other = yield* otherProgram
         const early = THEIRS.slice(0, 25)
         const later = THEIRS.slice(25)
@@ -276,8 +293,7 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
               cancelAll(later).pipe(Effect.delay("30 seconds"), Effect.provideService(BybitClient.BybitClient, other))
             ],
             { concurrency: "unbounded" }
-          ),
-          exchange
+          )
         )
         expect(Exit.isSuccess(exit)).toBe(true)
         const [ours, theirs] = Exit.isSuccess(exit) ? exit.value : [[], []]
@@ -302,7 +318,7 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
         expect(seen.sent).toBe(200 + seen.limited)
         expect(seen.last - start).toBeLessThanOrEqual(1.05 * (leastTime(200 - (LIMIT - 25), LIMIT) + WINDOW))
         for (const id of [...OURS, ...THEIRS]) expect(exchange.withdrawal(id)?.status).toBe("CancelByUser")
-      }).pipe(Effect.provide(movingClockLayer())),
+      }).pipe(Effect.provide(virtualLayer({ withdrawals: [...OURS, ...THEIRS].map(pending) }))),
     120_000
   )
 })

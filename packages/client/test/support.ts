@@ -56,7 +56,7 @@ export const settle = Effect.promise(() => new Promise<void>((resolve) => setImm
  */
 export const runMovingClocks = <A, E, R>(
   effect: Effect.Effect<A, E, R>,
-  exchange: MockExchange,
+  exchange: Pick<MockExchange, "clock">,
   options: { readonly horizon?: number; readonly maxSteps?: number } = {}
 ) =>
   Effect.gen(function* () {
