@@ -87,7 +87,9 @@ const isTestClock = (clock: Clock.Clock): clock is TestClock.TestClock =>
 
 const followEffectClock = (clock: { readonly unsafeCurrentTimeMillis: () => number }, start?: number): MockClock => {
   let offset = start === undefined ? 0 : start - clock.unsafeCurrentTimeMillis()
-  const now = () => clock.unsafeCurrentTimeMillis() + offset
+  // Whole ms, as Bybit's times are: a TestClock moved by a jittered sleep sits at a fraction of a ms,
+  // and a fractional `X-Bapi-Limit-Reset-Timestamp` is rightly refused by the client.
+  const now = () => Math.floor(clock.unsafeCurrentTimeMillis() + offset)
   return {
     now,
     set: (ms) => {

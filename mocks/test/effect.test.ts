@@ -63,6 +63,19 @@ describe("MockExchange.layer", () => {
     })
   )
 
+  it.effect("a clock following a TestClock at a fraction of a ms reads whole ms, as Bybit's times are", () =>
+    Effect.gen(function* () {
+      const exchange = yield* MockExchange
+      const start = exchange.clock.now()
+      yield* TestClock.adjust("1.7 millis")
+      expect(exchange.clock.now()).toBe(start + 1)
+      yield* TestClock.adjust("0.4 millis")
+      expect(exchange.clock.now()).toBe(start + 2)
+      exchange.clock.advance(0.5)
+      expect(Number.isInteger(exchange.clock.now())).toBe(true)
+    }).pipe(Effect.provide(MockExchange.layer({ clock: "effect", now: 1_700_000_000_000 })))
+  )
+
   it.effect("a TestClock the test has moved is left where it is", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(1_600_000_000_000)
