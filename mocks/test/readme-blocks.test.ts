@@ -204,7 +204,8 @@ describe("README blocks the packaging test does not run", () => {
   it("the server's synopsis names the flags its --help names", () => {
     const synopsis = unmarked.filter((b) => b.lang === "text")
     expect(synopsis.map((b) => b.readme)).toEqual(["mocks/README.md"])
-    const usage = /const USAGE = `([\s\S]*?)`/.exec(readFileSync(join(MOCKS_DIR, "src", "bin.ts"), "utf8"))?.[1] ?? ""
+    const usage =
+      /const USAGE = `([\s\S]*?)`/.exec(readFileSync(join(MOCKS_DIR, "src", "internal", "cli.ts"), "utf8"))?.[1] ?? ""
     const flags = (text: string) => [...new Set(text.match(/--[a-z][a-z-]*/g))].sort()
     expect(flags(synopsis[0]!.text)).toEqual(flags(usage).filter((flag) => flag !== "--help"))
   })
