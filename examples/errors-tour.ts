@@ -90,11 +90,11 @@ const stops: ReadonlyArray<Stop> = [
   },
   {
     title: "A rate limit, waited out",
-    setup: "The mock allows 1 cancel per 1.5 s (Bybit: 60 per minute). Cancel 10198, then at once 10197.",
+    setup: "The mock allows 1 cancel per 0.5 s (Bybit: 60 per minute). Cancel 10198, then at once 10197.",
     expect: "cancelled",
     lesson:
       "The 10006 answer said when the limit resets (X-Bapi-Limit-Reset-Timestamp); the client slept until then and retried.",
-    exchange: { rateLimits: { cancel: { limit: 1, windowMs: 1_500 } } },
+    exchange: { rateLimits: { cancel: { limit: 1, windowMs: 500 } } },
     // Pacing would hold the second cancel instead of sending it: off, to show the 10006 path.
     client: { pacing: false },
     run: () => cancel("10198").pipe(Effect.zipRight(cancel("10197")))
