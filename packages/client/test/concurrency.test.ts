@@ -103,7 +103,7 @@ describe("concurrency", () => {
           exchangeLayer(
             {},
             {
-              retry: Schedule.exponential("100 millis").pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(6))),
+              retry: Schedule.exponential("100 millis").pipe(Schedule.intersect(Schedule.recurs(6))),
               maxRateLimitWait: "2 minutes",
               pacing: false
             }
