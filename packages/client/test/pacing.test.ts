@@ -87,6 +87,14 @@ const runVirtual = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
 const cancelAll = (list: ReadonlyArray<string>) =>
   Effect.forEach(list, (id) => Effect.either(Withdrawals.cancel({ id })), { concurrency: "unbounded" })
 
+/** Cancels every id at once in virtual time; `elapsed` is the TestClock time it took (ms). */
+const timedCancels = (list: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const start = yield* Clock.currentTimeMillis
+    const exit = yield* runVirtual(cancelAll(list))
+    return { exit, elapsed: (yield* Clock.currentTimeMillis) - start }
+  })
+
 /** What the exchange saw of a set of ids: requests, 10006 answers, first and last arrival. */
 const seenBy = (exchange: MockExchange["Type"], list: ReadonlyArray<string>) => {
   const mine = new Set(list)
@@ -122,9 +130,7 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
     () =>
       Effect.gen(function* () {
         const exchange = yield* MockExchange
-        const start = yield* Clock.currentTimeMillis
-        const exit = yield* runVirtual(cancelAll(OURS))
-        const elapsed = (yield* Clock.currentTimeMillis) - start
+        const { exit, elapsed } = yield* timedCancels(OURS)
         expect(Exit.isSuccess(exit)).toBe(true)
         const outcomes = Exit.isSuccess(exit) ? exit.value : []
         expect(outcomes.filter((o) => o._tag === "Right")).toHaveLength(200)
@@ -145,9 +151,7 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
     () =>
       Effect.gen(function* () {
         const exchange = yield* MockExchange
-        const start = yield* Clock.currentTimeMillis
-        const exit = yield* runVirtual(cancelAll(OURS))
-        const elapsed = (yield* Clock.currentTimeMillis) - start
+        const { exit, elapsed } = yield* timedCancels(OURS)
         expect(Exit.isSuccess(exit)).toBe(true)
         const seen = seenBy(exchange, OURS)
         yield* report("200 cancels, pacing off", {
@@ -255,9 +259,7 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
         const other = yield* otherProgram
         const before = THEIRS.slice(0, 25)
         yield* cancelAll(before).pipe(Effect.provideService(BybitClient.BybitClient, other))
-        const start = yield* Clock.currentTimeMillis
-        const exit = yield* runVirtual(cancelAll(OURS))
-        const elapsed = (yield* Clock.currentTimeMillis) - start
+        const { exit, elapsed } = yield* timedCancels(OURS)
         expect(Exit.isSuccess(exit) && exit.value.every((o) => o._tag === "Right")).toBe(true)
         const seen = seenBy(exchange, OURS)
         // 35 fit in the first window, then 60, 60 and 45: the last window opens 180 s in.
