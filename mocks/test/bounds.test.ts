@@ -425,32 +425,29 @@ describe("slow clients (headersTimeout, requestTimeout; scaled down)", () => {
     return server
   }
 
-  it("a head trickled one header at a time is answered 408 and closed after headersTimeout", async () => {
+  /** Sends `start`, then `chunk` every 50 ms: the server answers 408, closes, and keeps serving. */
+  const trickledUntil408 = async (start: string, chunk: string) => {
     const server = await startTimed()
     const client = rawSocket(server.url)
-    client.socket.write("GET /v5/market/time HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-    const trickle = setInterval(() => client.socket.writable && client.socket.write("X-Slow: 1\r\n"), 50)
+    client.socket.write(start)
+    const trickle = setInterval(() => client.socket.writable && client.socket.write(chunk), 50)
     try {
       expect(await closedWithin(client.closed, 5_000)).toMatch(/^HTTP\/1\.1 408 /)
     } finally {
       clearInterval(trickle)
     }
     expect((await raw(server.url, { target: "/v5/market/time" })).status).toBe(200)
+  }
+
+  it("a head trickled one header at a time is answered 408 and closed after headersTimeout", async () => {
+    await trickledUntil408("GET /v5/market/time HTTP/1.1\r\nHost: 127.0.0.1\r\n", "X-Slow: 1\r\n")
   }, 15_000)
 
   it("a body trickled one byte at a time is answered 408 and closed after requestTimeout", async () => {
-    const server = await startTimed()
-    const client = rawSocket(server.url)
-    client.socket.write(
-      "POST /v5/asset/withdraw/cancel HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+    await trickledUntil408(
+      "POST /v5/asset/withdraw/cancel HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n",
+      " "
     )
-    const trickle = setInterval(() => client.socket.writable && client.socket.write(" "), 50)
-    try {
-      expect(await closedWithin(client.closed, 5_000)).toMatch(/^HTTP\/1\.1 408 /)
-    } finally {
-      clearInterval(trickle)
-    }
-    expect((await raw(server.url, { target: "/v5/market/time" })).status).toBe(200)
   }, 15_000)
 
   it("an idle keep-alive connection outlives headersTimeout and serves its next request", async () => {
