@@ -6,12 +6,11 @@
 // (retried) TransportError there, while undici and node:http give UnknownApiError.
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted, Schedule } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
+import { transports } from "./transports.js"
 
 let server: Server
 let baseUrl = ""
@@ -33,12 +32,6 @@ afterAll(async () => {
   server.closeAllConnections()
   await new Promise<void>((resolve) => server.close(() => resolve()))
 })
-
-const transports: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
-  ["FetchHttpClient.layer", FetchHttpClient.layer],
-  ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici],
-  ["NodeHttpClient.layer", NodeHttpClient.layer]
-]
 
 const expected: ReadonlyArray<readonly [number, Record<string, unknown>]> = [
   [204, { _tag: "UnreadableResponse", reason: "EmptyBody", httpStatus: 204 }],

@@ -5,12 +5,12 @@
 // 127.0.0.1 (the configured one) redirects; 127.0.0.2 answers as if it were Bybit.
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
-import { FetchHttpClient, HttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
+import { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Layer, Redacted, Schedule } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
+import { transports } from "./transports.js"
 
 interface Host {
   readonly origin: string
@@ -71,12 +71,6 @@ afterAll(async () => {
   await bybit.close()
   await other.close()
 })
-
-const transports: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
-  ["FetchHttpClient.layer", FetchHttpClient.layer],
-  ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici],
-  ["NodeHttpClient.layer", NodeHttpClient.layer]
-]
 
 /** The caller's transport, wrapped with `followRedirects` (what the README warns against). */
 const following = (transport: Layer.Layer<HttpClient.HttpClient>) =>

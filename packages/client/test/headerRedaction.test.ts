@@ -5,12 +5,11 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { inspect } from "node:util"
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Option, Redacted, Tracer } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
+import { transports } from "./transports.js"
 
 const API_KEY = "header-test-api-key-0001"
 const SECRET = "header-test-hmac-secret-0123456789"
@@ -78,12 +77,6 @@ const recordingTracer = () => {
   })
   return { spans, tracer }
 }
-
-const transports: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
-  ["FetchHttpClient.layer", FetchHttpClient.layer],
-  ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici],
-  ["NodeHttpClient.layer", NodeHttpClient.layer]
-]
 
 describe("response headers carry no secret into a span", () => {
   for (const [name, transport] of transports) {

@@ -4,11 +4,11 @@
 import { createServer, type IncomingMessage, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Layer, Redacted, Schedule } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
+import { transports } from "./transports.js"
 
 interface Host {
   readonly url: string
@@ -63,12 +63,6 @@ afterAll(async () => {
   await bybit.close()
   await other.close()
 })
-
-const transports: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
-  ["FetchHttpClient.layer", FetchHttpClient.layer],
-  ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici],
-  ["NodeHttpClient.layer", NodeHttpClient.layer]
-]
 
 const layerOn = (transport: Layer.Layer<HttpClient.HttpClient>, timeSync: boolean) =>
   BybitClient.layer({
