@@ -11,6 +11,12 @@
 //     npx tsx --conditions=@effect-bybit/source packages/client/bench/ab.ts [undici|fetch|instant]
 // AB_AFTER defaults to the working tree's src. Check what it resolves first: a build with 5 µs of
 // busy work added to cancel showed +4.5..+6.8 µs in 3 of 3 runs on each transport here.
+// The floor (what the request pipeline alone costs: signing, body cap, origin check, classification,
+// rate-limit headers; no single flight, no deadline, no Withdrawals.cancel span) is a build of
+// floor.patch, measured with PACING=false and read from the NoTrace line:
+//   git apply packages/client/bench/floor.patch && npx pnpm@10.34.8 --filter @effect-bybit/client build \
+//     && cp -r packages/client/dist packages/client/bench/_floor && git apply -R packages/client/bench/floor.patch
+//   AB_BEFORE=./_floor/index.js PACING=false npx tsx --conditions=@effect-bybit/source packages/client/bench/ab.ts
 import { createHmac } from "node:crypto"
 import { FetchHttpClient, HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
