@@ -8,53 +8,27 @@ import * as Tracer from "effect/Tracer"
 import type { RateLimitStatus } from "../BybitClient.js"
 
 /**
- * The request headers that carry a credential: the API key and the signature (which authorizes
- * this exact request within its receive window). `X-BAPI-TIMESTAMP` and `X-BAPI-RECV-WINDOW` are
- * not secret and stay readable: they are what one checks when the exchange answers 10002.
+ * Matches every header name. The platform's `http.client` span records every request and response
+ * header under `http.request.header.<name>` / `http.response.header.<name>`, redacting by name only:
+ * a server may put a signature or a secret in any header it answers with, an allowed name included
+ * (`date`, `content-type`, `retry-after`, `X-Bapi-Limit`, ...). So every header value reads
+ * `<redacted>` in that span; what is worth reading is on the attempt's own span instead, from values
+ * the client made (`bybit.timestamp`, `bybit.recv_window`) or checked (`bybit.rate_limit.*`).
  */
-export const credentialHeaders: ReadonlyArray<string> = ["x-bapi-api-key", "x-bapi-sign"]
-
-/**
- * The header names whose values the `http.client` span may show, for the client's own requests and
- * their answers: the request headers the client sends that are not credentials (`content-type`,
- * `content-length`, `X-BAPI-TIMESTAMP`, `X-BAPI-RECV-WINDOW`, trace propagation: `traceparent`,
- * `tracestate`, `b3`, `x-b3-*`) and the answer's framing and rate-limit headers (`content-type`,
- * `content-length`, `content-encoding`, `date`, `retry-after`, `X-Bapi-Limit`, `X-Bapi-Limit-Status`,
- * `X-Bapi-Limit-Reset-Timestamp`). Every other header is redacted: a server may echo a signature
- * or a secret in any header it likes (`x-echo-sign`, `set-cookie`, ...), and the span records every
- * response header under `http.response.header.<name>`.
- */
-export const safeHeaderNames: ReadonlyArray<string> = [
-  "content-type",
-  "content-length",
-  "content-encoding",
-  "date",
-  "retry-after",
-  "x-bapi-limit",
-  "x-bapi-limit-status",
-  "x-bapi-limit-reset-timestamp",
-  "x-bapi-timestamp",
-  "x-bapi-recv-window",
-  "traceparent",
-  "tracestate",
-  "b3"
-]
-
-/** Matches every header name outside `safeHeaderNames` (plain names: nothing to escape; not global: stateless). */
-export const unsafeHeaderName = new RegExp(`^(?!(?:${safeHeaderNames.join("|")}|x-b3-[a-z]+)$)`, "i")
+const everyHeaderName = /^/
 
 let lastNames: ReadonlyArray<string | RegExp> | undefined
-let lastWithCredentials: ReadonlyArray<string | RegExp> = [...credentialHeaders, unsafeHeaderName]
+let lastRedacted: ReadonlyArray<string | RegExp> = [everyHeaderName]
 /**
- * `Headers.currentRedactedNames` plus the credential headers and every header name outside
- * `safeHeaderNames` (memoized: the names rarely change, and this runs on every request).
+ * `Headers.currentRedactedNames` plus every header name (memoized: the names rarely change, and this
+ * runs on every request).
  */
-export const withCredentialHeaders = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> => {
+export const withEveryHeaderRedacted = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> => {
   if (names !== lastNames) {
     lastNames = names
-    lastWithCredentials = [...names, ...credentialHeaders.filter((name) => !names.includes(name)), unsafeHeaderName]
+    lastRedacted = [...names, everyHeaderName]
   }
-  return lastWithCredentials
+  return lastRedacted
 }
 
 /** The name of the span of one attempt (one HTTP exchange with Bybit). */
@@ -65,7 +39,8 @@ export type RecordAnswer = (status: number, retCode: number | undefined, rateLim
 
 /**
  * Runs one attempt inside its own span (`BybitClient.request`, the parent of `@effect/platform`'s
- * `http.client` span) carrying the method, path, HTTP status, `retCode` and rate-limit headers, and,
+ * `http.client` span) carrying the method, path, the signed timestamp and receive window, HTTP
+ * status, `retCode` and rate-limit headers (as the client read and checked them), and,
  * when the fiber's minimum log level lets `Debug` through, logs one line for it: method, path,
  * HTTP status, `retCode`, duration in ms. Never a header value. The attempt number
  * (`bybit.attempt`) of a retry comes from the retry loop through `Effect.annotateSpans`.
@@ -76,6 +51,7 @@ export type RecordAnswer = (status: number, retCode: number | undefined, rateLim
 export const observeAttempt = <A, E>(
   method: string,
   path: string,
+  signed: { readonly timestamp: number; readonly recvWindow: number } | undefined,
   traced: boolean,
   services: Context.Context<never>,
   attempt: (record: RecordAnswer) => Effect.Effect<A, E>
@@ -83,7 +59,19 @@ export const observeAttempt = <A, E>(
   traced
     ? Effect.useSpan(
         ATTEMPT_SPAN,
-        { attributes: { "http.request.method": method, "url.path": path }, captureStackTrace: false },
+        {
+          attributes:
+            signed === undefined
+              ? { "http.request.method": method, "url.path": path }
+              : {
+                  "http.request.method": method,
+                  "url.path": path,
+                  // Not secret, and what one checks on a 10002 (the header values are redacted).
+                  "bybit.timestamp": signed.timestamp,
+                  "bybit.recv_window": signed.recvWindow
+                },
+          captureStackTrace: false
+        },
         (span) => {
           // A retry's number comes from the retry loop (`Effect.annotateSpans`); no number is the first.
           if (!span.attributes.has("bybit.attempt")) span.attribute("bybit.attempt", 1)
@@ -112,6 +100,7 @@ const logged = <A, E>(
     if (rateLimit !== undefined) {
       span.attribute("bybit.rate_limit.limit", rateLimit.limit)
       span.attribute("bybit.rate_limit.remaining", rateLimit.remaining)
+      span.attribute("bybit.rate_limit.reset_at", rateLimit.resetAt)
     }
   }
   const run = attempt(record)

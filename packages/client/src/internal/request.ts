@@ -25,7 +25,7 @@ import * as Body from "./body.js"
 import { classify, notSent } from "./classify.js"
 import * as ClockSync from "./clock.js"
 import { withDeadline } from "./deadline.js"
-import { observeAttempt, type RecordAnswer, withCredentialHeaders } from "./observe.js"
+import { observeAttempt, type RecordAnswer, withEveryHeaderRedacted } from "./observe.js"
 import { foreignOrigin } from "./origin.js"
 import * as Pacing from "./pacing.js"
 import { fromHeaders } from "./rateLimit.js"
@@ -112,12 +112,12 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
     const rateLimits = yield* Ref.make<ReadonlyMap<string, RateLimitStatus>>(new Map())
     const callerFetch = Option.getOrUndefined(yield* Effect.serviceOption(FetchHttpClient.Fetch))
     const fetchManual = manualRedirects(callerFetch)
-    // Shaped once: the base URL, and the credential headers (`X-BAPI-API-KEY`, `X-BAPI-SIGN`)
-    // redacted in the `http.client` span, which records every request header (or no such span).
+    // Shaped once: the base URL, and every header value redacted in the `http.client` span, which
+    // records every request and response header (or no such span).
     const client = options.httpClient.pipe(
       HttpClient.mapRequest(HttpClientRequest.prependUrl(options.baseUrl)),
       options.traceRequests
-        ? HttpClient.transformResponse(Effect.locallyWith(Headers.currentRedactedNames, withCredentialHeaders))
+        ? HttpClient.transformResponse(Effect.locallyWith(Headers.currentRedactedNames, withEveryHeaderRedacted))
         : HttpClient.withTracerDisabledWhen(() => true)
     )
     // FetchHttpClient reads its `fetch` from the context of each request (other transports ignore
@@ -222,8 +222,13 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       signature: string | undefined,
       observe: Pacing.Observe
     ): Effect.Effect<ApiResponse<A>, RequestError | E> =>
-      observeAttempt(spec.method, spec.path, options.traceRequests, attemptServices, (record) =>
-        sendOnce(spec, request, timestamp, signature, observe, record)
+      observeAttempt(
+        spec.method,
+        spec.path,
+        timestamp === undefined ? undefined : { timestamp, recvWindow },
+        options.traceRequests,
+        attemptServices,
+        (record) => sendOnce(spec, request, timestamp, signature, observe, record)
       )
 
     const unsigned = <A, E>(spec: RequestSpec<A, E>): Effect.Effect<ApiResponse<A>, RequestError | E> => {
