@@ -281,7 +281,8 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
 
 /**
  * A 2xx response could not be read: empty, not JSON, nested deeper than 64 levels, larger than the
- * body cap (`maxResponseBytes`, reading stopped there), or missing envelope or result fields. Not
+ * body cap (`maxResponseBytes`, reading stopped there), or missing envelope or result fields; or an
+ * answer whose status is not a final HTTP status (`InvalidStatus`: a 1xx, or 600 and up). Not
  * retried (a cancel looks the withdrawal up first: it may have happened).
  *
  * @since 0.1.0
@@ -289,7 +290,15 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
  */
 export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()("UnreadableResponse", {
   httpStatus: Schema.optional(Schema.Number),
-  reason: Schema.Literal("NotJson", "InvalidEnvelope", "InvalidResult", "EmptyBody", "TooLarge", "TooDeep"),
+  reason: Schema.Literal(
+    "NotJson",
+    "InvalidEnvelope",
+    "InvalidResult",
+    "EmptyBody",
+    "TooLarge",
+    "TooDeep",
+    "InvalidStatus"
+  ),
   /** What did not parse or decode (never the raw body; scrubbed, at most 300 characters). */
   detail: Schema.optional(Schema.String)
 }) {
@@ -328,10 +337,10 @@ export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("Redi
   }
   override get message(): string {
     if (this.followed === true) {
-      return `An answer (HTTP ${this.httpStatus}) came from ${this.location ?? "another origin"}, not the configured base URL: the HttpClient given to the client followed a redirect (e.g. HttpClient.followRedirects), so the signed request went there. The answer was refused. Do not wrap the client's HttpClient with followRedirects.`
+      return `An answer (HTTP ${this.httpStatus}) came from ${this.location ?? "another origin"}, not the configured base URL: the HttpClient given to the client followed a redirect (e.g. HttpClient.followRedirects), so the request (with its API key and signature, when signed) went there. The answer was refused. Do not wrap the client's HttpClient with followRedirects.`
     }
     const to = this.location !== undefined ? ` to ${this.location}` : ""
-    return `The server answered HTTP ${this.httpStatus}, a redirect${to}; the client never follows redirects, so the signed request went nowhere else. Check the base URL (scheme, host, path) and any proxy in between.`
+    return `The server answered HTTP ${this.httpStatus}, a redirect${to}; the client never follows redirects, so the request went nowhere else. Check the base URL (scheme, host, path) and any proxy in between.`
   }
 }
 

@@ -158,6 +158,49 @@ describe("2xx that is not a Bybit answer is UnreadableResponse, not an outage", 
   }
 })
 
+describe("a status that is not a final HTTP status is UnreadableResponse, and a cancel looks it up", () => {
+  const row = {
+    status: 200,
+    body: JSON.stringify({
+      retCode: 0,
+      retMsg: "success",
+      result: {
+        rows: [
+          {
+            withdrawId: "10197",
+            coin: "USDT",
+            amount: "1",
+            status: "CancelByUser",
+            createTime: "1672531200000",
+            updateTime: "1672531200000"
+          }
+        ],
+        nextPageCursor: ""
+      }
+    })
+  }
+  for (const status of [600, 999, 1000, 199, 100, 0]) {
+    it.effect(`HTTP ${status}: not an outage, not retried; the lookup confirms the cancel`, () =>
+      Effect.gen(function* () {
+        const { seen, layer } = scriptedClient((s) => (s.path === LIST ? row : { status, body: envelope(0, "OK") }))
+        const result = yield* Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(scriptedLayer(layer, retry3)))
+        expect(result).toMatchObject({ status: "cancelled", confirmedAfterRetry: true })
+        expect(seen.filter((s) => s.path === CANCEL)).toHaveLength(1)
+      })
+    )
+  }
+
+  it.effect("HTTP 600 on a list is UnreadableResponse InvalidStatus", () =>
+    Effect.gen(function* () {
+      const { seen, layer } = scriptedClient(() => ({ status: 600, body: html("600") }))
+      const error = yield* Effect.flip(Withdrawals.list({}).pipe(Effect.provide(scriptedLayer(layer, retry3))))
+      expect(error).toMatchObject({ _tag: "UnreadableResponse", reason: "InvalidStatus", httpStatus: 600 })
+      expect(error.message).not.toMatch(/unavailable/i)
+      expect(seen).toHaveLength(1)
+    })
+  )
+})
+
 describe("HTTP 429 is RateLimitExceeded and waits for Retry-After when Bybit's reset header is absent", () => {
   it.effect("Retry-After in seconds: the retry comes after it, not before", () =>
     Effect.gen(function* () {
@@ -192,7 +235,30 @@ describe("HTTP 429 is RateLimitExceeded and waits for Retry-After when Bybit's r
     })
   )
 
-  for (const garbage of ["soon", "-5", "1e3", "0x10", "12abc", "", "99999999999", "Thu, 01 Jan 2026"]) {
+  for (const [form, value] of [
+    ["RFC 850", "Thursday, 01-Jan-26 00:00:30 GMT"],
+    ["asctime", "Thu Jan  1 00:00:30 2026"]
+  ] as const) {
+    it.effect(`Retry-After as an HTTP date in the ${form} form`, () =>
+      Effect.gen(function* () {
+        yield* TestClock.setTime(Date.parse("2026-01-01T00:00:00Z"))
+        const { error } = yield* cancelAgainst({ status: 429, headers: { "retry-after": value } }, { retry: false })
+        expect(error).toMatchObject({ _tag: "RateLimitExceeded", resetAt: Date.parse("2026-01-01T00:00:30Z") })
+      })
+    )
+  }
+
+  for (const garbage of [
+    "soon",
+    "-5",
+    "1e3",
+    "0x10",
+    "12abc",
+    "",
+    "99999999999",
+    "Thu, 01 Jan 2026",
+    "Thu, 31 Feb 2026 00:00:30 GMT"
+  ]) {
     it.effect(`Retry-After ${JSON.stringify(garbage)} is ignored`, () =>
       Effect.gen(function* () {
         const { error } = yield* cancelAgainst({ status: 429, headers: { "retry-after": garbage } }, { retry: false })

@@ -13,6 +13,7 @@ import {
 } from "../BybitError.js"
 import { type Body, depthExceeds, MAX_DEPTH } from "./body.js"
 import { decodeEnvelope, describe, type Envelope } from "./envelope.js"
+import { parseHttpDate } from "./httpDate.js"
 import { fromRetCode } from "./mapping.js"
 import { MAX_RESET_DISTANCE_MS, plausibleResetAt, resetAtOf } from "./rateLimit.js"
 import type { Scrub } from "./scrub.js"
@@ -79,8 +80,8 @@ const IP_BAN = /access too frequent|access denied/i
 const BLOCKED_PAGE = /could not be satisfied|cloudfront|request blocked/i
 
 /**
- * `Retry-After`: whole seconds or an IMF-fixdate, within `MAX_RESET_DISTANCE_MS` of now; anything
- * else is ignored.
+ * `Retry-After`: whole seconds or an HTTP-date in any of its three forms (RFC 9110 §10.2.3), within
+ * `MAX_RESET_DISTANCE_MS` of now; anything else is ignored.
  */
 export const retryAfterOf = (value: string | undefined, serverNow: number): number | undefined => {
   if (value === undefined) return undefined
@@ -89,11 +90,8 @@ export const retryAfterOf = (value: string | undefined, serverNow: number): numb
     const seconds = Number(text)
     return seconds * 1000 <= MAX_RESET_DISTANCE_MS ? serverNow + seconds * 1000 : undefined
   }
-  if (/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) {
-    const millis = Date.parse(text)
-    return plausibleResetAt(millis, serverNow)
-  }
-  return undefined
+  const millis = parseHttpDate(text, serverNow)
+  return millis === undefined ? undefined : plausibleResetAt(millis, serverNow)
 }
 
 /** The origin of a `Location` header (resolved against the request URL), never its path or query. */
@@ -116,6 +114,17 @@ const originOf = (location: string | undefined, url: string): string | undefined
  */
 export const classify = <A, E>(record: ResponseRecord<A, E>): Either.Either<ApiResponse<A>, RequestError | E> => {
   const { spec, status, headers, scrub, signature } = record
+  // Not a final HTTP status (a 1xx, or 600 and up): something between us and Bybit garbled the
+  // answer. Unreadable, so that a cancel looks its withdrawal up rather than guess.
+  if (!(status >= 200 && status <= 599)) {
+    return Either.left(
+      new UnreadableResponse({
+        httpStatus: status,
+        reason: "InvalidStatus",
+        detail: `HTTP status ${status} is not a final HTTP status (200-599)`
+      })
+    )
+  }
   if (status >= 300 && status < 400) {
     const origin = originOf(headers.location, record.url)
     // A host name is server text too: it could carry what the server was sent.
