@@ -283,34 +283,53 @@ const credentialProblem = (what: string, value: unknown): string | undefined => 
     return `${what} contains a control character (code ${control[0].charCodeAt(0)}, at position ${control.index + 1} of ${value.length}): check for a pasted newline, tab or NUL`
   }
   if (value.trim() !== value) return `${what} has leading or trailing whitespace: remove it (it is not trimmed for you)`
+  // A `.env` line's quotes kept as part of the value (Bybit's keys and secrets have none).
+  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0]) {
+    return `${what} is wrapped in quotes (${value[0]}...${value[0]}): remove them (a .env loader or shell kept them as part of the value)`
+  }
   return undefined
 }
 
+/** `U+XXXX` of the first code point of `text`. */
+const codePoint = (text: string): string => `U+${text.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`
+
 /**
- * An HMAC secret is signed with, not sent: any character may be in it, except what a copy adds
- * unseen.
+ * The first character outside printable ASCII (`!` to `~`). Bybit issues system-generated API keys
+ * and their secrets as letters and digits (V5 "Integration Guidance", Authentication: a pair of keys
+ * to keep as passwords), so anything else is a copy that took more than the key: a filler or blank
+ * (U+3164, U+2800), a combining mark, a replacement character (U+FFFD) or half of a broken pair from
+ * a bad decode, a look-alike letter.
+ */
+const notPrintableAscii = (what: string, value: string): string | undefined => {
+  const outside = /[^\x21-\x7e]/u.exec(value)
+  return outside === null
+    ? undefined
+    : `${what} contains a character that is not printable ASCII (${codePoint(outside[0])}, at position ${outside.index + 1} of ${value.length}): Bybit's keys and secrets are letters and digits; check that it was copied whole and alone`
+}
+
+/**
+ * An HMAC secret is signed with, not sent, but a character a copy added unseen signs something
+ * else: the exchange would answer 10004 (wrong signature) for every request. So, as the API key,
+ * printable ASCII only.
  */
 const secretProblem = (value: unknown): string | undefined => {
   const what = "the API secret"
   const problem = credentialProblem(what, value)
   if (problem !== undefined || typeof value !== "string") return problem
   // A space, a non-breaking or zero-width space, a BOM or a direction mark inside: invisible in a
-  // terminal, left there by a copy from a web page or a document. Bybit's keys and secrets have none.
+  // terminal, left there by a copy from a web page or a document. Said as such: the likeliest cause.
   const invisible = /[\p{Z}\p{Cf}]/u.exec(value)
   if (invisible !== null) {
-    return `${what} contains a space or an invisible character (U+${invisible[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}, at position ${invisible.index + 1} of ${value.length}): check that it was copied whole and alone`
+    return `${what} contains a space or an invisible character (${codePoint(invisible[0])}, at position ${invisible.index + 1} of ${value.length}): check that it was copied whole and alone`
   }
-  return undefined
+  return notPrintableAscii(what, value)
 }
 
 /** An API key is sent as a header: printable ASCII only (Bybit's keys are letters and digits). */
 function apiKeyProblem(value: unknown): string | undefined {
   const problem = credentialProblem("the API key", value)
   if (problem !== undefined || typeof value !== "string") return problem
-  const outside = /[^\x21-\x7e]/.exec(value)
-  return outside === null
-    ? undefined
-    : `the API key contains a character that is not printable ASCII (at position ${outside.index + 1} of ${value.length}): check that it was copied whole and alone`
+  return notPrintableAscii("the API key", value)
 }
 
 const checkApiKey: Check<string> = (value) => {

@@ -116,6 +116,80 @@ describe("an API key or secret with whitespace or control characters is a Config
     )
   }
 
+  // What a copy can add that no eye sees, or that only looks like the key: refused by kind (not
+  // printable ASCII), whatever the character, with its code point and position, never the value.
+  for (const [label, piece] of [
+    ["a Hangul filler (U+3164)", "\u3164"],
+    ["a Hangul choseong filler (U+115F)", "\u115f"],
+    ["a halfwidth Hangul filler (U+FFA0)", "\uffa0"],
+    ["a braille blank (U+2800)", "\u2800"],
+    ["a combining grapheme joiner (U+034F)", "\u034f"],
+    ["a variation selector (U+FE0F)", "\ufe0f"],
+    ["a replacement character (U+FFFD)", "\ufffd"],
+    ["a lone surrogate (U+D800)", "\ud800"],
+    ["a Cyrillic look-alike a (U+0430)", "\u0430"],
+    ["an accented letter (U+00E9)", "\u00e9"]
+  ] as const) {
+    for (const [where, secret] of [
+      ["inside", `${GOOD_SECRET.slice(0, 9)}${piece}${GOOD_SECRET.slice(9)}`],
+      ["at the end", `${GOOD_SECRET}${piece}`]
+    ] as const) {
+      it.effect(`secret with ${label} ${where}: a ConfigError with the code point, never the value`, () =>
+        Effect.gen(function* () {
+          const fromOptions = yield* build(
+            BybitClient.layer({
+              credentials: BybitConfig.hmac({ apiKey: GOOD_KEY, apiSecret: Redacted.make(secret) })
+            })
+          )
+          const fromEnv = yield* build(BybitClient.layerConfig(), { BYBIT_API_KEY: GOOD_KEY, BYBIT_API_SECRET: secret })
+          expect(fromOptions).toContain("credentials.apiSecret")
+          expect(fromEnv).toContain("BYBIT_API_SECRET")
+          const code = `U+${piece.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`
+          for (const text of [fromOptions, fromEnv]) {
+            expect(text).toContain(code)
+            expect(text).toMatch(/at position \d+ of \d+/)
+            expect(text).not.toContain(GOOD_SECRET.slice(0, 8))
+          }
+        })
+      )
+    }
+  }
+
+  for (const [label, wrapped] of [
+    ["double quotes", `"${GOOD_SECRET}"`],
+    ["single quotes", `'${GOOD_SECRET}'`]
+  ] as const) {
+    it.effect(`a secret and an API key wrapped in ${label} (a .env line's quotes kept) are refused`, () =>
+      Effect.gen(function* () {
+        const secretText = yield* build(
+          BybitClient.layer({ credentials: BybitConfig.hmac({ apiKey: GOOD_KEY, apiSecret: Redacted.make(wrapped) }) })
+        )
+        const keyText = yield* build(BybitClient.layerConfig(), {
+          BYBIT_API_KEY: wrapped.replace(GOOD_SECRET, GOOD_KEY),
+          BYBIT_API_SECRET: GOOD_SECRET
+        })
+        expect(secretText).toContain("credentials.apiSecret")
+        expect(keyText).toContain("BYBIT_API_KEY")
+        for (const text of [secretText, keyText]) {
+          expect(text).toMatch(/wrapped in quotes/)
+          expect(text).not.toContain(GOOD_SECRET)
+          expect(text).not.toContain(GOOD_KEY)
+        }
+      })
+    )
+  }
+
+  it.effect("a secret with quotes inside, not around, is not refused for them", () =>
+    Effect.gen(function* () {
+      const text = yield* build(
+        BybitClient.layer({
+          credentials: BybitConfig.hmac({ apiKey: GOOD_KEY, apiSecret: Redacted.make(`a"${GOOD_SECRET}'b`) })
+        })
+      )
+      expect(text).toBe("built")
+    })
+  )
+
   it.effect("options whose getters throw are a ConfigError, never a defect", () =>
     Effect.gen(function* () {
       const options = Object.defineProperty({}, "credentials", {
