@@ -90,7 +90,10 @@ const decodePercent = (run: string): string => {
 /** One round of every textual decoding. */
 const decodeOnce = (text: string): string => {
   let out = text
-  if (out.includes("%")) out = out.replace(PERCENT_RUN, decodePercent).replace(PERCENT_U, (m, hex: string) => codePoint(Number.parseInt(hex, 16), m))
+  if (out.includes("%"))
+    out = out
+      .replace(PERCENT_RUN, decodePercent)
+      .replace(PERCENT_U, (m, hex: string) => codePoint(Number.parseInt(hex, 16), m))
   if (out.includes("&"))
     out = out
       .replace(HTML_NUMERIC, (m, hex: string | undefined, dec: string | undefined) =>
@@ -171,7 +174,8 @@ const base64Decode = (run: string): string => {
 /** The bytes of a hex run, as a binary string. */
 const hexDecode = (run: string): string => {
   let binary = ""
-  for (let i = 0; i + 1 < run.length; i += 2) binary += String.fromCharCode(hexDigit(run.charCodeAt(i)) * 16 + hexDigit(run.charCodeAt(i + 1)))
+  for (let i = 0; i + 1 < run.length; i += 2)
+    binary += String.fromCharCode(hexDigit(run.charCodeAt(i)) * 16 + hexDigit(run.charCodeAt(i + 1)))
   return binary
 }
 
