@@ -122,13 +122,18 @@ const valueOf = (piece: string, base: number): number => {
   return v
 }
 
-// The pieces as numbers, made once per set: looking a number up costs far less than a slice.
-const numbers = new WeakMap<ReadonlySet<string>, ReadonlySet<number>>()
+// The pieces as numbers, made once per set and base: looking a number up costs far less than a slice.
+const numbers = new Map<number, WeakMap<ReadonlySet<string>, ReadonlySet<number>>>()
 const numbersOf = (grams: ReadonlySet<string>, base: number): ReadonlySet<number> => {
-  let set = numbers.get(grams)
+  let byBase = numbers.get(base)
+  if (byBase === undefined) {
+    byBase = new WeakMap()
+    numbers.set(base, byBase)
+  }
+  let set = byBase.get(grams)
   if (set === undefined) {
     set = new Set([...grams].map((g) => valueOf(g, base)))
-    numbers.set(grams, set)
+    byBase.set(grams, set)
   }
   return set
 }

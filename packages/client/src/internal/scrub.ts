@@ -10,6 +10,11 @@
  * either letter case, the signature's bytes as hex or base64): both the secrets and the text are
  * compared in a normalized form (ASCII letters and digits only, lower case, percent-escapes
  * decoded), and every range of the text that holds one of a secret's 8-character pieces is removed.
+ * Then what is left is looked at as a reader could decode it (`encodedViews.ts`: nested
+ * percent-escapes, HTML character references, `\u`/`\x` escapes, NFKC forms such as fullwidth
+ * letters, runs of 12+ base64, base64url or hex characters decoded, and a hex signature among the
+ * text's hex digits alone): a piece found only there cannot be pointed at, so the whole text becomes
+ * `ENCODED`.
  * Then it makes the text one line and cuts it to `MAX_TEXT` characters. Only the first `MAX_SCAN`
  * characters are looked at (a 1 MiB message costs no more than 8 KiB).
  */
