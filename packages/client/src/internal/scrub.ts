@@ -10,14 +10,24 @@
  * either letter case, the signature's bytes as hex or base64): both the secrets and the text are
  * compared in a normalized form (ASCII letters and digits only, lower case, percent-escapes
  * decoded), and every range of the text that holds one of a secret's 8-character pieces is removed.
+ * Then what is left is looked at as a reader could decode it (`encodedViews.ts`: nested
+ * percent-escapes, HTML character references, `\u`/`\x` escapes, NFKC forms such as fullwidth
+ * letters, runs of 12+ base64, base64url or hex characters decoded, and a hex signature among the
+ * text's hex digits alone): a piece found only there cannot be pointed at, so the whole text becomes
+ * `ENCODED`.
  * Then it makes the text one line and cuts it to `MAX_TEXT` characters. Only the first `MAX_SCAN`
  * characters are looked at (a 1 MiB message costs no more than 8 KiB).
  */
+
+import { holdsEncoded, type Needles } from "./encodedViews.js"
 
 /** The most characters of server text any error keeps. */
 export const MAX_TEXT = 300
 
 const REDACTED = "<redacted>"
+/** The whole text, when a piece of a secret is found in it only once decoded. */
+export const ENCODED = "<redacted: held a credential in an encoded form>"
+const HEX = /^[0-9a-f]+$/i
 const PEM = /-----BEGIN[^-]{0,64}-----[\s\S]*?(?:-----END[^-]{0,64}-----|$)/gi
 const HEX_RUN = /[0-9a-f]{64,}/gi
 const BASE64_RUN = /[A-Za-z0-9+/]{256,}={0,2}/g
@@ -145,20 +155,27 @@ export const make = (secrets: ReadonlyArray<string>): Scrub => {
   const secretGrams = new Set<string>()
   for (const secret of secrets) addGrams(secret, secretGrams)
   addGrams(secrets.join(""), secretGrams)
+  // A hex secret's pieces are also looked for among the text's hex digits alone.
+  const secretHexGrams = new Set<string>()
+  for (const secret of secrets) if (HEX.test(secret)) addGrams(secret, secretHexGrams)
+  const secretNeedles: Needles = { gram: GRAM, grams: secretGrams, hexGrams: secretHexGrams }
   // The pieces of the last request's signature (the same signature is scrubbed several times).
   let lastExtra: string | undefined
-  let lastGrams: ReadonlySet<string> = secretGrams
-  const gramsWith = (extra: string | undefined): ReadonlySet<string> => {
-    if (extra === undefined || extra === "") return secretGrams
+  let lastNeedles = secretNeedles
+  const needlesWith = (extra: string | undefined): Needles => {
+    if (extra === undefined || extra === "") return secretNeedles
     if (extra !== lastExtra) {
       const grams = new Set(secretGrams)
-      addGrams(extra, grams)
-      const other = otherSpelling(extra)
-      if (other !== undefined) addGrams(other, grams)
+      const hexGrams = new Set(secretHexGrams)
+      for (const spelling of [extra, otherSpelling(extra)]) {
+        if (spelling === undefined) continue
+        addGrams(spelling, grams)
+        if (HEX.test(spelling)) addGrams(spelling, hexGrams)
+      }
       lastExtra = extra
-      lastGrams = grams
+      lastNeedles = { gram: GRAM, grams, hexGrams }
     }
-    return lastGrams
+    return lastNeedles
   }
   return (text, extra) => {
     if (text.length < shortest && !CONTROL_TEST.test(text)) return text
@@ -166,8 +183,12 @@ export const make = (secrets: ReadonlyArray<string>): Scrub => {
     out = out.replace(PEM, REDACTED)
     if (extra !== undefined && extra !== "" && out.length >= extra.length) out = out.replace(patternOf(extra), REDACTED)
     for (const { length, pattern } of known) if (out.length >= length) out = out.replace(pattern, REDACTED)
-    out = removeGrams(out, gramsWith(extra))
-    out = out.replace(HEX_RUN, REDACTED).replace(BASE64_RUN, REDACTED).replace(CONTROL, " ")
+    const needles = needlesWith(extra)
+    out = removeGrams(out, needles.grams)
+    out = out.replace(HEX_RUN, REDACTED).replace(BASE64_RUN, REDACTED)
+    // What is left holds no piece as written; one found only once decoded cannot be pointed at.
+    if (holdsEncoded(out, needles)) return ENCODED
+    out = out.replace(CONTROL, " ")
     return out.length > MAX_TEXT ? `${out.slice(0, MAX_TEXT - 3)}...` : out
   }
 }
