@@ -7,7 +7,7 @@
 import { inspect } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Chunk, Effect, Exit, Stream } from "effect"
-import { Withdrawals } from "../src/index.js"
+import { type BybitClient, Withdrawals } from "../src/index.js"
 import { type Scripted, type Seen, scriptedClient, scriptedLayer } from "./scripted.js"
 
 const SECRET = "Xq7vR2mK9pL4sT8wY1zB3nC6dF0gH5jA"
@@ -50,10 +50,10 @@ const failureOf = (exit: Exit.Exit<unknown, unknown>): unknown => {
 const run = (api: "list" | "listAll", query: unknown, answer: (seen: Seen, n: number) => Scripted) =>
   Effect.gen(function* () {
     const { seen, layer } = scriptedClient(answer)
-    const effect =
+    const effect: Effect.Effect<unknown, unknown, BybitClient.BybitClient> =
       api === "list"
         ? Effect.suspend(() => Withdrawals.list(query as Withdrawals.ListInput))
-        : Stream.runCollect(Withdrawals.listAll(query as Withdrawals.ListInput)).pipe(Effect.map(Chunk.toReadonlyArray))
+        : Stream.runCollect(Withdrawals.listAll(query as Withdrawals.ListInput))
     const exit = yield* Effect.exit(effect.pipe(Effect.provide(scriptedLayer(layer, { retry: false }))))
     return { error: failureOf(exit), seen }
   })
@@ -164,4 +164,26 @@ describe("a nextPageCursor that could not be sent back is the server's fault", (
       expect(result.nextPageCursor).toBe("a b=c&d")
     })
   )
+})
+
+describe("cancel's decode path shares the reasons", () => {
+  const cases: ReadonlyArray<readonly [unknown, RegExp]> = [
+    [31415926535, /expected a string, got an integer of 11 digits/],
+    [31415926535897932384n, /expected a string, got a bigint/]
+  ]
+  for (const [id, says] of cases) {
+    it.effect(`cancel, id = ${typeof id}`, () =>
+      Effect.gen(function* () {
+        const { seen, layer } = scriptedClient(() => page(""))
+        const exit = yield* Effect.exit(
+          Withdrawals.cancel({ id } as unknown as { id: string }).pipe(Effect.provide(scriptedLayer(layer)))
+        )
+        const error = failureOf(exit)
+        expect(error).toMatchObject({ _tag: "InvalidRequest", field: "id" })
+        expect((error as { reason: string }).reason).toMatch(says)
+        expectQuotesNone(error, String(id))
+        expect(seen).toEqual([])
+      })
+    )
+  }
 })
