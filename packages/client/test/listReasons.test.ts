@@ -92,6 +92,7 @@ describe("a bad filter's reason says what is wrong without quoting it", () => {
     ["startTime", -98765432, /non-negative.*got a negative integer of 8 digits/],
     ["endTime", 1.2345678901, /expected an integer, got a fractional number/],
     ["startTime", Number.NaN, /got NaN/],
+    ["endTime", 1e300, /expected an integer, got a number beyond 2\^53 - 1/],
     ["withdrawID", true, /expected a string, got a boolean/]
   ]
   for (const api of ["list", "listAll"] as const) {

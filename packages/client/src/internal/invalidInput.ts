@@ -87,7 +87,7 @@ export const describeValue = (value: unknown): string => {
       if (Number.isNaN(value)) return "NaN"
       if (!Number.isFinite(value)) return "an infinite number"
       if (!Number.isInteger(value)) return "a fractional number"
-      if (!Number.isSafeInteger(value)) return "an integer beyond 2^53 - 1"
+      if (!Number.isSafeInteger(value)) return "a number beyond 2^53 - 1 (not a safe integer)"
       const digits = String(Math.abs(value)).length
       return `${value < 0 ? "a negative integer" : "an integer"} of ${digits} digit${digits === 1 ? "" : "s"}`
     }
