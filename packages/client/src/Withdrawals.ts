@@ -9,7 +9,6 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as Tracer from "effect/Tracer"
@@ -25,6 +24,7 @@ import {
   WithdrawalNotFound
 } from "./BybitError.js"
 import { mayHaveBeenHandled } from "./internal/classify.js"
+import { invalidInput } from "./internal/invalidInput.js"
 import * as SingleFlight from "./internal/singleFlight.js"
 
 // The longest withdrawal id, in digits. Bybit documents the id as a string only; every id in its
@@ -157,10 +157,39 @@ export interface WithdrawalPage {
   readonly rateLimit: RateLimitStatus | undefined
 }
 
+// The longest cursor sent back. Bybit documents no bound (its cursors are short opaque tokens);
+// 512 leaves them room while keeping a query, and any error about one, small.
+const CURSOR_MAX_LENGTH = 512
+
+/**
+ * Why a string cannot be sent as `cursor` (`true` when it can). One rule for the caller's cursor and
+ * the server's `nextPageCursor`, which the next page sends back as `cursor`. The messages describe
+ * the value (length, position of the whitespace), never quote it.
+ */
+const cursorCheck = (s: string): true | string => {
+  if (s.length === 0) return "must not be empty"
+  if (s.length > CURSOR_MAX_LENGTH) return `must be at most ${CURSOR_MAX_LENGTH} characters (got ${s.length})`
+  if (/^\s/.test(s)) return `must not start or end with whitespace (whitespace at position 1 of ${s.length})`
+  if (/\s$/.test(s)) return `must not start or end with whitespace (whitespace at position ${s.length} of ${s.length})`
+  return true
+}
+
+const Cursor = Schema.String.pipe(Schema.filter(cursorCheck))
+
+// A page whose cursor could not be sent back is refused when it is read (`UnreadableResponse`, the
+// server's fault), not when the next request is built (that would blame the caller).
 const PageResult = Schema.Struct({
   rows: Schema.Array(WithdrawalRecord),
-  nextPageCursor: Schema.optionalWith(Schema.String, { default: () => "" })
-})
+  /** `""` on the last page. */
+  nextPageCursor: Schema.optionalWith(
+    Schema.String.pipe(
+      Schema.filter((s) => s === "" || cursorCheck(s)),
+      Schema.annotations({ identifier: "NextPageCursor" })
+    ),
+    // `exact`: no `undefined` member, whose failure would quote the server's text.
+    { default: () => "", exact: true }
+  )
+}).annotations({ identifier: "WithdrawalPageResult" })
 const decodePageResult = Schema.decodeUnknownEither(PageResult)
 
 const Millis = Schema.Int.pipe(Schema.nonNegative())
@@ -180,7 +209,7 @@ export const ListQuery = Schema.Struct({
   startTime: Schema.optional(Millis),
   endTime: Schema.optional(Millis),
   limit: Schema.optional(Schema.Int.pipe(Schema.between(1, 50))),
-  cursor: Schema.optional(Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(512)))
+  cursor: Schema.optional(Cursor)
 }).pipe(
   Schema.filter((q) =>
     q.startTime !== undefined && q.endTime !== undefined && q.startTime > q.endTime
@@ -237,14 +266,6 @@ export interface CancelResult extends Schema.Schema.Type<typeof CancelResult> {}
 
 const CancelResponseResult = Schema.Struct({ status: Schema.Literal(0, 1) })
 const decodeCancelResponse = Schema.decodeUnknownEither(CancelResponseResult)
-
-/** Turns a schema failure on the caller's input into `InvalidRequest` naming the first field at fault. */
-const invalidInput = (error: ParseResult.ParseError, fallbackField: string): InvalidRequest => {
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const first = issues[0]
-  const field = first !== undefined && first.path.length > 0 ? first.path.map(String).join(".") : fallbackField
-  return new InvalidRequest({ field, reason: first?.message ?? "invalid input" })
-}
 
 const decodeCancelInput = Schema.decodeUnknownEither(CancelInput)
 const decodeListQuery = Schema.decodeUnknownEither(ListQuery)
