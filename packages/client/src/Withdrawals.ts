@@ -19,7 +19,7 @@ import {
   InvalidRequest,
   type ListError,
   type RequestError,
-  type UnreadableResponse,
+  UnreadableResponse,
   WithdrawalNotCancellable,
   WithdrawalNotFound
 } from "./BybitError.js"
@@ -598,6 +598,8 @@ const listAllOf = (query: ListInput): Stream.Stream<WithdrawalRecord, ListError,
   const own = readOwn(query, listKeys, "query")
   if (Either.isLeft(own)) return Stream.fail(own.left)
   const first = own.right as ListInput
+  // Every cursor followed so far: a server that sends one again would have the stream page forever.
+  const followed = new Set<string>(first.cursor === undefined ? [] : [first.cursor])
   return Stream.paginateChunkEffect(
     first.cursor,
     (
@@ -607,9 +609,19 @@ const listAllOf = (query: ListInput): Stream.Stream<WithdrawalRecord, ListError,
       RequestError,
       BybitClient
     > =>
-      Effect.map(list(cursor === undefined ? first : { ...first, cursor }), (page) => [
-        Chunk.fromIterable(page.rows),
-        page.nextPageCursor === undefined ? Option.none() : Option.some(page.nextPageCursor)
-      ])
+      Effect.flatMap(list(cursor === undefined ? first : { ...first, cursor }), (page) => {
+        const next = page.nextPageCursor
+        if (next === undefined) return Effect.succeed([Chunk.fromIterable(page.rows), Option.none()] as const)
+        if (followed.has(next)) {
+          return Effect.fail(
+            new UnreadableResponse({
+              reason: "InvalidResult",
+              detail: `nextPageCursor repeats a cursor already followed (after ${followed.size} of them): paging would never end`
+            })
+          )
+        }
+        followed.add(next)
+        return Effect.succeed([Chunk.fromIterable(page.rows), Option.some(next)] as const)
+      })
   )
 }

@@ -158,6 +158,33 @@ describe("a nextPageCursor that could not be sent back is the server's fault", (
     })
   )
 
+  // A server that sends a cursor again (the same one, or one of a cycle) would page forever.
+  for (const [label, cursorAt] of [
+    ["the same cursor every time", () => "c1"],
+    ["a cycle of two", (n: number) => (n % 2 === 0 ? "c1" : "c2")],
+    ["back to the caller's own cursor", (n: number) => (n === 0 ? "c1" : "start")]
+  ] as const) {
+    it.effect(`listAll stops at a repeated nextPageCursor: ${label}`, () =>
+      Effect.gen(function* () {
+        const { seen, layer } = scriptedClient((_, n) => (n > 50 ? page("") : page(cursorAt(n))))
+        const error = yield* Effect.flip(
+          Stream.runCollect(Withdrawals.listAll({ cursor: "start" })).pipe(Effect.provide(scriptedLayer(layer)))
+        )
+        expect(error).toMatchObject({ _tag: "UnreadableResponse", reason: "InvalidResult" })
+        expect(String(error)).toMatch(/never end/)
+        expect(seen.length).toBeLessThanOrEqual(3)
+      })
+    )
+  }
+
+  it.effect("listAll follows distinct cursors to the last page", () =>
+    Effect.gen(function* () {
+      const { seen, layer } = scriptedClient((_, n) => page(n < 5 ? `c${n}` : ""))
+      yield* Stream.runCollect(Withdrawals.listAll({})).pipe(Effect.provide(scriptedLayer(layer)))
+      expect(seen).toHaveLength(6)
+    })
+  )
+
   it.effect("list returns a valid cursor with inner spaces as it came", () =>
     Effect.gen(function* () {
       const { layer } = scriptedClient(() => page("a b=c&d"))
