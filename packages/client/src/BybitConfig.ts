@@ -75,6 +75,15 @@ const isLoopbackHost = (hostname: string): boolean =>
  * @category validation
  */
 export const validateBaseUrl = (input: string): Either.Either<string, string> => {
+  // The URL parser drops tabs and newlines and trims spaces and controls: a pasted line break inside
+  // the host would silently become another host. Refused, never repaired.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  const unseen = /[\u0000-\u0020\u007f-\u00a0\u2028\u2029]/.exec(input)
+  if (unseen !== null) {
+    return Either.left(
+      `contains whitespace or a control character (code ${unseen[0].charCodeAt(0)}, at position ${unseen.index + 1} of ${input.length}): remove it`
+    )
+  }
   let url: URL
   try {
     url = new URL(input)

@@ -118,6 +118,26 @@ describe("layerConfig", () => {
     )
   }
 
+  // The URL parser would drop or trim these and read another URL than the one written.
+  for (const url of [
+    "https://api.by\nbit.com",
+    "https://api.bybit.com\t",
+    "https://api.bybit.com\r\n",
+    " https://api.bybit.com",
+    "https://api.bybit.com ",
+    "https://api.bybit.com/v5\u0000",
+    "https://api.bybit\u00a0.com",
+    "http://127.0.0.1:4010/\u2028"
+  ]) {
+    it.effect(`refuses BYBIT_BASE_URL=${JSON.stringify(url)}: whitespace or a control character, never repaired`, () =>
+      Effect.gen(function* () {
+        const text = configError(yield* build({ ...hmacEnv, BYBIT_BASE_URL: url }))
+        expect(text).toContain("BYBIT_BASE_URL")
+        expect(text).toMatch(/whitespace or a control character \(code \d+, at position \d+ of \d+\)/)
+      })
+    )
+  }
+
   for (const [url, expected] of [
     ["http://127.0.0.1:8080/", "http://127.0.0.1:8080"],
     ["http://127.8.9.10", "http://127.8.9.10"],
