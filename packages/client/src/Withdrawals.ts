@@ -593,6 +593,9 @@ export const listAll = (query: ListInput = {}): Stream.Stream<WithdrawalRecord, 
   // Lazy: nothing of the caller's is touched until the stream runs (a hostile input fails it then).
   Stream.suspend(() => listAllOf(query))
 
+/** The most pages in a row without a row that `listAll` follows (a real history has none). */
+const MAX_EMPTY_PAGES = 10
+
 const listAllOf = (query: ListInput): Stream.Stream<WithdrawalRecord, ListError, BybitClient> => {
   // Read once, here: the pages below use the copy, never the caller's object again.
   const own = readOwn(query, listKeys, "query")
@@ -600,6 +603,8 @@ const listAllOf = (query: ListInput): Stream.Stream<WithdrawalRecord, ListError,
   const first = own.right as ListInput
   // Every cursor followed so far: a server that sends one again would have the stream page forever.
   const followed = new Set<string>(first.cursor === undefined ? [] : [first.cursor])
+  // Pages in a row with no rows but a next cursor: a server that never gives a row would too.
+  let emptyInARow = 0
   return Stream.paginateChunkEffect(
     first.cursor,
     (
@@ -617,6 +622,15 @@ const listAllOf = (query: ListInput): Stream.Stream<WithdrawalRecord, ListError,
             new UnreadableResponse({
               reason: "InvalidResult",
               detail: `nextPageCursor repeats a cursor already followed (after ${followed.size} of them): paging would never end`
+            })
+          )
+        }
+        emptyInARow = page.rows.length === 0 ? emptyInARow + 1 : 0
+        if (emptyInARow > MAX_EMPTY_PAGES) {
+          return Effect.fail(
+            new UnreadableResponse({
+              reason: "InvalidResult",
+              detail: `${emptyInARow} pages in a row had no rows but a nextPageCursor: paging would never end`
             })
           )
         }

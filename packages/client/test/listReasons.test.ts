@@ -177,6 +177,18 @@ describe("a nextPageCursor that could not be sent back is the server's fault", (
     )
   }
 
+  it.effect("listAll stops after 10 pages in a row with no rows but a new cursor each time", () =>
+    Effect.gen(function* () {
+      const { seen, layer } = scriptedClient((_, n) => page(`c${n}`))
+      const error = yield* Effect.flip(
+        Stream.runCollect(Withdrawals.listAll({})).pipe(Effect.provide(scriptedLayer(layer)))
+      )
+      expect(error).toMatchObject({ _tag: "UnreadableResponse", reason: "InvalidResult" })
+      expect(String(error)).toMatch(/11 pages in a row had no rows/)
+      expect(seen).toHaveLength(11)
+    })
+  )
+
   it.effect("listAll follows distinct cursors to the last page", () =>
     Effect.gen(function* () {
       const { seen, layer } = scriptedClient((_, n) => page(n < 5 ? `c${n}` : ""))
