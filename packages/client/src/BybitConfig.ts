@@ -292,34 +292,37 @@ const credentialProblem = (what: string, value: unknown): string | undefined => 
     return `${what} contains a control character (code ${control[0].charCodeAt(0)}, at position ${control.index + 1} of ${value.length}): check for a pasted newline, tab or NUL`
   }
   if (value.trim() !== value) return `${what} has leading or trailing whitespace: remove it (it is not trimmed for you)`
-  // A `.env` line's quotes kept as part of the value (Bybit's keys and secrets have none).
-  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0]) {
-    return `${what} is wrapped in quotes (${value[0]}...${value[0]}): remove them (a .env loader or shell kept them as part of the value)`
+  // A `.env` line's or a shell's quotes kept as part of the value (Bybit's keys and secrets have none).
+  if (QUOTES.includes(value[0]!) || QUOTES.includes(value.at(-1)!)) {
+    return `${what} starts or ends with a quote: remove it (a .env loader or shell kept it as part of the value)`
   }
   return undefined
 }
+
+const QUOTES = `"'\``
 
 /** `U+XXXX` of the first code point of `text`. */
 const codePoint = (text: string): string => `U+${text.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`
 
 /**
- * The first character outside printable ASCII (`!` to `~`). Bybit issues system-generated API keys
- * and their secrets as letters and digits (V5 "Integration Guidance", Authentication: a pair of keys
- * to keep as passwords), so anything else is a copy that took more than the key: a filler or blank
- * (U+3164, U+2800), a combining mark, a replacement character (U+FFFD) or half of a broken pair from
- * a bad decode, a look-alike letter.
+ * The first character that is not an ASCII letter, a digit, `-` or `_`. Bybit issues API keys and
+ * their secrets as letters and digits (V5 "Integration Guidance", Authentication: a pair of keys to
+ * keep as passwords; `-` and `_` are let through for test keys such as the mock exchange's), so
+ * anything else is a copy that took more than the key: a filler or blank (U+3164, U+2800), a
+ * combining mark, a U+FFFD or half of a broken pair from a bad decode, a look-alike letter, or the
+ * text around it (`$NAME`, `NAME=`, a `\n` escape, a `<placeholder>`, `%0A`, `&nbsp;`).
  */
-const notPrintableAscii = (what: string, value: string): string | undefined => {
-  const outside = /[^\x21-\x7e]/u.exec(value)
+const notKeyCharacter = (what: string, value: string): string | undefined => {
+  const outside = /[^A-Za-z0-9_-]/u.exec(value)
   return outside === null
     ? undefined
-    : `${what} contains a character that is not printable ASCII (${codePoint(outside[0])}, at position ${outside.index + 1} of ${value.length}): Bybit's keys and secrets are letters and digits; check that it was copied whole and alone`
+    : `${what} contains a character that is not a letter, a digit, '-' or '_' (${codePoint(outside[0])}, at position ${outside.index + 1} of ${value.length}): Bybit's keys and secrets are letters and digits; check that it was copied whole and alone`
 }
 
 /**
  * An HMAC secret is signed with, not sent, but a character a copy added unseen signs something
  * else: the exchange would answer 10004 (wrong signature) for every request. So, as the API key,
- * printable ASCII only.
+ * letters, digits, `-` and `_` only.
  */
 const secretProblem = (value: unknown): string | undefined => {
   const what = "the API secret"
@@ -331,14 +334,14 @@ const secretProblem = (value: unknown): string | undefined => {
   if (invisible !== null) {
     return `${what} contains a space or an invisible character (${codePoint(invisible[0])}, at position ${invisible.index + 1} of ${value.length}): check that it was copied whole and alone`
   }
-  return notPrintableAscii(what, value)
+  return notKeyCharacter(what, value)
 }
 
-/** An API key is sent as a header: printable ASCII only (Bybit's keys are letters and digits). */
+/** An API key is sent as a header: letters, digits, `-` and `_` (Bybit's keys are letters and digits). */
 function apiKeyProblem(value: unknown): string | undefined {
   const problem = credentialProblem("the API key", value)
   if (problem !== undefined || typeof value !== "string") return problem
-  return notPrintableAscii("the API key", value)
+  return notKeyCharacter("the API key", value)
 }
 
 const checkApiKey: Check<string> = (value) => {

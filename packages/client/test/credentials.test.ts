@@ -81,13 +81,13 @@ describe("an API key or secret with whitespace or control characters is a Config
     ["an emoji", "GoodKey\u{1F511}"],
     ["a space inside", "Good Key"]
   ] as const) {
-    it.effect(`API key with ${label}: not printable ASCII, a ConfigError before any request`, () =>
+    it.effect(`API key with ${label}: not a key character, a ConfigError before any request`, () =>
       Effect.gen(function* () {
         const text = yield* build(
           BybitClient.layer({ credentials: BybitConfig.hmac({ apiKey: key, apiSecret: Redacted.make(GOOD_SECRET) }) })
         )
         expect(text).toContain("credentials.apiKey")
-        expect(text).toMatch(/printable ASCII/)
+        expect(text).toMatch(/not a letter, a digit, '-' or '_'/)
         expect(text).not.toContain(key)
       })
     )
@@ -155,11 +155,52 @@ describe("an API key or secret with whitespace or control characters is a Config
     }
   }
 
+  // What is left of the line or the template the key was copied from: refused by the same rule
+  // (letters, digits, '-' and '_' only), for the key as for the secret.
+  for (const [label, make] of [
+    ["a literal \\n left at the end", (v: string) => `${v}\\n`],
+    ["a literal \\r\\n left at the end", (v: string) => `${v}\\r\\n`],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell template a value can be left as
+    ["a ${NAME} template", (_: string) => "${BYBIT_API_SECRET}"],
+    ["a $NAME reference", (_: string) => "$BYBIT_API_SECRET"],
+    ["a NAME=value line", (v: string) => `BYBIT_API_SECRET=${v}`],
+    ["a <placeholder>", (_: string) => "<your-api-secret>"],
+    ["an &nbsp; entity", (v: string) => `${v}&nbsp;`],
+    ["a %0A escape", (v: string) => `${v}%0A`],
+    ["a trailing semicolon", (v: string) => `${v};`],
+    ["a dot inside", (v: string) => `${v.slice(0, 5)}.${v.slice(5)}`]
+  ] as const) {
+    it.effect(`a key and a secret with ${label} are refused, never quoted`, () =>
+      Effect.gen(function* () {
+        const secret = make(GOOD_SECRET)
+        const key = make(GOOD_KEY)
+        const secretText = yield* build(BybitClient.layerConfig(), {
+          BYBIT_API_KEY: GOOD_KEY,
+          BYBIT_API_SECRET: secret
+        })
+        const keyText = yield* build(
+          BybitClient.layer({ credentials: BybitConfig.hmac({ apiKey: key, apiSecret: Redacted.make(GOOD_SECRET) }) })
+        )
+        expect(secretText).toContain("BYBIT_API_SECRET")
+        expect(keyText).toContain("credentials.apiKey")
+        for (const text of [secretText, keyText]) {
+          expect(text).toMatch(/not a letter, a digit, '-' or '_' \(U\+[0-9A-F]{4}, at position \d+ of \d+\)/)
+          expect(text).not.toContain(GOOD_SECRET.slice(0, 8))
+          expect(text).not.toContain(GOOD_KEY)
+        }
+      })
+    )
+  }
+
   for (const [label, wrapped] of [
     ["double quotes", `"${GOOD_SECRET}"`],
-    ["single quotes", `'${GOOD_SECRET}'`]
+    ["single quotes", `'${GOOD_SECRET}'`],
+    ["backticks", `\`${GOOD_SECRET}\``],
+    ["mismatched quotes", `"${GOOD_SECRET}'`],
+    ["a leading quote only", `"${GOOD_SECRET}`],
+    ["a trailing quote only", `${GOOD_SECRET}'`]
   ] as const) {
-    it.effect(`a secret and an API key wrapped in ${label} (a .env line's quotes kept) are refused`, () =>
+    it.effect(`a secret and an API key with ${label} (a .env line's quotes kept) are refused`, () =>
       Effect.gen(function* () {
         const secretText = yield* build(
           BybitClient.layer({ credentials: BybitConfig.hmac({ apiKey: GOOD_KEY, apiSecret: Redacted.make(wrapped) }) })
@@ -171,7 +212,7 @@ describe("an API key or secret with whitespace or control characters is a Config
         expect(secretText).toContain("credentials.apiSecret")
         expect(keyText).toContain("BYBIT_API_KEY")
         for (const text of [secretText, keyText]) {
-          expect(text).toMatch(/wrapped in quotes/)
+          expect(text).toMatch(/starts or ends with a quote/)
           expect(text).not.toContain(GOOD_SECRET)
           expect(text).not.toContain(GOOD_KEY)
         }
@@ -179,14 +220,19 @@ describe("an API key or secret with whitespace or control characters is a Config
     )
   }
 
-  it.effect("a secret with quotes inside, not around, is not refused for them", () =>
+  it.effect("keys and secrets of letters, digits, '-' and '_' are accepted (Bybit's, and test keys)", () =>
     Effect.gen(function* () {
-      const text = yield* build(
-        BybitClient.layer({
-          credentials: BybitConfig.hmac({ apiKey: GOOD_KEY, apiSecret: Redacted.make(`a"${GOOD_SECRET}'b`) })
-        })
-      )
-      expect(text).toBe("built")
+      for (const [key, secret] of [
+        ["XXXXXXXXXXXXXXXXXX", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"],
+        ["mock-api-key", "mock-api-secret"],
+        ["k", "s"],
+        ["a_b-c", "0123456789_-"]
+      ] as const) {
+        const text = yield* build(
+          BybitClient.layer({ credentials: BybitConfig.hmac({ apiKey: key, apiSecret: Redacted.make(secret) }) })
+        )
+        expect(text).toBe("built")
+      }
     })
   )
 
