@@ -7,30 +7,6 @@ import * as LogLevel from "effect/LogLevel"
 import * as Tracer from "effect/Tracer"
 import type { RateLimitStatus } from "../BybitClient.js"
 
-/**
- * Matches every header name. The platform's `http.client` span records every request and response
- * header under `http.request.header.<name>` / `http.response.header.<name>`, redacting by name only:
- * a server may put a signature or a secret in any header it answers with, an allowed name included
- * (`date`, `content-type`, `retry-after`, `X-Bapi-Limit`, ...). So every header value reads
- * `<redacted>` in that span; what is worth reading is on the attempt's own span instead, from values
- * the client made (`bybit.timestamp`, `bybit.recv_window`) or checked (`bybit.rate_limit.*`).
- */
-const everyHeaderName = /^/
-
-let lastNames: ReadonlyArray<string | RegExp> | undefined
-let lastRedacted: ReadonlyArray<string | RegExp> = [everyHeaderName]
-/**
- * `Headers.currentRedactedNames` plus every header name (memoized: the names rarely change, and this
- * runs on every request).
- */
-export const withEveryHeaderRedacted = (names: ReadonlyArray<string | RegExp>): ReadonlyArray<string | RegExp> => {
-  if (names !== lastNames) {
-    lastNames = names
-    lastRedacted = [...names, everyHeaderName]
-  }
-  return lastRedacted
-}
-
 /** The name of the span of one attempt (one HTTP exchange with Bybit). */
 export const ATTEMPT_SPAN = "BybitClient.request"
 

@@ -1,5 +1,4 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as Headers from "@effect/platform/Headers"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
@@ -25,7 +24,8 @@ import * as Body from "./body.js"
 import { classify, notSent } from "./classify.js"
 import * as ClockSync from "./clock.js"
 import { withDeadline } from "./deadline.js"
-import { observeAttempt, type RecordAnswer, withEveryHeaderRedacted } from "./observe.js"
+import { withHeaderSafeSpans } from "./httpSpan.js"
+import { observeAttempt, type RecordAnswer } from "./observe.js"
 import { foreignOrigin } from "./origin.js"
 import * as Pacing from "./pacing.js"
 import { fromHeaders } from "./rateLimit.js"
@@ -112,12 +112,12 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
     const rateLimits = yield* Ref.make<ReadonlyMap<string, RateLimitStatus>>(new Map())
     const callerFetch = Option.getOrUndefined(yield* Effect.serviceOption(FetchHttpClient.Fetch))
     const fetchManual = manualRedirects(callerFetch)
-    // Shaped once: the base URL, and every header value redacted in the `http.client` span, which
-    // records every request and response header (or no such span).
+    // Shaped once: the base URL, and the `http.client` span kept with no server-chosen header name or
+    // any header value in it (`internal/httpSpan.ts`), or no such span.
     const client = options.httpClient.pipe(
       HttpClient.mapRequest(HttpClientRequest.prependUrl(options.baseUrl)),
       options.traceRequests
-        ? HttpClient.transformResponse(Effect.locallyWith(Headers.currentRedactedNames, withEveryHeaderRedacted))
+        ? HttpClient.transformResponse(withHeaderSafeSpans)
         : HttpClient.withTracerDisabledWhen(() => true)
     )
     // FetchHttpClient reads its `fetch` from the context of each request (other transports ignore

@@ -1,0 +1,127 @@
+/**
+ * The platform's `http.client` span, made safe for what a server sends. `@effect/platform` records
+ * every request and response header as an attribute `http.request.header.<name>` /
+ * `http.response.header.<name>` and redacts values by name only (`Headers.currentRedactedNames`).
+ * A server chooses the names and the values of the headers it answers with, so either could carry
+ * what it was sent: the signature, or a secret. The span is kept (its URL, method, status, timing),
+ * made through a tracer that lets a header attribute through only for a name of `KNOWN_HEADERS`, and
+ * only with the value `<redacted>`. Every other attribute passes as it is. What the headers would
+ * tell is on the attempt's own span, from values the client made or checked (`internal/observe.ts`).
+ */
+import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
+import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
+import * as Tracer from "effect/Tracer"
+
+/** Header names whose attribute is kept (with its value redacted): the client's and HTTP's usual ones. */
+const KNOWN_HEADERS: ReadonlySet<string> = new Set([
+  "content-type",
+  "content-length",
+  "content-encoding",
+  "transfer-encoding",
+  "connection",
+  "keep-alive",
+  "date",
+  "server",
+  "cache-control",
+  "vary",
+  "retry-after",
+  "set-cookie",
+  "user-agent",
+  "x-bapi-api-key",
+  "x-bapi-sign",
+  "x-bapi-timestamp",
+  "x-bapi-recv-window",
+  "x-bapi-limit",
+  "x-bapi-limit-status",
+  "x-bapi-limit-reset-timestamp",
+  "traceparent",
+  "tracestate",
+  "b3"
+])
+
+/** A span that keeps header attributes of known names only, each with the value `<redacted>`. */
+class HeaderSafeSpan implements Tracer.Span {
+  readonly _tag = "Span"
+  constructor(private readonly span: Tracer.Span) {}
+  get name() {
+    return this.span.name
+  }
+  get spanId() {
+    return this.span.spanId
+  }
+  get traceId() {
+    return this.span.traceId
+  }
+  get parent() {
+    return this.span.parent
+  }
+  get context() {
+    return this.span.context
+  }
+  get status() {
+    return this.span.status
+  }
+  get attributes() {
+    return this.span.attributes
+  }
+  get links() {
+    return this.span.links
+  }
+  get sampled() {
+    return this.span.sampled
+  }
+  get kind() {
+    return this.span.kind
+  }
+  end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
+    this.span.end(endTime, exit)
+  }
+  attribute(key: string, value: unknown): void {
+    // `http.request.header.` and `http.response.header.` are 20 and 21 characters long.
+    const at = key.startsWith("http.request.header.") ? 20 : key.startsWith("http.response.header.") ? 21 : 0
+    if (at === 0) this.span.attribute(key, value)
+    else if (KNOWN_HEADERS.has(key.slice(at))) this.span.attribute(key, "<redacted>")
+  }
+  event(name: string, startTime: bigint, attributes?: Record<string, unknown>): void {
+    this.span.event(name, startTime, attributes)
+  }
+  addLinks(links: ReadonlyArray<Tracer.SpanLink>): void {
+    this.span.addLinks(links)
+  }
+}
+
+// One wrapper per tracer the program uses (usually one): made once, not per request.
+const wrappers = new WeakMap<Tracer.Tracer, Tracer.Tracer>()
+
+const headerSafeTracer = (tracer: Tracer.Tracer): Tracer.Tracer => {
+  let wrapper = wrappers.get(tracer)
+  if (wrapper === undefined) {
+    wrapper = Tracer.make({
+      span: (name, parent, context, links, startTime, kind, options) =>
+        new HeaderSafeSpan(tracer.span(name, parent, context, links, startTime, kind, options)),
+      context: (f, fiber) => tracer.context(f, fiber)
+    })
+    wrappers.set(tracer, wrapper)
+  }
+  return wrapper
+}
+
+// The fiber's default services with the tracer wrapped, for the services last seen (they rarely
+// change): one `FiberRef` change per request, no copy of the services.
+let lastServices: Context.Context<DefaultServices.DefaultServices> | undefined
+let lastSafe: Context.Context<DefaultServices.DefaultServices> | undefined
+const withSafeTracer = (
+  services: Context.Context<DefaultServices.DefaultServices>
+): Context.Context<DefaultServices.DefaultServices> => {
+  if (services !== lastServices || lastSafe === undefined) {
+    lastServices = services
+    lastSafe = Context.add(services, Tracer.Tracer, headerSafeTracer(Context.get(services, Tracer.Tracer)))
+  }
+  return lastSafe
+}
+
+/** Runs `effect` (an `HttpClient.execute`) so that the spans it makes keep no server-chosen header. */
+export const withHeaderSafeSpans = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.locallyWith(effect, DefaultServices.currentServices, withSafeTracer)
