@@ -99,6 +99,14 @@ export const validateBaseUrl = (input: string): Either.Either<string, string> =>
   } else if (url.protocol !== "https:") {
     return Either.left(`must use https, not ${url.protocol.slice(0, -1)}`)
   }
+  // The URL as the parser reads it must be the URL as written (but for the letter case of the scheme
+  // and host, and a trailing slash): the parser drops invisible characters from a host, maps
+  // fullwidth letters and dots, turns backslashes into slashes, decodes a percent-encoded host and
+  // resolves `..`, each of which would send the key somewhere else than what the reader sees.
+  const read = `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, "")
+  if (read.toLowerCase() !== input.replace(/\/+$/, "").toLowerCase()) {
+    return Either.left(`is read by the URL parser as ${read}, not as written: write it that way`)
+  }
   return Either.right(`${url.origin}${url.pathname.replace(/\/+$/, "")}`)
 }
 

@@ -118,6 +118,35 @@ describe("layerConfig", () => {
     )
   }
 
+  // The URL parser would read these as another URL than the one written: refused, never repaired.
+  for (const url of [
+    "https://api.bybit\u200b.com",
+    "https://api.bybit\u00ad.com",
+    "https://api.bybit\u2060.com",
+    "https://api\u3002bybit.com",
+    "https://\uff41pi.bybit.com",
+    "https:\\\\api.bybit.com\\v5proxy",
+    "https://%61pi.bybit.com",
+    "https://api.bybit.com/a/../b",
+    "https://api.bybit.com:443",
+    "http://127.0.0.1:4010/./x"
+  ]) {
+    it.effect(`refuses BYBIT_BASE_URL=${JSON.stringify(url)}: not read as written`, () =>
+      Effect.gen(function* () {
+        const text = configError(yield* build({ ...hmacEnv, BYBIT_BASE_URL: url }))
+        expect(text).toContain("BYBIT_BASE_URL")
+        expect(text).toMatch(/is read by the URL parser as \S+, not as written|whitespace or a control character/)
+      })
+    )
+  }
+
+  it.effect("accepts a base URL whose scheme or host is in capitals (read as written, but for case)", () =>
+    Effect.gen(function* () {
+      const exit = yield* build({ ...hmacEnv, BYBIT_BASE_URL: "HTTPS://API.Bybit.com/" })
+      expect(exit).toMatchObject({ _tag: "Success" })
+    })
+  )
+
   // The URL parser would drop or trim these and read another URL than the one written.
   for (const url of [
     "https://api.by\nbit.com",
