@@ -1,6 +1,7 @@
 import * as Either from "effect/Either"
 import type { ParseError } from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import { describeParseError } from "./parseIssue.js"
 
 /** Bybit's V5 envelope. `result`, `retExtInfo` and `time` are optional: error answers may omit them. */
 export const Envelope = Schema.Struct({
@@ -42,7 +43,8 @@ export const decodeEnvelope = (u: unknown): Either.Either<Envelope, ParseError> 
 }
 
 /**
- * A single-line description of a decoding failure. Not cut here: the scrubber cuts it after
- * removing secrets, so no part of one is left at the cut.
+ * A single-line description of a decoding failure: the path to its first issue, the rule and the
+ * shape of what the server sent (`parseIssue.ts`), never the value itself, so it costs little however
+ * large the answer. Not cut here: the scrubber cuts it after removing secrets.
  */
-export const describe = (error: ParseError): string => error.message.replace(/\s+/g, " ")
+export const describe = (error: ParseError): string => describeParseError(error).replace(/\s+/g, " ")
