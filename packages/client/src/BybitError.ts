@@ -317,17 +317,24 @@ export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()
  * request carries the API key and its signature, which must reach no other host. Names the status
  * and the origin of the `Location` (never its path or query). Not retried.
  *
+ * An `HttpClient` wrapper of the caller's that follows redirects (Effect's
+ * `HttpClient.followRedirects`) is stopped before it sends the request anywhere else
+ * (`followed: false`, no `httpStatus`); one that got past that (it installed its own
+ * `currentTracerDisabledWhen` below the client's) has its answer refused (`followed: true`).
+ *
  * @since 0.1.0
  * @category errors
  */
 export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("RedirectRefused", {
-  httpStatus: Schema.Number,
+  /** The redirect's status; absent when a wrapper's attempt to follow one was stopped (`followed: false`). */
+  httpStatus: Schema.optional(Schema.Number),
   /** The origin (`scheme://host:port`) the server redirected to, when it sent a readable `Location`. */
   location: Schema.optional(Schema.String),
   /**
-   * `true` when the answer came from `location`, not the configured base URL: an `HttpClient`
-   * wrapper of the caller's (Effect's `HttpClient.followRedirects`) followed a redirect. The answer
-   * is refused, whatever it says; `httpStatus` is its status.
+   * Set when an `HttpClient` wrapper of the caller's followed the redirect: `false` when the client
+   * stopped that request before it was sent (nothing reached `location`); `true` when the wrapper
+   * got past that and the request was sent to `location` (another address than the client's
+   * request, on the same origin or not), whose answer, with status `httpStatus`, is refused.
    */
   followed: Schema.optional(Schema.Boolean)
 }) {
@@ -336,11 +343,15 @@ export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("Redi
     return TypeId
   }
   override get message(): string {
+    const where = this.location ?? "an unreadable address"
+    if (this.followed === false) {
+      return `The HttpClient given to the client tried to follow a redirect to ${where} (e.g. HttpClient.followRedirects); the client stopped that request before it was sent, so nothing went there. Do not wrap the client's HttpClient with followRedirects.`
+    }
     if (this.followed === true) {
-      return `An answer (HTTP ${this.httpStatus}) came from ${this.location ?? "another origin"}, not the configured base URL: the HttpClient given to the client followed a redirect (e.g. HttpClient.followRedirects), so the request (with its API key and signature, when signed) went there. The answer was refused. Do not wrap the client's HttpClient with followRedirects.`
+      return `An answer (HTTP ${this.httpStatus ?? "?"}) came from another address than the client's request, at ${where}: the HttpClient given to the client followed a redirect (e.g. HttpClient.followRedirects) with a tracer predicate of its own, so the request (with its API key and signature, when signed) was sent there. The answer was refused. Do not wrap the client's HttpClient with followRedirects.`
     }
     const to = this.location !== undefined ? ` to ${this.location}` : ""
-    return `The server answered HTTP ${this.httpStatus}, a redirect${to}; the client never follows redirects, so the request went nowhere else. Check the base URL (scheme, host, path) and any proxy in between.`
+    return `The server answered HTTP ${this.httpStatus ?? "3xx"}, a redirect${to}; the client never follows redirects, so the request went nowhere else. Check the base URL (scheme, host, path) and any proxy in between.`
   }
 }
 

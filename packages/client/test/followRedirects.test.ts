@@ -1,13 +1,14 @@
-// A caller who wraps the client's HttpClient with Effect's `HttpClient.followRedirects` lets the
-// transport follow a redirect before the client sees the answer. The client cannot stop that, but
-// an answer whose request went to another origin than the base URL's is refused (RedirectRefused
-// naming that origin, `followed: true`), never a success, never retried. Two loopback hosts:
-// 127.0.0.1 (the configured one) redirects; 127.0.0.2 answers as if it were Bybit.
+// A caller who wraps the client's HttpClient with Effect's `HttpClient.followRedirects` would have
+// the transport re-send the signed request to whatever a 3xx names, before the client sees any
+// answer. The client stops that request before it is sent (RedirectRefused naming the origin,
+// `followed: false`), on every transport, traced or not; a wrapper that gets past the stop (its own
+// tracer predicate below the client's) has its answer refused (`followed: true`), never a success.
+// Two loopback hosts: 127.0.0.1 (the configured one) redirects; 127.0.0.2 answers as if it were Bybit.
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { HttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Layer, Redacted, Schedule } from "effect"
+import { Cause, Effect, Exit, Layer, Redacted, Schedule, Tracer } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
 import { transports } from "./transports.js"
@@ -78,62 +79,212 @@ const following = (transport: Layer.Layer<HttpClient.HttpClient>) =>
     Layer.provide(transport)
   )
 
-const layerOn = (transport: Layer.Layer<HttpClient.HttpClient>, timeSync = false) =>
+/** The same, with a tracer predicate of the caller's below the wrapper: it hides each hop from the client. */
+const followingUnguarded = (transport: Layer.Layer<HttpClient.HttpClient>) =>
+  Layer.effect(
+    HttpClient.HttpClient,
+    Effect.map(HttpClient.HttpClient, (client) =>
+      client.pipe(
+        HttpClient.withTracerDisabledWhen(() => false),
+        HttpClient.followRedirects(3)
+      )
+    )
+  ).pipe(Layer.provide(transport))
+
+const layerOn = (
+  transport: Layer.Layer<HttpClient.HttpClient>,
+  options: { readonly timeSync?: boolean; readonly traceRequests?: boolean; readonly unguarded?: boolean } = {}
+) =>
   BybitClient.layer({
     credentials: BybitConfig.hmac({ apiKey: "follow-test-key", apiSecret: Redacted.make("follow-test-secret") }),
     baseUrl: bybit.origin,
-    timeSync,
+    timeSync: options.timeSync ?? false,
+    traceRequests: options.traceRequests ?? true,
     // Retries with no delay: a refused answer that were retried would show as more requests.
     retry: Schedule.recurs(3)
-  }).pipe(Layer.provide(following(transport)))
+  }).pipe(Layer.provide(options.unguarded === true ? followingUnguarded(transport) : following(transport)))
 
-const refused = <A, E>(exit: Exit.Exit<A, E>) => {
+const failure = <A, E>(exit: Exit.Exit<A, E>): Record<string, unknown> => {
   expect(Exit.isFailure(exit)).toBe(true)
-  const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
-  expect(error).toMatchObject({ _tag: "RedirectRefused", location: other.origin, followed: true, httpStatus: 200 })
-  expect((error as Error).message).toContain("followRedirects")
+  return (Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined) as Record<string, unknown>
 }
 
-describe("an answer from another origin is refused, whatever wrapper followed to it", () => {
+/** Stopped before anything was sent to `origin`. */
+const stopped = <A, E>(exit: Exit.Exit<A, E>, origin: string) => {
+  const error = failure(exit)
+  expect(error._tag).toBe("RedirectRefused")
+  expect(error.location).toBe(origin)
+  expect(error.followed).toBe(false)
+  expect(error.httpStatus).toBeUndefined()
+  expect(String(error.message)).toContain("stopped that request before it was sent")
+}
+
+/** A tracer that records every span's name and attributes. */
+const recordingTracer = () => {
+  const spans: Array<{ readonly name: string; readonly attributes: Map<string, unknown> }> = []
+  const tracer = Tracer.make({
+    span: (name, parent, context, links, startTime, kind) => {
+      const attributes = new Map<string, unknown>()
+      spans.push({ name, attributes })
+      return {
+        _tag: "Span",
+        name,
+        spanId: `span-${spans.length}`,
+        traceId: "trace-1",
+        parent,
+        context,
+        status: { _tag: "Started", startTime },
+        attributes,
+        links,
+        sampled: true,
+        kind,
+        end: () => {},
+        attribute: (key, value) => {
+          attributes.set(key, value)
+        },
+        event: () => {},
+        addLinks: () => {}
+      }
+    },
+    context: (f) => f()
+  })
+  return { spans, tracer }
+}
+
+const reset = (location: string) => {
+  bybit.paths.length = 0
+  other.paths.length = 0
+  bybit.location = location
+}
+
+describe("a wrapper's redirect is stopped before it sends anything elsewhere", () => {
   for (const [name, transport] of transports) {
-    it.live(`${name}: a cancel redirected to another host is RedirectRefused, not retried`, () =>
+    it.live(`${name}: a cancel redirected to another host: RedirectRefused, nothing sent there, not retried`, () =>
       Effect.gen(function* () {
-        bybit.paths.length = 0
-        other.paths.length = 0
-        bybit.location = `${other.origin}/v5/asset/withdraw/cancel`
+        reset(`${other.origin}/v5/asset/withdraw/cancel`)
         const exit = yield* Effect.exit(Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerOn(transport))))
-        refused(exit)
-        // The wrapper followed once (that cannot be stopped); nothing was sent again.
+        stopped(exit, other.origin)
+        expect(bybit.paths).toEqual(["/v5/asset/withdraw/cancel"])
+        expect(other.paths).toEqual([])
+      })
+    )
+
+    it.live(`${name}: a list redirected to another host (query and all): stopped`, () =>
+      Effect.gen(function* () {
+        reset(`${other.origin}/v5/asset/withdraw/query-record?coin=USDT&limit=50`)
+        const exit = yield* Effect.exit(Withdrawals.list({ coin: "USDT" }).pipe(Effect.provide(layerOn(transport))))
+        stopped(exit, other.origin)
+        expect(bybit.paths).toHaveLength(1)
+        expect(other.paths).toEqual([])
+      })
+    )
+
+    it.live(`${name}: a redirected server-time request: stopped`, () =>
+      Effect.gen(function* () {
+        reset(`${other.origin}/v5/market/time`)
+        const exit = yield* Effect.exit(
+          Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerOn(transport, { timeSync: true })))
+        )
+        stopped(exit, other.origin)
+        expect(other.paths).toEqual([])
+      })
+    )
+
+    it.live(`${name}: a redirect to another path of the same host is stopped as well`, () =>
+      Effect.gen(function* () {
+        reset(`${bybit.origin}/v5/asset/withdraw/create?from=redirect`)
+        const exit = yield* Effect.exit(Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerOn(transport))))
+        stopped(exit, bybit.origin)
+        expect(bybit.paths).toEqual(["/v5/asset/withdraw/cancel"])
+      })
+    )
+
+    it.live(`${name}: stopped with traceRequests false, and with the program's tracer disabled`, () =>
+      Effect.gen(function* () {
+        reset(`${other.origin}/v5/asset/withdraw/cancel`)
+        const untraced = yield* Effect.exit(
+          Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerOn(transport, { traceRequests: false })))
+        )
+        stopped(untraced, other.origin)
+        const tracerOff = yield* Effect.exit(
+          Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerOn(transport)), Effect.withTracerEnabled(false))
+        )
+        stopped(tracerOff, other.origin)
+        expect(other.paths).toEqual([])
+      })
+    )
+
+    it.live(`${name}: a wrapper that gets past the stop has its answer refused (followed: true)`, () =>
+      Effect.gen(function* () {
+        reset(`${other.origin}/v5/asset/withdraw/cancel`)
+        const exit = yield* Effect.exit(
+          Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerOn(transport, { unguarded: true })))
+        )
+        const error = failure(exit)
+        expect(error).toMatchObject({
+          _tag: "RedirectRefused",
+          location: other.origin,
+          followed: true,
+          httpStatus: 200
+        })
+        // The wrapper followed once (that the client could not stop); nothing was sent again.
         expect(bybit.paths).toEqual(["/v5/asset/withdraw/cancel"])
         expect(other.paths).toEqual(["/v5/asset/withdraw/cancel"])
       })
     )
 
-    it.live(`${name}: a list redirected to another host is RedirectRefused`, () =>
+    it.live(`${name}: past the stop, an answer from another path of the same host is refused too`, () =>
       Effect.gen(function* () {
-        other.paths.length = 0
-        bybit.location = `${other.origin}/v5/asset/withdraw/query-record`
-        const exit = yield* Effect.exit(Withdrawals.list({ coin: "USDT" }).pipe(Effect.provide(layerOn(transport))))
-        refused(exit)
-        expect(other.paths).toHaveLength(1)
-      })
-    )
-
-    it.live(`${name}: a redirected server-time request is RedirectRefused`, () =>
-      Effect.gen(function* () {
-        bybit.location = `${other.origin}/v5/market/time`
+        reset(`${bybit.origin}/v5/asset/withdraw/other?x=1`)
         const exit = yield* Effect.exit(
-          Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerOn(transport, true)))
+          Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerOn(transport, { unguarded: true })))
         )
-        refused(exit)
+        // 127.0.0.1 answers 307 to every path: the wrapper follows it three times, then hands over a 307
+        // answered for another request than the client's.
+        const error = failure(exit)
+        expect(error).toMatchObject({
+          _tag: "RedirectRefused",
+          location: bybit.origin,
+          followed: true,
+          httpStatus: 307
+        })
+        expect(bybit.paths[0]).toBe("/v5/asset/withdraw/cancel")
+        expect(bybit.paths.slice(1)).toEqual([
+          "/v5/asset/withdraw/other?x=1",
+          "/v5/asset/withdraw/other?x=1",
+          "/v5/asset/withdraw/other?x=1"
+        ])
       })
     )
 
-    it.live(`${name}: without a redirect the same wrapped client works`, () =>
+    it.live(`${name}: without a redirect the wrapped client works, and its spans are as the program asked`, () =>
       Effect.gen(function* () {
-        bybit.location = ""
-        const result = yield* Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerOn(transport)))
+        reset("")
+        const traced = recordingTracer()
+        const result = yield* Withdrawals.cancel({ id: "10197" }).pipe(
+          Effect.provide(layerOn(transport)),
+          Effect.withTracer(traced.tracer)
+        )
         expect(result.status).toBe("cancelled")
+        expect(traced.spans.filter((span) => span.name === "http.client POST")).toHaveLength(1)
+        // The program's own predicate is kept: it drops the http.client span.
+        const dropped = recordingTracer()
+        yield* Withdrawals.cancel({ id: "10197" }).pipe(
+          Effect.provide(layerOn(transport)),
+          Effect.locally(HttpClient.currentTracerDisabledWhen, () => true),
+          Effect.withTracer(dropped.tracer)
+        )
+        expect(dropped.spans.some((span) => span.name.startsWith("http.client"))).toBe(false)
+        expect(dropped.spans.some((span) => span.name === "Withdrawals.cancel")).toBe(true)
+        // Tracing off for the program: no span at all, the http.client one included.
+        const off = recordingTracer()
+        yield* Withdrawals.cancel({ id: "10197" }).pipe(
+          Effect.provide(layerOn(transport)),
+          Effect.withTracer(off.tracer),
+          Effect.withTracerEnabled(false)
+        )
+        expect(off.spans).toEqual([])
+        expect(bybit.paths).toHaveLength(3)
       })
     )
   }

@@ -15,6 +15,7 @@ import { type Body, depthExceeds, MAX_DEPTH } from "./body.js"
 import { decodeEnvelope, describe, type Envelope } from "./envelope.js"
 import { parseHttpDate } from "./httpDate.js"
 import { fromRetCode } from "./mapping.js"
+import { originOf } from "./origin.js"
 import { MAX_RESET_DISTANCE_MS, plausibleResetAt, resetAtOf } from "./rateLimit.js"
 import type { Scrub } from "./scrub.js"
 
@@ -94,17 +95,6 @@ export const retryAfterOf = (value: string | undefined, serverNow: number): numb
   return millis === undefined ? undefined : plausibleResetAt(millis, serverNow)
 }
 
-/** The origin of a `Location` header (resolved against the request URL), never its path or query. */
-const originOf = (location: string | undefined, url: string): string | undefined => {
-  if (location === undefined) return undefined
-  try {
-    const origin = new URL(location, url).origin
-    return origin === "null" ? undefined : origin
-  } catch {
-    return undefined
-  }
-}
-
 /**
  * Classifies one answer, HTTP status first (the Bybit doc pages: V5 "Rate Limit", "Error Codes"):
  * 3xx `RedirectRefused`; 401 `AuthenticationFailed`; 403 the IP ban (`RateLimitExceeded`), a
@@ -126,7 +116,7 @@ export const classify = <A, E>(record: ResponseRecord<A, E>): Either.Either<ApiR
     )
   }
   if (status >= 300 && status < 400) {
-    const origin = originOf(headers.location, record.url)
+    const origin = headers.location === undefined ? undefined : originOf(headers.location, record.url)
     // A host name is server text too: it could carry what the server was sent.
     const location = origin === undefined ? undefined : scrub(origin, signature)
     return Either.left(

@@ -1,8 +1,7 @@
 /**
- * Where an answer came from. The client never follows a redirect itself, but a caller's own
- * `HttpClient` wrapper (Effect's `HttpClient.followRedirects`) may have done so before the client
- * sees the answer: an answer whose request went to another origin than the configured base URL's
- * is refused, never taken as the exchange's.
+ * The origin (`scheme://host:port`) of an address a server named: a redirect's `Location`, or where
+ * a wrapper of the caller's re-sent the request. Errors name that origin only, never its path or
+ * query, which the server chose and could fill with what it was sent.
  */
 
 /** The origin of `url` (resolved against `base`), or `undefined` when it cannot be read. */
@@ -13,13 +12,4 @@ export const originOf = (url: string, base: string): string | undefined => {
   } catch {
     return undefined
   }
-}
-
-/**
- * The origin the answer's request went to when it is not `baseOrigin` (`"unknown"` when that URL
- * cannot be read), `undefined` when it is the configured one.
- */
-export const foreignOrigin = (requestUrl: string, baseUrl: string, baseOrigin: string): string | undefined => {
-  const origin = originOf(requestUrl, baseUrl)
-  return origin === baseOrigin ? undefined : (origin ?? "unknown")
 }

@@ -24,9 +24,10 @@ import * as Body from "./body.js"
 import { classify, notSent } from "./classify.js"
 import * as ClockSync from "./clock.js"
 import { withDeadline } from "./deadline.js"
+import { guard, sameTarget } from "./hopGuard.js"
 import { withHeaderSafeSpans } from "./httpSpan.js"
 import { observeAttempt, type RecordAnswer } from "./observe.js"
-import { foreignOrigin } from "./origin.js"
+import { originOf } from "./origin.js"
 import * as Pacing from "./pacing.js"
 import { fromHeaders } from "./rateLimit.js"
 import { makeRetrying } from "./retry.js"
@@ -99,12 +100,20 @@ const manualRedirects = (fetch: typeof globalThis.fetch | undefined): typeof glo
   ((input: string | URL | Request, init?: RequestInit) =>
     (fetch ?? globalThis.fetch)(input, { ...init, redirect: "manual" })) as typeof globalThis.fetch
 
-/** An answer as received: its body, or (a redirect followed elsewhere) the other origin instead. */
-interface Received {
-  readonly answer: { readonly status: number; readonly headers: Readonly<Record<string, string>> }
-  readonly body: Body.Body | undefined
-  readonly foreign: string | undefined
+/** An answer's status and headers, read once (the platform builds a new headers record on every access). */
+interface Answer {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
 }
+
+/**
+ * What came back: the answer to the client's own request and its body; or the origin of another
+ * address, when a wrapper of the caller's followed a redirect there (`httpStatus`: that answer's
+ * status, its body never read) or was stopped before sending to it (`httpStatus` undefined).
+ */
+type Received =
+  | { readonly _tag: "Answered"; readonly answer: Answer; readonly body: Body.Body }
+  | { readonly _tag: "Elsewhere"; readonly httpStatus: number | undefined; readonly location: string }
 
 /** Builds the pipeline: the `HttpClient` is shaped here once, not per request. */
 export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
@@ -112,21 +121,17 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
     const rateLimits = yield* Ref.make<ReadonlyMap<string, RateLimitStatus>>(new Map())
     const callerFetch = Option.getOrUndefined(yield* Effect.serviceOption(FetchHttpClient.Fetch))
     const fetchManual = manualRedirects(callerFetch)
-    // Shaped once: the base URL, and the `http.client` span kept with no server-chosen header name or
-    // any header value in it (`internal/httpSpan.ts`), or no such span.
-    const client = options.httpClient.pipe(
-      HttpClient.mapRequest(HttpClientRequest.prependUrl(options.baseUrl)),
-      options.traceRequests
-        ? HttpClient.transformResponse(withHeaderSafeSpans)
-        : HttpClient.withTracerDisabledWhen(() => true)
-    )
+    // Shaped once: the `http.client` span kept with no server-chosen header name or any header value
+    // in it (`internal/httpSpan.ts`); without `traceRequests`, `guard` drops that span.
+    const client = options.traceRequests
+      ? HttpClient.transformResponse(options.httpClient, withHeaderSafeSpans)
+      : options.httpClient
     // FetchHttpClient reads its `fetch` from the context of each request (other transports ignore
     // it): provided to each attempt with its span (`observeAttempt`).
     const attemptServices = Context.make(FetchHttpClient.Fetch, fetchManual)
     const timeoutMillis = Duration.toMillis(options.timeout)
     const { recvWindow, apiKey, signer, maxResponseBytes, baseUrl } = options
     const scrub = Scrub.make(options.secrets)
-    const baseOrigin = new URL(baseUrl).origin
 
     const recordRateLimit = (status: RateLimitStatus, observe: Pacing.Observe) =>
       Ref.update(rateLimits, (map) => {
@@ -144,7 +149,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       record: RecordAnswer
     ): Effect.Effect<ApiResponse<A>, RequestError | E> => {
       const finish = (
-        response: { readonly status: number; readonly headers: Readonly<Record<string, string>> },
+        response: Answer,
         body: Body.Body,
         serverNow: number
       ): Effect.Effect<ApiResponse<A>, RequestError | E> => {
@@ -167,19 +172,28 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         // Every answer's rate-limit headers are kept, an error's (e.g. 10006) as much as a success's.
         return rateLimit !== undefined ? Effect.zipRight(recordRateLimit(rateLimit, observe), outcome) : outcome
       }
-      return client.execute(request).pipe(
-        Effect.flatMap((response): Effect.Effect<Received, HttpClientError.ResponseError> => {
-          // Read once: the platform builds a new headers record on every access.
-          const answer = { status: response.status, headers: response.headers }
-          // A redirect followed by a wrapper of the caller's: its body is never read, only closed.
-          const foreign = foreignOrigin(response.request.url, baseUrl, baseOrigin)
-          if (foreign !== undefined) return Effect.as(Body.discard(response), { answer, body: undefined, foreign })
-          return Effect.map(Body.read(response, answer.headers, maxResponseBytes), (body) => ({
-            answer,
-            body,
-            foreign
-          }))
-        }),
+      const sent = HttpClientRequest.prependUrl(request, baseUrl)
+      const elsewhere = (url: string, httpStatus: number | undefined): Received => ({
+        _tag: "Elsewhere",
+        httpStatus,
+        location: originOf(url, baseUrl) ?? "unknown"
+      })
+      const received = Effect.flatMap(
+        client.execute(sent),
+        (response): Effect.Effect<Received, HttpClientError.ResponseError> => {
+          const answer: Answer = { status: response.status, headers: response.headers }
+          // Answered for another request than ours (a wrapper of the caller's re-sent it elsewhere
+          // despite the guard): its body is never read, only closed.
+          if (!sameTarget(response.request, sent)) {
+            return Effect.as(Body.discard(response), elsewhere(response.request.url, answer.status))
+          }
+          return Effect.map(
+            Body.read(response, answer.headers, maxResponseBytes),
+            (body): Received => ({ _tag: "Answered", answer, body })
+          )
+        }
+      )
+      return guard(received, sent, options.traceRequests, (url) => elsewhere(url, undefined)).pipe(
         Effect.catchAll((error) =>
           Effect.fail(
             new TransportError({ reason: "Network", path: spec.path, detail: scrub(detailOf(error), signature) })
@@ -196,21 +210,21 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
                 detail: `no complete response within ${timeoutMillis}ms`
               })
           ),
-        Effect.flatMap(({ answer, body, foreign }) =>
-          foreign !== undefined || body === undefined
-            ? Effect.fail(
-                new RedirectRefused({
-                  httpStatus: answer.status,
-                  location: scrub(foreign ?? "unknown", signature),
-                  followed: true
-                })
-              )
-            : // Server time now, for `Retry-After: <seconds>` and to bound every reset time: the signed
-              // timestamp, else (an unsigned request) the local clock.
-              timestamp === undefined
-              ? Effect.flatMap(Clock.currentTimeMillis, (now) => finish(answer, body, now))
-              : finish(answer, body, timestamp)
-        )
+        Effect.flatMap((received) => {
+          if (received._tag === "Elsewhere") {
+            const location = scrub(received.location, signature)
+            return Effect.fail(
+              received.httpStatus === undefined
+                ? new RedirectRefused({ location, followed: false })
+                : new RedirectRefused({ httpStatus: received.httpStatus, location, followed: true })
+            )
+          }
+          // Server time now, for `Retry-After: <seconds>` and to bound every reset time: the signed
+          // timestamp, else (an unsigned request) the local clock.
+          return timestamp === undefined
+            ? Effect.flatMap(Clock.currentTimeMillis, (now) => finish(received.answer, received.body, now))
+            : finish(received.answer, received.body, timestamp)
+        })
       )
     }
 
