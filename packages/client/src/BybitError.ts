@@ -345,7 +345,7 @@ export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("Redi
   override get message(): string {
     const where = this.location ?? "an unreadable address"
     if (this.followed === false) {
-      return `The HttpClient given to the client tried to follow a redirect to ${where} (e.g. HttpClient.followRedirects); the client stopped that request before it was sent, so nothing went there. Do not wrap the client's HttpClient with followRedirects.`
+      return `The HttpClient given to the client was about to send the request to another address than the client made it for, at ${where}: a wrapper followed a redirect (e.g. HttpClient.followRedirects) or rewrote the URL. The client stopped that request before it was sent, so nothing went there. Do not wrap the client's HttpClient with followRedirects or a URL rewrite; set baseUrl instead.`
     }
     if (this.followed === true) {
       return `An answer (HTTP ${this.httpStatus ?? "?"}) came from another address than the client's request, at ${where}: the HttpClient given to the client followed a redirect (e.g. HttpClient.followRedirects) with a tracer predicate of its own, so the request (with its API key and signature, when signed) was sent there. The answer was refused. Do not wrap the client's HttpClient with followRedirects.`

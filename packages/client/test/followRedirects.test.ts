@@ -6,7 +6,7 @@
 // Two loopback hosts: 127.0.0.1 (the configured one) redirects; 127.0.0.2 answers as if it were Bybit.
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
-import { HttpClient } from "@effect/platform"
+import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Layer, Redacted, Schedule, Tracer } from "effect"
 import { afterAll, beforeAll } from "vitest"
@@ -211,6 +211,47 @@ describe("a wrapper's redirect is stopped before it sends anything elsewhere", (
         )
         stopped(tracerOff, other.origin)
         expect(other.paths).toEqual([])
+      })
+    )
+
+    it.live(`${name}: a wrapper that re-targets the request (to another host, or adds a query) is stopped`, () =>
+      Effect.gen(function* () {
+        reset("")
+        const rewriting = (f: (request: HttpClientRequest.HttpClientRequest) => HttpClientRequest.HttpClientRequest) =>
+          BybitClient.layer({
+            credentials: BybitConfig.hmac({
+              apiKey: "follow-test-key",
+              apiSecret: Redacted.make("follow-test-secret")
+            }),
+            baseUrl: bybit.origin,
+            timeSync: false
+          }).pipe(
+            Layer.provide(
+              Layer.effect(HttpClient.HttpClient, Effect.map(HttpClient.HttpClient, HttpClient.mapRequest(f))).pipe(
+                Layer.provide(transport)
+              )
+            )
+          )
+        const elsewhere = yield* Effect.exit(
+          Withdrawals.cancel({ id: "10197" }).pipe(
+            Effect.provide(rewriting(HttpClientRequest.setUrl(`${other.origin}/v5/asset/withdraw/cancel`)))
+          )
+        )
+        stopped(elsewhere, other.origin)
+        const extraQuery = yield* Effect.exit(
+          Withdrawals.cancel({ id: "10197" }).pipe(
+            Effect.provide(rewriting(HttpClientRequest.appendUrlParam("via", "wrapper")))
+          )
+        )
+        stopped(extraQuery, bybit.origin)
+        expect(other.paths).toEqual([])
+        expect(bybit.paths).toEqual([])
+        // A wrapper that only adds a header changes nothing of where the request goes: it is sent.
+        const header = yield* Withdrawals.cancel({ id: "10197" }).pipe(
+          Effect.provide(rewriting(HttpClientRequest.setHeader("x-caller", "1")))
+        )
+        expect(header.status).toBe("cancelled")
+        expect(bybit.paths).toEqual(["/v5/asset/withdraw/cancel"])
       })
     )
 
