@@ -9,8 +9,7 @@
  * tell is on the attempt's own span, from values the client made or checked (`internal/observe.ts`).
  */
 import * as Context from "effect/Context"
-import * as DefaultServices from "effect/DefaultServices"
-import * as Effect from "effect/Effect"
+import type * as DefaultServices from "effect/DefaultServices"
 import type * as Exit from "effect/Exit"
 import * as Tracer from "effect/Tracer"
 
@@ -109,10 +108,14 @@ const headerSafeTracer = (tracer: Tracer.Tracer): Tracer.Tracer => {
 }
 
 // The fiber's default services with the tracer wrapped, for the services last seen (they rarely
-// change): one `FiberRef` change per request, no copy of the services.
+// change): no copy of the services per request.
 let lastServices: Context.Context<DefaultServices.DefaultServices> | undefined
 let lastSafe: Context.Context<DefaultServices.DefaultServices> | undefined
-const withSafeTracer = (
+/**
+ * The fiber's default services (`DefaultServices.currentServices`) with the tracer replaced by one
+ * whose spans keep no server-chosen header: what the transport runs with (`internal/hopGuard.ts`).
+ */
+export const withSafeTracer = (
   services: Context.Context<DefaultServices.DefaultServices>
 ): Context.Context<DefaultServices.DefaultServices> => {
   if (services !== lastServices || lastSafe === undefined) {
@@ -121,7 +124,3 @@ const withSafeTracer = (
   }
   return lastSafe
 }
-
-/** Runs `effect` (an `HttpClient.execute`) so that the spans it makes keep no server-chosen header. */
-export const withHeaderSafeSpans = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.locallyWith(effect, DefaultServices.currentServices, withSafeTracer)

@@ -1,6 +1,6 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpBody from "@effect/platform/HttpBody"
-import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { type Signer, serializeQuery, signRequest } from "@effect-bybit/signing"
@@ -25,7 +25,6 @@ import { classify, notSent } from "./classify.js"
 import * as ClockSync from "./clock.js"
 import { withDeadline } from "./deadline.js"
 import { guard, sameTarget } from "./hopGuard.js"
-import { withHeaderSafeSpans } from "./httpSpan.js"
 import { observeAttempt, type RecordAnswer } from "./observe.js"
 import { originOf } from "./origin.js"
 import * as Pacing from "./pacing.js"
@@ -121,11 +120,9 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
     const rateLimits = yield* Ref.make<ReadonlyMap<string, RateLimitStatus>>(new Map())
     const callerFetch = Option.getOrUndefined(yield* Effect.serviceOption(FetchHttpClient.Fetch))
     const fetchManual = manualRedirects(callerFetch)
-    // Shaped once: the `http.client` span kept with no server-chosen header name or any header value
-    // in it (`internal/httpSpan.ts`); without `traceRequests`, `guard` drops that span.
-    const client = options.traceRequests
-      ? HttpClient.transformResponse(options.httpClient, withHeaderSafeSpans)
-      : options.httpClient
+    // Used as given: `guard` runs each request with the header-safe tracer (or no `http.client` span)
+    // and lets no other request leave (`internal/hopGuard.ts`).
+    const client = options.httpClient
     // FetchHttpClient reads its `fetch` from the context of each request (other transports ignore
     // it): provided to each attempt with its span (`observeAttempt`).
     const attemptServices = Context.make(FetchHttpClient.Fetch, fetchManual)
