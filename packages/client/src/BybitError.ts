@@ -317,10 +317,11 @@ export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()
  * request carries the API key and its signature, which must reach no other host. Names the status
  * and the origin of the `Location` (never its path or query). Not retried.
  *
- * An `HttpClient` wrapper of the caller's that follows redirects (Effect's
- * `HttpClient.followRedirects`) is stopped before it sends the request anywhere else
- * (`followed: false`, no `httpStatus`); one that got past that (it installed its own
- * `currentTracerDisabledWhen` below the client's) has its answer refused (`followed: true`).
+ * An `HttpClient` wrapper of the caller's that would send the client's request again or elsewhere
+ * (Effect's `HttpClient.followRedirects`, a retry, a URL rewrite) is stopped before it sends it
+ * (`followed: false`, no `httpStatus`); one that got past that (on undici or `node:http`, a wrapper
+ * that turns the tracer off or sets its own `currentTracerDisabledWhen`) has its answer refused
+ * (`followed: true`).
  *
  * @since 0.1.0
  * @category errors
@@ -328,13 +329,14 @@ export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()
 export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("RedirectRefused", {
   /** The redirect's status; absent when a wrapper's attempt to follow one was stopped (`followed: false`). */
   httpStatus: Schema.optional(Schema.Number),
-  /** The origin (`scheme://host:port`) the server redirected to, when it sent a readable `Location`. */
+  /** The origin (`scheme://host:port`) the server redirected to, when it sent a readable `Location` with one. */
   location: Schema.optional(Schema.String),
   /**
-   * Set when an `HttpClient` wrapper of the caller's followed the redirect: `false` when the client
-   * stopped that request before it was sent (nothing reached `location`); `true` when the wrapper
-   * got past that and the request was sent to `location` (another address than the client's
-   * request, on the same origin or not), whose answer, with status `httpStatus`, is refused.
+   * Set when an `HttpClient` wrapper of the caller's sent, or was about to send, the request again
+   * or elsewhere: `false` when the client stopped that request before it was sent (nothing reached
+   * `location`); `true` when the wrapper got past that and the request was sent to `location`
+   * (another address than the client's request, on the same origin or not), whose answer, with
+   * status `httpStatus`, is refused.
    */
   followed: Schema.optional(Schema.Boolean)
 }) {
@@ -345,10 +347,10 @@ export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("Redi
   override get message(): string {
     const where = this.location ?? "an unreadable address"
     if (this.followed === false) {
-      return `The HttpClient given to the client was about to send the request to another address than the client made it for, at ${where}: a wrapper followed a redirect (e.g. HttpClient.followRedirects) or rewrote the URL. The client stopped that request before it was sent, so nothing went there. Do not wrap the client's HttpClient with followRedirects or a URL rewrite; set baseUrl instead.`
+      return `The HttpClient given to the client was about to send the client's request again or to another address (${where}): a wrapper that follows redirects (e.g. HttpClient.followRedirects), retries or rewrites the URL. The client stopped that request before it was sent, so nothing went there. Do not wrap the client's HttpClient with followRedirects, a retry or a URL rewrite; set baseUrl, and use the client's retry option.`
     }
     if (this.followed === true) {
-      return `An answer (HTTP ${this.httpStatus ?? "?"}) came from another address than the client's request, at ${where}: the HttpClient given to the client followed a redirect (e.g. HttpClient.followRedirects) with a tracer predicate of its own, so the request (with its API key and signature, when signed) was sent there. The answer was refused. Do not wrap the client's HttpClient with followRedirects.`
+      return `An answer (HTTP ${this.httpStatus ?? "?"}) came from another address than the client's request, at ${where}: the HttpClient given to the client followed a redirect (e.g. HttpClient.followRedirects) with the tracer settings of its own that hid it from the client's check, so the request (with its API key and signature, when signed) was sent there. The answer was refused. Do not wrap the client's HttpClient with followRedirects.`
     }
     const to = this.location !== undefined ? ` to ${this.location}` : ""
     return `The server answered HTTP ${this.httpStatus ?? "3xx"}, a redirect${to}; the client never follows redirects, so the request went nowhere else. Check the base URL (scheme, host, path) and any proxy in between.`

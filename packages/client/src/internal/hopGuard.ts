@@ -1,31 +1,54 @@
 /**
- * What the transport runs under, for each request: only the request the client built leaves, and
- * the spans the transport makes keep no server-chosen header (`internal/httpSpan.ts`).
+ * What the transport runs under, for each attempt: the client's request leaves once, to the address
+ * the client built, and no other request carrying its credentials leaves at all; the spans the
+ * transport makes keep no server-chosen header (`internal/httpSpan.ts`).
  *
  * The client never follows a redirect, but an `HttpClient` wrapper of the caller's (Effect's
- * `HttpClient.followRedirects`) would re-send the signed request, API key and signature included, to
- * whatever a 3xx's `Location` names, before the client sees any answer. Every platform transport is
- * made with `HttpClient.make`, which asks the fiber's `currentTracerDisabledWhen` predicate about
- * each request before sending it; the client puts a predicate there (and the tracer on, so that it
- * is asked) that stops any request other than its own. Stopping is a throw, the only way out of a
- * predicate: `guard` turns it back into a value, never a defect. A wrapper that installs a predicate
- * of its own below the client's goes unguarded; the answer check of `request.ts` still refuses what
- * comes back for another address.
+ * `HttpClient.followRedirects`, a URL rewrite, a retry) would send the signed request, API key and
+ * signature included, again or elsewhere, before the client sees any answer. Two checks stop such a
+ * request before it is sent, with the same rule (`Gate`):
+ * - every platform transport is made with `HttpClient.make`, which asks the fiber's
+ *   `currentTracerDisabledWhen` predicate about each request before sending it: the client puts its
+ *   predicate there, and the tracer on so that it is asked. A wrapper inside the client's that sets
+ *   either back (`withTracerDisabledWhen`, `Effect.withTracerEnabled(false)`) silences this check;
+ * - `FetchHttpClient` takes its `fetch` from the fiber's context on each request: the client's
+ *   checks the URL and headers it is handed, whatever the tracer settings.
+ * Stopping is a throw (from the predicate) or a rejected `fetch`; `guard` hands back `Stopped`
+ * instead of a response. Any other defect of the transport (e.g. `followRedirects` reading a
+ * `Location` the URL parser refuses) becomes a `RequestError`, never a defect of the program.
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as UrlParams from "@effect/platform/UrlParams"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as UrlParams from "@effect/platform/UrlParams"
 import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
-import * as FiberRefs from "effect/FiberRefs"
-import { withSafeTracer } from "./httpSpan.js"
+import * as Option from "effect/Option"
+import { withFiberRefs } from "./fiberRefs.js"
+import { withSafeTracer, withSilentTracer } from "./httpSpan.js"
 
-/** Thrown by the predicate when a request other than the client's own was about to be sent. */
+/** Why a request was stopped: where it was going, and whether the client's own had gone already. */
 class ForeignHop {
-  constructor(readonly url: string) {}
+  constructor(
+    readonly url: string,
+    readonly again: boolean
+  ) {}
+}
+
+/** What `guard` hands back instead of a response: a request it stopped before it was sent. */
+export interface Stopped {
+  readonly _tag: "Stopped"
+  /** Where the stopped request was going (a URL the server or a wrapper chose: name its origin only). */
+  readonly url: string
+  /** The client's own request had been sent already: this one would have sent it again. */
+  readonly again: boolean
 }
 
 /** The same query parameters, in the same order (usually both empty, or the very same array). */
@@ -36,64 +59,147 @@ const sameParams = (a: UrlParams.UrlParams, b: UrlParams.UrlParams): boolean => 
   return true
 }
 
-/** Whether `request` is `sent` as far as where it goes: the same URL and query parameters. */
+/** Whether `request` goes where `sent` goes: the same URL, query parameters and fragment. */
 export const sameTarget = (request: HttpClientRequest.HttpClientRequest, sent: HttpClientRequest.HttpClientRequest) =>
-  request.url === sent.url && sameParams(request.urlParams, sent.urlParams)
+  request.url === sent.url &&
+  sameParams(request.urlParams, sent.urlParams) &&
+  Option.getOrUndefined(request.hash) === Option.getOrUndefined(sent.hash)
+
+/** The full URL a request is sent to, as the platform builds it. */
+const hrefOf = (request: HttpClientRequest.HttpClientRequest): string =>
+  Either.match(UrlParams.makeUrl(request.url, request.urlParams, request.hash), {
+    onLeft: () => request.url,
+    onRight: (url) => url.href
+  })
 
 /**
- * Runs `execute` (an `HttpClient.execute` of `sent`) so that no other request leaves: one that would
- * is never sent, and `execute` ends with `onForeign(itsUrl)` instead. With `traced`, the transport's
- * `http.client` span is made through the header-safe tracer, and kept or dropped as the program asked
- * (tracer on or off, its own `currentTracerDisabledWhen`); without, it is dropped.
- *
- * The three fiber settings are made, and undone, in one change of the fiber's `FiberRefs` each way,
- * in an uninterruptible step (`Effect.locally` per setting costs a dozen operations and a copy of
- * every `FiberRef`, each, on every request; `bench/ops.ts` counts them).
+ * The rule for one attempt, asked once per request by each check (`hook` 0: the predicate, 1: the
+ * `fetch`): the client's request goes only once, and only to the address the client built. A
+ * request is the client's when it carries the client's API key or signature, or (an unsigned one,
+ * e.g. the server time) when it has the client's very headers, which `followRedirects` and `retry`
+ * pass on as they are. Any other request is a wrapper's own (e.g. fetching a proxy token) and is let
+ * through: it carries nothing of the client's, and an answer for another address is refused after
+ * (`request.ts`).
  */
-export const guard = <A, E, R, B>(
-  execute: Effect.Effect<A, E, R>,
+class Gate {
+  private readonly gone = [false, false]
+  private sentHref: string | undefined
+  private readonly apiKey: string | undefined
+  private readonly signature: string | undefined
+  constructor(private readonly sent: HttpClientRequest.HttpClientRequest) {
+    this.apiKey = sent.headers["x-bapi-api-key"]
+    this.signature = sent.headers["x-bapi-sign"]
+  }
+  private carriesCredentials(header: (name: string) => string | null | undefined): boolean {
+    if (this.apiKey === undefined) return false
+    return header("x-bapi-api-key") === this.apiKey || header("x-bapi-sign") === this.signature
+  }
+  /** Throws `ForeignHop` for a request of the client's that must not be sent. */
+  check(
+    hook: 0 | 1,
+    headersObject: unknown,
+    href: () => string,
+    sameAsSent: () => boolean,
+    header: (name: string) => string | null | undefined
+  ) {
+    if (headersObject !== this.sent.headers && !this.carriesCredentials(header)) return
+    if (this.gone[hook] || !sameAsSent()) throw new ForeignHop(href(), this.gone[hook]!)
+    this.gone[hook] = true
+  }
+  predicate(request: HttpClientRequest.HttpClientRequest): void {
+    this.check(
+      0,
+      request.headers,
+      () => hrefOf(request),
+      () => sameTarget(request, this.sent),
+      (name) => request.headers[name]
+    )
+  }
+  fetch(input: string | URL | Request, init: RequestInit | undefined): void {
+    const href = typeof input === "string" ? input : input instanceof URL ? input.href : input.url
+    const headers = init?.headers ?? (input instanceof Request ? input.headers : undefined)
+    this.check(
+      1,
+      headers,
+      () => href,
+      () => href === (this.sentHref ??= hrefOf(this.sent)),
+      (name) =>
+        headers === undefined
+          ? undefined
+          : headers instanceof Headers
+            ? headers.get(name)
+            : Array.isArray(headers)
+              ? headers.find((entry) => entry[0]?.toLowerCase() === name)?.[1]
+              : (headers as Record<string, string>)[name]
+    )
+  }
+}
+
+const stoppedBy = (cause: Cause.Cause<HttpClientError.HttpClientError>): ForeignHop | undefined => {
+  const defect = Cause.dieOption(cause)
+  if (defect._tag === "Some") return defect.value instanceof ForeignHop ? defect.value : undefined
+  const failure = Cause.failureOption(cause)
+  return failure._tag === "Some" && failure.value.cause instanceof ForeignHop ? failure.value.cause : undefined
+}
+
+/**
+ * Runs `execute` (an `HttpClient.execute` of `sent`) under the checks above: a request they stop
+ * is never sent, and `execute` ends with `Stopped` instead. `fetch` is what `FetchHttpClient` sends
+ * with (never following a redirect itself). With `traced`, the `http.client` span is made through
+ * the header-safe tracer, and kept or dropped as the program asked (tracer on or off, its own
+ * `currentTracerDisabledWhen`); without, it is dropped. With the program's tracer off, the tracer
+ * is on only for the predicate to be asked: spans made inside `execute` go to a silent tracer.
+ */
+export const guard = (
+  execute: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>,
   sent: HttpClientRequest.HttpClientRequest,
   traced: boolean,
-  onForeign: (url: string) => B
-): Effect.Effect<A | B, E, R> =>
-  Effect.uninterruptibleMask((restore) =>
-    Effect.withFiberRuntime<A | B, E, R>((fiber) => {
+  fetch: typeof globalThis.fetch
+): Effect.Effect<HttpClientResponse.HttpClientResponse | Stopped, HttpClientError.HttpClientError> => {
+  const gate = new Gate(sent)
+  const gatedFetch = ((input: string | URL | Request, init?: RequestInit) => {
+    try {
+      gate.fetch(input, init)
+    } catch (stop) {
+      return Promise.reject(stop)
+    }
+    return fetch(input, init)
+  }) as typeof globalThis.fetch
+  return withFiberRefs(
+    Effect.matchCauseEffect(execute, {
+      onSuccess: Exit.succeed,
+      onFailure: (cause) => {
+        const stop = stoppedBy(cause)
+        if (stop !== undefined) return Exit.succeed<Stopped>({ _tag: "Stopped", url: stop.url, again: stop.again })
+        const defect = Cause.dieOption(cause)
+        return defect._tag === "Some" && !Cause.isInterrupted(cause)
+          ? Exit.fail(new HttpClientError.RequestError({ request: sent, reason: "Transport", cause: defect.value }))
+          : Exit.failCause(cause)
+      }
+    }),
+    (fiber) => {
       const tracerEnabled = fiber.getFiberRef(FiberRef.currentTracerEnabled)
       const disabledWhen = fiber.getFiberRef(HttpClient.currentTracerDisabledWhen)
       const services = fiber.getFiberRef(DefaultServices.currentServices)
       const untraced = !traced || !tracerEnabled
-      const predicate = (request: HttpClientRequest.HttpClientRequest): boolean => {
-        if (!sameTarget(request, sent)) throw new ForeignHop(request.url)
-        return untraced || disabledWhen(request)
-      }
-      const settings = (
-        enabled: boolean,
-        when: (request: HttpClientRequest.HttpClientRequest) => boolean,
-        tracerServices: typeof services
-      ) =>
-        Effect.updateFiberRefs((id, refs) =>
-          FiberRefs.updateManyAs(refs, {
-            entries: [
-              [FiberRef.currentTracerEnabled, [[id, enabled]]],
-              [HttpClient.currentTracerDisabledWhen, [[id, when]]],
-              [DefaultServices.currentServices, [[id, tracerServices]]]
-            ]
-          })
-        )
-      return Effect.zipRight(
-        settings(true, predicate, untraced ? services : withSafeTracer(services)),
-        Effect.matchCauseEffect(restore(execute), {
-          onSuccess: (value) => Effect.as(settings(tracerEnabled, disabledWhen, services), value as A | B),
-          onFailure: (cause) => {
-            const defect = Cause.dieOption(cause)
-            return Effect.zipRight(
-              settings(tracerEnabled, disabledWhen, services),
-              defect._tag === "Some" && defect.value instanceof ForeignHop
-                ? Exit.succeed(onForeign(defect.value.url))
-                : Exit.failCause(cause)
-            )
+      return [
+        [FiberRef.currentTracerEnabled, true],
+        [
+          HttpClient.currentTracerDisabledWhen,
+          (request: HttpClientRequest.HttpClientRequest) => {
+            gate.predicate(request)
+            return untraced || disabledWhen(request)
           }
-        })
-      )
-    })
+        ],
+        [
+          DefaultServices.currentServices,
+          !tracerEnabled ? withSilentTracer(services) : traced ? withSafeTracer(services) : services
+        ],
+        [
+          FiberRef.currentContext,
+          Context.add(fiber.getFiberRef(FiberRef.currentContext), FetchHttpClient.Fetch, gatedFetch)
+        ]
+      ]
+    }
   )
+}

@@ -11,6 +11,7 @@
 import * as Context from "effect/Context"
 import type * as DefaultServices from "effect/DefaultServices"
 import type * as Exit from "effect/Exit"
+import type * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
 
 /** Header names whose attribute is kept (with its value redacted): the client's and HTTP's usual ones. */
@@ -123,4 +124,49 @@ export const withSafeTracer = (
     lastSafe = Context.add(services, Tracer.Tracer, headerSafeTracer(Context.get(services, Tracer.Tracer)))
   }
   return lastSafe
+}
+
+/** A span that records nothing and is not sampled: what a program with its tracer off would get. */
+const silentSpan = (
+  name: string,
+  parent: Option.Option<Tracer.AnySpan>,
+  context: Context.Context<never>,
+  links: ReadonlyArray<Tracer.SpanLink>,
+  startTime: bigint,
+  kind: Tracer.SpanKind
+): Tracer.Span => ({
+  _tag: "Span",
+  name,
+  spanId: "silent",
+  traceId: "silent",
+  parent,
+  context,
+  status: { _tag: "Started", startTime },
+  attributes: new Map(),
+  links,
+  sampled: false,
+  kind,
+  end: () => {},
+  attribute: () => {},
+  event: () => {},
+  addLinks: () => {}
+})
+
+const silentTracer = Tracer.make({ span: silentSpan, context: (f) => f() })
+
+let lastLoud: Context.Context<DefaultServices.DefaultServices> | undefined
+let lastSilent: Context.Context<DefaultServices.DefaultServices> | undefined
+/**
+ * The fiber's default services with a tracer that records nothing: the client turns the tracer on
+ * around the transport (`internal/hopGuard.ts`) even when the program has it off, and spans made
+ * there must stay unrecorded as the program asked.
+ */
+export const withSilentTracer = (
+  services: Context.Context<DefaultServices.DefaultServices>
+): Context.Context<DefaultServices.DefaultServices> => {
+  if (services !== lastLoud || lastSilent === undefined) {
+    lastLoud = services
+    lastSilent = Context.add(services, Tracer.Tracer, silentTracer)
+  }
+  return lastSilent
 }

@@ -6,6 +6,7 @@ import * as FiberRef from "effect/FiberRef"
 import * as LogLevel from "effect/LogLevel"
 import * as Tracer from "effect/Tracer"
 import type { RateLimitStatus } from "../BybitClient.js"
+import { withFiberRefs } from "./fiberRefs.js"
 
 /** The name of the span of one attempt (one HTTP exchange with Bybit). */
 export const ATTEMPT_SPAN = "BybitClient.request"
@@ -21,15 +22,14 @@ export type RecordAnswer = (status: number, retCode: number | undefined, rateLim
  * HTTP status, `retCode`, duration in ms. Never a header value. The attempt number
  * (`bybit.attempt`) of a retry comes from the retry loop through `Effect.annotateSpans`.
  *
- * `services` are provided to the attempt together with its span: one change of the fiber's
- * context instead of two (each costs a copy of every FiberRef, on every request).
+ * The span becomes the attempt's parent span in one change of the fiber's `FiberRefs` each way
+ * (`internal/fiberRefs.ts`), not through `Effect.provide`.
  */
 export const observeAttempt = <A, E>(
   method: string,
   path: string,
   signed: { readonly timestamp: number; readonly recvWindow: number } | undefined,
   traced: boolean,
-  services: Context.Context<never>,
   attempt: (record: RecordAnswer) => Effect.Effect<A, E>
 ): Effect.Effect<A, E> =>
   traced
@@ -52,12 +52,17 @@ export const observeAttempt = <A, E>(
           // A retry's number comes from the retry loop (`Effect.annotateSpans`); no number is the first.
           if (!span.attributes.has("bybit.attempt")) span.attribute("bybit.attempt", 1)
           return logged(method, path, span, (record) =>
-            Effect.provide(attempt(record), Context.add(services, Tracer.ParentSpan, span))
+            withFiberRefs(attempt(record), (fiber) => [
+              [
+                FiberRef.currentContext,
+                Context.add(fiber.getFiberRef(FiberRef.currentContext), Tracer.ParentSpan, span)
+              ]
+            ])
           )
         }
       )
     : // Suspended: the same effect runs again on a retry, with fresh state.
-      Effect.suspend(() => logged(method, path, undefined, (record) => Effect.provide(attempt(record), services)))
+      Effect.suspend(() => logged(method, path, undefined, attempt))
 
 const logged = <A, E>(
   method: string,

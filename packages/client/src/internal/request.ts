@@ -5,7 +5,6 @@ import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { type Signer, serializeQuery, signRequest } from "@effect-bybit/signing"
 import * as Clock from "effect/Clock"
-import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -107,12 +106,13 @@ interface Answer {
 
 /**
  * What came back: the answer to the client's own request and its body; or the origin of another
- * address, when a wrapper of the caller's followed a redirect there (`httpStatus`: that answer's
- * status, its body never read) or was stopped before sending to it (`httpStatus` undefined).
+ * address (`undefined` when unreadable), when a wrapper of the caller's sent the request there
+ * (`httpStatus`: that answer's status, its body never read) or was stopped before sending it there
+ * or again (`httpStatus` undefined).
  */
 type Received =
   | { readonly _tag: "Answered"; readonly answer: Answer; readonly body: Body.Body }
-  | { readonly _tag: "Elsewhere"; readonly httpStatus: number | undefined; readonly location: string }
+  | { readonly _tag: "Elsewhere"; readonly httpStatus: number | undefined; readonly location: string | undefined }
 
 /** Builds the pipeline: the `HttpClient` is shaped here once, not per request. */
 export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
@@ -123,9 +123,6 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
     // Used as given: `guard` runs each request with the header-safe tracer (or no `http.client` span)
     // and lets no other request leave (`internal/hopGuard.ts`).
     const client = options.httpClient
-    // FetchHttpClient reads its `fetch` from the context of each request (other transports ignore
-    // it): provided to each attempt with its span (`observeAttempt`).
-    const attemptServices = Context.make(FetchHttpClient.Fetch, fetchManual)
     const timeoutMillis = Duration.toMillis(options.timeout)
     const { recvWindow, apiKey, signer, maxResponseBytes, baseUrl } = options
     const scrub = Scrub.make(options.secrets)
@@ -170,19 +167,25 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         return rateLimit !== undefined ? Effect.zipRight(recordRateLimit(rateLimit, observe), outcome) : outcome
       }
       const sent = HttpClientRequest.prependUrl(request, baseUrl)
-      const elsewhere = (url: string, httpStatus: number | undefined): Received => ({
-        _tag: "Elsewhere",
-        httpStatus,
-        location: originOf(url, baseUrl) ?? "unknown"
-      })
       const received = Effect.flatMap(
-        client.execute(sent),
+        guard(client.execute(sent), sent, options.traceRequests, fetchManual),
         (response): Effect.Effect<Received, HttpClientError.ResponseError> => {
+          if (!("status" in response)) {
+            return Effect.succeed({
+              _tag: "Elsewhere",
+              httpStatus: undefined,
+              location: originOf(response.url, baseUrl)
+            })
+          }
           const answer: Answer = { status: response.status, headers: response.headers }
-          // Answered for another request than ours (a wrapper of the caller's re-sent it elsewhere
+          // Answered for another request than ours (a wrapper of the caller's sent it elsewhere
           // despite the guard): its body is never read, only closed.
           if (!sameTarget(response.request, sent)) {
-            return Effect.as(Body.discard(response), elsewhere(response.request.url, answer.status))
+            return Effect.as(Body.discard(response), {
+              _tag: "Elsewhere",
+              httpStatus: answer.status,
+              location: originOf(response.request.url, baseUrl)
+            })
           }
           return Effect.map(
             Body.read(response, answer.headers, maxResponseBytes),
@@ -190,7 +193,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
           )
         }
       )
-      return guard(received, sent, options.traceRequests, (url) => elsewhere(url, undefined)).pipe(
+      return received.pipe(
         Effect.catchAll((error) =>
           Effect.fail(
             new TransportError({ reason: "Network", path: spec.path, detail: scrub(detailOf(error), signature) })
@@ -209,11 +212,11 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
           ),
         Effect.flatMap((received) => {
           if (received._tag === "Elsewhere") {
-            const location = scrub(received.location, signature)
+            const location = received.location === undefined ? {} : { location: scrub(received.location, signature) }
             return Effect.fail(
               received.httpStatus === undefined
-                ? new RedirectRefused({ location, followed: false })
-                : new RedirectRefused({ httpStatus: received.httpStatus, location, followed: true })
+                ? new RedirectRefused({ ...location, followed: false })
+                : new RedirectRefused({ httpStatus: received.httpStatus, ...location, followed: true })
             )
           }
           // Server time now, for `Retry-After: <seconds>` and to bound every reset time: the signed
@@ -238,7 +241,6 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         spec.path,
         timestamp === undefined ? undefined : { timestamp, recvWindow },
         options.traceRequests,
-        attemptServices,
         (record) => sendOnce(spec, request, timestamp, signature, observe, record)
       )
 
