@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Layer, Redacted, Schedule, Tracer } from "effect"
+import { Cause, DefaultServices, Effect, Exit, FiberRef, Layer, Redacted, Schedule, Tracer } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
 import { transports } from "./transports.js"
@@ -430,6 +430,33 @@ describe("a wrapper's redirect is stopped before it sends anything elsewhere", (
             expect(withWrapper.location).toBeUndefined()
           }
         })
+    )
+
+    it.live(`${name}: the caller's fiber settings are as before the call, whatever its outcome`, () =>
+      Effect.gen(function* () {
+        const snapshot = Effect.all([
+          FiberRef.get(FiberRef.currentContext),
+          FiberRef.get(FiberRef.currentTracerEnabled),
+          FiberRef.get(HttpClient.currentTracerDisabledWhen),
+          FiberRef.get(DefaultServices.currentServices)
+        ])
+        for (const [location, outcome] of [
+          ["", "Success"],
+          [`${other.origin}/v5/asset/withdraw/query-record`, "RedirectRefused"],
+          ["http://[", "TransportError"]
+        ] as const) {
+          reset(location)
+          // Compared inside the provided layer: building the node transports' layers changes the context
+          // by itself. `list` runs its attempt on the caller's fiber (a cancel, on a fiber of its own).
+          yield* Effect.gen(function* () {
+            const before = yield* snapshot
+            const exit = yield* Effect.exit(Withdrawals.list({ coin: "USDT" }))
+            expect(Exit.isSuccess(exit) ? "Success" : failure(exit)._tag).toBe(outcome)
+            const after = yield* snapshot
+            after.forEach((value, i) => expect(value).toBe(before[i]))
+          }).pipe(Effect.provide(layerOn(transport)))
+        }
+      })
     )
 
     it.live(`${name}: without a redirect the wrapped client works, and its spans are as the program asked`, () =>
