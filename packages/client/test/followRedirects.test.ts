@@ -453,7 +453,7 @@ describe("a wrapper's redirect is stopped before it sends anything elsewhere", (
             const exit = yield* Effect.exit(Withdrawals.list({ coin: "USDT" }))
             expect(Exit.isSuccess(exit) ? "Success" : failure(exit)._tag).toBe(outcome)
             const after = yield* snapshot
-            after.forEach((value, i) => expect(value).toBe(before[i]))
+            for (const [i, value] of after.entries()) expect(value).toBe(before[i])
           }).pipe(Effect.provide(layerOn(transport)))
         }
       })

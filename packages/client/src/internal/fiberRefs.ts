@@ -5,20 +5,28 @@
  * (`bench/ops.ts`). Here the settings are made in one change of the fiber's `FiberRefs` and undone
  * in one, with the same guarantee: undone however `effect` ends, interruption included.
  */
+import * as Arr from "effect/Array"
 import * as Effect from "effect/Effect"
 import type * as Fiber from "effect/Fiber"
 import type * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
 
-/** A `FiberRef` and the value it takes. */
-export type Setting = readonly [FiberRef.FiberRef<any>, unknown]
+/** A `FiberRef` and the value it takes (made with `setting`, which checks the value's type). */
+export interface Setting {
+  readonly ref: FiberRef.FiberRef<unknown>
+  readonly value: unknown
+}
 
-const apply = (settings: readonly [Setting, ...Array<Setting>]): Effect.Effect<void> =>
+/** `ref` set to `value`. */
+export const setting = <A>(ref: FiberRef.FiberRef<A>, value: NoInfer<A>): Setting => ({
+  ref: ref as unknown as FiberRef.FiberRef<unknown>,
+  value
+})
+
+const apply = (settings: Arr.NonEmptyReadonlyArray<Setting>): Effect.Effect<void> =>
   Effect.updateFiberRefs((id, refs) =>
     FiberRefs.updateManyAs(refs, {
-      entries: settings.map(([ref, value]) => [ref, [[id, value]]] as const) as [
-        readonly [FiberRef.FiberRef<any>, readonly [readonly [typeof id, unknown]]]
-      ]
+      entries: Arr.map(settings, ({ ref, value }) => [ref, [[id, value]]] as const)
     })
   )
 
@@ -28,15 +36,12 @@ const apply = (settings: readonly [Setting, ...Array<Setting>]): Effect.Effect<v
  */
 export const withFiberRefs = <A, E, R>(
   effect: Effect.Effect<A, E, R>,
-  settingsOf: (fiber: Fiber.RuntimeFiber<A, E>) => readonly [Setting, ...Array<Setting>]
+  settingsOf: (fiber: Fiber.RuntimeFiber<A, E>) => Arr.NonEmptyReadonlyArray<Setting>
 ): Effect.Effect<A, E, R> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.withFiberRuntime<A, E, R>((fiber) => {
       const settings = settingsOf(fiber)
-      const before = settings.map(([ref]): Setting => [ref, fiber.getFiberRef(ref)]) as unknown as readonly [
-        Setting,
-        ...Array<Setting>
-      ]
+      const before = Arr.map(settings, ({ ref }): Setting => ({ ref, value: fiber.getFiberRef(ref) }))
       return Effect.zipRight(
         apply(settings),
         Effect.matchCauseEffect(restore(effect), {

@@ -31,7 +31,7 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
-import { withFiberRefs } from "./fiberRefs.js"
+import { setting, withFiberRefs } from "./fiberRefs.js"
 import { withSafeTracer, withSilentTracer } from "./httpSpan.js"
 
 /** Why a request was stopped: where it was going, and whether the client's own had gone already. */
@@ -106,6 +106,11 @@ class Gate {
     if (this.gone[hook] || !sameAsSent()) throw new ForeignHop(href(), this.gone[hook]!)
     this.gone[hook] = true
   }
+  /** The full URL of the client's request, built once (only the `fetch` check needs it). */
+  private sentTarget(): string {
+    if (this.sentHref === undefined) this.sentHref = hrefOf(this.sent)
+    return this.sentHref
+  }
   predicate(request: HttpClientRequest.HttpClientRequest): void {
     this.check(
       0,
@@ -122,7 +127,7 @@ class Gate {
       1,
       headers,
       () => href,
-      () => href === (this.sentHref ??= hrefOf(this.sent)),
+      () => href === this.sentTarget(),
       (name) =>
         headers === undefined
           ? undefined
@@ -183,22 +188,19 @@ export const guard = (
       const services = fiber.getFiberRef(DefaultServices.currentServices)
       const untraced = !traced || !tracerEnabled
       return [
-        [FiberRef.currentTracerEnabled, true],
-        [
-          HttpClient.currentTracerDisabledWhen,
-          (request: HttpClientRequest.HttpClientRequest) => {
-            gate.predicate(request)
-            return untraced || disabledWhen(request)
-          }
-        ],
-        [
+        setting(FiberRef.currentTracerEnabled, true),
+        setting(HttpClient.currentTracerDisabledWhen, (request: HttpClientRequest.HttpClientRequest) => {
+          gate.predicate(request)
+          return untraced || disabledWhen(request)
+        }),
+        setting(
           DefaultServices.currentServices,
           !tracerEnabled ? withSilentTracer(services) : traced ? withSafeTracer(services) : services
-        ],
-        [
+        ),
+        setting(
           FiberRef.currentContext,
           Context.add(fiber.getFiberRef(FiberRef.currentContext), FetchHttpClient.Fetch, gatedFetch)
-        ]
+        )
       ]
     }
   )

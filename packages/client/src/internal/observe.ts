@@ -6,7 +6,7 @@ import * as FiberRef from "effect/FiberRef"
 import * as LogLevel from "effect/LogLevel"
 import * as Tracer from "effect/Tracer"
 import type { RateLimitStatus } from "../BybitClient.js"
-import { withFiberRefs } from "./fiberRefs.js"
+import { setting, withFiberRefs } from "./fiberRefs.js"
 
 /** The name of the span of one attempt (one HTTP exchange with Bybit). */
 export const ATTEMPT_SPAN = "BybitClient.request"
@@ -53,10 +53,10 @@ export const observeAttempt = <A, E>(
           if (!span.attributes.has("bybit.attempt")) span.attribute("bybit.attempt", 1)
           return logged(method, path, span, (record) =>
             withFiberRefs(attempt(record), (fiber) => [
-              [
+              setting(
                 FiberRef.currentContext,
                 Context.add(fiber.getFiberRef(FiberRef.currentContext), Tracer.ParentSpan, span)
-              ]
+              )
             ])
           )
         }
