@@ -319,9 +319,9 @@ export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()
  *
  * An `HttpClient` wrapper of the caller's that would send the client's request again or elsewhere
  * (Effect's `HttpClient.followRedirects`, a retry, a URL rewrite) is stopped before it sends it
- * (`followed: false`, no `httpStatus`); one that got past that (on undici or `node:http`, a wrapper
- * that turns the tracer off or sets its own `currentTracerDisabledWhen`) has its answer refused
- * (`followed: true`).
+ * (`followed: false`, no `httpStatus`); one that got past that (see the README: e.g. on undici or
+ * `node:http`, a wrapper that turns the tracer off) has its answer refused when the client can tell
+ * it came from elsewhere (`followed: true`).
  *
  * @since 0.1.0
  * @category errors
@@ -350,7 +350,7 @@ export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("Redi
       return `The HttpClient given to the client was about to send the client's request again or to another address (${where}): a wrapper that follows redirects (e.g. HttpClient.followRedirects), retries or rewrites the URL. The client stopped that request before it was sent, so nothing went there. Do not wrap the client's HttpClient with followRedirects, a retry or a URL rewrite; set baseUrl, and use the client's retry option.`
     }
     if (this.followed === true) {
-      return `An answer (HTTP ${this.httpStatus ?? "?"}) came from another address than the client's request, at ${where}: the HttpClient given to the client followed a redirect (e.g. HttpClient.followRedirects) with the tracer settings of its own that hid it from the client's check, so the request (with its API key and signature, when signed) was sent there. The answer was refused. Do not wrap the client's HttpClient with followRedirects.`
+      return `An answer (HTTP ${this.httpStatus ?? "?"}) came from another address than the client's request, at ${where}: the HttpClient given to the client sent the request there (a wrapper that follows redirects, e.g. HttpClient.followRedirects, hidden from the client's check by tracer settings of its own or by running outside the calling fiber), with its API key and signature when signed. The answer was refused. Do not wrap the client's HttpClient with followRedirects.`
     }
     const to = this.location !== undefined ? ` to ${this.location}` : ""
     return `The server answered HTTP ${this.httpStatus ?? "3xx"}, a redirect${to}; the client never follows redirects, so the request went nowhere else. Check the base URL (scheme, host, path) and any proxy in between.`

@@ -6,9 +6,9 @@
 // Two loopback hosts: 127.0.0.1 (the configured one) redirects; 127.0.0.2 answers as if it were Bybit.
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
-import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, DefaultServices, Effect, Exit, FiberRef, Layer, Redacted, Schedule, Tracer } from "effect"
+import { Cause, DefaultServices, Effect, Exit, FiberRef, Layer, Option, Redacted, Schedule, Tracer } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
 import { transports } from "./transports.js"
@@ -213,14 +213,17 @@ describe("a wrapper's redirect is stopped before it sends anything elsewhere", (
       })
     )
 
-    it.live(`${name}: a redirected server-time request: stopped`, () =>
+    it.live(`${name}: a redirected server-time request (unsigned, nothing to protect) has its answer refused`, () =>
       Effect.gen(function* () {
         reset(`${other.origin}/v5/market/time`)
         const exit = yield* Effect.exit(
           Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerOn(transport, { timeSync: true })))
         )
-        stopped(exit, other.origin)
-        expect(other.paths).toEqual([])
+        expect(failure(exit)).toMatchObject({ _tag: "RedirectRefused", location: other.origin, followed: true })
+        // It went without any credential, and the signed cancel was never sent.
+        expect(other.paths).toEqual(["/v5/market/time"])
+        expect(other.keys).toEqual([undefined])
+        expect(bybit.paths).toEqual(["/v5/market/time"])
       })
     )
 
@@ -391,7 +394,52 @@ describe("a wrapper's redirect is stopped before it sends anything elsewhere", (
         expect(other.paths).toEqual(["/token"])
         expect(other.keys).toEqual([undefined])
         expect(bybit.keys).toEqual(["follow-test-key"])
+        // With the clock synced first (the default): its unsigned request is not the wrapper's either.
+        reset("")
+        const synced = yield* Withdrawals.cancel({ id: "10197" }).pipe(
+          Effect.provide(layerOn(transport, { wrap: tokenFirst, timeSync: true }))
+        )
+        expect(synced.status).toBe("cancelled")
+        expect(other.paths).toEqual(["/token", "/token"])
+        expect(bybit.paths).toEqual(["/v5/market/time", "/v5/asset/withdraw/cancel"])
       })
+    )
+
+    it.live(
+      `${name}: a rewrite that changes the credentials' case or drops the key is still the client's request`,
+      () =>
+        Effect.gen(function* () {
+          reset("")
+          for (const mangle of [
+            (request: HttpClientRequest.HttpClientRequest) =>
+              HttpClientRequest.setHeader(request, "x-bapi-sign", String(request.headers["x-bapi-sign"]).toUpperCase()),
+            (request: HttpClientRequest.HttpClientRequest) =>
+              HttpClientRequest.post(request.url, {
+                // No key, and the signature upper-cased: still the client's signature.
+                headers: Object.fromEntries(
+                  Object.entries(request.headers)
+                    .filter(([header]) => header !== "x-bapi-api-key")
+                    .map(([header, value]) => [header, header === "x-bapi-sign" ? value.toUpperCase() : value])
+                ),
+                body: request.body
+              })
+          ]) {
+            const exit = yield* Effect.exit(
+              Withdrawals.cancel({ id: "10197" }).pipe(
+                Effect.provide(
+                  layerOn(transport, {
+                    wrap: (c) =>
+                      HttpClient.mapRequest(c, (request) =>
+                        HttpClientRequest.setUrl(mangle(request), `${other.origin}/v5/asset/withdraw/cancel`)
+                      )
+                  })
+                )
+              )
+            )
+            stopped(exit, other.origin)
+          }
+          expect(other.paths).toEqual([])
+        })
     )
 
     it.live(`${name}: with the program's tracer off, spans made inside the HttpClient stay unrecorded`, () =>
@@ -490,4 +538,53 @@ describe("a wrapper's redirect is stopped before it sends anything elsewhere", (
       })
     )
   }
+})
+
+describe("on FetchHttpClient, a fetch of the caller's inside the HttpClient", () => {
+  const fetchWrapped = (wrap: (client: HttpClient.HttpClient) => HttpClient.HttpClient) =>
+    layerOn(FetchHttpClient.layer, { wrap })
+
+  it.live("is handed redirect: manual, so it leaves a 3xx to the client (nothing sent elsewhere)", () =>
+    Effect.gen(function* () {
+      reset(`${other.origin}/v5/asset/withdraw/cancel`)
+      const ownFetch = (c: HttpClient.HttpClient) =>
+        HttpClient.transformResponse(
+          c,
+          Effect.provideService(FetchHttpClient.Fetch, (input, init) => globalThis.fetch(input, init))
+        )
+      const exit = yield* Effect.exit(Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(fetchWrapped(ownFetch))))
+      expect(failure(exit)).toMatchObject({ _tag: "RedirectRefused", httpStatus: 307, location: other.origin })
+      expect(other.paths).toEqual([])
+      expect(bybit.paths).toEqual(["/v5/asset/withdraw/cancel"])
+    })
+  )
+
+  it.live("that calls the client's fetch for another address, with header names in any case, is stopped", () =>
+    Effect.gen(function* () {
+      reset("")
+      const upperCased = (headers: RequestInit["headers"]): Record<string, string> =>
+        Object.fromEntries(
+          Object.entries((headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toUpperCase(), v])
+        )
+      for (const shape of ["record", "entries", "Headers"] as const) {
+        const rewrite = (c: HttpClient.HttpClient) =>
+          HttpClient.transformResponse(c, (effect) =>
+            Effect.flatMap(Effect.serviceOption(FetchHttpClient.Fetch), (found) => {
+              const clientFetch = Option.getOrElse(found, () => globalThis.fetch)
+              return Effect.provideService(effect, FetchHttpClient.Fetch, (_input, init) => {
+                const headers = upperCased(init?.headers)
+                return clientFetch(`${other.origin}/v5/asset/withdraw/cancel`, {
+                  ...init,
+                  headers:
+                    shape === "record" ? headers : shape === "entries" ? Object.entries(headers) : new Headers(headers)
+                })
+              })
+            })
+          )
+        const exit = yield* Effect.exit(Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(fetchWrapped(rewrite))))
+        stopped(exit, other.origin)
+      }
+      expect(other.paths).toEqual([])
+    })
+  )
 })

@@ -1,7 +1,8 @@
 /**
- * What the transport runs under, for each attempt: the client's request leaves once, to the address
- * the client built, and no other request carrying its credentials leaves at all; the spans the
- * transport makes keep no server-chosen header (`internal/httpSpan.ts`).
+ * What the transport runs under, for each attempt: a request carrying the client's credentials
+ * leaves once, to the address the client built, as far as the two checks below can see (what they
+ * cannot: the client README, "Redirects are never followed"); the spans the transport makes keep no
+ * server-chosen header (`internal/httpSpan.ts`).
  *
  * The client never follows a redirect, but an `HttpClient` wrapper of the caller's (Effect's
  * `HttpClient.followRedirects`, a URL rewrite, a retry) would send the signed request, API key and
@@ -11,8 +12,10 @@
  *   `currentTracerDisabledWhen` predicate about each request before sending it: the client puts its
  *   predicate there, and the tracer on so that it is asked. A wrapper inside the client's that sets
  *   either back (`withTracerDisabledWhen`, `Effect.withTracerEnabled(false)`) silences this check;
- * - `FetchHttpClient` takes its `fetch` from the fiber's context on each request: the client's
- *   checks the URL and headers it is handed, whatever the tracer settings.
+ * - `FetchHttpClient` takes its `fetch` and `RequestInit` from the fiber's context on each request:
+ *   the client's `fetch` checks the URL and headers it is handed, whatever the tracer settings, and
+ *   its `RequestInit` says `redirect: "manual"`, which reaches a `fetch` a wrapper puts in its place.
+ * Neither is there for a request a wrapper runs outside the calling fiber (another runtime).
  * Stopping is a throw (from the predicate) or a rejected `fetch`; `guard` hands back `Stopped`
  * instead of a response. Any other defect of the transport (e.g. `followRedirects` reading a
  * `Location` the URL parser refuses) becomes a `RequestError`, never a defect of the program.
@@ -72,14 +75,29 @@ const hrefOf = (request: HttpClientRequest.HttpClientRequest): string =>
     onRight: (url) => url.href
   })
 
+/** A header's value in a record whatever the case of its name (the platform's are lower-case). */
+const headerIn = (record: Readonly<Record<string, string>>, name: string): string | undefined => {
+  const exact = record[name]
+  if (exact !== undefined) return exact
+  for (const key in record) if (key.toLowerCase() === name) return record[key]
+  return undefined
+}
+
+/** A header's value in any form `fetch` takes headers in. */
+const headerOf = (headers: RequestInit["headers"], name: string): string | undefined => {
+  if (headers === undefined) return undefined
+  if (headers instanceof Headers) return headers.get(name) ?? undefined
+  if (Array.isArray(headers)) return headers.find((entry) => entry[0]?.toLowerCase() === name)?.[1]
+  return headerIn(headers as Record<string, string>, name)
+}
+
 /**
  * The rule for one attempt, asked once per request by each check (`hook` 0: the predicate, 1: the
- * `fetch`): the client's request goes only once, and only to the address the client built. A
- * request is the client's when it carries the client's API key or signature, or (an unsigned one,
- * e.g. the server time) when it has the client's very headers, which `followRedirects` and `retry`
- * pass on as they are. Any other request is a wrapper's own (e.g. fetching a proxy token) and is let
- * through: it carries nothing of the client's, and an answer for another address is refused after
- * (`request.ts`).
+ * `fetch`): a request that carries the client's API key or signature (header names and the
+ * signature's letters in any case) goes only once, and only to the address the client built. Any
+ * other request passes: a wrapper's own (e.g. fetching a proxy token), or an unsigned request of the
+ * client's (the server time), which carry nothing to protect; an answer for another address is
+ * refused after (`request.ts`).
  */
 class Gate {
   private readonly gone = [false, false]
@@ -88,21 +106,20 @@ class Gate {
   private readonly signature: string | undefined
   constructor(private readonly sent: HttpClientRequest.HttpClientRequest) {
     this.apiKey = sent.headers["x-bapi-api-key"]
-    this.signature = sent.headers["x-bapi-sign"]
+    this.signature = sent.headers["x-bapi-sign"]?.toLowerCase()
   }
-  private carriesCredentials(header: (name: string) => string | null | undefined): boolean {
+  private carriesCredentials(header: (name: string) => string | undefined): boolean {
     if (this.apiKey === undefined) return false
-    return header("x-bapi-api-key") === this.apiKey || header("x-bapi-sign") === this.signature
+    return header("x-bapi-api-key") === this.apiKey || header("x-bapi-sign")?.toLowerCase() === this.signature
   }
-  /** Throws `ForeignHop` for a request of the client's that must not be sent. */
-  check(
+  /** Throws `ForeignHop` for a request carrying the client's credentials that must not be sent. */
+  private check(
     hook: 0 | 1,
-    headersObject: unknown,
     href: () => string,
     sameAsSent: () => boolean,
-    header: (name: string) => string | null | undefined
+    header: (name: string) => string | undefined
   ) {
-    if (headersObject !== this.sent.headers && !this.carriesCredentials(header)) return
+    if (!this.carriesCredentials(header)) return
     if (this.gone[hook] || !sameAsSent()) throw new ForeignHop(href(), this.gone[hook]!)
     this.gone[hook] = true
   }
@@ -114,10 +131,9 @@ class Gate {
   predicate(request: HttpClientRequest.HttpClientRequest): void {
     this.check(
       0,
-      request.headers,
       () => hrefOf(request),
       () => sameTarget(request, this.sent),
-      (name) => request.headers[name]
+      (name) => headerIn(request.headers, name)
     )
   }
   fetch(input: string | URL | Request, init: RequestInit | undefined): void {
@@ -125,20 +141,38 @@ class Gate {
     const headers = init?.headers ?? (input instanceof Request ? input.headers : undefined)
     this.check(
       1,
-      headers,
       () => href,
       () => href === this.sentTarget(),
-      (name) =>
-        headers === undefined
-          ? undefined
-          : headers instanceof Headers
-            ? headers.get(name)
-            : Array.isArray(headers)
-              ? headers.find((entry) => entry[0]?.toLowerCase() === name)?.[1]
-              : (headers as Record<string, string>)[name]
+      (name) => headerOf(headers, name)
     )
   }
 }
+
+// The caller's `RequestInit` (e.g. an undici `dispatcher` for a proxy) with `redirect: "manual"`,
+// for the init last seen (it rarely changes): no copy per request.
+let lastInit: RequestInit | undefined
+let lastManual: RequestInit | undefined
+const manualInit = (init: RequestInit | undefined): RequestInit => {
+  if (init === undefined) return MANUAL
+  if (init !== lastInit || lastManual === undefined) {
+    lastInit = init
+    lastManual = { ...init, redirect: "manual" }
+  }
+  return lastManual
+}
+const MANUAL: RequestInit = { redirect: "manual" }
+
+/**
+ * The context `FetchHttpClient` reads on each request: the client's checked `fetch`, and a
+ * `RequestInit` with `redirect: "manual"`, which reaches any `fetch` a wrapper inside puts in place
+ * of the client's (it is handed the init) so that it too leaves a 3xx to the client.
+ */
+const fetchContext = (context: Context.Context<never>, fetch: typeof globalThis.fetch): Context.Context<never> =>
+  Context.add(
+    Context.add(context, FetchHttpClient.Fetch, fetch),
+    FetchHttpClient.RequestInit,
+    manualInit(Context.getOrElse(context, FetchHttpClient.RequestInit, () => undefined))
+  )
 
 const stoppedBy = (cause: Cause.Cause<HttpClientError.HttpClientError>): ForeignHop | undefined => {
   const defect = Cause.dieOption(cause)
@@ -197,10 +231,7 @@ export const guard = (
           DefaultServices.currentServices,
           !tracerEnabled ? withSilentTracer(services) : traced ? withSafeTracer(services) : services
         ),
-        setting(
-          FiberRef.currentContext,
-          Context.add(fiber.getFiberRef(FiberRef.currentContext), FetchHttpClient.Fetch, gatedFetch)
-        )
+        setting(FiberRef.currentContext, fetchContext(fiber.getFiberRef(FiberRef.currentContext), gatedFetch))
       ]
     }
   )
