@@ -168,10 +168,15 @@ const MANUAL: RequestInit = { redirect: "manual" }
  * of the client's (it is handed the init) so that it too leaves a 3xx to the client.
  */
 const fetchContext = (context: Context.Context<never>, fetch: typeof globalThis.fetch): Context.Context<never> =>
-  Context.add(
-    Context.add(context, FetchHttpClient.Fetch, fetch),
-    FetchHttpClient.RequestInit,
-    manualInit(Context.getOrElse(context, FetchHttpClient.RequestInit, () => undefined))
+  // One copy of the context, not one per service added (this runs on every request).
+  Context.merge(
+    context,
+    Context.make(FetchHttpClient.Fetch, fetch).pipe(
+      Context.add(
+        FetchHttpClient.RequestInit,
+        manualInit(Context.getOrElse(context, FetchHttpClient.RequestInit, () => undefined))
+      )
+    )
   )
 
 const stoppedBy = (cause: Cause.Cause<HttpClientError.HttpClientError>): ForeignHop | undefined => {
