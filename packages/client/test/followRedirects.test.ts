@@ -6,7 +6,7 @@
 // Two loopback hosts: 127.0.0.1 (the configured one) redirects; 127.0.0.2 answers as if it were Bybit.
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
-import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import { FetchHttpClient, HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, DefaultServices, Effect, Exit, FiberRef, Layer, Option, Redacted, Schedule, Tracer } from "effect"
 import { afterAll, beforeAll } from "vitest"
@@ -373,6 +373,52 @@ describe("a wrapper's redirect is stopped before it sends anything elsewhere", (
           expect(failure(cancel)._tag).toMatch(/^(TransportError|RedirectRefused)$/)
         }
         expect(other.paths).toEqual([])
+      })
+    )
+
+    it.live(`${name}: a wrapper failing with an error that throws when read is a TransportError, not a defect`, () =>
+      Effect.gen(function* () {
+        reset("")
+        const throwing = new Proxy(
+          {},
+          {
+            get: () => {
+              throw new Error("read me not")
+            },
+            getPrototypeOf: () => {
+              throw new Error("read me not")
+            }
+          }
+        )
+        const failWith =
+          (error: () => Effect.Effect<never, HttpClientError.HttpClientError>) => (c: HttpClient.HttpClient) =>
+            HttpClient.transformResponse(c, (effect) => Effect.zipRight(effect, error()))
+        const request = HttpClientRequest.get(bybit.origin)
+        for (const wrap of [
+          failWith(() =>
+            Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: throwing }))
+          ),
+          failWith(() =>
+            Effect.fail(
+              new HttpClientError.RequestError({
+                request,
+                reason: "Transport",
+                cause: {
+                  get code(): string {
+                    throw new Error("read me not")
+                  }
+                }
+              })
+            )
+          ),
+          failWith(() => Effect.die(throwing))
+        ]) {
+          const exit = yield* Effect.exit(
+            Withdrawals.list({ coin: "USDT" }).pipe(Effect.provide(layerOn(transport, { wrap })))
+          )
+          expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(false)
+          expect(failure(exit)._tag).toBe("TransportError")
+        }
       })
     )
 

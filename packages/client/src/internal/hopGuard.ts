@@ -179,11 +179,16 @@ const fetchContext = (context: Context.Context<never>, fetch: typeof globalThis.
     )
   )
 
+/** The stop behind a failure, if it is one (what a wrapper failed with may throw when read: not one). */
 const stoppedBy = (cause: Cause.Cause<HttpClientError.HttpClientError>): ForeignHop | undefined => {
-  const defect = Cause.dieOption(cause)
-  if (defect._tag === "Some") return defect.value instanceof ForeignHop ? defect.value : undefined
-  const failure = Cause.failureOption(cause)
-  return failure._tag === "Some" && failure.value.cause instanceof ForeignHop ? failure.value.cause : undefined
+  try {
+    const defect = Cause.dieOption(cause)
+    if (defect._tag === "Some") return defect.value instanceof ForeignHop ? defect.value : undefined
+    const failure = Cause.failureOption(cause)
+    return failure._tag === "Some" && failure.value.cause instanceof ForeignHop ? failure.value.cause : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /**

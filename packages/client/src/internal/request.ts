@@ -69,19 +69,27 @@ export interface Pipeline {
 
 const JSON_TYPE = "application/json"
 
-/** The most useful thing the transport said (an errno code such as `ECONNREFUSED`), never the request. */
+/**
+ * The most useful thing the transport said (an errno code such as `ECONNREFUSED`), never the request.
+ * The error comes from the caller's `HttpClient`, wrappers included: a getter that throws on it is
+ * no reason to die, and gives the plain fallback.
+ */
 const detailOf = (error: HttpClientError.HttpClientError): string => {
-  let cause: unknown = error.cause
-  let message: string | undefined
-  for (let depth = 0; depth < 5 && typeof cause === "object" && cause !== null; depth++) {
-    const c = cause as { readonly code?: unknown; readonly message?: unknown; readonly cause?: unknown }
-    if (typeof c.code === "string" && /^[A-Z_]+$/.test(c.code)) return c.code
-    if (typeof c.message === "string" && c.message !== "") message = c.message
-    cause = c.cause
+  try {
+    let cause: unknown = error.cause
+    let message: string | undefined
+    for (let depth = 0; depth < 5 && typeof cause === "object" && cause !== null; depth++) {
+      const c = cause as { readonly code?: unknown; readonly message?: unknown; readonly cause?: unknown }
+      if (typeof c.code === "string" && /^[A-Z_]+$/.test(c.code)) return c.code
+      if (typeof c.message === "string" && c.message !== "") message = c.message
+      cause = c.cause
+    }
+    const base = error._tag === "RequestError" ? `request ${error.reason}` : `response ${error.reason}`
+    // Not cut here: the scrubber cuts it after removing secrets.
+    return message !== undefined ? `${base}: ${message}` : base
+  } catch {
+    return "the transport failed with an error that could not be read"
   }
-  const base = error._tag === "RequestError" ? `request ${error.reason}` : `response ${error.reason}`
-  // Not cut here: the scrubber cuts it after removing secrets.
-  return message !== undefined ? `${base}: ${message}` : base
 }
 
 /** The `retCode` an error carries, if the exchange answered with an envelope. */
