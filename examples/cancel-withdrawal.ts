@@ -72,7 +72,9 @@ const cancelWithdrawal = (id: string): Effect.Effect<void, string, BybitClient.B
         ),
       TransportError: (e) =>
         Effect.fail(
-          `No answer from Bybit (${e.reason === "Timeout" ? "timed out" : "network error"}${e.detail ? `: ${e.detail}` : ""}), even after several retries. The outcome is unknown: check the withdrawal's status before trying again.`
+          e.reason === "Defect"
+            ? e.message
+            : `No answer from Bybit (${e.reason === "Timeout" ? "timed out" : "network error"}${e.detail ? `: ${e.detail}` : ""}), even after several retries. The outcome is unknown: check the withdrawal's status before trying again.`
         ),
       UnreadableResponse: (e) =>
         Effect.fail(

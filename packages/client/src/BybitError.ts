@@ -256,13 +256,15 @@ export class ExchangeUnavailable extends Schema.TaggedError<ExchangeUnavailable>
 
 /**
  * The request did not get a response: connection refused or reset, DNS failure, or the per-request
- * timeout. Retried with backoff.
+ * timeout (`Network`, `Timeout`: retried with backoff); or the `HttpClient` given to the client
+ * failed unexpectedly, a defect in it or in a wrapper of it, such as `HttpClient.followRedirects`
+ * on a `Location` it cannot parse (`Defect`: not retried, since sending again would meet it again).
  *
  * @since 0.1.0
  * @category errors
  */
 export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
-  reason: Schema.Literal("Timeout", "Network"),
+  reason: Schema.Literal("Timeout", "Network", "Defect"),
   /** The request path (no host, no query, no headers). */
   path: Schema.optional(Schema.String),
   /** What the transport reported (e.g. `ECONNREFUSED`), never the request itself. */
@@ -274,8 +276,12 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
   }
   override get message(): string {
     const detail = this.detail !== undefined ? ` (${this.detail})` : ""
+    const to = this.path !== undefined ? ` to ${this.path}` : ""
+    if (this.reason === "Defect") {
+      return `The HttpClient given to the client failed unexpectedly on the request${to}${detail}: a defect in it or in a wrapper of it (e.g. HttpClient.followRedirects on a Location it cannot parse). Not retried; the outcome of a cancel is unknown until checked.`
+    }
     const what = this.reason === "Timeout" ? "timed out" : "failed on the network"
-    return `The request${this.path !== undefined ? ` to ${this.path}` : ""} ${what}${detail}. Check connectivity to the Bybit host; the outcome of a cancel is unknown until checked.`
+    return `The request${to} ${what}${detail}. Check connectivity to the Bybit host; the outcome of a cancel is unknown until checked.`
   }
 }
 
@@ -479,14 +485,14 @@ export type BybitError =
 export const isBybitError = (u: unknown): u is BybitError => Predicate.hasProperty(u, TypeId)
 
 /**
- * Whether the retry policy may retry an error (transport, exchange unavailable, rate limit,
- * time window).
+ * Whether the retry policy may retry an error (transport, but for a defect of the `HttpClient`;
+ * exchange unavailable, rate limit, time window).
  *
  * @since 0.1.0
  * @category guards
  */
 export const isRetryable = (error: { readonly _tag: string }): error is RetryableError =>
-  error._tag === "TransportError" ||
+  (error._tag === "TransportError" && (error as { readonly reason?: unknown }).reason !== "Defect") ||
   error._tag === "ExchangeUnavailable" ||
   error._tag === "RateLimitExceeded" ||
   error._tag === "TimestampOutsideWindow"

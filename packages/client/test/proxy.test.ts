@@ -131,6 +131,30 @@ describe("forward proxy (undici ProxyAgent)", () => {
     })
   )
 
+  it.scopedLive(
+    "FetchHttpClient: a RequestInit dispatcher given to FetchHttpClient.layer is kept (every request proxied)",
+    () =>
+      Effect.gen(function* () {
+        const mock = yield* mockServer
+        const proxy = yield* forwardProxy()
+        const agent = new ProxyAgent(proxy.url)
+        yield* Effect.addFinalizer(() => Effect.promise(() => agent.close()))
+        // The usual Effect way: the init is provided to the transport's layer, not to the program.
+        const transport = FetchHttpClient.layer.pipe(
+          Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, { dispatcher: agent } as unknown as RequestInit))
+        )
+        const result = yield* Withdrawals.cancel({ id: "10197" }).pipe(
+          Effect.provide(BybitClient.layer({ credentials: hmacCredentials(), baseUrl: mock.url, retry: false })),
+          Effect.provide(transport)
+        )
+        expect(result.id).toBe("10197")
+        const host = new URL(mock.url).host
+        expect(proxy.seen.length).toBeGreaterThan(0)
+        for (const line of proxy.seen) expect(line).toMatch(new RegExp(`^(CONNECT ${host}|\\w+ ${mock.url}/)`))
+        expect(mock.exchange.requests().map((r) => r.path)).toEqual(["/v5/market/time", Withdrawals.cancelPath])
+      })
+  )
+
   it.scopedLive("authenticates to the proxy (Proxy-Authorization), and a refusal is a TransportError", () =>
     Effect.gen(function* () {
       const mock = yield* mockServer

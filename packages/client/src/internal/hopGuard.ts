@@ -12,9 +12,9 @@
  *   `currentTracerDisabledWhen` predicate about each request before sending it: the client puts its
  *   predicate there, and the tracer on so that it is asked. A wrapper inside the client's that sets
  *   either back (`withTracerDisabledWhen`, `Effect.withTracerEnabled(false)`) silences this check;
- * - `FetchHttpClient` takes its `fetch` and `RequestInit` from the fiber's context on each request:
- *   the client's `fetch` checks the URL and headers it is handed, whatever the tracer settings, and
- *   its `RequestInit` says `redirect: "manual"`, which reaches a `fetch` a wrapper puts in its place.
+ * - `FetchHttpClient` takes its `fetch` from the fiber's context on each request: the client's
+ *   checks the URL and headers it is handed, whatever the tracer settings (a `fetch` a wrapper puts
+ *   in its place is not checked).
  * Neither is there for a request a wrapper runs outside the calling fiber (another runtime).
  * Stopping is a throw (from the predicate) or a rejected `fetch`; `guard` hands back `Stopped`
  * instead of a response. Any other defect of the transport (e.g. `followRedirects` reading a
@@ -43,6 +43,11 @@ class ForeignHop {
     readonly url: string,
     readonly again: boolean
   ) {}
+}
+
+/** The `cause` of the `RequestError` a defect of the transport becomes (`request.ts` reads it). */
+export class TransportDefect {
+  constructor(readonly cause: unknown) {}
 }
 
 /** What `guard` hands back instead of a response: a request it stopped before it was sent. */
@@ -148,36 +153,13 @@ class Gate {
   }
 }
 
-// The caller's `RequestInit` (e.g. an undici `dispatcher` for a proxy) with `redirect: "manual"`,
-// for the init last seen (it rarely changes): no copy per request.
-let lastInit: RequestInit | undefined
-let lastManual: RequestInit | undefined
-const manualInit = (init: RequestInit | undefined): RequestInit => {
-  if (init === undefined) return MANUAL
-  if (init !== lastInit || lastManual === undefined) {
-    lastInit = init
-    lastManual = { ...init, redirect: "manual" }
-  }
-  return lastManual
-}
-const MANUAL: RequestInit = { redirect: "manual" }
-
 /**
- * The context `FetchHttpClient` reads on each request: the client's checked `fetch`, and a
- * `RequestInit` with `redirect: "manual"`, which reaches any `fetch` a wrapper inside puts in place
- * of the client's (it is handed the init) so that it too leaves a 3xx to the client.
+ * The context `FetchHttpClient` reads on each request, with the client's checked `fetch`. (Not a
+ * `RequestInit`: the transport merges the context its layer was built with under the request's, so
+ * one set here would hide the caller's, e.g. a proxy `dispatcher` given to `FetchHttpClient.layer`.)
  */
 const fetchContext = (context: Context.Context<never>, fetch: typeof globalThis.fetch): Context.Context<never> =>
-  // One copy of the context, not one per service added (this runs on every request).
-  Context.merge(
-    context,
-    Context.make(FetchHttpClient.Fetch, fetch).pipe(
-      Context.add(
-        FetchHttpClient.RequestInit,
-        manualInit(Context.getOrElse(context, FetchHttpClient.RequestInit, () => undefined))
-      )
-    )
-  )
+  Context.add(context, FetchHttpClient.Fetch, fetch)
 
 /** The stop behind a failure, if it is one (what a wrapper failed with may throw when read: not one). */
 const stoppedBy = (cause: Cause.Cause<HttpClientError.HttpClientError>): ForeignHop | undefined => {
@@ -222,7 +204,13 @@ export const guard = (
         if (stop !== undefined) return Exit.succeed<Stopped>({ _tag: "Stopped", url: stop.url, again: stop.again })
         const defect = Cause.dieOption(cause)
         return defect._tag === "Some" && !Cause.isInterrupted(cause)
-          ? Exit.fail(new HttpClientError.RequestError({ request: sent, reason: "Transport", cause: defect.value }))
+          ? Exit.fail(
+              new HttpClientError.RequestError({
+                request: sent,
+                reason: "Transport",
+                cause: new TransportDefect(defect.value)
+              })
+            )
           : Exit.failCause(cause)
       }
     }),

@@ -23,7 +23,7 @@ import * as Body from "./body.js"
 import { classify, notSent } from "./classify.js"
 import * as ClockSync from "./clock.js"
 import { withDeadline } from "./deadline.js"
-import { guard, sameTarget } from "./hopGuard.js"
+import { guard, sameTarget, TransportDefect } from "./hopGuard.js"
 import { observeAttempt, type RecordAnswer } from "./observe.js"
 import { originOf } from "./origin.js"
 import * as Pacing from "./pacing.js"
@@ -89,6 +89,15 @@ const detailOf = (error: HttpClientError.HttpClientError): string => {
     return message !== undefined ? `${base}: ${message}` : base
   } catch {
     return "the transport failed with an error that could not be read"
+  }
+}
+
+/** A defect of the transport, made a `RequestError` by `guard` (a throwing getter on the error: not one). */
+const isDefect = (error: HttpClientError.HttpClientError): boolean => {
+  try {
+    return error.cause instanceof TransportDefect
+  } catch {
+    return false
   }
 }
 
@@ -204,7 +213,11 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       return received.pipe(
         Effect.catchAll((error) =>
           Effect.fail(
-            new TransportError({ reason: "Network", path: spec.path, detail: scrub(detailOf(error), signature) })
+            new TransportError({
+              reason: isDefect(error) ? "Defect" : "Network",
+              path: spec.path,
+              detail: scrub(detailOf(error), signature)
+            })
           )
         ),
         (effect) =>
