@@ -356,7 +356,7 @@ export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("Redi
       return `The HttpClient given to the client was about to send the client's request again or to another address (${where}): a wrapper that follows redirects (e.g. HttpClient.followRedirects), retries or rewrites the URL. The client stopped that request before it was sent, so nothing went there. Do not wrap the client's HttpClient with followRedirects, a retry or a URL rewrite; set baseUrl, and use the client's retry option.`
     }
     if (this.followed === true) {
-      return `An answer (HTTP ${this.httpStatus ?? "?"}) came from another address than the client's request, at ${where}: the HttpClient given to the client sent the request there (a wrapper that follows redirects, e.g. HttpClient.followRedirects, hidden from the client's check by tracer settings of its own or by running outside the calling fiber), with its API key and signature when signed. The answer was refused. Do not wrap the client's HttpClient with followRedirects.`
+      return `An answer (HTTP ${this.httpStatus ?? "?"}) came from another address than the client's request, at ${where}: the HttpClient given to the client sent the request there (a fetch or a wrapper that follows redirects, e.g. HttpClient.followRedirects, out of the client's sight), with its API key and signature when signed. The answer was refused. Give the client an HttpClient that does not follow redirects.`
     }
     const to = this.location !== undefined ? ` to ${this.location}` : ""
     return `The server answered HTTP ${this.httpStatus ?? "3xx"}, a redirect${to}; the client never follows redirects, so the request went nowhere else. Check the base URL (scheme, host, path) and any proxy in between.`

@@ -8,7 +8,19 @@ import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { FetchHttpClient, HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, DefaultServices, Effect, Exit, FiberRef, Layer, Option, Redacted, Schedule, Tracer } from "effect"
+import {
+  Cause,
+  DefaultServices,
+  Effect,
+  Exit,
+  FiberId,
+  FiberRef,
+  Layer,
+  Option,
+  Redacted,
+  Schedule,
+  Tracer
+} from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
 import { transports } from "./transports.js"
@@ -428,6 +440,33 @@ describe("a wrapper's redirect is stopped before it sends anything elsewhere", (
       })
     )
 
+    it.live(
+      `${name}: a pass-through middleware made with HttpClient.make works, traced or not, and still stops a replay`,
+      () =>
+        Effect.gen(function* () {
+          const passThrough = (c: HttpClient.HttpClient) => HttpClient.make((request) => c.execute(request))
+          for (const traceRequests of [true, false]) {
+            reset("")
+            const result = yield* Withdrawals.cancel({ id: "10197" }).pipe(
+              Effect.provide(layerOn(transport, { wrap: passThrough, traceRequests }))
+            )
+            expect(result.status).toBe("cancelled")
+            expect(bybit.paths).toEqual(["/v5/asset/withdraw/cancel"])
+            // Redirected once to its own address, followed by a wrapper around the middleware.
+            reset(`${bybit.origin}/v5/asset/withdraw/cancel`, true)
+            const replay = yield* Effect.exit(
+              Withdrawals.cancel({ id: "10197" }).pipe(
+                Effect.provide(
+                  layerOn(transport, { wrap: (c) => HttpClient.followRedirects(passThrough(c), 3), traceRequests })
+                )
+              )
+            )
+            stopped(replay, bybit.origin)
+            expect(bybit.paths).toEqual(["/v5/asset/withdraw/cancel"])
+          }
+        })
+    )
+
     it.live(`${name}: a wrapper's own request (a token fetched first) is not the client's to stop`, () =>
       Effect.gen(function* () {
         reset("")
@@ -624,4 +663,110 @@ describe("on FetchHttpClient, a fetch of the caller's inside the HttpClient", ()
       expect(other.paths).toEqual([])
     })
   )
+
+  it.live("that follows redirects whatever it is told has its answer refused, never taken as a success", () =>
+    Effect.gen(function* () {
+      reset(`${other.origin}/v5/asset/withdraw/cancel`)
+      const following: typeof globalThis.fetch = (input, init) =>
+        globalThis.fetch(input, { ...init, redirect: "follow" })
+      // Given where the client is built (the README's place for a custom fetch).
+      const exit = yield* Effect.exit(
+        Withdrawals.cancel({ id: "10197" }).pipe(
+          Effect.provide(
+            BybitClient.layer({
+              credentials: BybitConfig.hmac({
+                apiKey: "follow-test-key",
+                apiSecret: Redacted.make("follow-test-secret")
+              }),
+              baseUrl: bybit.origin,
+              timeSync: false
+            }).pipe(
+              Layer.provide(Layer.succeed(FetchHttpClient.Fetch, following)),
+              Layer.provide(FetchHttpClient.layer)
+            )
+          )
+        )
+      )
+      // It did reach the other host (that fetch's doing), and its answer is refused.
+      expect(failure(exit)).toMatchObject({
+        _tag: "RedirectRefused",
+        location: other.origin,
+        followed: true,
+        httpStatus: 200
+      })
+      expect(other.paths).toEqual(["/v5/asset/withdraw/cancel"])
+    })
+  )
+
+  it.live("given at the call site is the one used, as the transport would use it", () =>
+    Effect.gen(function* () {
+      reset("")
+      let calls = 0
+      const counting: typeof globalThis.fetch = (input, init) => {
+        calls++
+        return globalThis.fetch(input, init)
+      }
+      // The layer is built without it; the call runs with it.
+      const result = yield* Withdrawals.cancel({ id: "10197" }).pipe(
+        Effect.provideService(FetchHttpClient.Fetch, counting),
+        Effect.provide(layerOn(FetchHttpClient.layer, { wrap: (c) => c }))
+      )
+      expect(result.status).toBe("cancelled")
+      expect(calls).toBe(1)
+    })
+  )
+})
+
+describe("a transport that fails on its own", () => {
+  for (const [name, transport] of transports) {
+    it.live(
+      `${name}: a defect quoting the signature reaches no error and no span; an interruption of its own is a Defect`,
+      () =>
+        Effect.gen(function* () {
+          reset("")
+          let signature = ""
+          const recorded = recordingTracer()
+          const ended: Array<string> = []
+          const tracer = Tracer.make({
+            span: (...args) => {
+              const span = recorded.tracer.span(...args)
+              return {
+                ...span,
+                end: (_time, exit) => {
+                  ended.push(Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "ok")
+                }
+              } as Tracer.Span
+            },
+            context: (f) => f()
+          })
+          const dying = (fault: (signature: string) => Effect.Effect<never>) => (c: HttpClient.HttpClient) =>
+            HttpClient.make((request) => {
+              const sign = request.headers["x-bapi-sign"]
+              if (sign === undefined) return c.execute(request)
+              signature = sign
+              return fault(sign)
+            })
+          for (const fault of [
+            (sign: string) => Effect.die(new Error(`bad ${sign.toUpperCase()} follow-test-secret`)),
+            (sign: string) =>
+              Effect.failCause(Cause.parallel(Cause.die(new Error(`p ${sign}`)), Cause.interrupt(FiberId.none))),
+            () => Effect.interrupt
+          ]) {
+            ended.length = 0
+            const exit = yield* Effect.exit(
+              Withdrawals.cancel({ id: "10197" }).pipe(
+                Effect.provide(layerOn(transport, { wrap: dying(fault) })),
+                Effect.withTracer(tracer)
+              )
+            )
+            const error = failure(exit)
+            expect(error).toMatchObject({ _tag: "TransportError", reason: "Defect" })
+            const texts = [String(error), JSON.stringify(error), ...ended].join("\n").toLowerCase()
+            expect(signature).not.toBe("")
+            expect(texts).not.toContain(signature.toLowerCase())
+            expect(texts).not.toContain("follow-test-secret")
+          }
+        })
+    )
+  }
 })

@@ -37,11 +37,16 @@ import * as Option from "effect/Option"
 import { setting, withFiberRefs } from "./fiberRefs.js"
 import { withSafeTracer, withSilentTracer } from "./httpSpan.js"
 
-/** Why a request was stopped: where it was going, and whether the client's own had gone already. */
+/** Why a request was stopped: where it was going (again, or elsewhere). */
 class ForeignHop {
+  constructor(readonly url: string) {}
+}
+
+/** A `fetch` followed a redirect itself (whatever it was told): its answer is from `url`. */
+class FollowedHop {
   constructor(
     readonly url: string,
-    readonly again: boolean
+    readonly status: number
   ) {}
 }
 
@@ -50,13 +55,16 @@ export class TransportDefect {
   constructor(readonly cause: unknown) {}
 }
 
-/** What `guard` hands back instead of a response: a request it stopped before it was sent. */
+/**
+ * What `guard` hands back instead of a response: a request it stopped before it was sent, or (with
+ * `httpStatus`) an answer a `fetch` got by following a redirect itself, its body never read.
+ */
 export interface Stopped {
   readonly _tag: "Stopped"
-  /** Where the stopped request was going (a URL the server or a wrapper chose: name its origin only). */
+  /** Where the request was going (a URL the server or a wrapper chose: name its origin only). */
   readonly url: string
-  /** The client's own request had been sent already: this one would have sent it again. */
-  readonly again: boolean
+  /** The status of the answer a `fetch` followed a redirect to (the request was sent there). */
+  readonly httpStatus: number | undefined
 }
 
 /** The same query parameters, in the same order (usually both empty, or the very same array). */
@@ -105,7 +113,11 @@ const headerOf = (headers: RequestInit["headers"], name: string): string | undef
  * refused after (`request.ts`).
  */
 class Gate {
-  private readonly gone = [false, false]
+  /** Whether the `fetch` check has let the client's request through already. */
+  private fetched = false
+  /** The requests the predicate has let through, and their headers objects. */
+  private readonly passed: Array<HttpClientRequest.HttpClientRequest> = []
+  private readonly passedHeaders: Array<unknown> = []
   private sentHref: string | undefined
   private readonly apiKey: string | undefined
   private readonly signature: string | undefined
@@ -117,61 +129,85 @@ class Gate {
     if (this.apiKey === undefined) return false
     return header("x-bapi-api-key") === this.apiKey || header("x-bapi-sign")?.toLowerCase() === this.signature
   }
-  /** Throws `ForeignHop` for a request carrying the client's credentials that must not be sent. */
-  private check(
-    hook: 0 | 1,
-    href: () => string,
-    sameAsSent: () => boolean,
-    header: (name: string) => string | undefined
-  ) {
-    if (!this.carriesCredentials(header)) return
-    if (this.gone[hook] || !sameAsSent()) throw new ForeignHop(href(), this.gone[hook]!)
-    this.gone[hook] = true
-  }
   /** The full URL of the client's request, built once (only the `fetch` check needs it). */
   private sentTarget(): string {
     if (this.sentHref === undefined) this.sentHref = hrefOf(this.sent)
     return this.sentHref
   }
+  /**
+   * The predicate may be asked more than once about one send: each `HttpClient.make` on the way
+   * asks (a pass-through middleware made with `make` is two), about the very request, or about a
+   * copy with the trace headers added (new headers). A request sent again is a new request with the
+   * very headers of one let through (`followRedirects` and `setUrl` keep them).
+   */
   predicate(request: HttpClientRequest.HttpClientRequest): void {
-    this.check(
-      0,
-      () => hrefOf(request),
-      () => sameTarget(request, this.sent),
-      (name) => headerIn(request.headers, name)
-    )
+    if (!this.carriesCredentials((name) => headerIn(request.headers, name))) return
+    const again = !this.passed.includes(request) && this.passedHeaders.includes(request.headers)
+    if (again || !sameTarget(request, this.sent)) throw new ForeignHop(hrefOf(request))
+    this.passed.push(request)
+    this.passedHeaders.push(request.headers)
   }
+  /** `fetch` is called once per request sent: a second call with the credentials sends it again. */
   fetch(input: string | URL | Request, init: RequestInit | undefined): void {
     const href = typeof input === "string" ? input : input instanceof URL ? input.href : input.url
     const headers = init?.headers ?? (input instanceof Request ? input.headers : undefined)
-    this.check(
-      1,
-      () => href,
-      () => href === this.sentTarget(),
-      (name) => headerOf(headers, name)
-    )
+    if (!this.carriesCredentials((name) => headerOf(headers, name))) return
+    if (this.fetched || href !== this.sentTarget()) throw new ForeignHop(href)
+    this.fetched = true
   }
 }
 
 /**
- * The context `FetchHttpClient` reads on each request, with the client's checked `fetch`. (Not a
+ * The context the transport runs with: for `FetchHttpClient`, which reads its `fetch` from the
+ * context on each request, the client's: checked
+ * (`Gate`), never following a redirect, calling the `fetch` of the request's context if it has one
+ * (as the transport would), else the one where the client was built, else the global one. (Not a
  * `RequestInit`: the transport merges the context its layer was built with under the request's, so
  * one set here would hide the caller's, e.g. a proxy `dispatcher` given to `FetchHttpClient.layer`.)
  */
-const fetchContext = (context: Context.Context<never>, fetch: typeof globalThis.fetch): Context.Context<never> =>
-  Context.add(context, FetchHttpClient.Fetch, fetch)
+const transportContext = (
+  context: Context.Context<never>,
+  gate: Gate,
+  options: { readonly fetch: typeof globalThis.fetch | undefined }
+): Context.Context<never> => {
+  const send = manualFetch(Context.getOrElse(context, FetchHttpClient.Fetch, () => options.fetch ?? globalThis.fetch))
+  const fetch = ((input: string | URL | Request, init?: RequestInit) => {
+    try {
+      gate.fetch(input, init)
+    } catch (stop) {
+      return Promise.reject(stop)
+    }
+    return send(input, init)
+  }) as typeof globalThis.fetch
+  return Context.add(context, FetchHttpClient.Fetch, fetch)
+}
 
 /** The stop behind a failure, if it is one (what a wrapper failed with may throw when read: not one). */
-const stoppedBy = (cause: Cause.Cause<HttpClientError.HttpClientError>): ForeignHop | undefined => {
+const stoppedBy = (cause: Cause.Cause<HttpClientError.HttpClientError>): Stopped | undefined => {
   try {
     const defect = Cause.dieOption(cause)
-    if (defect._tag === "Some") return defect.value instanceof ForeignHop ? defect.value : undefined
     const failure = Cause.failureOption(cause)
-    return failure._tag === "Some" && failure.value.cause instanceof ForeignHop ? failure.value.cause : undefined
+    const stop = defect._tag === "Some" ? defect.value : failure._tag === "Some" ? failure.value.cause : undefined
+    if (stop instanceof ForeignHop) return { _tag: "Stopped", url: stop.url, httpStatus: undefined }
+    if (stop instanceof FollowedHop) return { _tag: "Stopped", url: stop.url, httpStatus: stop.status }
+    return undefined
   } catch {
     return undefined
   }
 }
+
+/**
+ * `fetch` as the client calls it: never following a redirect itself (`redirect: "manual"`), and an
+ * answer from elsewhere all the same (a `fetch` that ignores that) refused, its body cancelled.
+ */
+const manualFetch =
+  (fetch: typeof globalThis.fetch) =>
+  (input: string | URL | Request, init: RequestInit | undefined): Promise<Response> =>
+    fetch(input, { ...init, redirect: "manual" }).then((response) => {
+      if (!response.redirected) return response
+      void response.body?.cancel().catch(() => undefined)
+      throw new FollowedHop(response.url, response.status)
+    })
 
 /**
  * Runs `execute` (an `HttpClient.execute` of `sent`) under the checks above: a request they stop
@@ -184,34 +220,35 @@ const stoppedBy = (cause: Cause.Cause<HttpClientError.HttpClientError>): Foreign
 export const guard = (
   execute: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>,
   sent: HttpClientRequest.HttpClientRequest,
-  traced: boolean,
-  fetch: typeof globalThis.fetch
+  options: {
+    readonly traced: boolean
+    /** The `fetch` in the context where the client was built, if any (else the request's, else the global one). */
+    readonly fetch: typeof globalThis.fetch | undefined
+    /** Scrubs a text of the request's secrets (the signature included). */
+    readonly scrub: (text: string) => string
+  }
 ): Effect.Effect<HttpClientResponse.HttpClientResponse | Stopped, HttpClientError.HttpClientError> => {
   const gate = new Gate(sent)
-  const gatedFetch = ((input: string | URL | Request, init?: RequestInit) => {
-    try {
-      gate.fetch(input, init)
-    } catch (stop) {
-      return Promise.reject(stop)
-    }
-    return fetch(input, init)
-  }) as typeof globalThis.fetch
+  const traced = options.traced
   return withFiberRefs(
     Effect.matchCauseEffect(execute, {
       onSuccess: Exit.succeed,
       onFailure: (cause) => {
         const stop = stoppedBy(cause)
-        if (stop !== undefined) return Exit.succeed<Stopped>({ _tag: "Stopped", url: stop.url, again: stop.again })
+        if (stop !== undefined) return Exit.succeed(stop)
+        // Not this fiber's own interruption (that skips this handler: it runs interruptible), so an
+        // interruption here is the transport's or a wrapper's, and as much a fault as a defect.
         const defect = Cause.dieOption(cause)
-        return defect._tag === "Some" && !Cause.isInterrupted(cause)
-          ? Exit.fail(
-              new HttpClientError.RequestError({
-                request: sent,
-                reason: "Transport",
-                cause: new TransportDefect(defect.value)
-              })
+        if (defect._tag === "None" && !Cause.isInterrupted(cause)) return Exit.failCause(cause)
+        return Exit.fail(
+          new HttpClientError.RequestError({
+            request: sent,
+            reason: "Transport",
+            cause: new TransportDefect(
+              defect._tag === "Some" ? defect.value : new Error("the HttpClient interrupted its own request")
             )
-          : Exit.failCause(cause)
+          })
+        )
       }
     }),
     (fiber) => {
@@ -227,9 +264,9 @@ export const guard = (
         }),
         setting(
           DefaultServices.currentServices,
-          !tracerEnabled ? withSilentTracer(services) : traced ? withSafeTracer(services) : services
+          !tracerEnabled ? withSilentTracer(services) : traced ? withSafeTracer(services, options.scrub) : services
         ),
-        setting(FiberRef.currentContext, fetchContext(fiber.getFiberRef(FiberRef.currentContext), gatedFetch))
+        setting(FiberRef.currentContext, transportContext(fiber.getFiberRef(FiberRef.currentContext), gate, options))
       ]
     }
   )

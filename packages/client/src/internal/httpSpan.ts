@@ -8,11 +8,13 @@
  * only with the value `<redacted>`. Every other attribute passes as it is. What the headers would
  * tell is on the attempt's own span, from values the client made or checked (`internal/observe.ts`).
  */
+import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import type * as DefaultServices from "effect/DefaultServices"
-import type * as Exit from "effect/Exit"
+import * as Exit from "effect/Exit"
 import type * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
+import { redactedFrom } from "./scrub.js"
 
 /** Header names whose attribute is kept (with its value redacted): the client's and HTTP's usual ones. */
 const KNOWN_HEADERS: ReadonlySet<string> = new Set([
@@ -44,7 +46,10 @@ const KNOWN_HEADERS: ReadonlySet<string> = new Set([
 /** A span that keeps header attributes of known names only, each with the value `<redacted>`. */
 class HeaderSafeSpan implements Tracer.Span {
   readonly _tag = "Span"
-  constructor(private readonly span: Tracer.Span) {}
+  constructor(
+    private readonly span: Tracer.Span,
+    private readonly scrub: (text: string) => string
+  ) {}
   get name() {
     return this.span.name
   }
@@ -76,7 +81,7 @@ class HeaderSafeSpan implements Tracer.Span {
     return this.span.kind
   }
   end(endTime: bigint, exit: Exit.Exit<unknown, unknown>): void {
-    this.span.end(endTime, exit)
+    this.span.end(endTime, scrubbed(exit, this.scrub))
   }
   attribute(key: string, value: unknown): void {
     // `http.request.header.` and `http.response.header.` are 20 and 21 characters long.
@@ -92,38 +97,37 @@ class HeaderSafeSpan implements Tracer.Span {
   }
 }
 
-// One wrapper per tracer the program uses (usually one): made once, not per request.
-const wrappers = new WeakMap<Tracer.Tracer, Tracer.Tracer>()
-
-const headerSafeTracer = (tracer: Tracer.Tracer): Tracer.Tracer => {
-  let wrapper = wrappers.get(tracer)
-  if (wrapper === undefined) {
-    wrapper = Tracer.make({
-      span: (name, parent, context, links, startTime, kind, options) =>
-        new HeaderSafeSpan(tracer.span(name, parent, context, links, startTime, kind, options)),
-      context: (f, fiber) => tracer.context(f, fiber)
-    })
-    wrappers.set(tracer, wrapper)
-  }
-  return wrapper
+/**
+ * A failed exit as it may be recorded: itself, or, when its text holds a secret, a defect whose
+ * message is the scrubbed text (the cause itself cannot be cleaned in place: any value may hold it).
+ */
+const scrubbed = (exit: Exit.Exit<unknown, unknown>, scrub: (text: string) => string): Exit.Exit<unknown, unknown> => {
+  if (Exit.isSuccess(exit)) return exit
+  const text = Cause.pretty(exit.cause)
+  const clean = scrub(text)
+  return redactedFrom(text, clean) ? Exit.die(new Error(clean)) : exit
 }
 
-// The fiber's default services with the tracer wrapped, for the services last seen (they rarely
-// change): no copy of the services per request.
-let lastServices: Context.Context<DefaultServices.DefaultServices> | undefined
-let lastSafe: Context.Context<DefaultServices.DefaultServices> | undefined
 /**
  * The fiber's default services (`DefaultServices.currentServices`) with the tracer replaced by one
- * whose spans keep no server-chosen header: what the transport runs with (`internal/hopGuard.ts`).
+ * whose spans keep no server-chosen header and record a failure only with `scrub`'s secrets out of
+ * it: what the transport runs with (`internal/hopGuard.ts`). Made per request: `scrub` knows the
+ * request's signature (a tracer is not told which fiber or request a span is for).
  */
 export const withSafeTracer = (
-  services: Context.Context<DefaultServices.DefaultServices>
+  services: Context.Context<DefaultServices.DefaultServices>,
+  scrub: (text: string) => string
 ): Context.Context<DefaultServices.DefaultServices> => {
-  if (services !== lastServices || lastSafe === undefined) {
-    lastServices = services
-    lastSafe = Context.add(services, Tracer.Tracer, headerSafeTracer(Context.get(services, Tracer.Tracer)))
-  }
-  return lastSafe
+  const tracer = Context.get(services, Tracer.Tracer)
+  return Context.add(
+    services,
+    Tracer.Tracer,
+    Tracer.make({
+      span: (name, parent, context, links, startTime, kind, options) =>
+        new HeaderSafeSpan(tracer.span(name, parent, context, links, startTime, kind, options), scrub),
+      context: (f, fiber) => tracer.context(f, fiber)
+    })
+  )
 }
 
 /** A span that records nothing and is not sampled: what a program with its tracer off would get. */

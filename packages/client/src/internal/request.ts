@@ -107,14 +107,6 @@ const retCodeOf = (error: unknown): number | undefined =>
     ? error.retCode
     : undefined
 
-/**
- * `fetch` that never follows a redirect (`redirect: "manual"`): a 3xx reaches `classify` as it is,
- * and the API key and signature go to no other host. Wraps the caller's `Fetch` when one was given.
- */
-const manualRedirects = (fetch: typeof globalThis.fetch | undefined): typeof globalThis.fetch =>
-  ((input: string | URL | Request, init?: RequestInit) =>
-    (fetch ?? globalThis.fetch)(input, { ...init, redirect: "manual" })) as typeof globalThis.fetch
-
 /** An answer's status and headers, read once (the platform builds a new headers record on every access). */
 interface Answer {
   readonly status: number
@@ -136,7 +128,6 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
   Effect.gen(function* () {
     const rateLimits = yield* Ref.make<ReadonlyMap<string, RateLimitStatus>>(new Map())
     const callerFetch = Option.getOrUndefined(yield* Effect.serviceOption(FetchHttpClient.Fetch))
-    const fetchManual = manualRedirects(callerFetch)
     // Used as given: `guard` runs each request with the header-safe tracer (or no `http.client` span)
     // and lets no other request leave (`internal/hopGuard.ts`).
     const client = options.httpClient
@@ -185,12 +176,16 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
       }
       const sent = HttpClientRequest.prependUrl(request, baseUrl)
       const received = Effect.flatMap(
-        guard(client.execute(sent), sent, options.traceRequests, fetchManual),
+        guard(client.execute(sent), sent, {
+          traced: options.traceRequests,
+          fetch: callerFetch,
+          scrub: (text) => scrub(text, signature)
+        }),
         (response): Effect.Effect<Received, HttpClientError.ResponseError> => {
           if (!("status" in response)) {
             return Effect.succeed({
               _tag: "Elsewhere",
-              httpStatus: undefined,
+              httpStatus: response.httpStatus,
               location: originOf(response.url, baseUrl)
             })
           }

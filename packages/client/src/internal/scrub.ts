@@ -136,6 +136,13 @@ const removeGrams = (text: string, grams: ReadonlySet<string>): string => {
 /** Matches `needle` in any letter case (escaped: the needle is data, not a pattern). */
 const patternOf = (needle: string): RegExp => new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi")
 
+/**
+ * Whether scrubbing took something out of `text` (`clean` is what the scrubber made of it): more
+ * redaction marks than it had, or the whole text dropped. Cutting and control characters do not count.
+ */
+export const redactedFrom = (text: string, clean: string): boolean =>
+  clean === ENCODED || clean.split(REDACTED).length > text.split(REDACTED).length
+
 /** Scrubs `text`; `extra` are per-request secrets (the signature). */
 export type Scrub = (text: string, extra?: string) => string
 
