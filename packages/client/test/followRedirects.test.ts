@@ -698,6 +698,57 @@ describe("on FetchHttpClient, a fetch of the caller's inside the HttpClient", ()
     })
   )
 
+  it.live("that hands back a redirected answer whose body cannot be cancelled: refused once, not retried", () =>
+    Effect.gen(function* () {
+      reset("")
+      const sent: Array<string> = []
+      const odd: typeof globalThis.fetch = async (input) => {
+        sent.push(String(input))
+        return {
+          redirected: true,
+          url: `${other.origin}/v5/asset/withdraw/cancel`,
+          status: 200,
+          type: "basic",
+          headers: new Headers(),
+          body: {}
+        } as unknown as Response
+      }
+      const exit = yield* Effect.exit(
+        Withdrawals.cancel({ id: "10197" }).pipe(
+          Effect.provideService(FetchHttpClient.Fetch, odd),
+          Effect.provide(layerOn(FetchHttpClient.layer, { wrap: (c) => c }))
+        )
+      )
+      expect(failure(exit)).toMatchObject({ _tag: "RedirectRefused", location: other.origin, followed: true })
+      expect(sent).toHaveLength(1)
+    })
+  )
+
+  it.live("in a browser, an unfollowed redirect (opaqueredirect, status 0) is a RedirectRefused", () =>
+    Effect.gen(function* () {
+      reset("")
+      const browser: typeof globalThis.fetch = async () =>
+        ({
+          type: "opaqueredirect",
+          status: 0,
+          redirected: false,
+          url: "",
+          headers: new Headers(),
+          body: null
+        }) as unknown as Response
+      const exit = yield* Effect.exit(
+        Withdrawals.cancel({ id: "10197" }).pipe(
+          Effect.provideService(FetchHttpClient.Fetch, browser),
+          Effect.provide(layerOn(FetchHttpClient.layer, { wrap: (c) => c }))
+        )
+      )
+      const error = failure(exit)
+      expect(error._tag).toBe("RedirectRefused")
+      expect(error.followed).toBeUndefined()
+      expect(String(error.message)).toContain("a redirect")
+    })
+  )
+
   it.live("given at the call site is the one used, as the transport would use it", () =>
     Effect.gen(function* () {
       reset("")
@@ -717,6 +768,65 @@ describe("on FetchHttpClient, a fetch of the caller's inside the HttpClient", ()
   )
 })
 
+/** A failure as an exporter records it: every cause rendered, and each error's own properties. */
+const asRecorded = (cause: Cause.Cause<unknown>): string =>
+  [
+    Cause.pretty(cause, { renderErrorCause: true }),
+    ...[...Cause.defects(cause), ...Cause.failures(cause)].map((error) =>
+      typeof error === "object" && error !== null
+        ? Object.getOwnPropertyNames(error)
+            .map((key) => String((error as Record<string, unknown>)[key]))
+            .join(" ")
+        : String(error)
+    )
+  ].join("\n")
+
+describe("a transport failing with the signature in its error's cause chain", () => {
+  for (const [name, transport] of transports) {
+    it.live(`${name}: no span records it, and the call is an ordinary TransportError`, () =>
+      Effect.gen(function* () {
+        reset("")
+        let signature = ""
+        const ended: Array<string> = []
+        const tracer = Tracer.make({
+          span: (...args) => {
+            const span = recordingTracer().tracer.span(...args)
+            return {
+              ...span,
+              end: (_time, exit) => {
+                ended.push(Exit.isFailure(exit) ? asRecorded(exit.cause) : "ok")
+              }
+            } as Tracer.Span
+          },
+          context: (f) => f()
+        })
+        const failing = (c: HttpClient.HttpClient) =>
+          HttpClient.make((request) => {
+            const sign = request.headers["x-bapi-sign"]
+            if (sign === undefined) return c.execute(request)
+            signature = sign
+            return Effect.fail(
+              new HttpClientError.RequestError({
+                request,
+                reason: "Transport",
+                cause: new TypeError("fetch failed", { cause: new Error(`inner ${sign}`) })
+              })
+            )
+          })
+        const exit = yield* Effect.exit(
+          Withdrawals.cancel({ id: "10197" }).pipe(
+            Effect.provide(layerOn(transport, { wrap: failing })),
+            Effect.withTracer(tracer)
+          )
+        )
+        expect(failure(exit)).toMatchObject({ _tag: "TransportError", reason: "Network" })
+        expect(signature).not.toBe("")
+        expect(ended.join("\n").toLowerCase()).not.toContain(signature.toLowerCase())
+      })
+    )
+  }
+})
+
 describe("a transport that fails on its own", () => {
   for (const [name, transport] of transports) {
     it.live(
@@ -733,7 +843,8 @@ describe("a transport that fails on its own", () => {
               return {
                 ...span,
                 end: (_time, exit) => {
-                  ended.push(Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "ok")
+                  // As an exporter records it: every cause rendered, and the errors' own properties.
+                  ended.push(Exit.isFailure(exit) ? asRecorded(exit.cause) : "ok")
                 }
               } as Tracer.Span
             },
@@ -750,7 +861,10 @@ describe("a transport that fails on its own", () => {
             (sign: string) => Effect.die(new Error(`bad ${sign.toUpperCase()} follow-test-secret`)),
             (sign: string) =>
               Effect.failCause(Cause.parallel(Cause.die(new Error(`p ${sign}`)), Cause.interrupt(FiberId.none))),
-            () => Effect.interrupt
+            () => Effect.interrupt,
+            (sign: string) => Effect.die(new Error("outer", { cause: new Error(`inner ${sign}`) })),
+            (sign: string) => Effect.die(Object.assign(new Error("boom"), { code: sign })),
+            (sign: string) => Effect.die(new Error(`${"x".repeat(9000)} ${sign}`))
           ]) {
             ended.length = 0
             const exit = yield* Effect.exit(

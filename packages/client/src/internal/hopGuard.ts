@@ -61,8 +61,11 @@ export class TransportDefect {
  */
 export interface Stopped {
   readonly _tag: "Stopped"
-  /** Where the request was going (a URL the server or a wrapper chose: name its origin only). */
-  readonly url: string
+  /**
+   * Where the request was going (a URL the server or a wrapper chose: name its origin only);
+   * `undefined` for a redirect a browser's `fetch` left unfollowed and unreadable (an ordinary 3xx).
+   */
+  readonly url: string | undefined
   /** The status of the answer a `fetch` followed a redirect to (the request was sent there). */
   readonly httpStatus: number | undefined
 }
@@ -190,24 +193,46 @@ const stoppedBy = (cause: Cause.Cause<HttpClientError.HttpClientError>): Stopped
     const stop = defect._tag === "Some" ? defect.value : failure._tag === "Some" ? failure.value.cause : undefined
     if (stop instanceof ForeignHop) return { _tag: "Stopped", url: stop.url, httpStatus: undefined }
     if (stop instanceof FollowedHop) return { _tag: "Stopped", url: stop.url, httpStatus: stop.status }
+    if (stop instanceof OpaqueRedirect) return { _tag: "Stopped", url: undefined, httpStatus: undefined }
     return undefined
   } catch {
     return undefined
   }
 }
 
+/** A browser's answer to `redirect: "manual"`: a redirect it did not follow (status 0, no headers). */
+class OpaqueRedirect {}
+
 /**
- * `fetch` as the client calls it: never following a redirect itself (`redirect: "manual"`), and an
- * answer from elsewhere all the same (a `fetch` that ignores that) refused, its body cancelled.
+ * `fetch` as the client calls it: never following a redirect itself (`redirect: "manual"`). An
+ * answer from elsewhere all the same (a `fetch` that ignores that, or hands back another URL's
+ * answer) is refused, its body cancelled; an answer that cannot be read as a `Response` is a defect
+ * of the transport (`TransportDefect`: not retried, as a network failure would be).
  */
 const manualFetch =
   (fetch: typeof globalThis.fetch) =>
-  (input: string | URL | Request, init: RequestInit | undefined): Promise<Response> =>
-    fetch(input, { ...init, redirect: "manual" }).then((response) => {
-      if (!response.redirected) return response
-      void response.body?.cancel().catch(() => undefined)
-      throw new FollowedHop(response.url, response.status)
+  (input: string | URL | Request, init: RequestInit | undefined): Promise<Response> => {
+    const href = typeof input === "string" ? input : input instanceof URL ? input.href : input.url
+    return fetch(input, { ...init, redirect: "manual" }).then((response) => {
+      let followed: FollowedHop | undefined
+      try {
+        if (response.type === "opaqueredirect") throw new OpaqueRedirect()
+        const url = typeof response.url === "string" ? response.url : ""
+        if (response.redirected || (url !== "" && url !== href && new URL(url).href !== new URL(href).href)) {
+          followed = new FollowedHop(url, response.status)
+        }
+      } catch (error) {
+        throw error instanceof OpaqueRedirect ? error : new TransportDefect(error)
+      }
+      if (followed === undefined) return response
+      try {
+        void response.body?.cancel().catch(() => undefined)
+      } catch {
+        // A body that cannot be cancelled is left to the collector: the answer is refused either way.
+      }
+      throw followed
     })
+  }
 
 /**
  * Runs `execute` (an `HttpClient.execute` of `sent`) under the checks above: a request they stop
@@ -224,8 +249,8 @@ export const guard = (
     readonly traced: boolean
     /** The `fetch` in the context where the client was built, if any (else the request's, else the global one). */
     readonly fetch: typeof globalThis.fetch | undefined
-    /** Scrubs a text of the request's secrets (the signature included). */
-    readonly scrub: (text: string) => string
+    /** Scrubs a text of the request's secrets (the signature included), cut to `limit` characters. */
+    readonly scrub: (text: string, limit?: number) => string
   }
 ): Effect.Effect<HttpClientResponse.HttpClientResponse | Stopped, HttpClientError.HttpClientError> => {
   const gate = new Gate(sent)

@@ -14,7 +14,7 @@ import type * as DefaultServices from "effect/DefaultServices"
 import * as Exit from "effect/Exit"
 import type * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
-import { redactedFrom } from "./scrub.js"
+import { MAX_SCAN, redactedFrom } from "./scrub.js"
 
 /** Header names whose attribute is kept (with its value redacted): the client's and HTTP's usual ones. */
 const KNOWN_HEADERS: ReadonlySet<string> = new Set([
@@ -48,7 +48,7 @@ class HeaderSafeSpan implements Tracer.Span {
   readonly _tag = "Span"
   constructor(
     private readonly span: Tracer.Span,
-    private readonly scrub: (text: string) => string
+    private readonly scrub: (text: string, limit?: number) => string
   ) {}
   get name() {
     return this.span.name
@@ -98,14 +98,47 @@ class HeaderSafeSpan implements Tracer.Span {
 }
 
 /**
- * A failed exit as it may be recorded: itself, or, when its text holds a secret, a defect whose
- * message is the scrubbed text (the cause itself cannot be cleaned in place: any value may hold it).
+ * Everything an exporter may record of a failure: its pretty text with every error's `cause`
+ * (`@effect/opentelemetry` renders them) and each error's own string properties down the cause
+ * chain (a `code` becomes `exception.type`).
  */
-const scrubbed = (exit: Exit.Exit<unknown, unknown>, scrub: (text: string) => string): Exit.Exit<unknown, unknown> => {
+const recordedText = (cause: Cause.Cause<unknown>): string => {
+  const parts = [Cause.pretty(cause, { renderErrorCause: true })]
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 5 || typeof value !== "object" || value === null) return
+    for (const key of Object.getOwnPropertyNames(value)) {
+      const property = (value as Record<string, unknown>)[key]
+      if (typeof property === "string") parts.push(property)
+    }
+    visit((value as { readonly cause?: unknown }).cause, depth + 1)
+  }
+  for (const value of [...Cause.defects(cause), ...Cause.failures(cause)]) visit(value, 0)
+  return parts.join("\n")
+}
+
+/** What a failure is recorded as when its own text cannot be: nothing of it but this. */
+const UNREADABLE = Exit.die(
+  new Error("the transport failed; its error is not recorded (it could not be checked for secrets)")
+)
+
+/**
+ * A failed exit as it may be recorded: itself, or, when its text holds a secret (or is too long,
+ * or too odd, to be checked whole), a defect whose message is the scrubbed pretty text (the cause
+ * itself cannot be cleaned in place: any value may hold it).
+ */
+const scrubbed = (
+  exit: Exit.Exit<unknown, unknown>,
+  scrub: (text: string, limit?: number) => string
+): Exit.Exit<unknown, unknown> => {
   if (Exit.isSuccess(exit)) return exit
-  const text = Cause.pretty(exit.cause)
-  const clean = scrub(text)
-  return redactedFrom(text, clean) ? Exit.die(new Error(clean)) : exit
+  try {
+    const text = recordedText(exit.cause)
+    // Scrubbed whole (uncut), so that a secret past the usual length is found, not cut off.
+    if (text.length <= MAX_SCAN && !redactedFrom(text, scrub(text, MAX_SCAN))) return exit
+    return Exit.die(new Error(scrub(Cause.pretty(exit.cause))))
+  } catch {
+    return UNREADABLE
+  }
 }
 
 /**
@@ -116,7 +149,7 @@ const scrubbed = (exit: Exit.Exit<unknown, unknown>, scrub: (text: string) => st
  */
 export const withSafeTracer = (
   services: Context.Context<DefaultServices.DefaultServices>,
-  scrub: (text: string) => string
+  scrub: (text: string, limit?: number) => string
 ): Context.Context<DefaultServices.DefaultServices> => {
   const tracer = Context.get(services, Tracer.Tracer)
   return Context.add(

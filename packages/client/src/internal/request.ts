@@ -117,11 +117,12 @@ interface Answer {
  * What came back: the answer to the client's own request and its body; or the origin of another
  * address (`undefined` when unreadable), when a wrapper of the caller's sent the request there
  * (`httpStatus`: that answer's status, its body never read) or was stopped before sending it there
- * or again (`httpStatus` undefined).
+ * or again (`httpStatus` undefined); or a redirect a browser's `fetch` answered without a status.
  */
 type Received =
   | { readonly _tag: "Answered"; readonly answer: Answer; readonly body: Body.Body }
   | { readonly _tag: "Elsewhere"; readonly httpStatus: number | undefined; readonly location: string | undefined }
+  | { readonly _tag: "Redirect" }
 
 /** Builds the pipeline: the `HttpClient` is shaped here once, not per request. */
 export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
@@ -179,14 +180,16 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
         guard(client.execute(sent), sent, {
           traced: options.traceRequests,
           fetch: callerFetch,
-          scrub: (text) => scrub(text, signature)
+          scrub: (text, limit) => scrub(text, signature, limit)
         }),
         (response): Effect.Effect<Received, HttpClientError.ResponseError> => {
           if (!("status" in response)) {
+            // A browser's unfollowed redirect: an ordinary 3xx, whose status and Location it hides.
+            if (response.url === undefined) return Effect.succeed({ _tag: "Redirect" })
             return Effect.succeed({
               _tag: "Elsewhere",
               httpStatus: response.httpStatus,
-              location: originOf(response.url, baseUrl)
+              location: response.url === "" ? undefined : originOf(response.url, baseUrl)
             })
           }
           const answer: Answer = { status: response.status, headers: response.headers }
@@ -227,6 +230,7 @@ export const make = (options: PipelineOptions): Effect.Effect<Pipeline> =>
               })
           ),
         Effect.flatMap((received) => {
+          if (received._tag === "Redirect") return Effect.fail(new RedirectRefused({}))
           if (received._tag === "Elsewhere") {
             const location = received.location === undefined ? {} : { location: scrub(received.location, signature) }
             return Effect.fail(

@@ -143,8 +143,11 @@ const patternOf = (needle: string): RegExp => new RegExp(needle.replace(/[.*+?^$
 export const redactedFrom = (text: string, clean: string): boolean =>
   clean === ENCODED || clean.split(REDACTED).length > text.split(REDACTED).length
 
-/** Scrubs `text`; `extra` are per-request secrets (the signature). */
-export type Scrub = (text: string, extra?: string) => string
+/**
+ * Scrubs `text`; `extra` are per-request secrets (the signature). The result is cut to `limit`
+ * characters (default 300); only the first 8 KiB of a text are read, whatever the limit.
+ */
+export type Scrub = (text: string, extra?: string, limit?: number) => string
 
 /**
  * A scrubber for the given secrets (every non-empty one, however short: over-redacting is harmless,
@@ -184,7 +187,7 @@ export const make = (secrets: ReadonlyArray<string>): Scrub => {
     }
     return lastNeedles
   }
-  return (text, extra) => {
+  return (text, extra, limit = MAX_TEXT) => {
     if (text.length < shortest && !CONTROL_TEST.test(text)) return text
     let out = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text
     out = out.replace(PEM, REDACTED)
@@ -196,7 +199,7 @@ export const make = (secrets: ReadonlyArray<string>): Scrub => {
     // What is left holds no piece as written; one found only once decoded cannot be pointed at.
     if (holdsEncoded(out, needles)) return ENCODED
     out = out.replace(CONTROL, " ")
-    return out.length > MAX_TEXT ? `${out.slice(0, MAX_TEXT - 3)}...` : out
+    return out.length > limit ? `${out.slice(0, limit - 3)}...` : out
   }
 }
 
