@@ -778,6 +778,10 @@ const asRecorded = (cause: Cause.Cause<unknown>): string =>
             .map((key) => String((error as Record<string, unknown>)[key]))
             .join(" ")
         : String(error)
+    ),
+    // An exporter reads the error again.
+    ...[...Cause.defects(cause), ...Cause.failures(cause)].map((error) =>
+      error instanceof Error ? `${error.message} ${String((error as { code?: unknown }).code)}` : String(error)
     )
   ].join("\n")
 
@@ -864,7 +868,15 @@ describe("a transport that fails on its own", () => {
             () => Effect.interrupt,
             (sign: string) => Effect.die(new Error("outer", { cause: new Error(`inner ${sign}`) })),
             (sign: string) => Effect.die(Object.assign(new Error("boom"), { code: sign })),
-            (sign: string) => Effect.die(new Error(`${"x".repeat(9000)} ${sign}`))
+            (sign: string) => Effect.die(new Error(`${"x".repeat(9000)} ${sign}`)),
+            // A code an exporter turns into text, and a message that changes once it has been read.
+            (sign: string) => Effect.die(Object.assign(new Error("boom"), { code: { toString: () => sign } })),
+            (sign: string) => {
+              let reads = 0
+              const error = new Error("benign")
+              Object.defineProperty(error, "message", { get: () => (reads++ < 1 ? "benign" : `late ${sign}`) })
+              return Effect.die(error)
+            }
           ]) {
             ended.length = 0
             const exit = yield* Effect.exit(

@@ -14,7 +14,7 @@ import type * as DefaultServices from "effect/DefaultServices"
 import * as Exit from "effect/Exit"
 import type * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
-import { MAX_SCAN, redactedFrom } from "./scrub.js"
+import { MAX_SCAN } from "./scrub.js"
 
 /** Header names whose attribute is kept (with its value redacted): the client's and HTTP's usual ones. */
 const KNOWN_HEADERS: ReadonlySet<string> = new Set([
@@ -97,34 +97,21 @@ class HeaderSafeSpan implements Tracer.Span {
   }
 }
 
-/**
- * Everything an exporter may record of a failure: its pretty text with every error's `cause`
- * (`@effect/opentelemetry` renders them) and each error's own string properties down the cause
- * chain (a `code` becomes `exception.type`).
- */
-const recordedText = (cause: Cause.Cause<unknown>): string => {
-  const parts = [Cause.pretty(cause, { renderErrorCause: true })]
-  const visit = (value: unknown, depth: number): void => {
-    if (depth > 5 || typeof value !== "object" || value === null) return
-    for (const key of Object.getOwnPropertyNames(value)) {
-      const property = (value as Record<string, unknown>)[key]
-      if (typeof property === "string") parts.push(property)
-    }
-    visit((value as { readonly cause?: unknown }).cause, depth + 1)
-  }
-  for (const value of [...Cause.defects(cause), ...Cause.failures(cause)]) visit(value, 0)
-  return parts.join("\n")
+/** The error a failed transport span is recorded with: the failure's text, and nothing else of it. */
+class HttpClientFailure extends Error {
+  override readonly name = "HttpClientFailure"
 }
 
-/** What a failure is recorded as when its own text cannot be: nothing of it but this. */
+/** What a failure is recorded as when its text cannot be read. */
 const UNREADABLE = Exit.die(
-  new Error("the transport failed; its error is not recorded (it could not be checked for secrets)")
+  new HttpClientFailure("the transport failed; its error could not be read, and is not recorded")
 )
 
 /**
- * A failed exit as it may be recorded: itself, or, when its text holds a secret (or is too long,
- * or too odd, to be checked whole), a defect whose message is the scrubbed pretty text (the cause
- * itself cannot be cleaned in place: any value may hold it).
+ * A failed exit as it is recorded: a defect whose message is the failure's text (every error's
+ * `cause` rendered, as `@effect/opentelemetry` renders it), read once and scrubbed. Never the
+ * failure itself: an exporter would read it again and record what the check did not see (a `code`
+ * it turns into `exception.type`, a getter that answers differently the second time).
  */
 const scrubbed = (
   exit: Exit.Exit<unknown, unknown>,
@@ -132,10 +119,7 @@ const scrubbed = (
 ): Exit.Exit<unknown, unknown> => {
   if (Exit.isSuccess(exit)) return exit
   try {
-    const text = recordedText(exit.cause)
-    // Scrubbed whole (uncut), so that a secret past the usual length is found, not cut off.
-    if (text.length <= MAX_SCAN && !redactedFrom(text, scrub(text, MAX_SCAN))) return exit
-    return Exit.die(new Error(scrub(Cause.pretty(exit.cause))))
+    return Exit.die(new HttpClientFailure(scrub(Cause.pretty(exit.cause, { renderErrorCause: true }), MAX_SCAN)))
   } catch {
     return UNREADABLE
   }

@@ -137,13 +137,6 @@ const removeGrams = (text: string, grams: ReadonlySet<string>): string => {
 const patternOf = (needle: string): RegExp => new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi")
 
 /**
- * Whether scrubbing took something out of `text` (`clean` is what the scrubber made of it): more
- * redaction marks than it had, or the whole text dropped. Cutting and control characters do not count.
- */
-export const redactedFrom = (text: string, clean: string): boolean =>
-  clean === ENCODED || clean.split(REDACTED).length > text.split(REDACTED).length
-
-/**
  * Scrubs `text`; `extra` are per-request secrets (the signature). The result is cut to `limit`
  * characters (default 300); only the first 8 KiB of a text are read, whatever the limit.
  */
