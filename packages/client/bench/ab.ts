@@ -17,12 +17,11 @@
 //   git apply packages/client/bench/floor.patch && npx pnpm@10.34.8 --filter @effect-bybit/client build \
 //     && cp -r packages/client/dist packages/client/bench/_floor && git apply -R packages/client/bench/floor.patch
 //   AB_BEFORE=./_floor/index.js PACING=false npx tsx --conditions=@effect-bybit/source packages/client/bench/ab.ts
-import { createHmac } from "node:crypto"
-import { FetchHttpClient, HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
+import { FetchHttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
+import { Layer, ManagedRuntime, Redacted } from "effect"
 import * as Current from "../src/index.js"
-import { instant, startServer } from "./server.js"
+import { bareCancel, instant, startServer } from "./server.js"
 
 const beforeDir: string = process.env.AB_BEFORE ?? "./_before/index.js"
 const A = (await import(beforeDir)) as typeof Current
@@ -49,28 +48,7 @@ const runtimes = {
   afterNoTrace: runtimeOf(B, false)
 }
 /** The floor: the signed request through the transport's `HttpClient.execute`, nothing else. */
-const url = `${server.url}/v5/asset/withdraw/cancel`
-const raw = Effect.flatMap(HttpClient.HttpClient, (client) => {
-  const body = JSON.stringify({ id: "10197" })
-  const timestamp = String(Date.now())
-  const sign = createHmac("sha256", "secret-secret").update(`${timestamp}k5000${body}`).digest("hex")
-  return client
-    .execute(
-      HttpClientRequest.post(url, {
-        headers: {
-          "X-BAPI-API-KEY": "k",
-          "X-BAPI-TIMESTAMP": timestamp,
-          "X-BAPI-SIGN": sign,
-          "X-BAPI-RECV-WINDOW": "5000"
-        },
-        body: HttpBody.raw(body, { contentType: "application/json" })
-      })
-    )
-    .pipe(
-      Effect.flatMap((response) => response.text),
-      Effect.map((text) => JSON.parse(text))
-    )
-})
+const raw = bareCancel(`${server.url}/v5/asset/withdraw/cancel`)
 const variants: Record<string, () => Promise<unknown>> = {
   raw: () => runtimes.before.runPromise(raw),
   before: () => runtimes.before.runPromise(A.Withdrawals.cancel({ id: "10197" })),

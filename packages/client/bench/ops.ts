@@ -6,12 +6,10 @@
 // Counted by a `Supervisor` with `OpSupervision` on, over the in-process transport (bench/server.ts).
 //   npx tsx --conditions=@effect-bybit/source packages/client/bench/ops.ts
 // AB_BEFORE=./_before/index.js (a build copied under bench/, as for ab.ts) counts that build too.
-import { createHmac } from "node:crypto"
-import { HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
 import type { Fiber } from "effect"
 import { Effect, Either, Layer, ManagedRuntime, Redacted, RuntimeFlags, RuntimeFlagsPatch, Supervisor } from "effect"
 import * as Current from "../src/index.js"
-import { instant } from "./server.js"
+import { bareCancel, instant } from "./server.js"
 
 const builds: Record<string, typeof Current> = { current: Current }
 if (process.env.AB_BEFORE !== undefined) builds.before = (await import(process.env.AB_BEFORE)) as typeof Current
@@ -42,27 +40,7 @@ const runtimeOf = (M: typeof Current, options: { readonly traceRequests: boolean
     }).pipe(Layer.provideMerge(instant))
   )
 
-const raw = Effect.flatMap(HttpClient.HttpClient, (client) => {
-  const body = JSON.stringify({ id: "10197" })
-  const timestamp = String(Date.now())
-  const sign = createHmac("sha256", "secret-secret").update(`${timestamp}k5000${body}`).digest("hex")
-  return client
-    .execute(
-      HttpClientRequest.post(`${BASE_URL}/v5/asset/withdraw/cancel`, {
-        headers: {
-          "X-BAPI-API-KEY": "k",
-          "X-BAPI-TIMESTAMP": timestamp,
-          "X-BAPI-SIGN": sign,
-          "X-BAPI-RECV-WINDOW": "5000"
-        },
-        body: HttpBody.raw(body, { contentType: "application/json" })
-      })
-    )
-    .pipe(
-      Effect.flatMap((response) => response.text),
-      Effect.map((text) => JSON.parse(text))
-    )
-})
+const raw = bareCancel(`${BASE_URL}/v5/asset/withdraw/cancel`)
 
 const count = async <R, E>(
   runtime: ManagedRuntime.ManagedRuntime<R, E>,

@@ -1,6 +1,7 @@
+import { createHmac } from "node:crypto"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
-import { HttpClient, HttpClientResponse } from "@effect/platform"
+import { HttpBody, HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { Effect, Layer } from "effect"
 
 /** The cancel success envelope, as Bybit sends it, with the rate-limit headers. */
@@ -76,3 +77,31 @@ export const instant = Layer.succeed(
     )
   )
 )
+
+/**
+ * The floor of any `HttpClient`-based client: the signed cancel of `id` 10197 sent to `url` through
+ * the transport's `HttpClient.execute`, its body read as text and parsed, nothing else (ab.ts,
+ * ops.ts).
+ */
+export const bareCancel = (url: string) =>
+  Effect.flatMap(HttpClient.HttpClient, (client) => {
+    const body = JSON.stringify({ id: "10197" })
+    const timestamp = String(Date.now())
+    const sign = createHmac("sha256", "secret-secret").update(`${timestamp}k5000${body}`).digest("hex")
+    return client
+      .execute(
+        HttpClientRequest.post(url, {
+          headers: {
+            "X-BAPI-API-KEY": "k",
+            "X-BAPI-TIMESTAMP": timestamp,
+            "X-BAPI-SIGN": sign,
+            "X-BAPI-RECV-WINDOW": "5000"
+          },
+          body: HttpBody.raw(body, { contentType: "application/json" })
+        })
+      )
+      .pipe(
+        Effect.flatMap((response) => response.text),
+        Effect.map((text) => JSON.parse(text))
+      )
+  })

@@ -23,6 +23,7 @@ import {
 } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
+import { recordingTracer } from "./recordingTracer.js"
 import { transports } from "./transports.js"
 
 interface Host {
@@ -162,37 +163,14 @@ const stopped = <A, E>(exit: Exit.Exit<A, E>, origin: string) => {
   expect(String(error.message)).toContain("stopped that request before it was sent")
 }
 
-/** A tracer that records every span's name and attributes. */
-const recordingTracer = () => {
-  const spans: Array<{ readonly name: string; readonly attributes: Map<string, unknown> }> = []
-  const tracer = Tracer.make({
-    span: (name, parent, context, links, startTime, kind) => {
-      const attributes = new Map<string, unknown>()
-      spans.push({ name, attributes })
-      return {
-        _tag: "Span",
-        name,
-        spanId: `span-${spans.length}`,
-        traceId: "trace-1",
-        parent,
-        context,
-        status: { _tag: "Started", startTime },
-        attributes,
-        links,
-        sampled: true,
-        kind,
-        end: () => {},
-        attribute: (key, value) => {
-          attributes.set(key, value)
-        },
-        event: () => {},
-        addLinks: () => {}
-      }
-    },
-    context: (f) => f()
+/** Sent to `origin` by a wrapper out of the client's sight, and its answer (`httpStatus`) refused. */
+const refused = <A, E>(exit: Exit.Exit<A, E>, origin: string, httpStatus?: number) =>
+  expect(failure(exit)).toMatchObject({
+    _tag: "RedirectRefused",
+    location: origin,
+    followed: true,
+    ...(httpStatus === undefined ? {} : { httpStatus })
   })
-  return { spans, tracer }
-}
 
 const reset = (location: string, once = false) => {
   bybit.paths.length = 0
@@ -231,7 +209,7 @@ describe("a wrapper's redirect is stopped before it sends anything elsewhere", (
         const exit = yield* Effect.exit(
           Withdrawals.cancel({ id: "10197" }).pipe(Effect.provide(layerOn(transport, { timeSync: true })))
         )
-        expect(failure(exit)).toMatchObject({ _tag: "RedirectRefused", location: other.origin, followed: true })
+        refused(exit, other.origin)
         // It went without any credential, and the signed cancel was never sent.
         expect(other.paths).toEqual(["/v5/market/time"])
         expect(other.keys).toEqual([undefined])
@@ -317,13 +295,7 @@ describe("a wrapper's redirect is stopped before it sends anything elsewhere", (
           } else {
             // The predicate was never asked: the hop went (the README names these wrappers), and its
             // answer is refused, never a success, never retried.
-            const error = failure(exit)
-            expect(error).toMatchObject({
-              _tag: "RedirectRefused",
-              location: other.origin,
-              followed: true,
-              httpStatus: 200
-            })
+            refused(exit, other.origin, 200)
             expect(other.paths).toEqual(["/v5/asset/withdraw/cancel"])
           }
           expect(bybit.paths).toEqual(["/v5/asset/withdraw/cancel"])
@@ -343,13 +315,7 @@ describe("a wrapper's redirect is stopped before it sends anything elsewhere", (
         } else {
           // 127.0.0.1 answers 307 to every path: the wrapper follows it three times, then hands over a
           // 307 answered for another request than the client's.
-          const error = failure(exit)
-          expect(error).toMatchObject({
-            _tag: "RedirectRefused",
-            location: bybit.origin,
-            followed: true,
-            httpStatus: 307
-          })
+          refused(exit, bybit.origin, 307)
           expect(bybit.paths[0]).toBe("/v5/asset/withdraw/cancel")
           expect(bybit.paths).toHaveLength(4)
         }
@@ -688,12 +654,7 @@ describe("on FetchHttpClient, a fetch of the caller's inside the HttpClient", ()
         )
       )
       // It did reach the other host (that fetch's doing), and its answer is refused.
-      expect(failure(exit)).toMatchObject({
-        _tag: "RedirectRefused",
-        location: other.origin,
-        followed: true,
-        httpStatus: 200
-      })
+      refused(exit, other.origin, 200)
       expect(other.paths).toEqual(["/v5/asset/withdraw/cancel"])
     })
   )
@@ -719,7 +680,7 @@ describe("on FetchHttpClient, a fetch of the caller's inside the HttpClient", ()
           Effect.provide(layerOn(FetchHttpClient.layer, { wrap: (c) => c }))
         )
       )
-      expect(failure(exit)).toMatchObject({ _tag: "RedirectRefused", location: other.origin, followed: true })
+      refused(exit, other.origin)
       expect(sent).toHaveLength(1)
     })
   )

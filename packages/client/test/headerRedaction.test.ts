@@ -8,9 +8,10 @@ import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { inspect } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Redacted, Tracer } from "effect"
+import { Effect, Layer, Redacted } from "effect"
 import { afterAll, beforeAll } from "vitest"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
+import { recordingTracer } from "./recordingTracer.js"
 import { transports } from "./transports.js"
 
 const API_KEY = "header-test-api-key-0001"
@@ -57,37 +58,6 @@ afterAll(async () => {
   server.closeAllConnections()
   await new Promise<void>((resolve) => server.close(() => resolve()))
 })
-
-const recordingTracer = () => {
-  const spans: Array<{ name: string; attributes: Map<string, unknown> }> = []
-  const tracer = Tracer.make({
-    span: (name, parent, context, links, startTime, kind) => {
-      const attributes = new Map<string, unknown>()
-      spans.push({ name, attributes })
-      return {
-        _tag: "Span",
-        name,
-        spanId: `span-${spans.length}`,
-        traceId: "trace-1",
-        parent,
-        context,
-        status: { _tag: "Started", startTime },
-        attributes,
-        links,
-        sampled: true,
-        kind,
-        end: () => {},
-        attribute: (key, value) => {
-          attributes.set(key, value)
-        },
-        event: () => {},
-        addLinks: () => {}
-      }
-    },
-    context: (f) => f()
-  })
-  return { spans, tracer }
-}
 
 describe("response headers carry no secret into a span", () => {
   for (const [name, transport] of transports) {
