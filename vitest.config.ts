@@ -31,6 +31,7 @@ export default defineConfig({
     testTimeout: 20_000,
     projects: [
       project("signing", "packages/signing"),
+      project("core", "packages/core"),
       project("client", "packages/client"),
       project("mock-exchange", "mocks"),
       project("examples", "examples")

@@ -244,7 +244,11 @@ export class CancelFailed extends Schema.TaggedError<CancelFailed>()("CancelFail
  * @since 0.1.0
  * @category errors
  */
-export class ExchangeUnavailable extends Schema.TaggedError<ExchangeUnavailable>()("ExchangeUnavailable", apiFields) {
+export class ExchangeUnavailable extends Schema.TaggedError<ExchangeUnavailable>()("ExchangeUnavailable", {
+  ...apiFields,
+  /** The request path. */
+  path: Schema.optional(Schema.String)
+}) {
   /** Marks the error as this package's (`isBybitError`). */
   get [TypeId](): TypeId {
     return TypeId
@@ -255,16 +259,15 @@ export class ExchangeUnavailable extends Schema.TaggedError<ExchangeUnavailable>
 }
 
 /**
- * The request did not get a response: connection refused or reset, DNS failure, or the per-request
- * timeout (`Network`, `Timeout`: retried with backoff); or the `HttpClient` given to the client
- * failed unexpectedly, a defect in it or in a wrapper of it, such as `HttpClient.followRedirects`
- * on a `Location` it cannot parse (`Defect`: not retried, since sending again would meet it again).
+ * The request did not get a response: connection refused or reset, DNS failure (`Network`), or no
+ * complete response within the per-request `timeout` (`Timeout`). Retried with backoff. Whether a
+ * cancel happened is settled by `Withdrawals.cancel` itself, never left to this error.
  *
  * @since 0.1.0
  * @category errors
  */
 export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
-  reason: Schema.Literal("Timeout", "Network", "Defect"),
+  reason: Schema.Literal("Timeout", "Network"),
   /** The request path (no host, no query, no headers). */
   path: Schema.optional(Schema.String),
   /** What the transport reported (e.g. `ECONNREFUSED`), never the request itself. */
@@ -277,11 +280,8 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
   override get message(): string {
     const detail = this.detail !== undefined ? ` (${this.detail})` : ""
     const to = this.path !== undefined ? ` to ${this.path}` : ""
-    if (this.reason === "Defect") {
-      return `The HttpClient given to the client failed unexpectedly on the request${to}${detail}: a defect in it or in a wrapper of it (e.g. HttpClient.followRedirects on a Location it cannot parse). Not retried; the outcome of a cancel is unknown until checked.`
-    }
-    const what = this.reason === "Timeout" ? "timed out" : "failed on the network"
-    return `The request${to} ${what}${detail}. Check connectivity to the Bybit host; the outcome of a cancel is unknown until checked.`
+    const what = this.reason === "Timeout" ? "got no complete response in time" : "failed on the network"
+    return `The request${to} ${what}${detail}. Check connectivity to the Bybit host.`
   }
 }
 
@@ -296,6 +296,8 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
  */
 export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()("UnreadableResponse", {
   httpStatus: Schema.optional(Schema.Number),
+  /** The request path. */
+  path: Schema.optional(Schema.String),
   reason: Schema.Literal(
     "NotJson",
     "InvalidEnvelope",
@@ -319,47 +321,27 @@ export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()
 }
 
 /**
- * The server answered with a redirect (HTTP 3xx). It is never followed, on any transport: the
- * request carries the API key and its signature, which must reach no other host. Names the status
- * and the origin of the `Location` (never its path or query). Not retried.
- *
- * An `HttpClient` wrapper of the caller's that would send the client's request again or elsewhere
- * (Effect's `HttpClient.followRedirects`, a retry, a URL rewrite) is stopped before it sends it
- * (`followed: false`, no `httpStatus`); one that got past that (see the README: e.g. on undici or
- * `node:http`, a wrapper that turns the tracer off) has its answer refused when the client can tell
- * it came from elsewhere (`followed: true`).
+ * The server answered with a redirect (HTTP 3xx), or an answer came for another URL than the
+ * client's request. A redirect is never followed: the request carries the API key and its
+ * signature, which must reach no other host. Names the status and the origin of the `Location`
+ * (never its path or query). Not retried.
  *
  * @since 0.1.0
  * @category errors
  */
 export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("RedirectRefused", {
-  /** The redirect's status; absent when a wrapper's attempt to follow one was stopped (`followed: false`). */
+  /** The redirect's status. */
   httpStatus: Schema.optional(Schema.Number),
-  /** The origin (`scheme://host:port`) the server redirected to, when it sent a readable `Location` with one. */
-  location: Schema.optional(Schema.String),
-  /**
-   * Set when an `HttpClient` wrapper of the caller's sent, or was about to send, the request again
-   * or elsewhere: `false` when the client stopped that request before it was sent (nothing reached
-   * `location`); `true` when the wrapper got past that and the request was sent to `location`
-   * (another address than the client's request, on the same origin or not), whose answer, with
-   * status `httpStatus`, is refused.
-   */
-  followed: Schema.optional(Schema.Boolean)
+  /** The origin (`scheme://host:port`) of the `Location`, when it had one. */
+  location: Schema.optional(Schema.String)
 }) {
   /** Marks the error as this package's (`isBybitError`). */
   get [TypeId](): TypeId {
     return TypeId
   }
   override get message(): string {
-    const where = this.location ?? "an unreadable address"
-    if (this.followed === false) {
-      return `The HttpClient given to the client was about to send the client's request again or to another address (${where}): a wrapper that follows redirects (e.g. HttpClient.followRedirects), retries or rewrites the URL. The client stopped that request before it was sent, so nothing went there. Do not wrap the client's HttpClient with followRedirects, a retry or a URL rewrite; set baseUrl, and use the client's retry option.`
-    }
-    if (this.followed === true) {
-      return `An answer (HTTP ${this.httpStatus ?? "?"}) came from another address than the client's request, at ${where}: the HttpClient given to the client sent the request there (a fetch or a wrapper that follows redirects, e.g. HttpClient.followRedirects, out of the client's sight), with its API key and signature when signed. The answer was refused. Give the client an HttpClient that does not follow redirects.`
-    }
     const to = this.location !== undefined ? ` to ${this.location}` : ""
-    return `The server answered HTTP ${this.httpStatus ?? "3xx"}, a redirect${to}; the client never follows redirects, so the request went nowhere else. Check the base URL (scheme, host, path) and any proxy in between.`
+    return `The server answered HTTP ${this.httpStatus ?? "3xx"}, a redirect${to}; the client never follows redirects. Check the base URL (scheme, host, path) and any proxy in between, and do not wrap the client's HttpClient with HttpClient.followRedirects.`
   }
 }
 
@@ -402,6 +384,28 @@ export class UnknownApiError extends Schema.TaggedError<UnknownApiError>()("Unkn
 }
 
 /**
+ * A cancel may have been handled (an attempt got no answer, a 5xx or an unreadable one) and the
+ * exchange's own record of the withdrawal could not be read to settle it. `detail` says what
+ * happened. Check with `Withdrawals.list({ withdrawID: id })`, or the withdrawal history on Bybit.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CancelOutcomeUnknown extends Schema.TaggedError<CancelOutcomeUnknown>()("CancelOutcomeUnknown", {
+  id: Schema.String,
+  /** What the attempts and the lookup met (error tags and codes, never secrets). */
+  detail: Schema.String
+}) {
+  /** Marks the error as this package's (`isBybitError`). */
+  get [TypeId](): TypeId {
+    return TypeId
+  }
+  override get message(): string {
+    return `The cancel of withdrawal ${this.id} may or may not have happened (${this.detail}). Check it with Withdrawals.list({ withdrawID: "${this.id}" }) or in Bybit's withdrawal history before cancelling again.`
+  }
+}
+
+/**
  * What any signed or public request can fail with.
  *
  * @since 0.1.0
@@ -426,7 +430,12 @@ export type RequestError =
  * @since 0.1.0
  * @category models
  */
-export type CancelError = RequestError | WithdrawalNotFound | WithdrawalNotCancellable | CancelFailed
+export type CancelError =
+  | RequestError
+  | WithdrawalNotFound
+  | WithdrawalNotCancellable
+  | CancelFailed
+  | CancelOutcomeUnknown
 
 /**
  * What `Withdrawals.list` can fail with.
@@ -463,6 +472,7 @@ export type BybitError =
   | AccessForbidden
   | AuthenticationFailed
   | CancelFailed
+  | CancelOutcomeUnknown
   | ExchangeUnavailable
   | InvalidRequest
   | PermissionDenied
@@ -485,14 +495,14 @@ export type BybitError =
 export const isBybitError = (u: unknown): u is BybitError => Predicate.hasProperty(u, TypeId)
 
 /**
- * Whether the retry policy may retry an error (transport, but for a defect of the `HttpClient`;
- * exchange unavailable, rate limit, time window).
+ * Whether the retry policy may retry an error (transport, exchange unavailable, rate limit, time
+ * window).
  *
  * @since 0.1.0
  * @category guards
  */
 export const isRetryable = (error: { readonly _tag: string }): error is RetryableError =>
-  (error._tag === "TransportError" && (error as { readonly reason?: unknown }).reason !== "Defect") ||
+  error._tag === "TransportError" ||
   error._tag === "ExchangeUnavailable" ||
   error._tag === "RateLimitExceeded" ||
   error._tag === "TimestampOutsideWindow"

@@ -14,7 +14,7 @@ import { alignTestClock, BASE_URL, freshExchange, useMsw } from "./support.js"
 useMsw()
 
 // The pattern of the README ("Several accounts"): one tag per account, each built with
-// `BybitClient.make`, and `Effect.provideService(BybitClient.BybitClient, account)` to point the
+// `BybitClient.make` (which needs a `Scope`: `Layer.scoped`), and `Effect.provideService(BybitClient.BybitClient, account)` to point the
 // module functions (`Withdrawals.cancel`, ...) at one of them.
 class Master extends Context.Tag("test/Master")<Master, BybitClient.Service>() {}
 class SubAccount extends Context.Tag("test/SubAccount")<SubAccount, BybitClient.Service>() {}
@@ -26,8 +26,8 @@ const account = (apiKey: string, secret: string) =>
   })
 
 const Accounts = Layer.mergeAll(
-  Layer.effect(Master, account(MOCK_API_KEY, MOCK_API_SECRET)),
-  Layer.effect(SubAccount, account(MOCK_OTHER_API_KEY, MOCK_OTHER_API_SECRET))
+  Layer.scoped(Master, account(MOCK_API_KEY, MOCK_API_SECRET)),
+  Layer.scoped(SubAccount, account(MOCK_OTHER_API_KEY, MOCK_OTHER_API_SECRET))
 ).pipe(Layer.provide(Layer.merge(FetchHttpClient.layer, alignTestClock)))
 
 /** Runs `effect` on `client`: the module functions use whichever service is provided. */
@@ -101,7 +101,7 @@ describe("several accounts", () => {
       // --- README ---
       class SubAccount extends Context.Tag("app/SubAccount")<SubAccount, BybitClient.Service>() {}
 
-      const SubAccountLive = Layer.effect(
+      const SubAccountLive = Layer.scoped(
         SubAccount,
         Effect.gen(function* () {
           const apiKey = yield* Config.string("SUB_BYBIT_API_KEY")

@@ -248,11 +248,24 @@ describe("Withdrawals.cancel: every error family, from the mock", () => {
 
   it.live("TransportError with reason Timeout when the answer is too slow", () =>
     Effect.gen(function* () {
-      const exchange = freshExchange()
+      const exchange = freshExchange({ now: Date.now() })
+      exchange.faults.inject({ _tag: "Latency", ms: 300 }, { path: "/v5/asset/withdraw/query-record" })
+      const error = yield* Effect.flip(Withdrawals.list({}))
+      expect(error._tag).toBe("TransportError")
+      expect(error).toMatchObject({ reason: "Timeout", path: "/v5/asset/withdraw/query-record" })
+    }).pipe(Effect.provide(clientLayer({ ...noRetry, timeout: "50 millis" })))
+  )
+
+  it.live("a cancel that timed out and whose record cannot be read is CancelOutcomeUnknown, saying how to check", () =>
+    Effect.gen(function* () {
+      const exchange = freshExchange({ now: Date.now() })
       exchange.faults.inject({ _tag: "Latency", ms: 300 }, { path: "/v5/asset/withdraw/cancel" })
+      exchange.faults.inject({ _tag: "ServerErrorHtml", status: 503 }, { path: "/v5/asset/withdraw/query-record", times: 10 })
       const error = yield* Effect.flip(Withdrawals.cancel({ id: "10197" }))
-      expect(error).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
-    }).pipe(Effect.provide(clientLayer({ ...noRetry, timeout: "50 millis", timeSync: false })))
+      expect(error._tag).toBe("CancelOutcomeUnknown")
+      expect(error.message).toMatch(/TransportError/)
+      expect(error.message).toMatch(/withdrawID: "10197"/)
+    }).pipe(Effect.provide(clientLayer({ ...noRetry, timeout: "50 millis" })))
   )
 
   it.live("TransportError for a refused connection (nothing listens on the port)", () =>

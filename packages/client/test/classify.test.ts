@@ -13,6 +13,14 @@ const retry3 = { retry: Schedule.recurs(3) }
 const html = (title: string) => `<!DOCTYPE html><html><head><title>${title}</title></head><body>${title}</body></html>`
 const envelope = (retCode: number, retMsg: string) => JSON.stringify({ retCode, retMsg, result: {}, time: 1 })
 
+/** Lists once against `answer` (every request), returning the error and the requests made. */
+const listAgainst = (answer: Scripted, options: Partial<BybitConfig.Options> = retry3) =>
+  Effect.gen(function* () {
+    const { seen, layer } = scriptedClient(() => answer)
+    const error = yield* Effect.flip(Withdrawals.list({}).pipe(Effect.provide(scriptedLayer(layer, options))))
+    return { error, seen }
+  })
+
 /** Cancels once against `answer` (every request), returning the error and the requests made. */
 const cancelAgainst = (answer: Scripted, options: Partial<BybitConfig.Options> = retry3) =>
   Effect.gen(function* () {
@@ -135,12 +143,24 @@ describe("5xx is ExchangeUnavailable and retried, whatever the body", () => {
   ] as const) {
     it.effect(`HTTP ${status} ${JSON.stringify(body.slice(0, 30))}`, () =>
       Effect.gen(function* () {
-        const { error, seen } = yield* cancelAgainst({ status, body })
-        expect(error).toMatchObject({ _tag: "ExchangeUnavailable", httpStatus: status })
-        expect(seen.filter((s) => s.path === CANCEL)).toHaveLength(4)
+        const { error, seen } = yield* listAgainst({ status, body })
+        expect(error._tag).toBe("ExchangeUnavailable")
+        expect(error).toMatchObject({ httpStatus: status, path: LIST })
+        expect(seen.filter((s) => s.path === LIST)).toHaveLength(4)
       })
     )
   }
+
+  it.effect("a cancel that met only 5xx, whose record cannot be read either, is CancelOutcomeUnknown", () =>
+    Effect.gen(function* () {
+      const { error, seen } = yield* cancelAgainst({ status: 503, body: "Service Unavailable" })
+      expect(error._tag).toBe("CancelOutcomeUnknown")
+      expect(error.message).toMatch(/ExchangeUnavailable \(HTTP 503\)/)
+      expect(error.message).toMatch(/Withdrawals\.list\(\{ withdrawID: "10197" \}\)/)
+      expect(seen.filter((s) => s.path === CANCEL)).toHaveLength(4)
+      expect(seen.filter((s) => s.path === LIST).length).toBeGreaterThan(0)
+    })
+  )
 })
 
 describe("2xx that is not a Bybit answer is UnreadableResponse, not an outage", () => {
@@ -151,8 +171,9 @@ describe("2xx that is not a Bybit answer is UnreadableResponse, not an outage", 
   ] as const) {
     it.effect(`${JSON.stringify(body.slice(0, 20))} is ${reason}`, () =>
       Effect.gen(function* () {
-        const { error } = yield* cancelAgainst({ status: 200, body }, { retry: false })
-        expect(error).toMatchObject({ _tag: "UnreadableResponse", reason, httpStatus: 200 })
+        const { error } = yield* listAgainst({ status: 200, body }, { retry: false })
+        expect(error._tag).toBe("UnreadableResponse")
+        expect(error).toMatchObject({ reason, httpStatus: 200 })
       })
     )
   }
@@ -351,32 +372,6 @@ describe("the cancel's lookup runs only when the cancel may have happened", () =
       )
       expect(error._tag).toBe("AuthenticationFailed")
       expect(seen.map((s) => s.path)).toEqual([CANCEL])
-    })
-  )
-})
-
-describe("a caller's own RequestSpec cannot turn an answer into a defect", () => {
-  it.effect("a decodeResult or mapRetCode that throws ends in a typed error", () =>
-    Effect.gen(function* () {
-      const { layer } = scriptedClient((_, n) => (n === 0 ? CANCEL_OK : { status: 200, body: envelope(424242, "x") }))
-      const [first, second] = yield* Effect.gen(function* () {
-        const client = yield* BybitClient.BybitClient
-        const spec = {
-          method: "POST" as const,
-          path: CANCEL,
-          signed: true,
-          body: { id: "1" },
-          decodeResult: (): never => {
-            throw new Error("decoder")
-          },
-          mapRetCode: (): never => {
-            throw new Error("mapping")
-          }
-        }
-        return [yield* Effect.flip(client.request(spec)), yield* Effect.flip(client.request(spec))] as const
-      }).pipe(Effect.provide(scriptedLayer(layer, { retry: false })))
-      expect(first).toMatchObject({ _tag: "UnreadableResponse", reason: "InvalidResult" })
-      expect(second).toMatchObject({ _tag: "UnknownApiError", retCode: 424242 })
     })
   )
 })

@@ -27,19 +27,21 @@ const build = (
     return Exit.isSuccess(exit) ? "built" : Cause.pretty(exit.cause)
   })
 
+const RULE = /may hold only letters, digits, _ and - \(U\+[0-9A-F]{4,6} at position \d+ of \d+\)/
+
 const bad: ReadonlyArray<readonly [string, string, RegExp]> = [
-  ["a trailing newline", `${GOOD_KEY}\n`, /control character/],
-  ["a newline inside", `${GOOD_KEY.slice(0, 5)}\n${GOOD_KEY.slice(5)}`, /control character/],
-  ["a carriage return", `${GOOD_KEY}\r`, /control character/],
-  ["a tab", `\t${GOOD_KEY}`, /control character/],
-  ["a NUL", `${GOOD_KEY}\u0000`, /control character/],
-  ["a DEL", `${GOOD_KEY}\u007f`, /control character/],
-  ["a leading space", ` ${GOOD_KEY}`, /leading or trailing whitespace/],
-  ["a trailing space", `${GOOD_KEY} `, /leading or trailing whitespace/],
-  ["a trailing no-break space", `${GOOD_KEY}\u00a0`, /leading or trailing whitespace/]
+  ["a trailing newline", `${GOOD_KEY}\n`, RULE],
+  ["a newline inside", `${GOOD_KEY.slice(0, 5)}\n${GOOD_KEY.slice(5)}`, RULE],
+  ["a carriage return", `${GOOD_KEY}\r`, RULE],
+  ["a tab", `\t${GOOD_KEY}`, RULE],
+  ["a NUL", `${GOOD_KEY}\u0000`, RULE],
+  ["a DEL", `${GOOD_KEY}\u007f`, RULE],
+  ["a leading space", ` ${GOOD_KEY}`, RULE],
+  ["a trailing space", `${GOOD_KEY} `, RULE],
+  ["a trailing no-break space", `${GOOD_KEY}\u00a0`, RULE]
 ]
 
-describe("an API key or secret with whitespace or control characters is a ConfigError", () => {
+describe("an API key or secret with anything but [A-Za-z0-9_-] is a ConfigError", () => {
   for (const [label, value, reason] of bad) {
     it.effect(`API key with ${label}, as an option`, () =>
       Effect.gen(function* () {
@@ -87,7 +89,7 @@ describe("an API key or secret with whitespace or control characters is a Config
           BybitClient.layer({ credentials: BybitConfig.hmac({ apiKey: key, apiSecret: Redacted.make(GOOD_SECRET) }) })
         )
         expect(text).toContain("credentials.apiKey")
-        expect(text).toMatch(/not a letter, a digit, '-' or '_'/)
+        expect(text).toMatch(RULE)
         expect(text).not.toContain(key)
       })
     )
@@ -109,7 +111,7 @@ describe("an API key or secret with whitespace or control characters is a Config
         expect(fromOptions).toContain("credentials.apiSecret")
         expect(fromEnv).toContain("BYBIT_API_SECRET")
         for (const text of [fromOptions, fromEnv]) {
-          expect(text).toMatch(/a space or an invisible character \(U\+[0-9A-F]{4}, at position \d+ of \d+\)/)
+          expect(text).toMatch(RULE)
           expect(text).not.toContain(GOOD_SECRET.slice(0, 8))
         }
       })
@@ -184,7 +186,7 @@ describe("an API key or secret with whitespace or control characters is a Config
         expect(secretText).toContain("BYBIT_API_SECRET")
         expect(keyText).toContain("credentials.apiKey")
         for (const text of [secretText, keyText]) {
-          expect(text).toMatch(/not a letter, a digit, '-' or '_' \(U\+[0-9A-F]{4}, at position \d+ of \d+\)/)
+          expect(text).toMatch(RULE)
           expect(text).not.toContain(GOOD_SECRET.slice(0, 8))
           expect(text).not.toContain(GOOD_KEY)
         }
@@ -212,7 +214,7 @@ describe("an API key or secret with whitespace or control characters is a Config
         expect(secretText).toContain("credentials.apiSecret")
         expect(keyText).toContain("BYBIT_API_KEY")
         for (const text of [secretText, keyText]) {
-          expect(text).toMatch(/starts or ends with a quote/)
+          expect(text).toMatch(RULE)
           expect(text).not.toContain(GOOD_SECRET)
           expect(text).not.toContain(GOOD_KEY)
         }
@@ -233,40 +235,6 @@ describe("an API key or secret with whitespace or control characters is a Config
         )
         expect(text).toBe("built")
       }
-    })
-  )
-
-  it.effect("options whose getters throw are a ConfigError, never a defect", () =>
-    Effect.gen(function* () {
-      const options = Object.defineProperty({}, "credentials", {
-        get() {
-          throw new Error("boom")
-        }
-      }) as BybitConfig.Options
-      const text = yield* build(BybitClient.layer(options))
-      expect(text).toMatch(/could not be read/)
-      const credentials = new Proxy(
-        {},
-        {
-          get() {
-            throw new Error("trap")
-          }
-        }
-      ) as BybitConfig.Credentials
-      expect(yield* build(BybitClient.layer({ credentials }))).toMatch(/could not be read/)
-    })
-  )
-
-  it.effect("a secret that is not Redacted (an untyped caller) is a ConfigError naming it", () =>
-    Effect.gen(function* () {
-      const text = yield* build(
-        BybitClient.layer({
-          credentials: BybitConfig.hmac({ apiKey: GOOD_KEY, apiSecret: GOOD_SECRET as never })
-        })
-      )
-      expect(text).toContain("credentials.apiSecret")
-      expect(text).toMatch(/Redacted/)
-      expect(text).not.toContain(GOOD_SECRET)
     })
   )
 

@@ -40,9 +40,6 @@ const hostile: ReadonlyArray<readonly [string, () => unknown]> = [
   ["a getter that throws", () => throwingGetter("id")],
   ["a Proxy whose get trap throws", () => throwingProxy("get")],
   ["a Proxy whose getOwnPropertyDescriptor trap throws", () => throwingProxy("getOwnPropertyDescriptor")],
-  ["a Proxy whose has trap throws", () => throwingProxy("has")],
-  ["a Proxy whose ownKeys trap throws", () => throwingProxy("ownKeys")],
-  ["a Proxy whose getPrototypeOf trap throws", () => throwingProxy("getPrototypeOf")],
   ["an inherited id", () => inherited("id", "10197")],
   ["null", () => null],
   ["a string", () => "10197"],
@@ -90,15 +87,17 @@ describe("cancel reads its input once, own properties only", () => {
 
 describe("list and listAll read their query once, own properties only", () => {
   // `sent`: the query has no own property the caller could mean, so an empty query is sent.
-  const listHostile: ReadonlyArray<readonly [string, () => unknown, boolean]> = [
+  // `listAll`: the hostile Proxy cases are not guarded beyond the one read inside `list` (issue's
+  // decision), so they run for `list` only.
+  const listHostile: ReadonlyArray<readonly [string, () => unknown, boolean, boolean?]> = [
     ["a getter that throws", () => throwingGetter("limit"), false],
-    ["a Proxy whose get trap throws (it is never read through get)", () => throwingProxy("get"), true],
+    ["a Proxy whose get trap throws (it is never read through get)", () => throwingProxy("get"), true, false],
     ["a Proxy whose getOwnPropertyDescriptor trap throws", () => throwingProxy("getOwnPropertyDescriptor"), false],
     ["an inherited limit that is invalid", () => inherited("limit", 500), true],
     ["null", () => null, false],
     ["a number", () => 5, false]
   ]
-  for (const [label, make, sent] of listHostile) {
+  for (const [label, make, sent, streamed = true] of listHostile) {
     it.effect(`list, ${label}: no defect, no request`, () =>
       Effect.gen(function* () {
         const { seen, layer } = scriptedClient(() => CANCEL_OK)
@@ -115,6 +114,7 @@ describe("list and listAll read their query once, own properties only", () => {
         }
       })
     )
+    if (!streamed) continue
     it.effect(`listAll, ${label}: no defect, no throw`, () =>
       Effect.gen(function* () {
         const { layer } = scriptedClient(() => CANCEL_OK)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
+import { Records } from "@effect-bybit/core"
 import { Chunk, Effect, Stream } from "effect"
 import { HttpResponse, http } from "msw"
 import { BybitClient, Withdrawals } from "../src/index.js"
@@ -14,7 +15,8 @@ describe("Withdrawals.list", () => {
       expect(page.rows).toHaveLength(3)
       const row = page.rows[0]!
       expect(typeof row.createTime).toBe("number")
-      expect(Withdrawals.WithdrawalStatus.literals).toContain(row.status)
+      expect(Records.WITHDRAWAL_STATUSES).toContain(row.status)
+      expect(page.malformed).toEqual([])
       expect(page.nextPageCursor).toBeTypeOf("string")
       expect(page.rateLimit?.path).toBe("/v5/asset/withdraw/query-record")
       expect(exchange.requests().at(-1)?.query).toBe("withdrawType=2&limit=3")
@@ -74,6 +76,67 @@ describe("Withdrawals.list", () => {
     }).pipe(Effect.provide(clientLayer()))
   )
 
+  it.effect("a malformed row is reported with its index and reason, and never hides the others", () =>
+    Effect.gen(function* () {
+      freshExchange()
+      const row = (withdrawId: string, extra: Record<string, unknown> = {}) => ({
+        withdrawId,
+        coin: "USDT",
+        amount: "1",
+        status: "Pending",
+        createTime: String(NOW),
+        updateTime: String(NOW),
+        ...extra
+      })
+      server.use(
+        http.get("*/v5/asset/withdraw/query-record", () =>
+          HttpResponse.json({
+            retCode: 0,
+            retMsg: "success",
+            result: {
+              rows: [row("1"), row("2", { amount: 5 }), null, row("4", { createTime: "yesterday" }), row("5")],
+              nextPageCursor: ""
+            },
+            retExtInfo: {},
+            time: NOW
+          })
+        )
+      )
+      const page = yield* Withdrawals.list()
+      expect(page.rows.map((r) => r.withdrawId)).toEqual(["1", "5"])
+      expect(page.malformed).toEqual([
+        {
+          _tag: "MalformedRecord",
+          index: 1,
+          withdrawId: "2",
+          reason: expect.stringMatching(/^amount: expected a string/)
+        },
+        {
+          _tag: "MalformedRecord",
+          index: 2,
+          withdrawId: undefined,
+          reason: expect.stringMatching(/expected an object/)
+        },
+        { _tag: "MalformedRecord", index: 3, withdrawId: "4", reason: expect.stringMatching(/^createTime: /) }
+      ])
+      const streamed = Chunk.toReadonlyArray(yield* Stream.runCollect(Withdrawals.listAll()))
+      expect(streamed).toHaveLength(5)
+      expect(streamed.filter(Withdrawals.isMalformedRecord).map((m) => m.index)).toEqual([1, 2, 3])
+      expect(streamed.filter((item) => !Withdrawals.isMalformedRecord(item)).map((r) => r.withdrawId)).toEqual([
+        "1",
+        "5"
+      ])
+    }).pipe(Effect.provide(clientLayer()))
+  )
+
+  it.effect("a lower-case coin is sent upper-cased", () =>
+    Effect.gen(function* () {
+      const exchange = freshExchange()
+      yield* Withdrawals.list({ coin: "usdt" })
+      expect(exchange.requests().at(-1)?.query).toBe("coin=USDT")
+    }).pipe(Effect.provide(clientLayer()))
+  )
+
   for (const [query, field] of [
     [{ limit: 0 }, "limit"],
     [{ limit: 51 }, "limit"],
@@ -86,7 +149,7 @@ describe("Withdrawals.list", () => {
     it.effect(`rejects ${JSON.stringify(query)} naming ${field}, without a request`, () =>
       Effect.gen(function* () {
         const exchange = freshExchange()
-        const error = yield* Effect.flip(Withdrawals.list(query as Withdrawals.ListInput))
+        const error = yield* Effect.flip(Withdrawals.list(query as Withdrawals.ListQuery))
         expect(error).toMatchObject({ _tag: "InvalidRequest", field })
         expect(exchange.requests()).toEqual([])
       }).pipe(Effect.provide(clientLayer()))

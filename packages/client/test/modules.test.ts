@@ -6,7 +6,8 @@ import { HttpClientError, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Redacted, Schema } from "effect"
 import * as Index from "../src/index.js"
-import { BybitClient, BybitConfig, BybitError } from "../src/index.js"
+import { BybitConfig, BybitError, Withdrawals } from "../src/index.js"
+import { resolve } from "../src/internal/config.js"
 
 const src = join(import.meta.dirname, "..", "src")
 
@@ -15,6 +16,7 @@ const instances: ReadonlyArray<BybitError.BybitError> = [
   new BybitError.AccessForbidden({ httpStatus: 403 }),
   new BybitError.AuthenticationFailed({ retCode: 10003 }),
   new BybitError.CancelFailed({ id: "1" }),
+  new BybitError.CancelOutcomeUnknown({ id: "1", detail: "the lookup failed" }),
   new BybitError.ExchangeUnavailable({ retCode: 10016 }),
   new BybitError.InvalidRequest({ reason: "bad" }),
   new BybitError.PermissionDenied({ retCode: 10005 }),
@@ -47,28 +49,35 @@ describe("one import path per symbol", () => {
   it("internal modules declare none of the public models", () => {
     for (const file of readdirSync(join(src, "internal"))) {
       const text = readFileSync(join(src, "internal", file), "utf8")
-      for (const name of ["RateLimitStatus", "ServerTime", "RequestSpec", "ApiResponse"]) {
+      for (const name of [
+        "RateLimitStatus",
+        "ServerTime",
+        "WithdrawalRecord",
+        "MalformedRecord",
+        "WithdrawalPage",
+        "ListQuery",
+        "CancelResult",
+        "Credentials",
+        "Options"
+      ]) {
         expect(text, `${file} declares ${name}`).not.toMatch(new RegExp(`(interface|type|class|const) ${name}\\b`))
       }
     }
   })
 
-  it("the public models are values where they are schemas", () => {
-    expect(
-      Schema.decodeUnknownSync(BybitClient.RateLimitStatus)({ path: "/p", limit: 1, remaining: 0, resetAt: 2 })
-    ).toEqual({ path: "/p", limit: 1, remaining: 0, resetAt: 2 })
-    const time = Schema.decodeUnknownSync(BybitClient.ServerTime)({
-      timeSecond: "1700000000",
-      timeNano: "1700000000123456789"
-    })
-    expect(time.millis).toBe(1_700_000_000_123)
+  it("the public models that are schemas are values: WithdrawalId (branded), Environment", () => {
+    expect(Schema.decodeUnknownSync(Withdrawals.WithdrawalId)("10197")).toBe("10197")
+    expect(Schema.is(Withdrawals.WithdrawalId)("10197 ")).toBe(false)
+    expect(Schema.is(Withdrawals.WithdrawalId)("1".repeat(21))).toBe(false)
+    expect(Schema.decodeUnknownSync(BybitConfig.Environment)("testnet")).toBe("testnet")
+    expect(Schema.is(BybitConfig.Environment)("moon")).toBe(false)
   })
 })
 
 describe("BybitConfig.defaultRetrySchedule", () => {
   it.effect("is exported and is the retry option's default", () =>
     Effect.gen(function* () {
-      const resolved = yield* BybitConfig.resolve({
+      const resolved = yield* resolve({
         credentials: BybitConfig.hmac({ apiKey: "key", apiSecret: Redacted.make("secret") })
       })
       expect(resolved.retry).toBe(BybitConfig.defaultRetrySchedule)

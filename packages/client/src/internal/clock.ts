@@ -41,6 +41,7 @@ export const make = <E>(enabled: boolean, fetchServerMillis: Effect.Effect<numbe
           if (!Number.isSafeInteger(server) || server <= 0 || Math.abs(offset) > MAX_CLOCK_OFFSET_MS) {
             return Effect.fail(
               new UnreadableResponse({
+                path: "/v5/market/time",
                 reason: "InvalidResult",
                 detail: `the server time is not plausible (more than ${MAX_CLOCK_OFFSET_MS} ms from the local clock, or not a positive integer of ms)`
               })

@@ -1,93 +1,68 @@
-import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Schedule from "effect/Schedule"
+import type * as Option from "effect/Option"
+import type * as Schedule from "effect/Schedule"
 import { isRetryable, type RetryableError } from "../BybitError.js"
-import type { ClockSync } from "./clock.js"
-import { MAX_RESET_DISTANCE_MS } from "./rateLimit.js"
 
-/**
- * Every span a retry opens (ours and the `http.client` one) says which attempt it is, from 2. The
- * first attempt is not wrapped (`Effect.annotateSpans` costs ~30 µs a call): its span says 1 itself.
- */
-const numberedAttempt = <A, E>(self: Effect.Effect<A, E>, attempt: number): Effect.Effect<A, E> =>
-  Effect.annotateSpans(self, "bybit.attempt", attempt)
-
-/** What `makeRetrying` needs: the schedule, the wait bound, and the clock to re-sync. */
-export interface RetryOptions<E> {
+export interface RetryOptions {
   readonly schedule: Schedule.Schedule<unknown, RetryableError> | false
-  readonly maxRateLimitWait: Duration.Duration
+  readonly maxRateLimitWaitMillis: number
   readonly timeSync: boolean
-  /** Annotate the spans of each attempt with its number (`bybit.attempt`). */
-  readonly numberAttempts: boolean
-  /** The clock to re-sync on 10002. */
-  readonly clock: ClockSync<E>
+  /** Server time now, ms. */
+  readonly serverNow: Effect.Effect<number, unknown>
+  /** Measures the clock offset again (after 10002), unless it changed since `stale`. */
+  readonly resync: (stale: Option.Option<number>) => Effect.Effect<unknown, unknown>
+  readonly offset: Effect.Effect<Option.Option<number>>
 }
 
 /**
- * Retries only what is safe: transport failures, exchange outages (backoff per the schedule), rate
- * limits (wait until the reset time, then the schedule's backoff) and 10002 (once, after re-syncing
- * the clock). Everything else fails at once.
+ * Retries what is safe to retry, on the configured `Schedule`: transport failures and exchange
+ * outages with its backoff; a rate limit after waiting for its reset (unless that is further than
+ * `maxRateLimitWait`, or the limit is Bybit's IP ban, HTTP 403, which retrying only extends). 10002
+ * is sent again once, at once, after measuring the clock offset again. Everything else fails at once.
  */
-export const makeRetrying = <E0>(options: RetryOptions<E0>) => {
-  const { clock } = options
-  const maxWaitMillis = Duration.toMillis(options.maxRateLimitWait)
-  const schedule = options.schedule
-  const numbered = options.numberAttempts ? numberedAttempt : <A, E>(self: Effect.Effect<A, E>) => self
+export const makeRetrying = (options: RetryOptions) => {
+  const { schedule } = options
   return <A, E extends { readonly _tag: string }>(self: Effect.Effect<A, E>): Effect.Effect<A, E> => {
     if (schedule === false) return self
-    // The schedule's driver is made on the first failure only: a call that succeeds at once (the
-    // common case) pays for one `catchAll`, nothing more.
-    return Effect.catchAll(self, (first) =>
-      isRetryable(first)
-        ? Effect.flatMap(Schedule.driver(schedule), (driver) => {
-            let resynced = false
-            let attempt = 1
-            const next = (error: E & RetryableError): Effect.Effect<A, E> =>
-              Effect.matchEffect(driver.next(error), {
-                onFailure: () => Effect.fail(error),
-                onSuccess: () =>
-                  Effect.zipRight(Effect.logDebug(`Bybit request failed with ${error._tag}; retrying`), loop)
-              })
-            const handle = (error: E): Effect.Effect<A, E> => {
-              if (!isRetryable(error)) return Effect.fail(error)
-              switch (error._tag) {
-                case "TimestampOutsideWindow": {
-                  if (!options.timeSync || resynced) return Effect.fail(error)
-                  resynced = true
-                  return Effect.flatMap(clock.offset, (stale) =>
-                    Effect.matchEffect(clock.resync(stale), {
-                      onFailure: () => Effect.fail(error),
-                      onSuccess: () => loop
-                    })
-                  )
-                }
-                case "RateLimitExceeded": {
-                  // HTTP 403 is the per-IP limit: a ban of ten minutes or more, which retrying only extends.
-                  if (error.httpStatus === 403) return Effect.fail(error)
-                  const resetAt = error.resetAt
-                  if (resetAt === undefined) return next(error)
-                  return Effect.flatMap(clock.offset, (offset) =>
-                    Effect.flatMap(Clock.currentTimeMillis, (now) => {
-                      const wait = resetAt - (now + (offset._tag === "Some" ? offset.value : 0))
-                      // A reset further ahead than any Bybit window or ban is not believed: back off instead.
-                      if (wait > MAX_RESET_DISTANCE_MS) return next(error)
-                      if (wait > maxWaitMillis) return Effect.fail(error)
-                      return wait > 0 ? Effect.zipRight(Effect.sleep(Duration.millis(wait)), next(error)) : next(error)
-                    })
-                  )
-                }
-                default:
-                  return next(error)
-              }
-            }
-            const loop: Effect.Effect<A, E> = Effect.catchAll(
-              Effect.suspend(() => numbered(self, ++attempt)),
-              handle
-            )
-            return handle(first)
+    return Effect.suspend(() => {
+      // A skewed clock is not an outage: measure the offset again and send again at once, once.
+      let resynced = false
+      const attempt = Effect.catchAll(self, (error) => {
+        if (error._tag !== "TimestampOutsideWindow" || !options.timeSync || resynced) return Effect.fail(error)
+        resynced = true
+        return Effect.zipRight(Effect.ignore(Effect.flatMap(options.offset, options.resync)), self)
+      })
+      return Effect.catchAll(attempt, (first) => {
+        if (!retryable(first)) return Effect.fail(first)
+        let stop = false
+        // Before the next attempt: wait for a rate limit's reset, unless that is too far.
+        const prepare = (error: E): Effect.Effect<void> => {
+          const e = error as E & RetryableError
+          if (e._tag !== "RateLimitExceeded" || e.resetAt === undefined) return Effect.void
+          const resetAt = e.resetAt
+          return Effect.flatMap(Effect.orElseSucceed(options.serverNow, () => resetAt), (now) => {
+            const wait = resetAt - now
+            if (wait > options.maxRateLimitWaitMillis) return Effect.sync(() => void (stop = true))
+            return wait > 0 ? Effect.sleep(Duration.millis(wait)) : Effect.void
           })
-        : Effect.fail(first)
-    )
+        }
+        let attempts = 0
+        // The first attempt has failed already: the schedule's first step answers it (so its
+        // backoff applies), then every step runs the request again.
+        const again = Effect.suspend(() => (attempts++ === 0 ? Effect.fail(first) : attempt)).pipe(
+          Effect.tapError(prepare)
+        )
+        return Effect.retry(again, {
+          // `while` lets only retryable errors reach the schedule.
+          schedule: schedule as unknown as Schedule.Schedule<unknown, E>,
+          while: (e) => !stop && retryable(e)
+        })
+      })
+    })
   }
 }
+
+/** Retried on the schedule: transport failures, outages, rate limits but Bybit's IP ban (HTTP 403). */
+const retryable = (error: { readonly _tag: string; readonly httpStatus?: number | undefined }): boolean =>
+  isRetryable(error) && error._tag !== "TimestampOutsideWindow" && !(error._tag === "RateLimitExceeded" && error.httpStatus === 403)

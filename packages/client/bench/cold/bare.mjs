@@ -1,0 +1,35 @@
+// Cold start, the same program written with HttpClient.execute alone: the same imports a user's
+// ESM program would make (effect, @effect/platform, @effect/platform-node, node:crypto), the same
+// undici layer, the signed cancel sent to the URL in argv[2], its answer checked, then exit.
+// Prints {"result":"cancelled","maxRSS":<KiB>} on stdout. Run by bench/coldStart.ts.
+import { createHmac } from "node:crypto"
+import { HttpBody, HttpClient, HttpClientRequest } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
+import { Effect } from "effect"
+
+const url = `${process.argv[2]}/v5/asset/withdraw/cancel`
+const cancel = Effect.flatMap(HttpClient.HttpClient, (client) => {
+  const body = JSON.stringify({ id: "10197" })
+  const timestamp = String(Date.now())
+  const sign = createHmac("sha256", "secret-secret").update(`${timestamp}k5000${body}`).digest("hex")
+  return client
+    .execute(
+      HttpClientRequest.post(url, {
+        headers: {
+          "X-BAPI-API-KEY": "k",
+          "X-BAPI-TIMESTAMP": timestamp,
+          "X-BAPI-SIGN": sign,
+          "X-BAPI-RECV-WINDOW": "5000"
+        },
+        body: HttpBody.raw(body, { contentType: "application/json" })
+      })
+    )
+    .pipe(
+      Effect.flatMap((response) => response.json),
+      Effect.timeout("10 seconds")
+    )
+})
+const json = await Effect.runPromise(Effect.provide(cancel, NodeHttpClient.layerUndici))
+if (json.retCode !== 0 || json.result?.status !== 1) process.exit(1)
+process.stdout.write(JSON.stringify({ result: "cancelled", maxRSS: process.resourceUsage().maxRSS }))
+process.exit(0)

@@ -1,0 +1,225 @@
+// Issue 19's speed targets, in ONE interleaved run against a loopback node:http server answering
+// the cancel success envelope (and the server time, for the client's time sync):
+//   client   Withdrawals.cancel on NodeHttpClient.layerUndici, default options (time sync, pacing
+//            and request spans on; only baseUrl set)
+//   bare     the same signed request through undici's HttpClient.execute, body read and parsed
+//            (bench/server.ts bareCancel), nothing else                         target: client <= 1.25x (stretch 1.10x)
+//   fetch    hand-written fetch + createHmac, retCode and status checked      target: client <= 0.9x
+//   bybitApi bybit-api's RestClientV5.cancelWithdrawal                         target: ours >= 2x its calls/s
+// Every variant first runs once with the server checking the request (path, body, HMAC signature
+// of timestamp + key + recvWindow + body) and its result is checked (cancelled), so all compute
+// the same thing; then batches of BATCH calls per variant, in an order reversed every round, and
+// the median per call of the rounds after the first WARMUP.
+//   npx tsx --conditions=@effect-bybit/source packages/client/bench/targets.ts
+//   [ROUNDS=12] [BATCH=200]
+// Source through tsx (the conditions flag), as ab.ts: the per-call figures are of code already
+// loaded and compiled, so tsx does not weigh on them (cold start, where it would: coldStart.ts).
+import { createHmac, timingSafeEqual } from "node:crypto"
+import { createServer, type IncomingMessage, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
+import { NodeHttpClient } from "@effect/platform-node"
+import { RestClientV5 } from "bybit-api"
+import { Layer, ManagedRuntime, Redacted } from "effect"
+import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
+import { bareCancel, SUCCESS } from "./server.js"
+
+// bareCancel (server.ts) signs with these.
+const API_KEY = "k"
+const API_SECRET = "secret-secret"
+const RECV_WINDOW = "5000"
+const ID = "10197"
+
+// ---------------------------------------------------------------------------------------------
+// The server: the success envelope for the cancel, the time for time sync; checks when asked.
+// ---------------------------------------------------------------------------------------------
+
+interface Checked {
+  readonly path: string
+  readonly body: string
+  readonly signed: boolean
+}
+let checking = false
+const checked: Array<Checked> = []
+
+const validSignature = (req: IncomingMessage, body: string): boolean => {
+  const timestamp = String(req.headers["x-bapi-timestamp"] ?? "")
+  const recv = String(req.headers["x-bapi-recv-window"] ?? RECV_WINDOW)
+  const sign = String(req.headers["x-bapi-sign"] ?? "")
+  if (req.headers["x-bapi-api-key"] !== API_KEY) return false
+  const expected = createHmac("sha256", API_SECRET)
+    .update(timestamp + API_KEY + recv + body)
+    .digest("hex")
+  return sign.length === expected.length && timingSafeEqual(Buffer.from(sign), Buffer.from(expected))
+}
+
+const rateLimitHeaders = () => ({
+  "x-bapi-limit": "1000000",
+  "x-bapi-limit-status": "999999",
+  "x-bapi-limit-reset-timestamp": String(Date.now())
+})
+
+const startServer = async () => {
+  const server: Server = createServer((req, res) => {
+    const chunks: Array<Buffer> = []
+    req.on("data", (c: Buffer) => chunks.push(c))
+    req.on("end", () => {
+      const path = (req.url ?? "").split("?")[0]!
+      let answer = SUCCESS
+      if (path === "/v5/market/time") {
+        const now = Date.now()
+        answer = JSON.stringify({
+          retCode: 0,
+          retMsg: "OK",
+          result: { timeSecond: String(Math.floor(now / 1000)), timeNano: `${now}000000` },
+          retExtInfo: {},
+          time: now
+        })
+      } else if (checking) {
+        const body = Buffer.concat(chunks).toString("utf8")
+        checked.push({ path, body, signed: validSignature(req, body) })
+      }
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(answer),
+        ...rateLimitHeaders()
+      })
+      res.end(answer)
+    })
+  })
+  server.keepAliveTimeout = 60_000
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+}
+
+const server = await startServer()
+const cancelUrl = `${server.url}/v5/asset/withdraw/cancel`
+
+// ---------------------------------------------------------------------------------------------
+// The variants. Each returns "cancelled" or throws.
+// ---------------------------------------------------------------------------------------------
+
+const runtime = ManagedRuntime.make(
+  BybitClient.layer({
+    credentials: BybitConfig.hmac({ apiKey: API_KEY, apiSecret: Redacted.make(API_SECRET) }),
+    baseUrl: server.url
+  }).pipe(Layer.provideMerge(NodeHttpClient.layerUndici))
+)
+
+const sdk = new RestClientV5({ key: API_KEY, secret: API_SECRET, baseUrl: server.url, recv_window: 5000 })
+
+interface Envelope {
+  readonly retCode: number
+  readonly result: { readonly status: number }
+}
+const fromEnvelope = (json: Envelope): "cancelled" => {
+  if (json.retCode !== 0 || json.result.status !== 1) throw new Error(`cancel failed: ${json.retCode}`)
+  return "cancelled"
+}
+
+const bare = bareCancel(cancelUrl)
+
+const variants: Record<string, () => Promise<"cancelled">> = {
+  client: async () => {
+    const result = await runtime.runPromise(Withdrawals.cancel({ id: ID }))
+    if (result.status !== "cancelled" || result.id !== ID) throw new Error("client: not cancelled")
+    return "cancelled"
+  },
+  bare: async () => fromEnvelope((await runtime.runPromise(bare)) as Envelope),
+  fetch: async () => {
+    const body = JSON.stringify({ id: ID })
+    const timestamp = String(Date.now())
+    const sign = createHmac("sha256", API_SECRET)
+      .update(timestamp + API_KEY + RECV_WINDOW + body)
+      .digest("hex")
+    const res = await fetch(cancelUrl, {
+      method: "POST",
+      headers: {
+        "X-BAPI-API-KEY": API_KEY,
+        "X-BAPI-TIMESTAMP": timestamp,
+        "X-BAPI-SIGN": sign,
+        "X-BAPI-RECV-WINDOW": RECV_WINDOW,
+        "Content-Type": "application/json"
+      },
+      body,
+      signal: AbortSignal.timeout(10_000)
+    })
+    return fromEnvelope((await res.json()) as Envelope)
+  },
+  bybitApi: async () => fromEnvelope((await sdk.cancelWithdrawal(ID)) as unknown as Envelope)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Same result first: each variant once, the server checking what it received.
+// ---------------------------------------------------------------------------------------------
+
+for (const [name, run] of Object.entries(variants)) {
+  checked.length = 0
+  checking = true
+  const result = await run()
+  checking = false
+  const [only, ...more] = checked
+  if (
+    result !== "cancelled" ||
+    more.length > 0 ||
+    only === undefined ||
+    only.path !== "/v5/asset/withdraw/cancel" ||
+    JSON.stringify(JSON.parse(only.body)) !== JSON.stringify({ id: ID }) ||
+    !only.signed
+  ) {
+    throw new Error(`${name}: not the same signed cancel (${JSON.stringify({ result, checked })})`)
+  }
+}
+console.log(
+  `checked: every variant sent one validly signed POST /v5/asset/withdraw/cancel {"id":"${ID}"} and read "cancelled"`
+)
+
+// ---------------------------------------------------------------------------------------------
+// Interleaved batches.
+// ---------------------------------------------------------------------------------------------
+
+const ROUNDS = Number(process.env.ROUNDS ?? 12)
+const BATCH = Number(process.env.BATCH ?? 200)
+const WARMUP = 2
+const times: Record<string, Array<number>> = {}
+for (let round = 0; round < ROUNDS + WARMUP; round++) {
+  const entries = Object.entries(variants)
+  if (round % 2 === 1) entries.reverse()
+  for (const [name, run] of entries) {
+    const t0 = performance.now()
+    for (let i = 0; i < BATCH; i++) await run()
+    const perCall = ((performance.now() - t0) / BATCH) * 1000
+    if (round < WARMUP) continue
+    const list = times[name] ?? []
+    list.push(perCall)
+    times[name] = list
+  }
+}
+
+const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<string, number>
+console.log(`undici, default options, ${ROUNDS} interleaved rounds of ${BATCH} calls per variant (median per call)`)
+for (const [name, us] of Object.entries(m)) {
+  console.log(`  ${name.padEnd(9)} ${us.toFixed(1).padStart(7)} us/call  ${(1e6 / us).toFixed(0).padStart(6)} calls/s`)
+}
+const verdict = (ok: boolean) => (ok ? "met" : "NOT met")
+const clientVsBare = m.client! / m.bare!
+const clientVsFetch = m.client! / m.fetch!
+const oursVsSdk = m.bybitApi! / m.client!
+console.log(
+  `  client / bare HttpClient.execute: ${clientVsBare.toFixed(2)}x (target <= 1.25x: ${verdict(clientVsBare <= 1.25)}; stretch <= 1.10x: ${verdict(clientVsBare <= 1.1)})`
+)
+console.log(
+  `  client / fetch + createHmac:      ${clientVsFetch.toFixed(2)}x (target <= 0.9x: ${verdict(clientVsFetch <= 0.9)})`
+)
+console.log(`  our calls/s / bybit-api's:        ${oursVsSdk.toFixed(2)}x (target >= 2x: ${verdict(oursVsSdk >= 2)})`)
+
+await runtime.dispose()
+await server.close()

@@ -1,0 +1,222 @@
+import { Rules, Scrub } from "@effect-bybit/core"
+import { InvalidKeyError, rsaSigner, type Signer, hmacSigner } from "@effect-bybit/signing"
+import type * as HttpClient from "@effect/platform/HttpClient"
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import type { Credentials, Environment, Options } from "../BybitConfig.js"
+import type { RetryableError } from "../BybitError.js"
+
+export const environments = {
+  mainnet: "https://api.bybit.com",
+  "mainnet-bytick": "https://api.bytick.com",
+  testnet: "https://api-testnet.bybit.com",
+  demo: "https://api-demo.bybit.com",
+  nl: "https://api.bybit.nl",
+  tr: "https://api.bybit.tr",
+  kz: "https://api.bybit.kz",
+  ge: "https://api.bybitgeorgia.ge",
+  ae: "https://api.bybit.ae",
+  eu: "https://api.bybit.eu",
+  id: "https://api.bybit.id",
+  jp: "https://api.manepa.jp",
+  "jp-testnet": "https://api-testnet.manepa.jp"
+} as const
+
+export const defaultRetrySchedule: Schedule.Schedule<unknown, RetryableError> = Schedule.exponential("200 millis", 2).pipe(
+  Schedule.jittered,
+  Schedule.intersect(Schedule.recurs(4)),
+  Schedule.upTo("30 seconds")
+)
+
+/** Options checked, with defaults, and the signer built once. */
+export interface Resolved {
+  readonly environment: Environment | "custom"
+  readonly baseUrl: string
+  readonly apiKey: string
+  readonly signer: Signer
+  /** What the scrubber removes from server text: the HMAC secret, or the RSA key's lines. */
+  readonly secrets: ReadonlyArray<string>
+  readonly recvWindow: number
+  readonly timeoutMillis: number
+  readonly retry: Schedule.Schedule<unknown, RetryableError> | false
+  readonly maxRateLimitWaitMillis: number
+  readonly timeSync: boolean
+  readonly maxResponseBytes: number
+  readonly pacing: boolean
+  readonly transformClient: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+}
+
+/** A rule's verdict as a `ConfigError` at `path` (`Config.mapOrFail` prefixes a variable's name). */
+type Check<A, B = A> = (value: A) => Either.Either<B, ConfigError.ConfigError>
+
+const rule =
+  <A>(problem: (a: A) => string | undefined): Check<A, A> =>
+  (value) => {
+    const p = problem(value)
+    return p === undefined ? Either.right(value) : Either.left(ConfigError.InvalidData([], p))
+  }
+
+const checkKey: Check<string> = rule(Rules.credentialProblem)
+const recvWindowProblem = (n: number) =>
+  Number.isSafeInteger(n) && n >= 1 && n <= 60_000 ? undefined : "must be an integer of ms from 1 to 60000"
+const checkRecvWindow: Check<number> = rule(recvWindowProblem)
+const checkBaseUrl: Check<string> = (s) => {
+  const checked = Rules.checkBaseUrl(s)
+  return checked._tag === "Valid"
+    ? Either.right(checked.value)
+    : Either.left(ConfigError.InvalidData([], `base URL ${checked.reason}`))
+}
+
+/** A PEM pasted on one line with literal `\n` escapes (and no real line break) gets its line breaks. */
+const pemOf = (value: string): string =>
+  /\\n/.test(value) && !/\n/.test(value.trim()) ? value.replace(/\\r\\n|\\n/g, "\n") : value
+
+/** A PEM private key that signs, parsed here so that a bad key is refused under its own name. */
+const checkPem: Check<string> = (value) => {
+  const pem = pemOf(value)
+  try {
+    rsaSigner(pem)
+    return Either.right(pem)
+  } catch (error: unknown) {
+    // InvalidKeyError never quotes the key; nothing else is trusted to say anything.
+    const why = error instanceof InvalidKeyError ? error.message : "the key cannot be used for signing"
+    return Either.left(ConfigError.InvalidData([], why))
+  }
+}
+
+const checkSecret: Check<Redacted.Redacted<string>> = (r) =>
+  Either.map(checkKey(Redacted.value(r)), () => r)
+const checkRsaKey: Check<Redacted.Redacted<string>> = (r) =>
+  Either.map(checkPem(Redacted.value(r)), Redacted.make)
+
+const at = <A>(path: string, result: Either.Either<A, ConfigError.ConfigError>) =>
+  Either.mapLeft(result, (e) => ConfigError.prefixed(e, [path]))
+
+const checkCredentials = (c: Credentials): Either.Either<Credentials, ConfigError.ConfigError> => {
+  if (typeof c !== "object" || c === null || (c._tag !== "Hmac" && c._tag !== "Rsa")) {
+    return Either.left(ConfigError.MissingData(["credentials"], "credentials are required (BybitConfig.hmac or .rsa)"))
+  }
+  return Either.flatMap(
+    at("apiKey", checkKey(c.apiKey)),
+    (): Either.Either<Credentials, ConfigError.ConfigError> =>
+      c._tag === "Hmac"
+        ? Either.map(at("apiSecret", checkSecret(c.apiSecret)), () => c)
+        : Either.map(at("rsaPrivateKey", checkRsaKey(c.rsaPrivateKey)), (rsaPrivateKey) => ({ ...c, rsaPrivateKey }))
+  )
+}
+
+/** `Config.mapOrFail` right on the variable, so that its error is named after the variable. */
+const checked = <A, B>(config: Config.Config<A>, check: Check<A, B>): Config.Config<B> =>
+  Config.mapOrFail(config, check)
+
+export const hmacConfig = (parts: {
+  readonly apiKey: Config.Config<string>
+  readonly apiSecret: Config.Config<Redacted.Redacted<string>>
+}): Config.Config<Credentials> =>
+  Config.all({ apiKey: checked(parts.apiKey, checkKey), apiSecret: checked(parts.apiSecret, checkSecret) }).pipe(
+    Config.map(({ apiKey, apiSecret }): Credentials => ({ _tag: "Hmac", apiKey, apiSecret }))
+  )
+
+export const rsaConfig = (parts: {
+  readonly apiKey: Config.Config<string>
+  readonly rsaPrivateKey: Config.Config<Redacted.Redacted<string>>
+}): Config.Config<Credentials> =>
+  Config.all({ apiKey: checked(parts.apiKey, checkKey), rsaPrivateKey: checked(parts.rsaPrivateKey, checkRsaKey) }).pipe(
+    Config.map(({ apiKey, rsaPrivateKey }): Credentials => ({ _tag: "Rsa", apiKey, rsaPrivateKey }))
+  )
+
+const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
+  Config.map(Config.option(config), Option.getOrUndefined)
+
+export const fromEnv = {
+  credentials: Config.all({
+    apiKey: checked(Config.string("BYBIT_API_KEY"), checkKey),
+    // Checked as strings, right on the variable (its name is then in the error), then redacted.
+    apiSecret: Config.option(Config.map(checked(Config.string("BYBIT_API_SECRET"), checkKey), Redacted.make)),
+    rsaPrivateKey: Config.option(Config.map(checked(Config.string("BYBIT_RSA_PRIVATE_KEY"), checkPem), Redacted.make))
+  }).pipe(
+    Config.mapOrFail(({ apiKey, apiSecret, rsaPrivateKey }): Either.Either<Credentials, ConfigError.ConfigError> => {
+      if (Option.isSome(apiSecret) && Option.isSome(rsaPrivateKey)) {
+        return Either.left(
+          ConfigError.InvalidData(
+            ["BYBIT_API_SECRET"],
+            "set either BYBIT_API_SECRET (HMAC) or BYBIT_RSA_PRIVATE_KEY (RSA), not both"
+          )
+        )
+      }
+      if (Option.isSome(apiSecret)) return Either.right({ _tag: "Hmac", apiKey, apiSecret: apiSecret.value })
+      if (Option.isSome(rsaPrivateKey)) return Either.right({ _tag: "Rsa", apiKey, rsaPrivateKey: rsaPrivateKey.value })
+      return Either.left(
+        ConfigError.MissingData(
+          ["BYBIT_API_SECRET"],
+          "set BYBIT_API_SECRET (system-generated HMAC key) or BYBIT_RSA_PRIVATE_KEY (self-generated RSA key)"
+        )
+      )
+    })
+  ),
+  environment: optional(Config.literal(...(Object.keys(environments) as Array<Environment>))("BYBIT_ENV")),
+  baseUrl: optional(checked(Config.string("BYBIT_BASE_URL"), checkBaseUrl)),
+  recvWindow: optional(checked(Config.integer("BYBIT_RECV_WINDOW"), checkRecvWindow))
+}
+
+const fail = (path: string, message: string) => Effect.fail(ConfigError.InvalidData([path], message))
+
+const durationMillis = (path: string, input: Duration.DurationInput | undefined, fallback: number, min: number) => {
+  if (input === undefined) return Effect.succeed(fallback)
+  const d = Duration.decodeUnknown(input)
+  if (Option.isNone(d) || !Duration.isFinite(d.value) || Duration.toMillis(d.value) < min) {
+    return fail(path, min > 0 ? "must be a positive, finite duration" : "must be a finite duration")
+  }
+  return Effect.succeed(Duration.toMillis(d.value))
+}
+
+const orFail = <A>(result: Either.Either<A, ConfigError.ConfigError>) =>
+  Either.isRight(result) ? Effect.succeed(result.right) : Effect.fail(result.left)
+
+/** Checks options once, fills defaults and builds the signer. */
+export const resolve = (options: Options): Effect.Effect<Resolved, ConfigError.ConfigError> =>
+  Effect.gen(function* () {
+    const credentials = yield* orFail(at("credentials", checkCredentials(options.credentials)))
+    let baseUrl: string
+    let environment: Environment | "custom"
+    if (options.baseUrl !== undefined) {
+      baseUrl = yield* orFail(at("baseUrl", checkBaseUrl(options.baseUrl)))
+      environment = "custom"
+    } else {
+      environment = options.environment ?? "mainnet"
+      if (!Object.hasOwn(environments, environment)) {
+        return yield* fail("environment", `must be one of ${Object.keys(environments).join(", ")}`)
+      }
+      baseUrl = environments[environment]
+    }
+    const recvWindow = options.recvWindow ?? 5000
+    const recvProblem = recvWindowProblem(recvWindow)
+    if (recvProblem !== undefined) return yield* fail("recvWindow", recvProblem)
+    const maxResponseBytes = options.maxResponseBytes ?? 1_048_576
+    if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1024) {
+      return yield* fail("maxResponseBytes", "must be an integer of bytes, at least 1024")
+    }
+    const secret =
+      credentials._tag === "Hmac" ? Redacted.value(credentials.apiSecret) : Redacted.value(credentials.rsaPrivateKey)
+    return {
+      environment,
+      baseUrl,
+      apiKey: credentials.apiKey,
+      signer: credentials._tag === "Hmac" ? hmacSigner(secret) : rsaSigner(secret),
+      secrets: credentials._tag === "Hmac" ? [secret] : Scrub.pemLines(secret),
+      recvWindow,
+      timeoutMillis: yield* durationMillis("timeout", options.timeout, 10_000, 1),
+      retry: options.retry ?? defaultRetrySchedule,
+      maxRateLimitWaitMillis: yield* durationMillis("maxRateLimitWait", options.maxRateLimitWait, 60_000, 0),
+      timeSync: options.timeSync ?? true,
+      maxResponseBytes,
+      pacing: options.pacing ?? true,
+      transformClient: options.transformClient
+    }
+  })

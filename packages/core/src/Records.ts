@@ -1,0 +1,198 @@
+/**
+ * Withdrawal records (`GET /v5/asset/withdraw/query-record`): the statuses, which of them can be
+ * cancelled, and the decoding of a page row by row, so that one malformed row is reported on its
+ * own and never hides the others.
+ *
+ * @since 0.1.0
+ */
+import { cursorProblem, withdrawalIdProblem } from "./Rules.js"
+
+/**
+ * The statuses of a withdrawal, as Bybit spells them (Enums Definitions, `withdrawStatus`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const WITHDRAWAL_STATUSES = [
+  "SecurityCheck",
+  "Pending",
+  "success",
+  "CancelByUser",
+  "Reject",
+  "Fail",
+  "BlockchainConfirmed",
+  "MoreInformationRequired",
+  "Unknown"
+] as const
+
+/**
+ * A withdrawal status.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type WithdrawalStatus = (typeof WITHDRAWAL_STATUSES)[number]
+
+/**
+ * The statuses a user can cancel: the withdrawal has not left the exchange. Bybit's Cancel
+ * Withdrawal page documents no list; a withdrawal in any other status answers 131099 (Bybit's
+ * error table: "Hot wallet status can cancel the withdraw"), so only the two statuses before the
+ * hot wallet are taken as cancellable.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const CANCELLABLE_STATUSES: ReadonlyArray<WithdrawalStatus> = ["SecurityCheck", "Pending"]
+
+/**
+ * Whether a status can still be cancelled.
+ *
+ * @since 0.1.0
+ * @category predicates
+ */
+export const isCancellable = (status: WithdrawalStatus): boolean => status === "SecurityCheck" || status === "Pending"
+
+/**
+ * One withdrawal record. Times are ms since the epoch.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WithdrawalRecord {
+  readonly withdrawId: string
+  /** The transaction hash; `""` when cancelled, failed or not yet sent. */
+  readonly txID: string
+  /** 0 on-chain, 1 off-chain (internal transfer). */
+  readonly withdrawType: number
+  readonly coin: string
+  readonly chain: string
+  /** A decimal string, as Bybit sends it. */
+  readonly amount: string
+  readonly withdrawFee: string
+  /** A status this client does not know is `"Unknown"`. */
+  readonly status: WithdrawalStatus
+  readonly toAddress: string
+  readonly tag: string
+  readonly createTime: number
+  readonly updateTime: number
+}
+
+/**
+ * A row of a page that could not be read as a withdrawal record: its index on the page, its
+ * `withdrawId` when that much could be read, and the field and rule it breaks.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface MalformedRecord {
+  readonly _tag: "MalformedRecord"
+  readonly index: number
+  readonly withdrawId: string | undefined
+  readonly reason: string
+}
+
+/**
+ * A decoded page.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Page {
+  readonly rows: ReadonlyArray<WithdrawalRecord>
+  readonly malformed: ReadonlyArray<MalformedRecord>
+  /** `undefined` on the last page. */
+  readonly nextPageCursor: string | undefined
+}
+
+const STATUSES: ReadonlySet<string> = new Set(WITHDRAWAL_STATUSES)
+const MILLIS = /^\d{1,16}$/
+
+const typeName = (u: unknown): string => (u === null ? "null" : Array.isArray(u) ? "an array" : typeof u)
+
+/** Reads one row; a string is the reason it is malformed. */
+const readRow = (row: unknown): WithdrawalRecord | string => {
+  if (typeof row !== "object" || row === null || Array.isArray(row)) return `expected an object, got ${typeName(row)}`
+  const r = row as Record<string, unknown>
+  const text = (key: string, required: boolean): string | { readonly problem: string } => {
+    const value = r[key]
+    if (value === undefined || value === null) return required ? { problem: `${key}: is required` } : ""
+    return typeof value === "string" ? value : { problem: `${key}: expected a string, got ${typeName(value)}` }
+  }
+  const fields: Record<string, string> = {}
+  for (const [key, required] of [
+    ["withdrawId", true],
+    ["coin", true],
+    ["amount", true],
+    ["status", true],
+    ["createTime", true],
+    ["updateTime", true],
+    ["txID", false],
+    ["chain", false],
+    ["withdrawFee", false],
+    ["toAddress", false],
+    ["tag", false]
+  ] as const) {
+    const value = text(key, required)
+    if (typeof value !== "string") return value.problem
+    fields[key] = value
+  }
+  const idProblem = withdrawalIdProblem(fields.withdrawId!)
+  if (idProblem !== undefined) return `withdrawId: ${idProblem}`
+  for (const key of ["createTime", "updateTime"]) {
+    if (!MILLIS.test(fields[key]!)) return `${key}: expected ms since the epoch as a string of digits`
+  }
+  const withdrawType = r.withdrawType ?? 0
+  if (!Number.isSafeInteger(withdrawType)) return `withdrawType: expected an integer, got ${typeName(withdrawType)}`
+  const status = fields.status!
+  return {
+    withdrawId: fields.withdrawId!,
+    txID: fields.txID!,
+    withdrawType: withdrawType as number,
+    coin: fields.coin!,
+    chain: fields.chain!,
+    amount: fields.amount!,
+    withdrawFee: fields.withdrawFee!,
+    status: (STATUSES.has(status) ? status : "Unknown") as WithdrawalStatus,
+    toAddress: fields.toAddress!,
+    tag: fields.tag!,
+    createTime: Number(fields.createTime),
+    updateTime: Number(fields.updateTime)
+  }
+}
+
+/**
+ * Decodes the `result` of a withdrawal records answer row by row. A page whose shape is wrong (no
+ * `rows` array, a `nextPageCursor` that could not be sent back) is a string: the reason.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decodePage = (result: unknown): Page | string => {
+  if (typeof result !== "object" || result === null) return `result: expected an object, got ${typeName(result)}`
+  const { rows, nextPageCursor } = result as { readonly rows?: unknown; readonly nextPageCursor?: unknown }
+  if (!Array.isArray(rows)) return `result.rows: expected an array, got ${typeName(rows)}`
+  let cursor: string | undefined
+  if (nextPageCursor !== undefined && nextPageCursor !== null && nextPageCursor !== "") {
+    if (typeof nextPageCursor !== "string") return `result.nextPageCursor: expected a string, got ${typeName(nextPageCursor)}`
+    const problem = cursorProblem(nextPageCursor)
+    if (problem !== undefined) return `result.nextPageCursor: ${problem}`
+    cursor = nextPageCursor
+  }
+  const good: Array<WithdrawalRecord> = []
+  const malformed: Array<MalformedRecord> = []
+  rows.forEach((row, index) => {
+    const read = readRow(row)
+    if (typeof read !== "string") {
+      good.push(read)
+      return
+    }
+    const id = (row as { readonly withdrawId?: unknown } | null)?.withdrawId
+    malformed.push({
+      _tag: "MalformedRecord",
+      index,
+      withdrawId: typeof id === "string" && withdrawalIdProblem(id) === undefined ? id : undefined,
+      reason: read
+    })
+  })
+  return { rows: good, malformed, nextPageCursor: cursor }
+}

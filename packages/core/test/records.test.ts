@@ -1,0 +1,200 @@
+// Withdrawal records: statuses, which can be cancelled, and a page decoded row by row so that one
+// malformed row is reported on its own and never hides the others.
+import fc from "fast-check"
+import { describe, expect, it } from "vitest"
+import * as Records from "../src/Records.js"
+
+const row = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  withdrawId: "10197",
+  txID: "",
+  withdrawType: 0,
+  coin: "USDT",
+  chain: "ETH",
+  amount: "25.5",
+  withdrawFee: "1",
+  status: "success",
+  toAddress: "0x0000000000000000000000000000000000000001",
+  tag: "",
+  createTime: "1764555600000",
+  updateTime: "1764555660000",
+  ...over
+})
+
+const decoded = (result: unknown): Records.Page => {
+  const page = Records.decodePage(result)
+  if (typeof page === "string") throw new Error(`expected a page, got the reason ${page}`)
+  return page
+}
+
+describe("decodePage", () => {
+  it("passes the good rows and reports each malformed one with its index, withdrawId and reason", () => {
+    const rawRows = [
+      row({ withdrawId: "1", status: "Pending" }),
+      row({ withdrawId: "2", status: undefined }),
+      row({ withdrawId: "3", amount: 25.5 }),
+      42,
+      row({ withdrawId: "5", status: "BlockchainConfirmed", txID: "0xabc" })
+    ]
+    const page = decoded({ rows: rawRows, nextPageCursor: "eyJtaW5JRCI6MSwibWF4SUQiOjV9" })
+    expect(page.rows.map((r) => [r.withdrawId, r.status])).toEqual([
+      ["1", "Pending"],
+      ["5", "BlockchainConfirmed"]
+    ])
+    expect(page.malformed).toEqual([
+      { _tag: "MalformedRecord", index: 1, withdrawId: "2", reason: "status: is required" },
+      { _tag: "MalformedRecord", index: 2, withdrawId: "3", reason: "amount: expected a string, got number" },
+      { _tag: "MalformedRecord", index: 3, withdrawId: undefined, reason: "expected an object, got number" }
+    ])
+    expect(page.nextPageCursor).toBe("eyJtaW5JRCI6MSwibWF4SUQiOjV9")
+  })
+
+  it("decodes a good row field for field, times as ms numbers", () => {
+    const page = decoded({ rows: [row({ status: "Pending", withdrawType: 1, tag: "memo" })], nextPageCursor: "" })
+    expect(page.rows).toEqual([
+      {
+        withdrawId: "10197",
+        txID: "",
+        withdrawType: 1,
+        coin: "USDT",
+        chain: "ETH",
+        amount: "25.5",
+        withdrawFee: "1",
+        status: "Pending",
+        toAddress: "0x0000000000000000000000000000000000000001",
+        tag: "memo",
+        createTime: 1764555600000,
+        updateTime: 1764555660000
+      }
+    ])
+    expect(page.malformed).toEqual([])
+    expect(page.nextPageCursor).toBeUndefined()
+  })
+
+  it("reads a status it does not know as Unknown", () => {
+    expect(decoded({ rows: [row({ status: "Frozen" })] }).rows[0]!.status).toBe("Unknown")
+    // statuses are case-sensitive as Bybit spells them
+    expect(decoded({ rows: [row({ status: "pending" })] }).rows[0]!.status).toBe("Unknown")
+  })
+
+  it("keeps every status Bybit documents", () => {
+    const page = decoded({ rows: Records.WITHDRAWAL_STATUSES.map((status) => row({ status })) })
+    expect(page.rows.map((r) => r.status)).toEqual([...Records.WITHDRAWAL_STATUSES])
+  })
+
+  it("reads absent optional text fields as empty and an absent withdrawType as 0", () => {
+    const page = decoded({
+      rows: [row({ txID: undefined, chain: null, withdrawFee: undefined, toAddress: undefined, tag: null, withdrawType: undefined })]
+    })
+    expect(page.rows[0]).toMatchObject({ txID: "", chain: "", withdrawFee: "", toAddress: "", tag: "", withdrawType: 0 })
+  })
+
+  for (const [what, over, reason] of [
+    ["a missing withdrawId", { withdrawId: undefined }, "withdrawId: is required"],
+    ["a withdrawId that is not digits", { withdrawId: "abc" }, "withdrawId: must contain only digits 0-9"],
+    ["a numeric withdrawId", { withdrawId: 10197 }, "withdrawId: expected a string, got number"],
+    ["a missing coin", { coin: undefined }, "coin: is required"],
+    ["a null amount", { amount: null }, "amount: is required"],
+    ["a createTime that is a number", { createTime: 1764555600000 }, "createTime: expected a string, got number"],
+    ["a createTime that is not digits", { createTime: "2026-12-01" }, "createTime: expected ms since the epoch as a string of digits"],
+    ["an empty updateTime", { updateTime: "" }, "updateTime: expected ms since the epoch as a string of digits"],
+    ["a txID that is an object", { txID: {} }, "txID: expected a string, got object"],
+    ["a tag that is an array", { tag: [] }, "tag: expected a string, got an array"],
+    ["a withdrawType as a string", { withdrawType: "0" }, "withdrawType: expected an integer, got string"],
+    ["a fractional withdrawType", { withdrawType: 0.5 }, "withdrawType: expected an integer, got number"]
+  ] as const) {
+    it(`reports ${what}, naming the field and the rule`, () => {
+      const page = decoded({ rows: [row(over)] })
+      expect(page.rows).toEqual([])
+      expect(page.malformed).toHaveLength(1)
+      expect(page.malformed[0]!.reason).toBe(reason)
+    })
+  }
+
+  it("gives a malformed row's withdrawId only when it is one", () => {
+    const page = decoded({
+      rows: [row({ withdrawId: "abc", status: 1 }), row({ withdrawId: 7, status: 1 }), row({ withdrawId: "8", status: 1 })]
+    })
+    expect(page.malformed.map((m) => m.withdrawId)).toEqual([undefined, undefined, "8"])
+  })
+
+  for (const [bad, type] of [
+    [null, "null"],
+    ["row", "string"],
+    [[1, 2], "an array"],
+    [true, "boolean"]
+  ] as const) {
+    it(`reports a row that is ${type} as malformed, without a withdrawId`, () => {
+      const page = decoded({ rows: [bad, row()] })
+      expect(page.rows).toHaveLength(1)
+      expect(page.malformed).toEqual([{ _tag: "MalformedRecord", index: 0, withdrawId: undefined, reason: `expected an object, got ${type}` }])
+    })
+  }
+
+  for (const [result, reason] of [
+    [null, "result: expected an object, got null"],
+    ["x", "result: expected an object, got string"],
+    [{}, "result.rows: expected an array, got undefined"],
+    [{ rows: {} }, "result.rows: expected an array, got object"],
+    [{ rows: "[]" }, "result.rows: expected an array, got string"],
+    [{ rows: [], nextPageCursor: 5 }, "result.nextPageCursor: expected a string, got number"],
+    [{ rows: [], nextPageCursor: " abc" }, "result.nextPageCursor: must not start or end with whitespace"],
+    [{ rows: [], nextPageCursor: "a".repeat(513) }, "result.nextPageCursor: must be at most 512 characters (got 513)"]
+  ] as const) {
+    it(`refuses the page ${JSON.stringify(result)?.slice(0, 40)} with a reason naming the field`, () => {
+      expect(Records.decodePage(result)).toBe(reason)
+    })
+  }
+
+  it("refuses a nextPageCursor holding a lone surrogate: it could not be sent back", () => {
+    const reason = Records.decodePage({ rows: [], nextPageCursor: "abc\uD800" })
+    expect(reason).toMatch(/^result\.nextPageCursor: .*surrogate/)
+  })
+
+  it("reads a null, empty or absent nextPageCursor as the last page", () => {
+    expect(decoded({ rows: [] }).nextPageCursor).toBeUndefined()
+    expect(decoded({ rows: [], nextPageCursor: null }).nextPageCursor).toBeUndefined()
+    expect(decoded({ rows: [], nextPageCursor: "" }).nextPageCursor).toBeUndefined()
+  })
+
+  it("never throws, and accounts for every row exactly once, whatever the rows (property)", () => {
+    const anyRow = fc.oneof(
+      fc.anything(),
+      fc.record(
+        {
+          withdrawId: fc.oneof(fc.string(), fc.nat().map(String), fc.anything()),
+          coin: fc.oneof(fc.string(), fc.anything()),
+          amount: fc.oneof(fc.string(), fc.double()),
+          status: fc.oneof(fc.constantFrom(...Records.WITHDRAWAL_STATUSES), fc.string(), fc.anything()),
+          createTime: fc.oneof(fc.nat().map(String), fc.string()),
+          updateTime: fc.oneof(fc.nat().map(String), fc.string()),
+          withdrawType: fc.oneof(fc.integer(), fc.anything())
+        },
+        { requiredKeys: [] }
+      )
+    )
+    fc.assert(
+      fc.property(fc.array(anyRow, { maxLength: 20 }), (rows) => {
+        const page = decoded({ rows })
+        expect(page.rows.length + page.malformed.length).toBe(rows.length)
+        const indexes = page.malformed.map((m) => m.index)
+        expect(new Set(indexes).size).toBe(indexes.length)
+        for (const r of page.rows) expect(Records.WITHDRAWAL_STATUSES).toContain(r.status)
+      }),
+      { numRuns: 200 }
+    )
+  })
+})
+
+describe("isCancellable", () => {
+  it("is true for SecurityCheck and Pending only", () => {
+    const cancellable = Records.WITHDRAWAL_STATUSES.filter(Records.isCancellable)
+    expect(cancellable).toEqual(["SecurityCheck", "Pending"])
+    expect([...Records.CANCELLABLE_STATUSES]).toEqual(cancellable)
+  })
+
+  for (const status of ["success", "CancelByUser", "Reject", "Fail", "BlockchainConfirmed", "MoreInformationRequired", "Unknown"] as const) {
+    it(`is false for ${status}`, () => {
+      expect(Records.isCancellable(status)).toBe(false)
+    })
+  }
+})
