@@ -4,8 +4,9 @@
  *
  * @since 0.1.0
  */
-import type { RateLimit } from "@effect-bybit/core"
+
 import type * as HttpClient from "@effect/platform/HttpClient"
+import type { RateLimit } from "@effect-bybit/core"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"

@@ -24,7 +24,6 @@ import * as internal from "./internal/config.js"
  */
 export const environments: typeof internal.environments = internal.environments
 
-
 /**
  * The name of a Bybit environment (a key of `environments`).
  *
@@ -64,7 +63,10 @@ export type Credentials =
  * @since 0.1.0
  * @category constructors
  */
-export const hmac = (input: { readonly apiKey: string; readonly apiSecret: Redacted.Redacted<string> }): Credentials => ({
+export const hmac = (input: {
+  readonly apiKey: string
+  readonly apiSecret: Redacted.Redacted<string>
+}): Credentials => ({
   _tag: "Hmac",
   ...input
 })
@@ -147,23 +149,25 @@ export const fromEnv: {
 } = internal.fromEnv
 
 /**
- * HMAC credentials from two `Config`s, each checked under its own name.
+ * HMAC credentials from two `Config`s. A secret read with `Config.string(name)` is checked right on
+ * the variable, so a `ConfigError` names it; after `Config.redacted(name)` Effect no longer can,
+ * and the message names the part (`apiSecret`). Either way the value is `Redacted` from then on.
  *
  * @since 0.1.0
  * @category config
  */
 export const hmacConfig: (parts: {
   readonly apiKey: Config.Config<string>
-  readonly apiSecret: Config.Config<Redacted.Redacted<string>>
+  readonly apiSecret: Config.Config<string | Redacted.Redacted<string>>
 }) => Config.Config<Credentials> = internal.hmacConfig
 
 /**
- * RSA credentials from two `Config`s, each checked under its own name.
+ * RSA credentials from two `Config`s (the PEM as for `hmacConfig`'s secret).
  *
  * @since 0.1.0
  * @category config
  */
 export const rsaConfig: (parts: {
   readonly apiKey: Config.Config<string>
-  readonly rsaPrivateKey: Config.Config<Redacted.Redacted<string>>
+  readonly rsaPrivateKey: Config.Config<string | Redacted.Redacted<string>>
 }) => Config.Config<Credentials> = internal.rsaConfig

@@ -155,13 +155,15 @@ export const list = (query?: ListQuery): Effect.Effect<WithdrawalPage, ListError
 
 /**
  * Every record matching the filters, page after page, with each malformed row (`_tag:
- * "MalformedRecord"`) where it stood. Fails with `UnreadableResponse` if the server repeats a cursor.
+ * "MalformedRecord"`) where it stood. Fails with `UnreadableResponse` if the server repeats a cursor
+ * or sends more than 10 empty pages in a row.
  *
  * @since 0.1.0
  * @category operations
  */
-export const listAll = (query: ListQuery = {}): Stream.Stream<WithdrawalRecord | MalformedRecord, ListError, BybitClient> =>
-  internal.listAll(list, query)
+export const listAll = (
+  query: ListQuery = {}
+): Stream.Stream<WithdrawalRecord | MalformedRecord, ListError, BybitClient> => internal.listAll(list, query)
 
 /**
  * Whether a `listAll` item is a malformed row.

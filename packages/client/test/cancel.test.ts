@@ -260,7 +260,10 @@ describe("Withdrawals.cancel: every error family, from the mock", () => {
     Effect.gen(function* () {
       const exchange = freshExchange({ now: Date.now() })
       exchange.faults.inject({ _tag: "Latency", ms: 300 }, { path: "/v5/asset/withdraw/cancel" })
-      exchange.faults.inject({ _tag: "ServerErrorHtml", status: 503 }, { path: "/v5/asset/withdraw/query-record", times: 10 })
+      exchange.faults.inject(
+        { _tag: "ServerErrorHtml", status: 503 },
+        { path: "/v5/asset/withdraw/query-record", times: 10 }
+      )
       const error = yield* Effect.flip(Withdrawals.cancel({ id: "10197" }))
       expect(error._tag).toBe("CancelOutcomeUnknown")
       expect(error.message).toMatch(/TransportError/)

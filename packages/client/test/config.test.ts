@@ -267,7 +267,7 @@ describe("layerConfig with a Config per option", () => {
       Effect.exit
     )
   const mine: ConfigOptions = {
-    credentials: BybitConfig.hmacConfig({ apiKey: Config.string("SUB_KEY"), apiSecret: Config.redacted("SUB_SECRET") }),
+    credentials: BybitConfig.hmacConfig({ apiKey: Config.string("SUB_KEY"), apiSecret: Config.string("SUB_SECRET") }),
     environment: Config.string("SUB_ENV") as Config.Config<BybitConfig.Environment>,
     recvWindow: Config.integer("SUB_RECV_WINDOW"),
     timeSync: Config.succeed(false)
@@ -325,7 +325,7 @@ describe("layerConfig with a Config per option", () => {
           {
             credentials: BybitConfig.rsaConfig({
               apiKey: Config.string("RSA_KEY"),
-              rsaPrivateKey: Config.redacted("RSA_PEM")
+              rsaPrivateKey: Config.string("RSA_PEM")
             })
           },
           { RSA_KEY: MOCK_RSA_API_KEY, RSA_PEM: "not a key" }
@@ -358,7 +358,7 @@ describe("layerConfig with a Config per option", () => {
             ...mine,
             credentials: BybitConfig.hmacConfig({
               apiKey: Config.string("SUB_KEY"),
-              apiSecret: Config.redacted("SUB_SECRET")
+              apiSecret: Config.string("SUB_SECRET")
             })
           },
           { ...subEnv, SUB_SECRET: ` ${MOCK_API_SECRET}` }
@@ -445,7 +445,7 @@ describe("README, A Config per option", () => {
       const SubAccount = BybitClient.layerConfig({
         credentials: BybitConfig.hmacConfig({
           apiKey: Config.string("SUB_KEY"),
-          apiSecret: Config.redacted("SUB_SECRET")
+          apiSecret: Config.string("SUB_SECRET")
         }),
         environment: Config.succeed("testnet"),
         recvWindow: Config.integer("SUB_RECV_WINDOW").pipe(Config.withDefault(5000))

@@ -239,22 +239,28 @@ describe("pacing (mock exchange, real limits, virtual time)", () => {
     )
   }
 
-  it.scoped("after a 10006 whose reset is further than maxRateLimitWait, the next cancel fails at once, nothing sent", () =>
-    Effect.gen(function* () {
-      const exchange = yield* MockExchange
-      const other = yield* otherProgram
-      // Another program on the key spends the whole window.
-      yield* cancelAll(THEIRS.slice(0, 40).concat(OURS.slice(100, 120))).pipe(
-        Effect.provideService(BybitClient.BybitClient, other)
+  it.scoped(
+    "after a 10006 whose reset is further than maxRateLimitWait, the next cancel fails at once, nothing sent",
+    () =>
+      Effect.gen(function* () {
+        const exchange = yield* MockExchange
+        const other = yield* otherProgram
+        // Another program on the key spends the whole window.
+        yield* cancelAll(THEIRS.slice(0, 40).concat(OURS.slice(100, 120))).pipe(
+          Effect.provideService(BybitClient.BybitClient, other)
+        )
+        const first = yield* Effect.flip(Withdrawals.cancel({ id: OURS[0]! }))
+        expect(first).toMatchObject({ _tag: "RateLimitExceeded", retCode: 10006, path: CANCEL })
+        const before = exchange.requests().length
+        const second = yield* Effect.flip(Withdrawals.cancel({ id: OURS[1]! }))
+        expect(second).toMatchObject({ _tag: "RateLimitExceeded", path: CANCEL, resetAt: NOW + WINDOW })
+        expect(second).not.toHaveProperty("retCode")
+        expect(exchange.requests().length).toBe(before)
+      }).pipe(
+        Effect.provide(
+          virtualLayer({ withdrawals: [...OURS, ...THEIRS].map(pending) }, { maxRateLimitWait: "10 seconds" })
+        )
       )
-      const first = yield* Effect.flip(Withdrawals.cancel({ id: OURS[0]! }))
-      expect(first).toMatchObject({ _tag: "RateLimitExceeded", retCode: 10006, path: CANCEL })
-      const before = exchange.requests().length
-      const second = yield* Effect.flip(Withdrawals.cancel({ id: OURS[1]! }))
-      expect(second).toMatchObject({ _tag: "RateLimitExceeded", path: CANCEL, resetAt: NOW + WINDOW })
-      expect(second).not.toHaveProperty("retCode")
-      expect(exchange.requests().length).toBe(before)
-    }).pipe(Effect.provide(virtualLayer({ withdrawals: [...OURS, ...THEIRS].map(pending) }, { maxRateLimitWait: "10 seconds" })))
   )
 
   it.scoped(

@@ -71,22 +71,23 @@ describe("Withdrawals.cancel: one request per withdrawal at a time", () => {
 })
 
 describe("SingleFlight", () => {
-  it.effect("runs once per key while in flight, again after, and keeps running when a caller gives up", () =>
+  it.effect("runs once per key while in flight, and again after", () =>
     Effect.gen(function* () {
       const flight = SingleFlight.make<string>()
       const gate = yield* Deferred.make<void>()
       let runs = 0
-      const work = Effect.zipRight(
-        Effect.sync(() => runs++),
-        Effect.as(Deferred.await(gate), "done")
-      )
+      const work = () =>
+        Effect.zipRight(
+          Effect.sync(() => runs++),
+          Effect.as(Deferred.await(gate), "done")
+        )
       const leader = yield* Effect.fork(flight.run("a", work))
       const follower = yield* Effect.fork(flight.run("a", work))
       const other = yield* Effect.fork(flight.run("b", work))
       for (let i = 0; i < 50; i++) yield* Effect.yieldNow() // let the three fibers start
       expect(runs).toBe(2) // "a" once, "b" once
-      yield* Fiber.interrupt(leader) // the leader leaves; the follower still gets the outcome
       yield* Deferred.succeed(gate, undefined)
+      expect(yield* Fiber.join(leader)).toBe("done")
       expect(yield* Fiber.join(follower)).toBe("done")
       expect(yield* Fiber.join(other)).toBe("done")
       expect(yield* flight.run("a", work)).toBe("done")
@@ -94,26 +95,27 @@ describe("SingleFlight", () => {
     })
   )
 
-  it.effect("stops the shared run when every caller has given up; the next call runs afresh", () =>
+  it.effect("when the caller running it gives up, a waiting caller runs it again, told so", () =>
     Effect.gen(function* () {
       const flight = SingleFlight.make<string>()
-      let runs = 0
+      const told: Array<boolean> = []
       let stopped = 0
-      const never = Effect.zipRight(
-        Effect.sync(() => runs++),
-        Effect.onInterrupt(Effect.never, () => Effect.sync(() => stopped++))
-      )
+      const never = (interrupted: boolean) =>
+        Effect.zipRight(
+          Effect.sync(() => told.push(interrupted)),
+          Effect.onInterrupt(Effect.never, () => Effect.sync(() => stopped++))
+        )
       const callers = yield* Effect.forEach([1, 2, 3], () => Effect.fork(flight.run("a", never)))
       for (let i = 0; i < 50; i++) yield* Effect.yieldNow()
-      expect(runs).toBe(1)
+      expect(told).toEqual([false])
       yield* Fiber.interrupt(callers[0]!)
-      yield* Fiber.interrupt(callers[1]!)
-      for (let i = 0; i < 50; i++) yield* Effect.yieldNow()
-      expect(stopped).toBe(0) // one caller still waits
-      yield* Fiber.interrupt(callers[2]!)
       for (let i = 0; i < 50; i++) yield* Effect.yieldNow()
       expect(stopped).toBe(1)
-      expect(yield* flight.run("a", Effect.succeed("fresh"))).toBe("fresh")
+      // One of the two waiting callers runs it again, knowing the first run may have been sent.
+      expect(told).toEqual([false, true])
+      yield* Fiber.interrupt(callers[1]!)
+      yield* Fiber.interrupt(callers[2]!)
+      expect(yield* flight.run("a", () => Effect.succeed("fresh"))).toBe("fresh")
     })
   )
 
@@ -122,11 +124,11 @@ describe("SingleFlight", () => {
       const flight = SingleFlight.make<number>()
       const gate = yield* Deferred.make<void>()
       const failing = Effect.zipRight(Deferred.await(gate), Effect.fail("no" as const))
-      const fibers = yield* Effect.forEach([1, 2, 3], () => Effect.fork(Effect.exit(flight.run(1, failing))))
+      const fibers = yield* Effect.forEach([1, 2, 3], () => Effect.fork(Effect.exit(flight.run(1, () => failing))))
       yield* Deferred.succeed(gate, undefined)
       const exits = yield* Effect.forEach(fibers, Fiber.join)
       for (const exit of exits) expect(exit).toStrictEqual(Exit.fail("no"))
-      const dying = yield* Effect.exit(flight.run(2, Effect.die("bug")))
+      const dying = yield* Effect.exit(flight.run(2, () => Effect.die("bug")))
       expect(Exit.isFailure(dying) && !Exit.isInterrupted(dying)).toBe(true)
     })
   )

@@ -156,7 +156,8 @@ const typeName = (u: unknown): string => (u === null ? "null" : Array.isArray(u)
 
 /** V5's `retCode`/`retMsg`, or the legacy `ret_code`/`ret_msg` some gateways still answer with. */
 const envelopeOf = (value: unknown): Envelope | string => {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return `expected an object, got ${typeName(value)}`
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return `expected an object, got ${typeName(value)}`
   const o = value as Record<string, unknown>
   const legacy = !("retCode" in o) && "ret_code" in o
   const retCode = legacy ? o.ret_code : o.retCode
@@ -191,8 +192,7 @@ const BLOCKED_PAGE = /could not be satisfied|cloudfront|request blocked/i
 const byRetCode = (answer: Answer, envelope: Envelope, resetAt: number | undefined): Failure => {
   const { retCode } = envelope
   const retMsg = answer.scrub(envelope.retMsg, answer.signature)
-  const fields: ApiFields =
-    answer.status === 200 ? { retCode, retMsg } : { retCode, retMsg, httpStatus: answer.status }
+  const fields: ApiFields = answer.status === 200 ? { retCode, retMsg } : { retCode, retMsg, httpStatus: answer.status }
   if (AUTHENTICATION.has(retCode)) return { _tag: "AuthenticationFailed", ...fields }
   if (PERMISSION.has(retCode)) return { _tag: "PermissionDenied", ...fields }
   if (retCode === 10002) {
@@ -226,7 +226,8 @@ const unreadable = (answer: Answer, reason: UnreadableReason, detail: string): F
 /** The body as an envelope, or why it is not one. */
 const parse = (answer: Answer): Envelope | Failure => {
   const body = answer.body
-  if (typeof body !== "string") return unreadable(answer, "TooLarge", "the body is larger than the cap; reading stopped")
+  if (typeof body !== "string")
+    return unreadable(answer, "TooLarge", "the body is larger than the cap; reading stopped")
   if (body === "") return unreadable(answer, "EmptyBody", "the body is empty")
   if (depthExceeds(body, MAX_DEPTH)) return unreadable(answer, "TooDeep", `JSON nested deeper than ${MAX_DEPTH} levels`)
   let value: unknown
@@ -267,14 +268,24 @@ export const classify = (answer: Answer): Classified => {
     if (status === 401) return fail({ _tag: "AuthenticationFailed", ...fields })
     if (status === 429) {
       const at = resetAt ?? retryAfterOf(headers["retry-after"], serverNow)
-      return fail({ _tag: "RateLimitExceeded", ...fields, path: answer.path, ...(at !== undefined ? { resetAt: at } : {}) })
+      return fail({
+        _tag: "RateLimitExceeded",
+        ...fields,
+        path: answer.path,
+        ...(at !== undefined ? { resetAt: at } : {})
+      })
     }
     if (status >= 500) return fail({ _tag: "ExchangeUnavailable", ...fields, path: answer.path })
     if (!isFailure(parsed) && parsed.retCode !== 0) return fail(byRetCode(answer, parsed, resetAt))
     if (status === 403) {
       const text = typeof answer.body === "string" ? answer.body.slice(0, 8192) : ""
       if (IP_BAN.test(text) && !BLOCKED_PAGE.test(text)) {
-        return fail({ _tag: "RateLimitExceeded", httpStatus: 403, path: answer.path, ...(resetAt !== undefined ? { resetAt } : {}) })
+        return fail({
+          _tag: "RateLimitExceeded",
+          httpStatus: 403,
+          path: answer.path,
+          ...(resetAt !== undefined ? { resetAt } : {})
+        })
       }
       return fail({ _tag: "AccessForbidden", httpStatus: 403 })
     }

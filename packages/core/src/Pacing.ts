@@ -32,6 +32,8 @@ import { DOCUMENTED_LIMITS, MAX_RESET_DISTANCE_MS, type RateLimitStatus } from "
  */
 export interface Budget {
   readonly path: string
+  /** The documented window; `windowMs` may grow to twice it when the exchange's proves longer. */
+  readonly documentedWindowMs: number
   windowMs: number
   limit: number
   /** Increments with each window: a late answer from an old window corrects nothing. */
@@ -52,6 +54,9 @@ export interface Budget {
   lastSendAt: number
   /** Local ms until which another program is taken to share the budget (its spending was seen). */
   sharedUntil: number
+  /** Requests sent so far, numbered; and the number of the latest whose count was taken. */
+  sends: number
+  counted: number
 }
 
 /**
@@ -63,6 +68,8 @@ export interface Budget {
 export interface Ticket {
   readonly window: number
   readonly first: boolean
+  /** Its place among our sends: an answer to an earlier one carries an older count. */
+  readonly seq: number
 }
 
 /**
@@ -76,6 +83,7 @@ export const makeBudget = (path: string): Budget => {
   const rule = DOCUMENTED_LIMITS.get(path) ?? { limit: Number.POSITIVE_INFINITY, windowMs: 1_000 }
   return {
     path,
+    documentedWindowMs: rule.windowMs,
     windowMs: rule.windowMs,
     limit: rule.limit,
     window: 0,
@@ -86,7 +94,9 @@ export const makeBudget = (path: string): Budget => {
     probing: false,
     blockedUntil: Number.NEGATIVE_INFINITY,
     lastSendAt: Number.NEGATIVE_INFINITY,
-    sharedUntil: Number.NEGATIVE_INFINITY
+    sharedUntil: Number.NEGATIVE_INFINITY,
+    sends: 0,
+    counted: 0
   }
 }
 
@@ -117,17 +127,18 @@ export const nextSendAt = (budget: Budget, now: number, waiting = 1): number | "
 export const onSend = (budget: Budget, now: number): Ticket => {
   budget.inFlight += 1
   budget.lastSendAt = now
+  const seq = ++budget.sends
   if (now >= budget.windowEnd) {
     budget.window += 1
     budget.windowEnd = now + budget.windowMs
     budget.available = budget.limit - 1
     budget.sent = 1
     budget.probing = true
-    return { window: budget.window, first: true }
+    return { window: budget.window, first: true, seq }
   }
   budget.available -= 1
   budget.sent += 1
-  return { window: budget.window, first: false }
+  return { window: budget.window, first: false, seq }
 }
 
 /**
@@ -149,7 +160,9 @@ export const onAnswer = (
   if (current && ticket.first) budget.probing = false
   if (status === undefined) return
   if (status.limit > 0) budget.limit = status.limit
-  if (current) {
+  // An answer overtaken by a later request's carries an older, higher count: it corrects nothing.
+  if (current && ticket.seq > budget.counted) {
+    budget.counted = ticket.seq
     // Our requests still in flight may not be counted yet: the exchange's `remaining`, less them.
     const available = status.remaining - budget.inFlight
     // Fewer left than our own sends explain: another program spends this key's budget too.
@@ -160,7 +173,13 @@ export const onAnswer = (
   if (status.remaining === 0 && ahead > 0 && ahead <= MAX_RESET_DISTANCE_MS) {
     budget.blockedUntil = Math.max(budget.blockedUntil, status.resetLocal)
     if (current) {
-      if (status.resetLocal > budget.windowEnd) budget.windowMs += status.resetLocal - budget.windowEnd
+      if (status.resetLocal > budget.windowEnd) {
+        // The exchange's window is longer than ours; believed up to twice the documented one.
+        budget.windowMs = Math.min(
+          2 * budget.documentedWindowMs,
+          budget.windowMs + status.resetLocal - budget.windowEnd
+        )
+      }
       budget.windowEnd = status.resetLocal
     }
   }

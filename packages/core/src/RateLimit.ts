@@ -76,6 +76,8 @@ export const fromHeaders = (path: string, headers: Headers, now: number): RateLi
   const remaining = integerIn(headers["x-bapi-limit-status"], 0, 1_000_000)
   const resetAt = resetAtOf(headers, now)
   if (limit === undefined || remaining === undefined || resetAt === undefined) return undefined
+  // More left than the limit is no status at all: taken as it is, it would let a whole queue go at once.
+  if (remaining > limit) return undefined
   return { path, limit, remaining, resetAt }
 }
 

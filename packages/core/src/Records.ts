@@ -173,7 +173,8 @@ export const decodePage = (result: unknown): Page | string => {
   if (!Array.isArray(rows)) return `result.rows: expected an array, got ${typeName(rows)}`
   let cursor: string | undefined
   if (nextPageCursor !== undefined && nextPageCursor !== null && nextPageCursor !== "") {
-    if (typeof nextPageCursor !== "string") return `result.nextPageCursor: expected a string, got ${typeName(nextPageCursor)}`
+    if (typeof nextPageCursor !== "string")
+      return `result.nextPageCursor: expected a string, got ${typeName(nextPageCursor)}`
     const problem = cursorProblem(nextPageCursor)
     if (problem !== undefined) return `result.nextPageCursor: ${problem}`
     cursor = nextPageCursor

@@ -78,7 +78,8 @@ const readFields = (input: unknown, keys: ReadonlyArray<string>, what: string): 
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     return invalid(what, `expected an object, got ${typeName(input)}`)
   }
-  const out: Record<string, unknown> = {}
+  // No prototype: a polluted `Object.prototype` cannot supply a key the caller did not give.
+  const out: Record<string, unknown> = Object.create(null)
   let field = what
   try {
     for (const key of keys) {
@@ -117,7 +118,9 @@ export const checkCancelInput = (input: unknown): Checked<string> => {
  * @category rules
  */
 export const coinProblem = (s: string): string | undefined =>
-  /^[A-Z0-9]{1,20}$/.test(s) ? undefined : "must be 1 to 20 upper-case letters or digits, as Bybit names coins (e.g. USDT)"
+  /^[A-Z0-9]{1,20}$/.test(s)
+    ? undefined
+    : "must be 1 to 20 upper-case letters or digits, as Bybit names coins (e.g. USDT)"
 
 /**
  * The longest cursor sent back. Bybit documents no bound (its cursors are short opaque tokens).
@@ -224,7 +227,8 @@ export const checkListQuery = (input: unknown = {}): Checked<Record<string, stri
         break
       }
       case "withdrawType":
-        if (value !== 0 && value !== 1 && value !== 2) return invalid(key, "must be 0 (on-chain), 1 (off-chain) or 2 (all)")
+        if (value !== 0 && value !== 1 && value !== 2)
+          return invalid(key, "must be 0 (on-chain), 1 (off-chain) or 2 (all)")
         out[key] = value
         break
       case "startTime":

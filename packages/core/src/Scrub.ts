@@ -32,6 +32,11 @@ const PEM = /-----BEGIN[^-]{0,64}-----[\s\S]*?(?:-----END[^-]{0,64}-----|$)/gi
 const SHAPED = /[0-9a-f]{64,}|[A-Za-z0-9+/]{256,}={0,2}/gi
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
+// biome-ignore lint/suspicious/noControlCharactersInRegex: as above, without the global flag (for `test`)
+const CONTROL_TEST = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+/** The characters of a secret (letters, digits, `_`, `-`), a PEM line or a signature (base64, hex). */
+const TOKEN = /[A-Za-z0-9+/=_-]/
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
@@ -44,14 +49,44 @@ const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 export const make = (secrets: ReadonlyArray<string>): Scrubber => {
   const known = secrets.filter((s) => s !== "").sort((a, b) => b.length - a.length)
   const pattern = known.length === 0 ? undefined : new RegExp(known.map(escape).join("|"), "gi")
+  // Nothing shorter than every needle can hold one (a PEM marker is 10 characters, a shaped run 64).
+  const shortest = Math.min(10, ...known.map((k) => k.length))
   return (text, signature) => {
+    // Most server text ("success", "OK") is short and plain: nothing to look for.
+    if (text.length < shortest && !CONTROL_TEST.test(text)) return text
     let out = text.length > 8192 ? text.slice(0, 8192) : text
     out = out.replace(PEM, REDACTED)
-    if (signature !== undefined && signature !== "") out = out.replace(new RegExp(escape(signature), "gi"), REDACTED)
+    if (signature !== undefined && signature !== "" && out.length >= signature.length) {
+      out = replaceAnyCase(out, signature)
+    }
     if (pattern !== undefined) out = out.replace(pattern, REDACTED)
-    out = out.replace(SHAPED, REDACTED).replace(CONTROL, " ")
+    out = out.replace(SHAPED, REDACTED)
+    // A secret or signature cut in two by the 8 KiB cut is not recognised: the run of the
+    // characters they are made of that ends the text goes with what lay beyond the cut.
+    if (text.length > 8192) {
+      let end = out.length
+      while (end > 0 && TOKEN.test(out[end - 1]!)) end--
+      out = out.slice(0, end)
+    }
+    out = out.replace(CONTROL, " ")
     return out.length > MAX_TEXT ? `${out.slice(0, MAX_TEXT - 3)}...` : out
   }
+}
+
+/** Every occurrence of `needle` in `text`, in any letter case, replaced (no RegExp per request). */
+const replaceAnyCase = (text: string, needle: string): string => {
+  const lower = text.toLowerCase()
+  const target = needle.toLowerCase()
+  let at = lower.indexOf(target)
+  if (at < 0) return text
+  let out = ""
+  let from = 0
+  while (at >= 0) {
+    out += text.slice(from, at) + REDACTED
+    from = at + target.length
+    at = lower.indexOf(target, from)
+  }
+  return out + text.slice(from)
 }
 
 /**

@@ -83,9 +83,25 @@ describe("decodePage", () => {
 
   it("reads absent optional text fields as empty and an absent withdrawType as 0", () => {
     const page = decoded({
-      rows: [row({ txID: undefined, chain: null, withdrawFee: undefined, toAddress: undefined, tag: null, withdrawType: undefined })]
+      rows: [
+        row({
+          txID: undefined,
+          chain: null,
+          withdrawFee: undefined,
+          toAddress: undefined,
+          tag: null,
+          withdrawType: undefined
+        })
+      ]
     })
-    expect(page.rows[0]).toMatchObject({ txID: "", chain: "", withdrawFee: "", toAddress: "", tag: "", withdrawType: 0 })
+    expect(page.rows[0]).toMatchObject({
+      txID: "",
+      chain: "",
+      withdrawFee: "",
+      toAddress: "",
+      tag: "",
+      withdrawType: 0
+    })
   })
 
   for (const [what, over, reason] of [
@@ -95,7 +111,11 @@ describe("decodePage", () => {
     ["a missing coin", { coin: undefined }, "coin: is required"],
     ["a null amount", { amount: null }, "amount: is required"],
     ["a createTime that is a number", { createTime: 1764555600000 }, "createTime: expected a string, got number"],
-    ["a createTime that is not digits", { createTime: "2026-12-01" }, "createTime: expected ms since the epoch as a string of digits"],
+    [
+      "a createTime that is not digits",
+      { createTime: "2026-12-01" },
+      "createTime: expected ms since the epoch as a string of digits"
+    ],
     ["an empty updateTime", { updateTime: "" }, "updateTime: expected ms since the epoch as a string of digits"],
     ["a txID that is an object", { txID: {} }, "txID: expected a string, got object"],
     ["a tag that is an array", { tag: [] }, "tag: expected a string, got an array"],
@@ -112,7 +132,11 @@ describe("decodePage", () => {
 
   it("gives a malformed row's withdrawId only when it is one", () => {
     const page = decoded({
-      rows: [row({ withdrawId: "abc", status: 1 }), row({ withdrawId: 7, status: 1 }), row({ withdrawId: "8", status: 1 })]
+      rows: [
+        row({ withdrawId: "abc", status: 1 }),
+        row({ withdrawId: 7, status: 1 }),
+        row({ withdrawId: "8", status: 1 })
+      ]
     })
     expect(page.malformed.map((m) => m.withdrawId)).toEqual([undefined, undefined, "8"])
   })
@@ -126,7 +150,9 @@ describe("decodePage", () => {
     it(`reports a row that is ${type} as malformed, without a withdrawId`, () => {
       const page = decoded({ rows: [bad, row()] })
       expect(page.rows).toHaveLength(1)
-      expect(page.malformed).toEqual([{ _tag: "MalformedRecord", index: 0, withdrawId: undefined, reason: `expected an object, got ${type}` }])
+      expect(page.malformed).toEqual([
+        { _tag: "MalformedRecord", index: 0, withdrawId: undefined, reason: `expected an object, got ${type}` }
+      ])
     })
   }
 
@@ -192,7 +218,15 @@ describe("isCancellable", () => {
     expect([...Records.CANCELLABLE_STATUSES]).toEqual(cancellable)
   })
 
-  for (const status of ["success", "CancelByUser", "Reject", "Fail", "BlockchainConfirmed", "MoreInformationRequired", "Unknown"] as const) {
+  for (const status of [
+    "success",
+    "CancelByUser",
+    "Reject",
+    "Fail",
+    "BlockchainConfirmed",
+    "MoreInformationRequired",
+    "Unknown"
+  ] as const) {
     it(`is false for ${status}`, () => {
       expect(Records.isCancellable(status)).toBe(false)
     })

@@ -86,16 +86,18 @@ describe("Scrub.make", () => {
   })
 
   it("cuts the text to 300 characters, ending in ...", () => {
-    const out = Scrub.make([])("x".repeat(1_000))
+    // (words, not one long run of letters: that would be shaped like a base64 signature)
+    const out = Scrub.make([])("x ".repeat(500))
     expect(out).toHaveLength(Scrub.MAX_TEXT)
     expect(out.endsWith("...")).toBe(true)
-    expect(Scrub.make([])("y".repeat(300))).toBe("y".repeat(300))
-    expect(Scrub.make([])("y".repeat(301))).toBe(`${"y".repeat(297)}...`)
+    const exactly = "y.".repeat(150)
+    expect(Scrub.make([])(exactly)).toBe(exactly)
+    expect(Scrub.make([])(`${exactly}z`)).toBe(`${exactly.slice(0, 297)}...`)
   })
 
   it("cuts after replacing: a secret beyond 300 characters is replaced, not cut in half", () => {
-    const out = scrub(`${"z".repeat(290)}${SECRET}`)
-    expect(out).toBe(`${"z".repeat(290)}<redacted>`)
+    const out = scrub(`${"z ".repeat(145)}${SECRET}`)
+    expect(out).toBe(`${"z ".repeat(145)}<redacted>`)
   })
 
   it("reads only the first 8 KiB: what lies beyond never shows, even when the start shrinks to nothing", () => {
@@ -105,24 +107,45 @@ describe("Scrub.make", () => {
     expect(Scrub.make([])(pem)).toBe("start <redacted>")
   })
 
+  it("lets no part of a secret or signature through when the 8 KiB cut falls inside it", () => {
+    for (const hidden of [SECRET, SIGNATURE, HEX_SIGNATURE, PEM.split("\n")[1]!]) {
+      for (const before of [1, 10, hidden.length - 1]) {
+        const text = `start${"\n".repeat(8192 - 5 - before)}${hidden} and more`
+        const out = scrub(text, SIGNATURE)
+        expect(out).toBe("start ")
+      }
+    }
+  })
+
   it("scrubs a long text quickly (only 8 KiB are read)", () => {
-    const huge = `${"-----BEGIN X-----".repeat(1_000)}${"a-".repeat(2_000_000)}`
     const started = performance.now()
-    Scrub.make([SECRET])(huge, SIGNATURE)
+    for (const huge of [
+      `${"-----BEGIN X-----".repeat(1_000)}${"a-".repeat(2_000_000)}`,
+      `${"a-".repeat(4_000)}!${"b".repeat(2_000_000)}`,
+      `${"a-".repeat(5_000_000)}`
+    ]) {
+      Scrub.make([SECRET])(huge, SIGNATURE)
+    }
     expect(performance.now() - started).toBeLessThan(1_000)
   })
 
   it("never lets a secret or the signature through, wherever they sit in the first 8 KiB (property)", () => {
     const filler = fc.string({ maxLength: 400 })
     fc.assert(
-      fc.property(filler, filler, fc.constantFrom(SECRET, SIGNATURE, SECRET.toUpperCase()), fc.boolean(), (a, b, hidden, control) => {
-        const text = `${a}${control ? "\n\u0000" : ""}${hidden}${b}`
-        const out = scrub(text, SIGNATURE)
-        expect(out.toLowerCase().includes(hidden.toLowerCase())).toBe(false)
-        expect(out.length).toBeLessThanOrEqual(Scrub.MAX_TEXT)
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is checked
-        expect(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(out)).toBe(false)
-      }),
+      fc.property(
+        filler,
+        filler,
+        fc.constantFrom(SECRET, SIGNATURE, SECRET.toUpperCase()),
+        fc.boolean(),
+        (a, b, hidden, control) => {
+          const text = `${a}${control ? "\n\u0000" : ""}${hidden}${b}`
+          const out = scrub(text, SIGNATURE)
+          expect(out.toLowerCase().includes(hidden.toLowerCase())).toBe(false)
+          expect(out.length).toBeLessThanOrEqual(Scrub.MAX_TEXT)
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is checked
+          expect(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(out)).toBe(false)
+        }
+      ),
       { numRuns: 300 }
     )
   })

@@ -4,22 +4,23 @@
  * timeout, read the capped body, classify (`@effect-bybit/core`), fail with a typed error. Server
  * text enters an error in one place: `toError`, after the core's scrubber.
  */
-import { Answer, Scrub } from "@effect-bybit/core"
-import { type QueryParams, serializeQuery, signRequest } from "@effect-bybit/signing"
+
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpBody from "@effect/platform/HttpBody"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import { Answer, Scrub } from "@effect-bybit/core"
+import { type QueryParams, serializeQuery, signRequest } from "@effect-bybit/signing"
 import * as Arr from "effect/Array"
 import * as Clock from "effect/Clock"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
-import type * as ConfigError from "effect/ConfigError"
-import type { Options } from "../BybitConfig.js"
 import type { RateLimitStatus, ServerTime, Service } from "../BybitClient.js"
+import type { Options } from "../BybitConfig.js"
 import {
   AccessForbidden,
   AuthenticationFailed,
@@ -38,6 +39,7 @@ import {
 import * as Body from "./body.js"
 import * as ClockSync from "./clock.js"
 import { resolve } from "./config.js"
+import { withDeadline } from "./deadline.js"
 import * as Pacer from "./pacer.js"
 import { makeRetrying } from "./retry.js"
 import * as Withdrawals from "./withdrawals.js"
@@ -190,12 +192,16 @@ export const make = (
           )
         }),
         Effect.provideService(FetchHttpClient.Fetch, manualFetch),
-        Effect.timeoutFail({ duration: timeoutMillis, onTimeout: () => timeoutError(spec.path, timeoutMillis) }),
+        (effect) => withDeadline(effect, timeoutMillis, () => timeoutError(spec.path, timeoutMillis)),
         Effect.catchIf(
           (e): e is HttpClientError.HttpClientError => e._tag !== "TransportError",
           (e) =>
             Effect.fail(
-              new TransportError({ reason: "Network", path: spec.path, detail: scrub(transportDetail(e), signed?.signature) })
+              new TransportError({
+                reason: "Network",
+                path: spec.path,
+                detail: scrub(transportDetail(e), signed?.signature)
+              })
             )
         )
       )
@@ -245,7 +251,10 @@ export const make = (
       config.timeSync,
       Effect.map(fetchServerTime, (t) => t.millis)
     )
-    const offset = Effect.map(clock.offset, Option.getOrElse(() => 0))
+    const offset = Effect.map(
+      clock.offset,
+      Option.getOrElse(() => 0)
+    )
     const pacer = Pacer.make({ enabled: config.pacing, maxWaitMillis: config.maxRateLimitWaitMillis, offset })
 
     const signedAt = (spec: RequestSpec, now: number) => {
@@ -279,9 +288,7 @@ export const make = (
             const { request, timestamp, signature } = signedAt(spec, now)
             return send(spec, request, now, { timestamp, signature })
           }),
-          Effect.onExit((exit) =>
-            slot.done(exit._tag === "Success" ? exit.value.rateLimit : undefined)
-          ),
+          Effect.onExit((exit) => slot.done(exit._tag === "Success" ? exit.value.rateLimit : undefined)),
           Effect.flatMap((classified) => settle(spec, classified))
         )
       )
@@ -310,4 +317,3 @@ export const make = (
       list: withdrawals.list
     } satisfies Service
   })
-

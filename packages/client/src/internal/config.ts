@@ -1,6 +1,6 @@
-import { Rules, Scrub } from "@effect-bybit/core"
-import { InvalidKeyError, rsaSigner, type Signer, hmacSigner } from "@effect-bybit/signing"
 import type * as HttpClient from "@effect/platform/HttpClient"
+import { Rules, Scrub } from "@effect-bybit/core"
+import { hmacSigner, InvalidKeyError, rsaSigner, type Signer } from "@effect-bybit/signing"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
@@ -28,11 +28,10 @@ export const environments = {
   "jp-testnet": "https://api-testnet.manepa.jp"
 } as const
 
-export const defaultRetrySchedule: Schedule.Schedule<unknown, RetryableError> = Schedule.exponential("200 millis", 2).pipe(
-  Schedule.jittered,
-  Schedule.intersect(Schedule.recurs(4)),
-  Schedule.upTo("30 seconds")
-)
+export const defaultRetrySchedule: Schedule.Schedule<unknown, RetryableError> = Schedule.exponential(
+  "200 millis",
+  2
+).pipe(Schedule.jittered, Schedule.intersect(Schedule.recurs(4)), Schedule.upTo("30 seconds"))
 
 /** Options checked, with defaults, and the signer built once. */
 export interface Resolved {
@@ -90,17 +89,19 @@ const checkPem: Check<string> = (value) => {
   }
 }
 
-const checkSecret: Check<Redacted.Redacted<string>> = (r) =>
-  Either.map(checkKey(Redacted.value(r)), () => r)
-const checkRsaKey: Check<Redacted.Redacted<string>> = (r) =>
-  Either.map(checkPem(Redacted.value(r)), Redacted.make)
+/** A secret as a `Config` gives it: a plain string (read right on the variable) or `Redacted`. */
+type Secret = string | Redacted.Redacted<string>
+const reveal = (secret: Secret): string => (typeof secret === "string" ? secret : Redacted.value(secret))
+const checkSecret: Check<Secret, Redacted.Redacted<string>> = (r) =>
+  Either.map(checkKey(reveal(r)), () => (typeof r === "string" ? Redacted.make(r) : r))
+const checkRsaKey: Check<Secret, Redacted.Redacted<string>> = (r) => Either.map(checkPem(reveal(r)), Redacted.make)
 
 const at = <A>(path: string, result: Either.Either<A, ConfigError.ConfigError>) =>
   Either.mapLeft(result, (e) => ConfigError.prefixed(e, [path]))
 
 const checkCredentials = (c: Credentials): Either.Either<Credentials, ConfigError.ConfigError> => {
   if (typeof c !== "object" || c === null || (c._tag !== "Hmac" && c._tag !== "Rsa")) {
-    return Either.left(ConfigError.MissingData(["credentials"], "credentials are required (BybitConfig.hmac or .rsa)"))
+    return Either.left(ConfigError.MissingData([], "credentials are required (BybitConfig.hmac or .rsa)"))
   }
   return Either.flatMap(
     at("apiKey", checkKey(c.apiKey)),
@@ -115,21 +116,34 @@ const checkCredentials = (c: Credentials): Either.Either<Credentials, ConfigErro
 const checked = <A, B>(config: Config.Config<A>, check: Check<A, B>): Config.Config<B> =>
   Config.mapOrFail(config, check)
 
+/**
+ * A caller's `Config` of a part, checked. Effect names the variable only when the check sits right
+ * on it (not after `Config.redacted`'s mapping), so the message names the part as well.
+ */
+const checkedPart = <A, B>(part: string, config: Config.Config<A>, check: Check<A, B>): Config.Config<B> =>
+  Config.mapOrFail(config, (value) =>
+    Either.mapLeft(check(value), (error) =>
+      error._op === "InvalidData" ? ConfigError.InvalidData(error.path, `${part} ${error.message}`) : error
+    )
+  )
+
 export const hmacConfig = (parts: {
   readonly apiKey: Config.Config<string>
-  readonly apiSecret: Config.Config<Redacted.Redacted<string>>
+  readonly apiSecret: Config.Config<Secret>
 }): Config.Config<Credentials> =>
-  Config.all({ apiKey: checked(parts.apiKey, checkKey), apiSecret: checked(parts.apiSecret, checkSecret) }).pipe(
-    Config.map(({ apiKey, apiSecret }): Credentials => ({ _tag: "Hmac", apiKey, apiSecret }))
-  )
+  Config.all({
+    apiKey: checkedPart("apiKey", parts.apiKey, checkKey),
+    apiSecret: checkedPart("apiSecret", parts.apiSecret, checkSecret)
+  }).pipe(Config.map(({ apiKey, apiSecret }): Credentials => ({ _tag: "Hmac", apiKey, apiSecret })))
 
 export const rsaConfig = (parts: {
   readonly apiKey: Config.Config<string>
-  readonly rsaPrivateKey: Config.Config<Redacted.Redacted<string>>
+  readonly rsaPrivateKey: Config.Config<Secret>
 }): Config.Config<Credentials> =>
-  Config.all({ apiKey: checked(parts.apiKey, checkKey), rsaPrivateKey: checked(parts.rsaPrivateKey, checkRsaKey) }).pipe(
-    Config.map(({ apiKey, rsaPrivateKey }): Credentials => ({ _tag: "Rsa", apiKey, rsaPrivateKey }))
-  )
+  Config.all({
+    apiKey: checkedPart("apiKey", parts.apiKey, checkKey),
+    rsaPrivateKey: checkedPart("rsaPrivateKey", parts.rsaPrivateKey, checkRsaKey)
+  }).pipe(Config.map(({ apiKey, rsaPrivateKey }): Credentials => ({ _tag: "Rsa", apiKey, rsaPrivateKey })))
 
 const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
   Config.map(Config.option(config), Option.getOrUndefined)

@@ -41,11 +41,18 @@ export const makeRetrying = (options: RetryOptions) => {
           const e = error as E & RetryableError
           if (e._tag !== "RateLimitExceeded" || e.resetAt === undefined) return Effect.void
           const resetAt = e.resetAt
-          return Effect.flatMap(Effect.orElseSucceed(options.serverNow, () => resetAt), (now) => {
-            const wait = resetAt - now
-            if (wait > options.maxRateLimitWaitMillis) return Effect.sync(() => void (stop = true))
-            return wait > 0 ? Effect.sleep(Duration.millis(wait)) : Effect.void
-          })
+          return Effect.flatMap(
+            Effect.orElseSucceed(options.serverNow, () => resetAt),
+            (now) => {
+              const wait = resetAt - now
+              if (wait > options.maxRateLimitWaitMillis) {
+                return Effect.sync(() => {
+                  stop = true
+                })
+              }
+              return wait > 0 ? Effect.sleep(Duration.millis(wait)) : Effect.void
+            }
+          )
         }
         let attempts = 0
         // The first attempt has failed already: the schedule's first step answers it (so its
@@ -65,4 +72,6 @@ export const makeRetrying = (options: RetryOptions) => {
 
 /** Retried on the schedule: transport failures, outages, rate limits but Bybit's IP ban (HTTP 403). */
 const retryable = (error: { readonly _tag: string; readonly httpStatus?: number | undefined }): boolean =>
-  isRetryable(error) && error._tag !== "TimestampOutsideWindow" && !(error._tag === "RateLimitExceeded" && error.httpStatus === 403)
+  isRetryable(error) &&
+  error._tag !== "TimestampOutsideWindow" &&
+  !(error._tag === "RateLimitExceeded" && error.httpStatus === 403)

@@ -27,7 +27,11 @@ export const listPath = "/v5/asset/withdraw/query-record"
 const invalid = (checked: Rules.Invalid) => new InvalidRequest({ field: checked.field, reason: checked.reason })
 
 /** What an error says, for `CancelOutcomeUnknown.detail`: its tag and code, never server text. */
-const said = (error: { readonly _tag: string; readonly retCode?: number | undefined; readonly httpStatus?: number | undefined }) =>
+const said = (error: {
+  readonly _tag: string
+  readonly retCode?: number | undefined
+  readonly httpStatus?: number | undefined
+}) =>
   error.retCode !== undefined
     ? `${error._tag} (retCode ${error.retCode})`
     : error.httpStatus !== undefined
@@ -58,7 +62,7 @@ export const make = (pipe: Pipe) => {
     Effect.suspend(() => {
       const checked = Rules.checkListQuery(input)
       return checked._tag === "Invalid" ? Effect.fail(invalid(checked)) : listChecked(checked.value)
-    }).pipe(Effect.withSpan("Withdrawals.list"))
+    }).pipe(Effect.withSpan("Withdrawals.list", { captureStackTrace: false }))
 
   /** The exchange's record of one withdrawal (all withdraw types), looked up by id. */
   const lookUp = (id: string) =>
@@ -110,10 +114,11 @@ export const make = (pipe: Pipe) => {
         )
     })
 
-  const cancelId = (id: string): Effect.Effect<CancelResult, CancelError> =>
+  const cancelId = (id: string, interrupted: boolean): Effect.Effect<CancelResult, CancelError> =>
     Effect.suspend(() => {
-      // What an attempt met that may have reached the exchange without its answer reaching us.
-      let uncertain: string | undefined
+      // What an attempt met that may have reached the exchange without its answer reaching us
+      // (a run of this cancel that another caller interrupted, too).
+      let uncertain: string | undefined = interrupted ? "an interrupted attempt of another caller" : undefined
       const attempt = Effect.tapError(
         request({ method: "POST", path: cancelPath, signed: true, body: { id }, id }),
         (error) =>
@@ -127,12 +132,21 @@ export const make = (pipe: Pipe) => {
         Effect.flatMap((response): Effect.Effect<CancelResult, CancelError> => {
           const status = (response.result as { readonly status?: unknown } | null)?.status
           if (status === 1) {
-            return Effect.succeed({ id, status: "cancelled", confirmedAfterRetry: false, rateLimit: response.rateLimit })
+            return Effect.succeed({
+              id,
+              status: "cancelled",
+              confirmedAfterRetry: false,
+              rateLimit: response.rateLimit
+            })
           }
           if (status === 0) return Effect.fail(new CancelFailed({ id, retCode: 0, retMsg: response.retMsg }))
           uncertain ??= "an unreadable result"
           return Effect.fail(
-            new UnreadableResponse({ path: cancelPath, reason: "InvalidResult", detail: "result.status: expected 0 or 1" })
+            new UnreadableResponse({
+              path: cancelPath,
+              reason: "InvalidResult",
+              detail: "result.status: expected 0 or 1"
+            })
           )
         }),
         Effect.catchAll((error: CancelError): Effect.Effect<CancelResult, CancelError> => {
@@ -148,8 +162,11 @@ export const make = (pipe: Pipe) => {
       const checked = Rules.checkCancelInput(input)
       if (checked._tag === "Invalid") return Effect.fail(invalid(checked))
       const id = checked.value
-      return Effect.zipRight(Effect.annotateCurrentSpan("bybit.withdrawal.id", id), flights.run(id, cancelId(id)))
-    }).pipe(Effect.withSpan("Withdrawals.cancel"))
+      return Effect.zipRight(
+        Effect.annotateCurrentSpan("bybit.withdrawal.id", id),
+        flights.run(id, (interrupted) => cancelId(id, interrupted))
+      )
+    }).pipe(Effect.withSpan("Withdrawals.cancel", { captureStackTrace: false }))
 
   return { cancel, list }
 }
@@ -169,28 +186,33 @@ const inPageOrder = (page: WithdrawalPage): Array<WithdrawalRecord | MalformedRe
   return out
 }
 
+/** The most pages in a row with no row but a next cursor: a real history has none. */
+const MAX_EMPTY_PAGES = 10
+
 /** Every record (and malformed row) matching a query, page after page. */
 export const listAll = <R>(
   list: (query: Rules.ListQuery) => Effect.Effect<WithdrawalPage, ListError, R>,
-  query: Rules.ListQuery
+  input: unknown
 ): Stream.Stream<WithdrawalRecord | MalformedRecord, ListError, R> =>
   Stream.suspend(() => {
-    // Every cursor followed: a server that sends one again would have the stream page forever.
-    const followed = new Set<string>()
+    const checked = Rules.checkListQuery(input)
+    if (checked._tag === "Invalid") return Stream.fail(invalid(checked))
+    const query = checked.value as Rules.ListQuery
+    // A server that repeats a cursor, or never gives a row, would have the stream page forever.
+    const followed = new Set<string>(query.cursor === undefined ? [] : [query.cursor])
+    let emptyInARow = 0
+    const endless = (why: string) =>
+      Effect.fail(
+        new UnreadableResponse({ path: listPath, reason: "InvalidResult", detail: `${why}: paging would never end` })
+      )
     return Stream.paginateChunkEffect(query.cursor, (cursor) =>
       Effect.flatMap(list(cursor === undefined ? query : { ...query, cursor }), (page) => {
         const items = Chunk.fromIterable(inPageOrder(page))
         const next = page.nextPageCursor
         if (next === undefined) return Effect.succeed([items, Option.none()] as const)
-        if (followed.has(next) || next === query.cursor) {
-          return Effect.fail(
-            new UnreadableResponse({
-              path: listPath,
-              reason: "InvalidResult",
-              detail: `nextPageCursor repeats a cursor already followed: paging would never end`
-            })
-          )
-        }
+        if (followed.has(next)) return endless("nextPageCursor repeats a cursor already followed")
+        emptyInARow = items.length === 0 ? emptyInARow + 1 : 0
+        if (emptyInARow > MAX_EMPTY_PAGES) return endless(`${emptyInARow} pages in a row had no rows but a next cursor`)
         followed.add(next)
         return Effect.succeed([items, Option.some(next)] as const)
       })
