@@ -1,22 +1,20 @@
 /**
- * Traces and request logs of a cancel, exported with OpenTelemetry: `@effect/opentelemetry`'s
- * `NodeSdk` with the SDK's `ConsoleSpanExporter`, which prints every finished span.
+ * Traces of a cancel, exported with OpenTelemetry: `@effect/opentelemetry`'s `NodeSdk` with the
+ * SDK's `ConsoleSpanExporter`, which prints every finished span.
  *
  *   npx pnpm@10.34.8 --filter @effect-bybit/examples tracing
  *
  * The cancel's first answer is lost (the mock's `LoseResponse` fault), so the trace shows the whole
- * story: `Withdrawals.cancel` > one `BybitClient.request` span per attempt (method, path, HTTP
- * status, retCode, rate limit, attempt number) > `@effect/platform`'s `http.client POST` span,
- * whose `X-BAPI-API-KEY` and `X-BAPI-SIGN` header attributes read `<redacted>`; then the lookup that
- * confirms the cancel (`confirmedAfterRetry`). With the minimum log level at Debug, the client also
- * logs one line per attempt (method, path, HTTP status, retCode, duration; never a header).
+ * story: `Withdrawals.cancel` (with `bybit.withdrawal.id`) > `@effect/platform`'s `http.client POST`
+ * span per attempt, whose `X-BAPI-API-KEY` and `X-BAPI-SIGN` header attributes read `<redacted>`;
+ * then `Withdrawals.settleCancel`, the lookup that confirms the cancel (`confirmedAfterRetry`).
  * Always runs against the in-process mock exchange.
  */
 import { NodeSdk } from "@effect/opentelemetry"
 import { Withdrawals } from "@effect-bybit/client"
 import { makeMockExchange, SEED_WITHDRAWAL_ID } from "@effect-bybit/mock-exchange"
 import { ConsoleSpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
-import { Console, Effect, Layer, Logger, LogLevel } from "effect"
+import { Console, Effect } from "effect"
 import { isEntryPoint, runMain } from "./src/run.js"
 import { mockClientLayer, mswServer, serve } from "./src/target.js"
 
@@ -42,11 +40,6 @@ export const main = Effect.gen(function* () {
   yield* Console.log(
     `\n✔ Withdrawal ${result.id} is cancelled (confirmedAfterRetry: ${result.confirmedAfterRetry}). The spans above show each attempt.`
   )
-}).pipe(
-  Effect.scoped,
-  // Debug lets the client's request log lines through (Effect's default minimum level is Info).
-  Logger.withMinimumLogLevel(LogLevel.Debug),
-  Effect.provide(Layer.mergeAll(Tracing, Logger.pretty))
-)
+}).pipe(Effect.scoped, Effect.provide(Tracing))
 
 if (isEntryPoint(import.meta)) runMain(main)

@@ -22,7 +22,14 @@ export const TypeId: unique symbol = Symbol.for("@effect-bybit/client/BybitError
  */
 export type TypeId = typeof TypeId
 
-const apiFields = {
+/** The fields of an answer from the exchange (named, so the declarations refer to it once). */
+type ApiFields = {
+  readonly retCode: Schema.optional<typeof Schema.Number>
+  readonly retMsg: Schema.optional<typeof Schema.String>
+  readonly httpStatus: Schema.optional<typeof Schema.Number>
+}
+
+const apiFields: ApiFields = {
   /** Bybit's `retCode`, when the exchange answered with an envelope. */
   retCode: Schema.optional(Schema.Number),
   /** Bybit's `retMsg`, when the exchange answered with an envelope. */
@@ -57,10 +64,6 @@ export class AuthenticationFailed extends Schema.TaggedError<AuthenticationFaile
   "AuthenticationFailed",
   apiFields
 ) {
-  /** Marks the error as this package's (`isBybitError`). */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
   override get message(): string {
     return `Bybit refused the API key or its signature${codeOf(this)}${said(this.retMsg)}. Check that the key and secret belong to the environment you call (mainnet keys fail on testnet) and have not expired.`
   }
@@ -74,10 +77,6 @@ export class AuthenticationFailed extends Schema.TaggedError<AuthenticationFaile
  * @category errors
  */
 export class PermissionDenied extends Schema.TaggedError<PermissionDenied>()("PermissionDenied", apiFields) {
-  /** Marks the error as this package's (`isBybitError`). */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
   override get message(): string {
     return `Bybit denied the request${codeOf(this)}${said(this.retMsg)}. Give the API key the "Withdrawal" permission and check its IP allow-list.`
   }
@@ -97,10 +96,6 @@ export class TimestampOutsideWindow extends Schema.TaggedError<TimestampOutsideW
   /** The receive window that was sent, in ms. */
   recvWindow: Schema.optional(Schema.Number)
 }) {
-  /** Marks the error as this package's (`isBybitError`). */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
   override get message(): string {
     return `Bybit rejected the request's timestamp as outside the receive window${codeOf(this)}${said(this.retMsg)}. Enable time sync, fix the system clock, or widen recvWindow.`
   }
@@ -130,10 +125,6 @@ export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("
    */
   detail: Schema.optional(Schema.String)
 }) {
-  /** Marks the error as this package's (`isBybitError`). */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
   override get message(): string {
     const when = this.resetAt !== undefined ? ` The limit resets at ${isoOf(this.resetAt)}.` : ""
     if (this.detail !== undefined) {
@@ -163,10 +154,6 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("Invali
   /** What is wrong with it. */
   reason: Schema.String
 }) {
-  /** Marks the error as this package's (`isBybitError`). */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
   override get message(): string {
     const where = this.field !== undefined ? ` field "${this.field}"` : ""
     return `Invalid request${where}${codeOf(this)}: ${this.reason}`
@@ -183,10 +170,6 @@ export class WithdrawalNotFound extends Schema.TaggedError<WithdrawalNotFound>()
   ...apiFields,
   id: Schema.String
 }) {
-  /** Marks the error as this package's (`isBybitError`). */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
   override get message(): string {
     return `Withdrawal ${this.id} was not found${codeOf(this)}${said(this.retMsg)}. Check the id and that the key belongs to the account that made it.`
   }
@@ -208,10 +191,6 @@ export class WithdrawalNotCancellable extends Schema.TaggedError<WithdrawalNotCa
     status: Schema.optional(Schema.String)
   }
 ) {
-  /** Marks the error as this package's (`isBybitError`). */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
   override get message(): string {
     const status = this.status !== undefined ? ` (status ${this.status})` : ""
     return `Withdrawal ${this.id} cannot be cancelled${status}${codeOf(this)}${said(this.retMsg)}. Only SecurityCheck and Pending withdrawals can be cancelled.`
@@ -228,10 +207,6 @@ export class CancelFailed extends Schema.TaggedError<CancelFailed>()("CancelFail
   ...apiFields,
   id: Schema.String
 }) {
-  /** Marks the error as this package's (`isBybitError`). */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
   override get message(): string {
     return `Bybit could not cancel withdrawal ${this.id} (result.status 0)${said(this.retMsg)}. Check its status with Withdrawals.list before trying again.`
   }
@@ -249,10 +224,6 @@ export class ExchangeUnavailable extends Schema.TaggedError<ExchangeUnavailable>
   /** The request path. */
   path: Schema.optional(Schema.String)
 }) {
-  /** Marks the error as this package's (`isBybitError`). */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
   override get message(): string {
     return `Bybit is unavailable or failed internally${codeOf(this)}${said(this.retMsg)}. Try again later.`
   }
@@ -273,10 +244,6 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
   /** What the transport reported (e.g. `ECONNREFUSED`), never the request itself. */
   detail: Schema.optional(Schema.String)
 }) {
-  /** Marks the error as this package's (`isBybitError`). */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
   override get message(): string {
     const detail = this.detail !== undefined ? ` (${this.detail})` : ""
     const to = this.path !== undefined ? ` to ${this.path}` : ""
@@ -310,10 +277,6 @@ export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()
   /** What did not parse or decode (never the raw body; scrubbed, at most 300 characters). */
   detail: Schema.optional(Schema.String)
 }) {
-  /** Marks the error as this package's (`isBybitError`). */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
   override get message(): string {
     const detail = this.detail !== undefined ? `: ${this.detail}` : ""
     return `Bybit's response could not be read (${this.reason}${this.httpStatus !== undefined ? `, HTTP ${this.httpStatus}` : ""})${detail}.`
@@ -335,10 +298,6 @@ export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("Redi
   /** The origin (`scheme://host:port`) of the `Location`, when it had one. */
   location: Schema.optional(Schema.String)
 }) {
-  /** Marks the error as this package's (`isBybitError`). */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
   override get message(): string {
     const to = this.location !== undefined ? ` to ${this.location}` : ""
     return `The server answered HTTP ${this.httpStatus ?? "3xx"}, a redirect${to}; the client never follows redirects. Check the base URL (scheme, host, path) and any proxy in between, and do not wrap the client's HttpClient with HttpClient.followRedirects.`
@@ -354,10 +313,6 @@ export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("Redi
  * @category errors
  */
 export class AccessForbidden extends Schema.TaggedError<AccessForbidden>()("AccessForbidden", apiFields) {
-  /** Marks the error as this package's (`isBybitError`). */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
   override get message(): string {
     return `The request was refused with HTTP 403 by something other than Bybit's rate limit${said(this.retMsg)}: a region Bybit does not serve, a firewall or proxy rule, or an IP allow-list. Check where the request comes from (region, VPN, proxy) and the API key's IP allow-list.`
   }
@@ -371,10 +326,6 @@ export class AccessForbidden extends Schema.TaggedError<AccessForbidden>()("Acce
  * @category errors
  */
 export class UnknownApiError extends Schema.TaggedError<UnknownApiError>()("UnknownApiError", apiFields) {
-  /** Marks the error as this package's (`isBybitError`). */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
   override get message(): string {
     if (this.retCode === undefined) {
       return `The server answered HTTP ${this.httpStatus ?? "?"} without a Bybit answer in the body. Check the base URL (a wrong path or host) and any proxy in between.`
@@ -396,13 +347,30 @@ export class CancelOutcomeUnknown extends Schema.TaggedError<CancelOutcomeUnknow
   /** What the attempts and the lookup met (error tags and codes, never secrets). */
   detail: Schema.String
 }) {
-  /** Marks the error as this package's (`isBybitError`). */
-  get [TypeId](): TypeId {
-    return TypeId
-  }
   override get message(): string {
     return `The cancel of withdrawal ${this.id} may or may not have happened (${this.detail}). Check it with Withdrawals.list({ withdrawID: "${this.id}" }) or in Bybit's withdrawal history before cancelling again.`
   }
+}
+
+// Every class carries the mark `isBybitError` looks for, on its prototype.
+for (const error of [
+  AuthenticationFailed,
+  PermissionDenied,
+  TimestampOutsideWindow,
+  RateLimitExceeded,
+  InvalidRequest,
+  WithdrawalNotFound,
+  WithdrawalNotCancellable,
+  CancelFailed,
+  ExchangeUnavailable,
+  TransportError,
+  UnreadableResponse,
+  RedirectRefused,
+  AccessForbidden,
+  UnknownApiError,
+  CancelOutcomeUnknown
+]) {
+  Object.defineProperty(error.prototype, TypeId, { value: TypeId })
 }
 
 /**

@@ -72,54 +72,25 @@ export interface Pipe {
 
 const SERVER_TIME_PATH = "/v5/market/time"
 
-/** The typed error of a classified failure, field for field. */
+/** The error class of each failure family; a classified failure becomes one, field for field. */
+const errorClasses = {
+  AuthenticationFailed,
+  PermissionDenied,
+  AccessForbidden,
+  UnknownApiError,
+  TimestampOutsideWindow,
+  RateLimitExceeded,
+  InvalidRequest,
+  ExchangeUnavailable,
+  WithdrawalNotCancellable,
+  RedirectRefused,
+  UnreadableResponse
+} as const
+
 const toError = (failure: Answer.Failure, id: string | undefined): RequestError | WithdrawalNotCancellable => {
-  switch (failure._tag) {
-    case "AuthenticationFailed": {
-      const { _tag, ...fields } = failure
-      return new AuthenticationFailed(fields)
-    }
-    case "PermissionDenied": {
-      const { _tag, ...fields } = failure
-      return new PermissionDenied(fields)
-    }
-    case "AccessForbidden": {
-      const { _tag, ...fields } = failure
-      return new AccessForbidden(fields)
-    }
-    case "UnknownApiError": {
-      const { _tag, ...fields } = failure
-      return new UnknownApiError(fields)
-    }
-    case "TimestampOutsideWindow": {
-      const { _tag, ...fields } = failure
-      return new TimestampOutsideWindow(fields)
-    }
-    case "RateLimitExceeded": {
-      const { _tag, ...fields } = failure
-      return new RateLimitExceeded(fields)
-    }
-    case "InvalidRequest": {
-      const { _tag, ...fields } = failure
-      return new InvalidRequest(fields)
-    }
-    case "ExchangeUnavailable": {
-      const { _tag, ...fields } = failure
-      return new ExchangeUnavailable(fields)
-    }
-    case "WithdrawalNotCancellable": {
-      const { _tag, ...fields } = failure
-      return new WithdrawalNotCancellable({ ...fields, id: id ?? "" })
-    }
-    case "RedirectRefused": {
-      const { _tag, ...fields } = failure
-      return new RedirectRefused(fields)
-    }
-    case "UnreadableResponse": {
-      const { _tag, ...fields } = failure
-      return new UnreadableResponse(fields)
-    }
-  }
+  const { _tag, ...fields } = failure
+  const ErrorClass = errorClasses[_tag] as new (fields: object) => RequestError | WithdrawalNotCancellable
+  return new ErrorClass(_tag === "WithdrawalNotCancellable" ? { ...fields, id: id ?? "" } : fields)
 }
 
 const timeoutError = (path: string, millis: number) =>
