@@ -255,10 +255,20 @@ export const make = (
       if (!spec.signed) return unsigned(spec)
       return Effect.flatMap(pacer.acquire(spec.path), (slot) =>
         clock.serverNow.pipe(
-          Effect.flatMap((now) => {
-            const { request, timestamp, signature } = signedAt(spec, now)
-            return send(spec, request, now, { timestamp, signature })
-          }),
+          Effect.flatMap((now) =>
+            Effect.flatMap(
+              Effect.try({
+                try: () => signedAt(spec, now),
+                // A clock before the epoch is the only way to get here: reported, never a defect.
+                catch: (e) =>
+                  new InvalidRequest({
+                    field: "timestamp",
+                    reason: e instanceof Error ? e.message : "cannot be signed"
+                  })
+              }),
+              ({ request, timestamp, signature }) => send(spec, request, now, { timestamp, signature })
+            )
+          ),
           Effect.onExit((exit) => slot.done(exit._tag === "Success" ? exit.value.rateLimit : undefined)),
           Effect.flatMap((classified) => settle(spec, classified))
         )
