@@ -2,6 +2,8 @@
  * A larger program: cancel every pending withdrawal of a coin, all at once (the client paces the
  * requests to the cancel endpoint's limit, and shows progress: a bar on a terminal, one line per
  * withdrawal otherwise), say what happened to each, then check the withdrawal records to confirm.
+ * A record the client could not read (`MalformedRecord`) is printed with its reason and counted: it
+ * may be a pending withdrawal, so the job is not called done while one is left.
  *
  *   npx pnpm@10.34.8 --filter @effect-bybit/examples cancel-pending [COIN]     (default USDT)
  *
@@ -9,7 +11,7 @@
  * exchange unless BYBIT_API_KEY and BYBIT_ENV are set (README.md).
  */
 import { type BybitClient, type BybitError, Withdrawals } from "@effect-bybit/client"
-import { Chunk, Config, Console, Data, Effect, Stream } from "effect"
+import { Config, Console, Data, Effect, Stream } from "effect"
 import { makeProgress, type ProgressOutcome } from "./src/progress.js"
 import { isEntryPoint, runMain } from "./src/run.js"
 import { clientLayer } from "./src/target.js"
@@ -25,14 +27,27 @@ const Outcome = Data.taggedEnum<Outcome>()
 const isPending = (status: Withdrawals.WithdrawalStatus) => status === "Pending" || status === "SecurityCheck"
 
 /**
- * Every withdrawal of the coin, on-chain and internal (`withdrawType: 2`), following the pages.
- * Bybit returns the last 30 days when no time range is given, which covers anything still pending.
+ * Every withdrawal of the coin, on-chain and internal (`withdrawType: 2`), following the pages,
+ * split into the records read and the rows that could not be read (each with its reason). Bybit
+ * returns the last 30 days when no time range is given, which covers anything still pending.
  */
 const records = (coin: string) =>
   Stream.runCollect(Withdrawals.listAll({ coin, withdrawType: 2 })).pipe(
-    Effect.map(Chunk.toReadonlyArray),
+    Effect.map((items) => {
+      const read: Array<Withdrawals.WithdrawalRecord> = []
+      const malformed: Array<Withdrawals.MalformedRecord> = []
+      for (const item of items) {
+        if (Withdrawals.isMalformedRecord(item)) malformed.push(item)
+        else read.push(item)
+      }
+      return { read, malformed }
+    }),
     Effect.mapError((e) => `Could not read the ${coin} withdrawal records. ${e.message}`)
   )
+
+/** A row the client could not read: its id when readable, else its place in the listing. */
+const describeMalformed = (row: Withdrawals.MalformedRecord) =>
+  `${(row.withdrawId ?? `row ${row.index} of its page`).padEnd(8)} could not be read: ${row.reason}`
 
 /** Cancels one withdrawal; never fails: every outcome is something to report. */
 const cancelOne = (w: Withdrawals.WithdrawalRecord): Effect.Effect<Outcome, never, BybitClient.BybitClient> =>
@@ -58,9 +73,22 @@ const describe = (w: Withdrawals.WithdrawalRecord) =>
 const cancelPending = (coin: string) =>
   Effect.gen(function* () {
     yield* Console.log(`Looking for pending ${coin} withdrawals (status Pending or SecurityCheck)...`)
-    const pending = (yield* records(coin)).filter((w) => isPending(w.status))
+    const listed = yield* records(coin)
+    const pending = listed.read.filter((w) => isPending(w.status))
+    const unreadable = listed.malformed
+    if (unreadable.length > 0) {
+      yield* Console.log(
+        `${unreadable.length} record(s) could not be read (their status is unknown: they may be pending):`
+      )
+      for (const row of unreadable) yield* Console.log(`  ${describeMalformed(row)}`)
+    }
+    const unreadableVerdict = () =>
+      Effect.fail(
+        `${unreadable.length} withdrawal record(s) could not be read, so they may still be pending: check them on Bybit (see the reasons above).`
+      )
     if (pending.length === 0) {
       yield* Console.log(`Nothing to cancel: no ${coin} withdrawal is pending.`)
+      if (unreadable.length > 0) return yield* unreadableVerdict()
       return
     }
     yield* Console.log(`Found ${pending.length}:`)
@@ -91,22 +119,27 @@ const cancelPending = (coin: string) =>
     }
 
     yield* Console.log("\nChecking the withdrawal records...")
-    const statusNow = new Map((yield* records(coin)).map((w) => [w.withdrawId, w.status]))
+    const relisted = yield* records(coin)
+    const statusNow = new Map(relisted.read.map((w) => [w.withdrawId, w.status]))
+    // A cancelled withdrawal whose row cannot be read now is reported with the reason, not as missing.
+    const unreadableNow = new Map(
+      relisted.malformed.flatMap((row) => (row.withdrawId === undefined ? [] : [[row.withdrawId, row.reason] as const]))
+    )
     let disagreements = 0
     for (const [i, w] of pending.entries()) {
       const now = statusNow.get(w.withdrawId)
       // A cancelled withdrawal must read CancelByUser; one that was already gone must not be pending.
       const agrees = outcomes[i]!._tag === "Cancelled" ? now === "CancelByUser" : now === undefined || !isPending(now)
       if (!agrees && outcomes[i]!._tag !== "Failed") disagreements++
-      yield* Console.log(
-        `  ${w.withdrawId.padEnd(8)} ${w.status} → ${now ?? "not listed"}${agrees ? "" : "  <- unexpected"}`
-      )
+      const reason = unreadableNow.get(w.withdrawId)
+      const shownNow = now ?? (reason === undefined ? "not listed" : `unreadable (${reason})`)
+      yield* Console.log(`  ${w.withdrawId.padEnd(8)} ${w.status} → ${shownNow}${agrees ? "" : "  <- unexpected"}`)
     }
 
     const count = (tag: Outcome["_tag"]) => outcomes.filter((o) => o._tag === tag).length
     const failed = count("Failed")
     yield* Console.log(
-      `\n${count("Cancelled")} cancelled, ${count("AlreadyGone")} already gone, ${failed} failed, out of ${pending.length} pending ${coin} withdrawals.`
+      `\n${count("Cancelled")} cancelled, ${count("AlreadyGone")} already gone, ${failed} failed, out of ${pending.length} pending ${coin} withdrawals; ${unreadable.length} record(s) could not be read.`
     )
     if (failed > 0) return yield* Effect.fail(`${failed} withdrawal(s) could not be cancelled: see the reasons above.`)
     if (disagreements > 0) {
@@ -114,6 +147,7 @@ const cancelPending = (coin: string) =>
         `The records disagree with ${disagreements} outcome(s): look at the lines marked above.`
       )
     }
+    if (unreadable.length > 0) return yield* unreadableVerdict()
     yield* Console.log("✔ The withdrawal records confirm every outcome.")
   })
 

@@ -67,19 +67,17 @@ const cancelWithdrawal = (id: string): Effect.Effect<void, string, BybitClient.B
           `Too many requests: Bybit's rate limit is exhausted${code(e)}${e.resetAt ? ` until ${new Date(e.resetAt).toISOString()}` : ""}. Try again later.`
         ),
       ExchangeUnavailable: (e) =>
-        Effect.fail(
-          `Bybit is unavailable right now${code(e)}, even after several retries. The withdrawal may or may not be cancelled: check its status later.`
-        ),
+        Effect.fail(`Bybit is unavailable right now${code(e)}, even after several retries. Try again later.`),
       TransportError: (e) =>
         Effect.fail(
-          e.reason === "Defect"
-            ? e.message
-            : `No answer from Bybit (${e.reason === "Timeout" ? "timed out" : "network error"}${e.detail ? `: ${e.detail}` : ""}), even after several retries. The outcome is unknown: check the withdrawal's status before trying again.`
+          `No answer from Bybit (${e.reason === "Timeout" ? "timed out" : "network error"}${e.detail ? `: ${e.detail}` : ""}), even after several retries.`
+        ),
+      CancelOutcomeUnknown: (e) =>
+        Effect.fail(
+          `Withdrawal ${e.id} may or may not be cancelled: an attempt may have reached Bybit, and its record could not be read to tell (${e.detail}). Check its status before cancelling again.`
         ),
       UnreadableResponse: (e) =>
-        Effect.fail(
-          `Bybit's answer could not be read (${e.reason}). The outcome is unknown: check the withdrawal's status.`
-        ),
+        Effect.fail(`Bybit's answer could not be read (${e.reason}${e.detail ? `: ${e.detail}` : ""}).`),
       RedirectRefused: (e) => Effect.fail(e.message),
       AccessForbidden: (e) => Effect.fail(e.message),
       UnknownApiError: (e) =>

@@ -1,4 +1,13 @@
-import { MOCK_API_SECRET, SEED_CANCELLABLE_USDT_IDS } from "@effect-bybit/mock-exchange"
+import {
+  defaultSeed,
+  MOCK_API_KEY,
+  MOCK_API_SECRET,
+  type MockWithdrawal,
+  makeMockExchange,
+  SEED_CANCELLABLE_USDT_IDS,
+  SEED_WITHDRAWAL_ID,
+  startMockServer
+} from "@effect-bybit/mock-exchange"
 import { describe, it } from "vitest"
 import * as CancelPending from "../cancel-pending.js"
 import * as CancelWithdrawal from "../cancel-withdrawal.js"
@@ -91,6 +100,44 @@ describe("cancel-pending", () => {
       }
       expect(stdout).toContain(`${ids.length} cancelled, 0 already gone, 0 failed, out of ${ids.length} pending USDT`)
       expect(stdout).toContain("✔ The withdrawal records confirm every outcome.")
+    },
+    TIMEOUT
+  )
+
+  it(
+    "reports each record it cannot read, with its reason, counts it, and does not call the job done",
+    async ({ expect }) => {
+      // The standalone mock, seeded with two USDT rows the client cannot read: a pending one whose
+      // amount is a number (its id readable), and one whose id is not an id.
+      const now = Date.now()
+      const seed = defaultSeed(now).withdrawals
+      const base = seed.find((w) => w.withdrawId === SEED_WITHDRAWAL_ID)!
+      const malformed: ReadonlyArray<MockWithdrawal> = [
+        { ...base, withdrawId: "10990", amount: 25 as unknown as string, createTime: now - 60_000 },
+        { ...base, withdrawId: "not-an-id", status: "Reject", createTime: now - 120_000 }
+      ]
+      const server = await startMockServer({ exchange: makeMockExchange({ withdrawals: [...seed, ...malformed] }) })
+      try {
+        const { code, stdout, stderr } = await run(CancelPending, [], {
+          BYBIT_API_KEY: MOCK_API_KEY,
+          BYBIT_API_SECRET: MOCK_API_SECRET,
+          BYBIT_BASE_URL: server.url
+        })
+        expect(stdout).toContain("2 record(s) could not be read (their status is unknown: they may be pending):")
+        expect(stdout).toMatch(/^ {2}10990 +could not be read: amount: expected a string, got number$/m)
+        expect(stdout).toMatch(/^ {2}row \d+ of its page could not be read: withdrawId: must contain only digits 0-9$/m)
+        // The readable pending ones are still cancelled; the unreadable one is left alone.
+        const ids = [...SEED_CANCELLABLE_USDT_IDS, "10202"]
+        expect(stdout).toContain(
+          `${ids.length} cancelled, 0 already gone, 0 failed, out of ${ids.length} pending USDT withdrawals; 2 record(s) could not be read.`
+        )
+        expect(server.exchange.withdrawal("10990")?.status).toBe("Pending")
+        expect(stdout).not.toContain("✔ The withdrawal records confirm every outcome.")
+        expect(code).toBe(1)
+        expect(stderr).toContain("2 withdrawal record(s) could not be read, so they may still be pending")
+      } finally {
+        await server.close()
+      }
     },
     TIMEOUT
   )

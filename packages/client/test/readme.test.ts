@@ -1,7 +1,9 @@
-// The README's example, verbatim except for the handlers' bodies, run against the mock exchange.
+// The README's example, verbatim except for the handlers' bodies, run against the mock exchange;
+// and the README's error table, checked against the error classes the package exports.
+import { readFileSync } from "node:fs"
 import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { BybitClient, Withdrawals } from "@effect-bybit/client"
+import { BybitClient, BybitError, Withdrawals } from "@effect-bybit/client"
 import { MOCK_API_KEY, MOCK_API_SECRET } from "@effect-bybit/mock-exchange"
 import { ConfigProvider, Console, Effect, TestClock } from "effect"
 import { freshExchange, NOW, useMsw } from "./support.js"
@@ -37,4 +39,48 @@ describe("README", () => {
       expect(exchange.withdrawal("10197")?.status).toBe("CancelByUser")
     })
   )
+})
+
+/** The rows of the README's error table: `| \`Tag\` | when | retried |`. */
+const errorRows = (() => {
+  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
+  const section = readme.slice(
+    readme.indexOf("\n## Errors\n"),
+    readme.indexOf("\n## ", readme.indexOf("\n## Errors\n") + 1)
+  )
+  return [...section.matchAll(/^\| `(\w+)` +\| (.+?) +\| (.+?) +\|$/gm)].map(([, tag, when, retried]) => ({
+    tag: tag!,
+    when: when!,
+    retried: retried!
+  }))
+})()
+
+/** The errors of a cancel that a list never raises: the compiler checks this record is exactly them. */
+const cancelOnly: Record<Exclude<BybitError.CancelError["_tag"], BybitError.ListError["_tag"]>, true> = {
+  WithdrawalNotFound: true,
+  WithdrawalNotCancellable: true,
+  CancelFailed: true,
+  CancelOutcomeUnknown: true
+}
+
+describe("README, Errors", () => {
+  it("has one row per error class the package exports, each once", () => {
+    const classes = Object.entries(BybitError)
+      .filter(([, value]) => {
+        const prototype = typeof value === "function" ? (value as { readonly prototype?: object }).prototype : undefined
+        return prototype !== undefined && BybitError.TypeId in prototype
+      })
+      .map(([name]) => name)
+      .sort()
+    expect(classes.length).toBeGreaterThan(10)
+    expect(errorRows.map((row) => row.tag).sort()).toEqual(classes)
+  })
+
+  it("marks exactly the cancel-only errors, and says retried exactly for the retryable ones", () => {
+    const marked = errorRows.filter((row) => row.when.startsWith("cancel only")).map((row) => row.tag)
+    expect(marked.sort()).toEqual(Object.keys(cancelOnly).sort())
+    for (const row of errorRows) {
+      expect(row.retried.startsWith("no"), row.tag).toBe(!BybitError.isRetryable({ _tag: row.tag }))
+    }
+  })
 })
