@@ -54,7 +54,7 @@ export const startServer = async (): Promise<{ readonly url: string; readonly cl
 
 /**
  * An `HttpClient` that answers the success envelope in-process, without I/O: shows the Effect-side
- * cost of a call alone (used by profile.ts and ab.ts).
+ * cost of a call alone.
  */
 export const instant = Layer.succeed(
   HttpClient.HttpClient,
@@ -80,8 +80,7 @@ export const instant = Layer.succeed(
 
 /**
  * The floor of any `HttpClient`-based client: the signed cancel of `id` 10197 sent to `url` through
- * the transport's `HttpClient.execute`, its body read as text and parsed, nothing else (ab.ts,
- * ops.ts).
+ * the transport's `HttpClient.execute`, its body read as text and parsed, nothing else (targets.ts).
  */
 export const bareCancel = (url: string) =>
   Effect.flatMap(HttpClient.HttpClient, (client) => {

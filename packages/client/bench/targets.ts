@@ -12,7 +12,7 @@
 // the median per call of the rounds after the first WARMUP.
 //   npx tsx --conditions=@effect-bybit/source packages/client/bench/targets.ts
 //   [ROUNDS=12] [BATCH=200]
-// Source through tsx (the conditions flag), as ab.ts: the per-call figures are of code already
+// Source through tsx (the conditions flag): the per-call figures are of code already
 // loaded and compiled, so tsx does not weigh on them (cold start, where it would: coldStart.ts).
 import { createHmac, timingSafeEqual } from "node:crypto"
 import { createServer, type IncomingMessage, type Server } from "node:http"

@@ -13,33 +13,17 @@
  * requests sent and the 10006 answers.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { MOCK_UID, type MockExchangeOptions, type MockWithdrawal } from "@effect-bybit/mock-exchange"
+import type { MockExchangeOptions } from "@effect-bybit/mock-exchange"
 import { MockExchange } from "@effect-bybit/mock-exchange/effect"
 import { Chunk, Clock, Effect, Exit, Fiber, Layer, Schedule, TestClock } from "effect"
 import { BybitClient, type BybitConfig, Withdrawals } from "../src/index.js"
+import { ids, pending } from "./issue19.js"
 import { BASE_URL, hmacCredentials, NOW, settle } from "./support.js"
 
 const CANCEL = "/v5/asset/withdraw/cancel"
 const LIMIT = 60
 const WINDOW = 60_000
 
-const pending = (withdrawId: string): MockWithdrawal => ({
-  withdrawId,
-  uid: MOCK_UID,
-  coin: "USDT",
-  chain: "ETH",
-  amount: "1",
-  withdrawFee: "0.1",
-  status: "Pending",
-  toAddress: "0x0000000000000000000000000000000000000001",
-  tag: "",
-  txID: "",
-  createTime: NOW - 60_000,
-  updateTime: NOW - 60_000,
-  withdrawType: 0
-})
-
-const ids = (from: number, count: number) => Array.from({ length: count }, (_, i) => String(from + i))
 const OURS = ids(700_000, 200)
 const THEIRS = ids(800_000, 40)
 

@@ -3,12 +3,6 @@ import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 
-/** The default cap on a response body: 1 MiB (1,048,576 bytes). */
-export const DEFAULT_MAX_BODY_BYTES = 1_048_576
-
-/** The deepest nesting of `[` and `{` a body may have (a V5 list answer is 5 deep). */
-export const MAX_DEPTH = 64
-
 /** A body read up to the cap: its text, or the fact that it was larger (and reading stopped). */
 export type Body = { readonly _tag: "Text"; readonly text: string } | { readonly _tag: "TooLarge" }
 
@@ -77,24 +71,3 @@ export const discard = (response: HttpClientResponse.HttpClientResponse): Effect
     Stream.runForEachWhile(() => Effect.succeed(false)),
     Effect.ignore
   )
-
-/**
- * The deepest nesting of arrays and objects in a JSON text, stopping as soon as it passes `limit`
- * (one pass, no recursion: a body nested a million deep costs a million steps, never the stack).
- */
-export const depthExceeds = (text: string, limit: number): boolean => {
-  let depth = 0
-  let inString = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (inString) {
-      if (c === 92)
-        i++ // backslash: skip the escaped character
-      else if (c === 34) inString = false
-    } else if (c === 34) inString = true
-    else if (c === 91 || c === 123) {
-      if (++depth > limit) return true
-    } else if (c === 93 || c === 125) depth--
-  }
-  return false
-}
