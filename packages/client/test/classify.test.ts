@@ -276,7 +276,6 @@ describe("HTTP 429 is RateLimitExceeded and waits for Retry-After when Bybit's r
     "0x10",
     "12abc",
     "",
-    "99999999999",
     "Thu, 01 Jan 2026",
     "Thu, 31 Feb 2026 00:00:30 GMT"
   ]) {

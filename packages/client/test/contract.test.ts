@@ -202,7 +202,8 @@ describe("contract: the withdrawal id rule", () => {
 
   it("agree on any id", async () => {
     freshExchange({ rateLimits: { cancel: { limit: 10_000, windowMs: 60_000 } } })
-    const ids = fc.oneof(fc.stringMatching(/^\d{0,26}$/), fc.string({ maxLength: 24 }))
+    // A leading zero is refused by the client alone (one id, one spelling; see input.test.ts).
+    const ids = fc.oneof(fc.stringMatching(/^\d{0,26}$/), fc.string({ maxLength: 24 })).filter((id) => !/^0\d/.test(id))
     await fc.assert(
       fc.asyncProperty(ids, async (id) => (await mockAccepts(id)) === clientAccepts(id)),
       { numRuns: 150 }

@@ -95,29 +95,36 @@ describe("SingleFlight", () => {
     })
   )
 
-  it.effect("when the caller running it gives up, a waiting caller runs it again, told so", () =>
-    Effect.gen(function* () {
-      const flight = SingleFlight.make<string>()
-      const told: Array<boolean> = []
-      let stopped = 0
-      const never = (interrupted: boolean) =>
-        Effect.zipRight(
-          Effect.sync(() => told.push(interrupted)),
-          Effect.onInterrupt(Effect.never, () => Effect.sync(() => stopped++))
-        )
-      const callers = yield* Effect.forEach([1, 2, 3], () => Effect.fork(flight.run("a", never)))
-      for (let i = 0; i < 50; i++) yield* Effect.yieldNow()
-      expect(told).toEqual([false])
-      yield* Fiber.interrupt(callers[0]!)
-      for (let i = 0; i < 50; i++) yield* Effect.yieldNow()
-      expect(stopped).toBe(1)
-      // One of the two waiting callers runs it again, knowing the first run may have been sent.
-      expect(told).toEqual([false, true])
-      yield* Fiber.interrupt(callers[1]!)
-      yield* Fiber.interrupt(callers[2]!)
-      expect(yield* flight.run("a", () => Effect.succeed("fresh"))).toBe("fresh")
-    })
-  )
+  for (const sentFirst of [true, false]) {
+    it.effect(
+      `when the caller running it gives up ${sentFirst ? "after" : "before"} sending, a waiting caller runs it again, told so`,
+      () =>
+        Effect.gen(function* () {
+          const flight = SingleFlight.make<string>()
+          const told: Array<boolean> = []
+          let stopped = 0
+          const never = (run: SingleFlight.Run) =>
+            Effect.zipRight(
+              Effect.sync(() => {
+                told.push(run.interrupted)
+                if (sentFirst) run.sent()
+              }),
+              Effect.onInterrupt(Effect.never, () => Effect.sync(() => stopped++))
+            )
+          const callers = yield* Effect.forEach([1, 2, 3], () => Effect.fork(flight.run("a", never)))
+          for (let i = 0; i < 50; i++) yield* Effect.yieldNow()
+          expect(told).toEqual([false])
+          yield* Fiber.interrupt(callers[0]!)
+          for (let i = 0; i < 50; i++) yield* Effect.yieldNow()
+          expect(stopped).toBe(1)
+          // One of the two waiting callers runs it again, knowing whether the first run was sent.
+          expect(told).toEqual([false, sentFirst])
+          yield* Fiber.interrupt(callers[1]!)
+          yield* Fiber.interrupt(callers[2]!)
+          expect(yield* flight.run("a", () => Effect.succeed("fresh"))).toBe("fresh")
+        })
+    )
+  }
 
   it.effect("shares a failure and a defect as they are", () =>
     Effect.gen(function* () {

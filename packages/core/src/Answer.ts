@@ -267,7 +267,9 @@ export const classify = (answer: Answer): Classified => {
       : { httpStatus: status, retCode: parsed.retCode, retMsg: answer.scrub(parsed.retMsg, answer.signature) }
     if (status === 401) return fail({ _tag: "AuthenticationFailed", ...fields })
     if (status === 429) {
-      const at = resetAt ?? retryAfterOf(headers["retry-after"], serverNow)
+      // System protection says when to come back in Retry-After; the later of it and the reset.
+      const retryAfter = retryAfterOf(headers["retry-after"], serverNow)
+      const at = resetAt === undefined ? retryAfter : retryAfter === undefined ? resetAt : Math.max(resetAt, retryAfter)
       return fail({
         _tag: "RateLimitExceeded",
         ...fields,
@@ -314,10 +316,11 @@ const originOf = (location: string | undefined, answer: Answer): string | undefi
 }
 
 /**
- * Transport codes that say the request never left: the connection was refused, or the host name
- * did not resolve.
+ * Transport codes that say the request never left: the connection was refused, the host name did
+ * not resolve, the TLS handshake failed, or fetch refused the port.
  */
-const NOT_SENT = /^(?:ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME)$/
+const NOT_SENT =
+  /^(?:ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME|ERR_TLS_\w+|ERR_SSL_\w+|CERT_\w+|UNABLE_TO_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_INVALID_URL|bad port)$/
 
 /**
  * Whether a failed request may still have been carried out by the exchange: no answer (a transport

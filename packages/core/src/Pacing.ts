@@ -171,16 +171,15 @@ export const onAnswer = (
   }
   const ahead = status.resetLocal - now
   if (status.remaining === 0 && ahead > 0 && ahead <= MAX_RESET_DISTANCE_MS) {
-    budget.blockedUntil = Math.max(budget.blockedUntil, status.resetLocal)
+    // A window ends within twice its documented length: one answer never holds the key longer.
+    const resetLocal = Math.min(status.resetLocal, now + 2 * budget.documentedWindowMs)
+    budget.blockedUntil = Math.max(budget.blockedUntil, resetLocal)
     if (current) {
-      if (status.resetLocal > budget.windowEnd) {
+      if (resetLocal > budget.windowEnd) {
         // The exchange's window is longer than ours; believed up to twice the documented one.
-        budget.windowMs = Math.min(
-          2 * budget.documentedWindowMs,
-          budget.windowMs + status.resetLocal - budget.windowEnd
-        )
+        budget.windowMs = Math.min(2 * budget.documentedWindowMs, budget.windowMs + resetLocal - budget.windowEnd)
       }
-      budget.windowEnd = status.resetLocal
+      budget.windowEnd = resetLocal
     }
   }
 }

@@ -57,13 +57,21 @@ export const plausibleResetAt = (resetAt: number | undefined, now: number): numb
     : undefined
 
 /**
- * The reset timestamp alone (403 and 429 answers may carry it without the others).
+ * The reset timestamp alone (403 and 429 answers may carry it without the others), for an error's
+ * `resetAt`: one further ahead than `MAX_RESET_DISTANCE_MS` is that far (a wait no caller takes),
+ * never "unknown" (which would be retried at once).
  *
  * @since 0.1.0
  * @category parsing
  */
 export const resetAtOf = (headers: Headers, now: number): number | undefined =>
-  plausibleResetAt(integerIn(headers["x-bapi-limit-reset-timestamp"], 1e12, 1e13 - 1), now)
+  boundedAhead(integerIn(headers["x-bapi-limit-reset-timestamp"], 1e12, 1e13 - 1), now)
+
+/** A time in the plausible range, a far future one cut to the bound, anything else `undefined`. */
+const boundedAhead = (at: number | undefined, now: number): number | undefined => {
+  if (at === undefined || !Number.isFinite(at) || at < now - MAX_RESET_DISTANCE_MS) return undefined
+  return Math.min(at, now + MAX_RESET_DISTANCE_MS)
+}
 
 /**
  * The three headers, or `undefined` when any is missing or not sane.
@@ -74,7 +82,7 @@ export const resetAtOf = (headers: Headers, now: number): number | undefined =>
 export const fromHeaders = (path: string, headers: Headers, now: number): RateLimitStatus | undefined => {
   const limit = integerIn(headers["x-bapi-limit"], 0, 1_000_000)
   const remaining = integerIn(headers["x-bapi-limit-status"], 0, 1_000_000)
-  const resetAt = resetAtOf(headers, now)
+  const resetAt = plausibleResetAt(integerIn(headers["x-bapi-limit-reset-timestamp"], 1e12, 1e13 - 1), now)
   if (limit === undefined || remaining === undefined || resetAt === undefined) return undefined
   // More left than the limit is no status at all: taken as it is, it would let a whole queue go at once.
   if (remaining > limit) return undefined
@@ -83,7 +91,7 @@ export const fromHeaders = (path: string, headers: Headers, now: number): RateLi
 
 /**
  * `Retry-After` as a time: whole seconds, or an HTTP-date in any of its three forms (RFC 9110
- * §10.2.3), within `MAX_RESET_DISTANCE_MS` of `now`; anything else is `undefined`.
+ * §10.2.3); one further ahead than `MAX_RESET_DISTANCE_MS` is that far; anything else `undefined`.
  *
  * @since 0.1.0
  * @category parsing
@@ -91,11 +99,8 @@ export const fromHeaders = (path: string, headers: Headers, now: number): RateLi
 export const retryAfterOf = (value: string | undefined, now: number): number | undefined => {
   if (value === undefined) return undefined
   const text = value.trim()
-  if (/^\d{1,8}$/.test(text)) {
-    const ms = Number(text) * 1000
-    return ms <= MAX_RESET_DISTANCE_MS ? now + ms : undefined
-  }
-  return plausibleResetAt(parseHttpDate(text, now), now)
+  if (/^\d{1,12}$/.test(text)) return boundedAhead(now + Number(text) * 1000, now)
+  return boundedAhead(parseHttpDate(text, now), now)
 }
 
 /**

@@ -53,13 +53,15 @@ const invalid = (field: string, reason: string): Invalid => ({ _tag: "Invalid", 
 export const WITHDRAWAL_ID_MAX_DIGITS = 20
 
 /**
- * Why a string is not a withdrawal id (1 to 20 digits), or `undefined` when it is one.
+ * Why a string is not a withdrawal id (1 to 20 digits, no leading zero), or `undefined` when it is
+ * one.
  *
  * @since 0.1.0
  * @category rules
  */
 export const withdrawalIdProblem = (s: string): string | undefined => {
-  if (/^\d{1,20}$/.test(s)) return undefined
+  if (/^(?:0|[1-9]\d{0,19})$/.test(s)) return undefined
+  if (/^0\d/.test(s)) return "must not start with 0 (Bybit's ids are numbers: one id, one spelling)"
   if (s.length === 0) return "must not be empty"
   if (/\s/.test(s)) return "must not contain whitespace"
   if (s.length > WITHDRAWAL_ID_MAX_DIGITS) {
@@ -259,7 +261,8 @@ export const checkListQuery = (input: unknown = {}): Checked<Record<string, stri
  * @since 0.1.0
  * @category rules
  */
-export const credentialProblem = (s: string): string | undefined => {
+export const credentialProblem = (s: unknown): string | undefined => {
+  if (typeof s !== "string") return `expected a string, got ${typeName(s)}`
   if (s.length === 0) return "must not be empty"
   if (s.length > 256) return `must be at most 256 characters (got ${s.length})`
   const bad = /[^A-Za-z0-9_-]/u.exec(s)

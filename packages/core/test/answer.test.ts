@@ -143,17 +143,22 @@ describe("classify: status first", () => {
     })
   })
 
-  it("prefers the reset-timestamp header over Retry-After on a 429", () => {
-    const failure = failureOf({
+  it("takes the later of Retry-After and the reset-timestamp header on a 429", () => {
+    const later = failureOf({
       status: 429,
       headers: { "retry-after": "30", "x-bapi-limit-reset-timestamp": String(NOW + 5_000) }
     })
-    expect(failure).toMatchObject({ _tag: "RateLimitExceeded", resetAt: NOW + 5_000 })
+    expect(later).toMatchObject({ _tag: "RateLimitExceeded", resetAt: NOW + 30_000 })
+    const reset = failureOf({
+      status: 429,
+      headers: { "retry-after": "3", "x-bapi-limit-reset-timestamp": String(NOW + 5_000) }
+    })
+    expect(reset).toMatchObject({ _tag: "RateLimitExceeded", resetAt: NOW + 5_000 })
   })
 
-  it("gives a 429 no resetAt when Retry-After is absent or too far away", () => {
+  it("gives a 429 no resetAt without Retry-After, and 10 minutes for one farther away", () => {
     expect(failureOf({ status: 429 })).not.toHaveProperty("resetAt")
-    expect(failureOf({ status: 429, headers: { "retry-after": "3600" } })).not.toHaveProperty("resetAt")
+    expect(failureOf({ status: 429, headers: { "retry-after": "3600" } })).toMatchObject({ resetAt: NOW + 600_000 })
   })
 
   for (const status of [500, 502, 503, 504, 599]) {
@@ -402,12 +407,12 @@ describe("classify: retCode families", () => {
     expect(failure).toMatchObject({ _tag: "RateLimitExceeded", resetAt: NOW + 3_000 })
   })
 
-  it("gives 10006 no resetAt when the reset timestamp is more than 10 minutes away", () => {
+  it("gives 10006 a resetAt 10 minutes away when the reset timestamp is farther", () => {
     const failure = failureOf({
       headers: { "x-bapi-limit-reset-timestamp": String(NOW + 3_600_000) },
       body: envelope(10006, "Too many visits!")
     })
-    expect(failure).not.toHaveProperty("resetAt")
+    expect(failure).toMatchObject({ resetAt: NOW + 600_000 })
   })
 
   it("gives InvalidRequest the retMsg as reason, or a default reason when retMsg is empty", () => {

@@ -69,14 +69,23 @@ describe("fromHeaders", () => {
     ["1e300", "1e300"],
     ["in seconds, not ms", String(Math.floor(NOW / 1000))],
     ["a fraction of a ms", `${NOW}.5`],
-    ["more than 10 minutes ahead", String(NOW + 600_001)],
     ["more than 10 minutes behind", String(NOW - 600_001)],
-    ["a year ahead", String(NOW + 365 * 86_400_000)],
     ["an HTTP-date", "Tue, 01 Dec 2026 02:20:30 GMT"]
   ] as const) {
     it(`ignores a reset timestamp ${what}`, () => {
       expect(RateLimit.fromHeaders(PATH, headers("60", "0", reset), NOW)).toBeUndefined()
       expect(RateLimit.resetAtOf({ "x-bapi-limit-reset-timestamp": reset }, NOW)).toBeUndefined()
+    })
+  }
+
+  for (const [what, reset] of [
+    ["more than 10 minutes ahead", String(NOW + 600_001)],
+    ["a year ahead", String(NOW + 365 * 86_400_000)]
+  ] as const) {
+    it(`keeps no status with a reset timestamp ${what}, and an error's resetAt is 10 minutes away`, () => {
+      expect(RateLimit.fromHeaders(PATH, headers("60", "0", reset), NOW)).toBeUndefined()
+      // "Far" stays far: an unknown reset would be retried at once.
+      expect(RateLimit.resetAtOf({ "x-bapi-limit-reset-timestamp": reset }, NOW)).toBe(NOW + 600_000)
     })
   }
 
@@ -130,20 +139,13 @@ describe("retryAfterOf", () => {
     })
   }
 
-  for (const text of [
-    "601",
-    "3600",
-    "99999999",
-    "999999999",
-    "-1",
-    "1.5",
-    "1e3",
-    "0x10",
-    "+5",
-    "",
-    "soon",
-    "Infinity"
-  ]) {
+  for (const text of ["601", "3600", "99999999", "999999999"]) {
+    it(`reads ${JSON.stringify(text)} as 10 minutes away, the farthest believed (never "unknown")`, () => {
+      expect(RateLimit.retryAfterOf(text, NOW)).toBe(NOW + 600_000)
+    })
+  }
+
+  for (const text of ["-1", "1.5", "1e3", "0x10", "+5", "", "soon", "Infinity"]) {
     it(`ignores ${JSON.stringify(text)}`, () => {
       expect(RateLimit.retryAfterOf(text, NOW)).toBeUndefined()
     })
@@ -156,8 +158,8 @@ describe("retryAfterOf", () => {
     expect(RateLimit.retryAfterOf("Tue Dec  1 02:25:00 2026", NOW)).toBe(at)
   })
 
-  it("ignores an HTTP-date more than 10 minutes away, or one that is no date", () => {
-    expect(RateLimit.retryAfterOf("Tue, 01 Dec 2026 03:20:00 GMT", NOW)).toBeUndefined()
+  it("reads an HTTP-date more than 10 minutes ahead as 10 minutes away, and ignores one that is no date", () => {
+    expect(RateLimit.retryAfterOf("Tue, 01 Dec 2026 03:20:00 GMT", NOW)).toBe(NOW + 600_000)
     expect(RateLimit.retryAfterOf("Tue, 31 Feb 2026 02:25:00 GMT", NOW)).toBeUndefined()
     expect(RateLimit.retryAfterOf("2026-12-01T02:25:00Z", NOW)).toBeUndefined()
   })

@@ -53,6 +53,8 @@ export interface RequestSpec {
   readonly query?: QueryParams
   /** The withdrawal the request is about, named in its errors. */
   readonly id?: string
+  /** Told when the signed request is handed to the transport (it may reach the exchange from then on). */
+  readonly onSend?: () => void
 }
 
 /** A `retCode 0` answer. */
@@ -71,6 +73,10 @@ export interface Pipe {
 }
 
 const SERVER_TIME_PATH = "/v5/market/time"
+
+/** Every header but these is recorded as `<redacted>` in the platform's spans. */
+const SHOWN_HEADERS =
+  /^(?!(?:content-type|content-length|date|retry-after|x-bapi-timestamp|x-bapi-recv-window|x-bapi-limit|x-bapi-limit-status|x-bapi-limit-reset-timestamp|traceparent|b3)$)/i
 
 /** The error class of each failure family; a classified failure becomes one, field for field. */
 const errorClasses = {
@@ -96,17 +102,18 @@ const toError = (failure: Answer.Failure, id: string | undefined): RequestError 
 const timeoutError = (path: string, millis: number) =>
   new TransportError({ reason: "Timeout", path, detail: `no complete response within ${millis} ms` })
 
-/** The transport's own words (an errno code such as `ECONNREFUSED`), never the request. */
+/** The transport's own words: the innermost errno code (`ECONNREFUSED`, `ERR_TLS_...`), else message. */
 const transportDetail = (error: { readonly cause?: unknown; readonly reason?: string }): string => {
   let cause = error.cause
+  let code: string | undefined
   let message: string | undefined
-  for (let depth = 0; depth < 5 && typeof cause === "object" && cause !== null; depth++) {
+  for (let depth = 0; depth < 6 && typeof cause === "object" && cause !== null; depth++) {
     const c = cause as { readonly code?: unknown; readonly message?: unknown; readonly cause?: unknown }
-    if (typeof c.code === "string" && /^[A-Z_]{2,40}$/.test(c.code)) return c.code
-    if (typeof c.message === "string" && c.message !== "" && message === undefined) message = c.message
+    if (typeof c.code === "string" && /^[A-Z][A-Z0-9_]{1,60}$/.test(c.code)) code = c.code
+    if (typeof c.message === "string" && c.message !== "") message = c.message
     cause = c.cause
   }
-  return message ?? error.reason ?? "transport failure"
+  return code ?? message ?? error.reason ?? "transport failure"
 }
 
 export const make = (
@@ -116,7 +123,12 @@ export const make = (
     const config = yield* resolve(options)
     // The credential headers are redacted in every span and log of the platform, as Effect's own
     // clients do: at one boundary, for the client's scope.
-    yield* Effect.locallyScopedWith(Headers.currentRedactedNames, Arr.appendAll(["x-bapi-api-key", "x-bapi-sign"]))
+    // Every other header is redacted too, but those that say what happened: an answer's headers
+    // (a redirect's Location included) are the server's text, and may echo what it was sent.
+    yield* Effect.locallyScopedWith(
+      Headers.currentRedactedNames,
+      Arr.appendAll(["x-bapi-api-key", "x-bapi-sign", SHOWN_HEADERS])
+    )
     const given = yield* HttpClient.HttpClient
     const httpClient = config.transformClient === undefined ? given : config.transformClient(given)
     // fetch follows redirects unless told not to; the other transports never do. The fetch the
@@ -266,7 +278,10 @@ export const make = (
                     reason: e instanceof Error ? e.message : "cannot be signed"
                   })
               }),
-              ({ request, timestamp, signature }) => send(spec, request, now, { timestamp, signature })
+              ({ request, timestamp, signature }) => {
+                spec.onSend?.()
+                return send(spec, request, now, { timestamp, signature })
+              }
             )
           ),
           Effect.onExit((exit) => slot.done(exit._tag === "Success" ? exit.value.rateLimit : undefined)),

@@ -61,7 +61,10 @@ const rule =
     return p === undefined ? Either.right(value) : Either.left(ConfigError.InvalidData([], p))
   }
 
-const checkKey: Check<string> = rule(Rules.credentialProblem)
+const checkKey: Check<unknown, string> = (value) => {
+  const problem = Rules.credentialProblem(value)
+  return problem === undefined ? Either.right(value as string) : Either.left(ConfigError.InvalidData([], problem))
+}
 const recvWindowProblem = (n: number) =>
   Number.isSafeInteger(n) && n >= 1 && n <= 60_000 ? undefined : "must be an integer of ms from 1 to 60000"
 const checkRecvWindow: Check<number> = rule(recvWindowProblem)
@@ -77,7 +80,8 @@ const pemOf = (value: string): string =>
   /\\n/.test(value) && !/\n/.test(value.trim()) ? value.replace(/\\r\\n|\\n/g, "\n") : value
 
 /** A PEM private key that signs, parsed here so that a bad key is refused under its own name. */
-const checkPem: Check<string> = (value) => {
+const checkPem: Check<unknown, string> = (value) => {
+  if (typeof value !== "string") return Either.left(ConfigError.InvalidData([], "expected a PEM string"))
   const pem = pemOf(value)
   try {
     rsaSigner(pem)
@@ -91,9 +95,11 @@ const checkPem: Check<string> = (value) => {
 
 /** A secret as a `Config` gives it: a plain string (read right on the variable) or `Redacted`. */
 type Secret = string | Redacted.Redacted<string>
-const reveal = (secret: Secret): string => (typeof secret === "string" ? secret : Redacted.value(secret))
+/** The secret's text; anything but a string or a `Redacted` one (a careless caller's) is refused by the rule. */
+const reveal = (secret: Secret): unknown =>
+  typeof secret === "string" ? secret : Redacted.isRedacted(secret) ? Redacted.value(secret) : secret
 const checkSecret: Check<Secret, Redacted.Redacted<string>> = (r) =>
-  Either.map(checkKey(reveal(r)), () => (typeof r === "string" ? Redacted.make(r) : r))
+  Either.map(checkKey(reveal(r)), (secret) => Redacted.make(secret as string))
 const checkRsaKey: Check<Secret, Redacted.Redacted<string>> = (r) => Either.map(checkPem(reveal(r)), Redacted.make)
 
 const at = <A>(path: string, result: Either.Either<A, ConfigError.ConfigError>) =>
@@ -105,10 +111,14 @@ const checkCredentials = (c: Credentials): Either.Either<Credentials, ConfigErro
   }
   return Either.flatMap(
     at("apiKey", checkKey(c.apiKey)),
-    (): Either.Either<Credentials, ConfigError.ConfigError> =>
+    (apiKey): Either.Either<Credentials, ConfigError.ConfigError> =>
       c._tag === "Hmac"
-        ? Either.map(at("apiSecret", checkSecret(c.apiSecret)), () => c)
-        : Either.map(at("rsaPrivateKey", checkRsaKey(c.rsaPrivateKey)), (rsaPrivateKey) => ({ ...c, rsaPrivateKey }))
+        ? Either.map(at("apiSecret", checkSecret(c.apiSecret)), (apiSecret) => ({ _tag: "Hmac", apiKey, apiSecret }))
+        : Either.map(at("rsaPrivateKey", checkRsaKey(c.rsaPrivateKey)), (rsaPrivateKey) => ({
+            _tag: "Rsa",
+            apiKey,
+            rsaPrivateKey
+          }))
   )
 }
 
@@ -183,6 +193,8 @@ const fail = (path: string, message: string) => Effect.fail(ConfigError.InvalidD
 
 const durationMillis = (path: string, input: Duration.DurationInput | undefined, fallback: number, min: number) => {
   if (input === undefined) return Effect.succeed(fallback)
+  // `Duration` clamps a negative or NaN number to zero: refused here instead.
+  if (typeof input === "number" && !(input >= min)) return fail(path, `must be at least ${min} ms`)
   const d = Duration.decodeUnknown(input)
   if (Option.isNone(d) || !Duration.isFinite(d.value) || Duration.toMillis(d.value) < min) {
     return fail(path, min > 0 ? "must be a positive, finite duration" : "must be a finite duration")

@@ -5,8 +5,8 @@
  * rate-limit budget once.
  *
  * The first caller runs the effect in its own fiber (no fork on the hot path). If that caller is
- * interrupted, a waiting caller runs the effect again, told so (`interrupted: true`): the run it
- * replaces may have sent its request.
+ * interrupted, a waiting caller runs the effect again, told whether the run it replaces had sent its
+ * request (`Run.interrupted`; a run says so with `Run.sent`).
  *
  * Effect's `Request`/`RequestResolver` deduplicate only within one batch (or cache results past
  * completion, which a cancel must not); this holds the in-flight outcome and nothing after.
@@ -16,35 +16,43 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
 
+/** What a run knows of the one before it, and how it says it has sent its request. */
+export interface Run {
+  /** A run before this one was interrupted after sending its request. */
+  readonly interrupted: boolean
+  readonly sent: () => void
+}
+
 /** Runs `effect` for `key`, or waits for the run already in flight for it. */
 export interface SingleFlight<K> {
-  readonly run: <A, E>(key: K, effect: (interrupted: boolean) => Effect.Effect<A, E>) => Effect.Effect<A, E>
+  readonly run: <A, E>(key: K, effect: (run: Run) => Effect.Effect<A, E>) => Effect.Effect<A, E>
 }
 
 interface Flight {
   /** Made when a second caller comes: the first caller's outcome. */
   done: Deferred.Deferred<Exit.Exit<unknown, unknown>> | undefined
+  sent: boolean
 }
 
 /** A single flight with its own table of keys in flight. */
 export const make = <K>(): SingleFlight<K> => {
   const inFlight = new Map<K, Flight>()
-  const run = <A, E>(
-    key: K,
-    effect: (interrupted: boolean) => Effect.Effect<A, E>,
-    interrupted = false
-  ): Effect.Effect<A, E> =>
+  const run = <A, E>(key: K, effect: (run: Run) => Effect.Effect<A, E>, interrupted = false): Effect.Effect<A, E> =>
     Effect.suspend(() => {
       const current = inFlight.get(key)
       if (current !== undefined) {
         current.done ??= Deferred.unsafeMake(FiberId.none)
-        return Effect.flatMap(Deferred.await(current.done), (exit) =>
-          Exit.isInterrupted(exit) ? run(key, effect, true) : (exit as Exit.Exit<A, E>)
+        const done = current.done
+        return Effect.flatMap(Deferred.await(done), (exit) =>
+          Exit.isInterrupted(exit) ? run(key, effect, interrupted || current.sent) : (exit as Exit.Exit<A, E>)
         )
       }
-      const flight: Flight = { done: undefined }
+      const flight: Flight = { done: undefined, sent: false }
       inFlight.set(key, flight)
-      return Effect.onExit(effect(interrupted), (exit) => {
+      const sent = () => {
+        flight.sent = true
+      }
+      return Effect.onExit(effect({ interrupted, sent }), (exit) => {
         inFlight.delete(key)
         return flight.done === undefined ? Effect.void : Deferred.succeed(flight.done, exit)
       })

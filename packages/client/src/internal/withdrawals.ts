@@ -66,7 +66,10 @@ export const make = (pipe: Pipe) => {
 
   /** The exchange's record of one withdrawal (all withdraw types), looked up by id. */
   const lookUp = (id: string) =>
-    Effect.map(listChecked({ withdrawID: id, withdrawType: 2 }), (page) => page.rows.find((r) => r.withdrawId === id))
+    Effect.map(listChecked({ withdrawID: id, withdrawType: 2 }), (page) => ({
+      row: page.rows.find((r) => r.withdrawId === id),
+      malformed: page.malformed.find((r) => r.withdrawId === id)
+    }))
 
   /**
    * After an attempt that may have been handled, the record decides: `CancelByUser` is success; a
@@ -82,11 +85,26 @@ export const make = (pipe: Pipe) => {
             detail: `an attempt ended with ${uncertain}, the last with ${said(last)}, and looking the withdrawal up failed with ${said(lookup)}`
           })
         ),
-      onSuccess: (row): Effect.Effect<CancelResult, CancelError> => {
-        if (row?.status === "CancelByUser") {
+      onSuccess: ({ row, malformed }): Effect.Effect<CancelResult, CancelError> => {
+        // The record must say what happened; if it is missing, unreadable or unknown, nothing is guessed.
+        if (row === undefined || row.status === "Unknown") {
+          const found =
+            malformed !== undefined
+              ? `its record could not be read (${malformed.reason})`
+              : row === undefined
+                ? "the withdrawal records list no withdrawal with this id"
+                : "its record shows a status this client does not know"
+          return Effect.fail(
+            new CancelOutcomeUnknown({
+              id,
+              detail: `an attempt ended with ${uncertain}, the last with ${said(last)}, and ${found}`
+            })
+          )
+        }
+        if (row.status === "CancelByUser") {
           return Effect.succeed({ id, status: "cancelled", confirmedAfterRetry: true, rateLimit: undefined })
         }
-        if (row !== undefined && !Records.isCancellable(row.status)) {
+        if (!Records.isCancellable(row.status)) {
           // The exchange's own refusal (131099) keeps its code and text, now with the status found.
           const refusal =
             last._tag === "WithdrawalNotCancellable"
@@ -102,9 +120,9 @@ export const make = (pipe: Pipe) => {
   const notFoundOr = (id: string, error: InvalidRequest): Effect.Effect<never, CancelError> =>
     Effect.matchEffect(lookUp(id), {
       onFailure: () => Effect.fail(error),
-      onSuccess: (row) =>
+      onSuccess: ({ row, malformed }) =>
         Effect.fail(
-          row !== undefined
+          row !== undefined || malformed !== undefined
             ? error
             : new WithdrawalNotFound({
                 id,
@@ -114,13 +132,13 @@ export const make = (pipe: Pipe) => {
         )
     })
 
-  const cancelId = (id: string, interrupted: boolean): Effect.Effect<CancelResult, CancelError> =>
+  const cancelId = (id: string, run: SingleFlight.Run): Effect.Effect<CancelResult, CancelError> =>
     Effect.suspend(() => {
       // What an attempt met that may have reached the exchange without its answer reaching us
-      // (a run of this cancel that another caller interrupted, too).
-      let uncertain: string | undefined = interrupted ? "an interrupted attempt of another caller" : undefined
+      // (a run of this cancel that another caller interrupted after sending, too).
+      let uncertain: string | undefined = run.interrupted ? "an interrupted attempt of another caller" : undefined
       const attempt = Effect.tapError(
-        request({ method: "POST", path: cancelPath, signed: true, body: { id }, id }),
+        request({ method: "POST", path: cancelPath, signed: true, body: { id }, id, onSend: run.sent }),
         (error) =>
           Effect.sync(() => {
             if (Answer.mayHaveBeenHandled(error) && (error as { readonly path?: string }).path === cancelPath) {
@@ -164,7 +182,7 @@ export const make = (pipe: Pipe) => {
       const id = checked.value
       return Effect.zipRight(
         Effect.annotateCurrentSpan("bybit.withdrawal.id", id),
-        flights.run(id, (interrupted) => cancelId(id, interrupted))
+        flights.run(id, (run) => cancelId(id, run))
       )
     }).pipe(Effect.withSpan("Withdrawals.cancel", { captureStackTrace: false }))
 
