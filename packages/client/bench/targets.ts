@@ -10,17 +10,18 @@
 // of timestamp + key + recvWindow + body) and its result is checked (cancelled), so all compute
 // the same thing; then batches of BATCH calls per variant, in an order reversed every round, and
 // the median per call of the rounds after the first WARMUP.
-//   npx tsx --conditions=@effect-bybit/source packages/client/bench/targets.ts
+//   npx tsc -b packages/client/tsconfig.build.json && npx tsx packages/client/bench/targets.ts
 //   [ROUNDS=12] [BATCH=200]
-// Source through tsx (the conditions flag): the per-call figures are of code already
-// loaded and compiled, so tsx does not weigh on them (cold start, where it would: coldStart.ts).
+// The client is imported by its package name: without tsx's source condition that is the built
+// dist/, the code a user runs (tsx's own transform of the sources wraps every closure made per call
+// in a helper, which weighs on the client alone).
 import { createHmac, timingSafeEqual } from "node:crypto"
 import { createServer, type IncomingMessage, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { NodeHttpClient } from "@effect/platform-node"
 import { RestClientV5 } from "bybit-api"
 import { Layer, ManagedRuntime, Redacted } from "effect"
-import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
+import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
 import { bareCancel, SUCCESS } from "./server.js"
 
 // bareCancel (server.ts) signs with these.
