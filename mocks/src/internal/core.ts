@@ -31,9 +31,12 @@ import type { Store } from "./state.js"
  */
 export interface CoreDeps {
   readonly accounts: ReadonlyMap<string, AccountEntry>
-  readonly store: Store
+  /**
+   * The withdrawals and rate-limit windows. Read when a request is decided, never captured: a reset
+   * during a `Latency` delay replaces them, and the delayed request must see the new ones.
+   */
+  readonly state: { readonly store: Store; readonly limiter: RateLimiter }
   readonly clock: MockClock
-  readonly limiter: RateLimiter
   readonly faults: FaultQueue
   readonly clientIp: string
   readonly journal: Journal
@@ -55,7 +58,7 @@ const byteLength = (body: Uint8Array | string): number =>
  * @category constructors
  */
 export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer) => {
-  const { clock, limiter, store } = deps
+  const { clock, state } = deps
 
   const unknownRoute = (method: string, path: string, now: number): Outcome =>
     KNOWN_PATHS.has(path)
@@ -65,7 +68,7 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
       : outcome(now, Codes.routeNotFound, Messages.routeNotFound, { status: 404 })
 
   const privateHeaders = (entry: AccountEntry | undefined, endpoint: PrivateEndpoint, now: number) =>
-    entry === undefined ? {} : rateLimitHeaders(limiter.peek(entry.account.uid, endpoint, now))
+    entry === undefined ? {} : rateLimitHeaders(state.limiter.peek(entry.account.uid, endpoint, now))
 
   const answer = (route: Route, request: MockRequest, body: string, now: number): Outcome => {
     const from = (a: RouteAnswer, headers: Record<string, string>): Outcome =>
@@ -80,7 +83,7 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
         if (!parsed.ok) return outcome(now, Codes.paramError, parsed.message, { headers })
         json = parsed.value
       }
-      return from(route.run({ now, uid, json, query: request.query, store }), headers)
+      return from(route.run({ now, uid, json, query: request.query, store: state.store }), headers)
     }
     const endpoint = route.endpoint
     if (endpoint === undefined) return run("", {})
@@ -98,7 +101,7 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
         ...(auth.nullBody ? { result: null, retExtInfo: null } : {})
       })
     }
-    const decision = limiter.take(auth.entry.account.uid, endpoint, now)
+    const decision = state.limiter.take(auth.entry.account.uid, endpoint, now)
     const headers = rateLimitHeaders(decision)
     if (!decision.allowed) return outcome(now, Codes.tooManyVisits, Messages.tooManyVisits, { headers })
     return run(auth.entry.account.uid, headers)

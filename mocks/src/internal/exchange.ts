@@ -8,7 +8,7 @@ import { makeClock } from "./clock.js"
 import { makeCore } from "./core.js"
 import { makeFaultQueue } from "./faults.js"
 import { makeJournal } from "./journal.js"
-import { DEFAULT_RATE_LIMITS, makeRateLimiter } from "./rateLimit.js"
+import { DEFAULT_RATE_LIMITS, makeRateLimiter, type RateLimiter } from "./rateLimit.js"
 import { makeStore, type Store } from "./state.js"
 
 const nonNegativeInteger = (name: string, value: number | undefined, fallback: number): number => {
@@ -55,28 +55,31 @@ export const makeExchange = (options: MockExchangeOptions = {}): Exchange => {
   const journal = makeJournal(limits.journalSize)
   const rules = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits }
 
-  let store: Store
-  let handle: (request: MockRequest) => MockAnswer
-  const start = (): void => {
-    store = makeStore(initialWithdrawals)
-    handle = makeCore({
-      accounts,
-      store,
-      clock,
-      limiter: makeRateLimiter(rules),
-      faults,
-      clientIp: options.clientIp ?? "127.0.0.1",
-      journal,
-      maxBodyBytes: limits.maxBodyBytes
-    })
+  // One state object, its parts replaced by a reset: the core reads them when it decides, so a
+  // request held by a delay is decided against the state current then.
+  const state: { store: Store; limiter: RateLimiter } = {
+    store: makeStore(initialWithdrawals),
+    limiter: makeRateLimiter(rules)
   }
-  start()
+  const start = (): void => {
+    state.store = makeStore(initialWithdrawals)
+    state.limiter = makeRateLimiter(rules)
+  }
+  const handle: (request: MockRequest) => MockAnswer = makeCore({
+    accounts,
+    state,
+    clock,
+    faults,
+    clientIp: options.clientIp ?? "127.0.0.1",
+    journal,
+    maxBodyBytes: limits.maxBodyBytes
+  })
 
   return {
     clock,
-    withdrawal: (id) => store.get(id),
-    withdrawals: () => store.all(),
-    addWithdrawal: (w) => store.put(w),
+    withdrawal: (id) => state.store.get(id),
+    withdrawals: () => state.store.all(),
+    addWithdrawal: (w) => state.store.put(w),
     hasAccount: (uid) => uids.has(uid),
     requests: journal.entries,
     clearRequests: journal.clear,
@@ -89,6 +92,6 @@ export const makeExchange = (options: MockExchangeOptions = {}): Exchange => {
       if (options.clock === undefined) clock.set(options.now ?? Date.now())
     },
     limits,
-    handle: (request) => handle(request)
+    handle
   }
 }
