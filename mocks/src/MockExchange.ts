@@ -13,6 +13,7 @@ import type {
   MockClock,
   MockRequest,
   MockWithdrawal,
+  PendingFault,
   PrivateEndpoint,
   RateLimitRule,
   RecordedRequest
@@ -50,10 +51,19 @@ export interface MockExchangeOptions {
  * @category models
  */
 export interface MockFaults {
-  /** Applies `fault` to the next `times` (default 1) requests, to `path` only when given. */
-  readonly inject: (fault: Fault, options?: FaultOptions) => void
+  /**
+   * Applies `fault` to the next `times` (default 1) matching requests: the private (signed) routes'
+   * unless `path` names one; `method` and `match` narrow it. Answers the fault's id.
+   *
+   * @throws RangeError on a bad option, or when `MAX_PENDING_FAULTS` (1,000) are pending.
+   */
+  readonly inject: (fault: Fault, options?: FaultOptions) => number
   /** Drops every pending fault. */
   readonly clear: () => void
+  /** The pending faults, first applied first, with their ids and the times left. */
+  readonly list: () => ReadonlyArray<PendingFault>
+  /** Drops the pending fault with this id; false when there is none. */
+  readonly remove: (id: number) => boolean
 }
 
 /**

@@ -9,6 +9,7 @@ export {
   DEFAULT_MESSAGES as FAULT_RET_MESSAGES,
   Messages as RET_MESSAGES
 } from "./internal/codes.js"
+export { MAX_PENDING_FAULTS } from "./internal/faults.js"
 export {
   type Exchange,
   type MockExchange,
@@ -29,6 +30,7 @@ export {
   type MockRequest,
   type MockResponse,
   type MockWithdrawal,
+  type PendingFault,
   type PrivateEndpoint,
   type RateLimitRule,
   type RecordedRequest,

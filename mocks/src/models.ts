@@ -159,8 +159,36 @@ export type Fault =
 export interface FaultOptions {
   /** How many matching requests it applies to; default 1. */
   readonly times?: number
-  /** Only requests to this exact path, e.g. `/v5/asset/withdraw/cancel`; default any path. */
+  /**
+   * Only requests to this exact path, e.g. `/v5/asset/withdraw/cancel` (public routes included).
+   * Default: the private (signed) routes only, so a client's clock sync (`GET /v5/market/time`)
+   * never takes a fault meant for the call under test.
+   */
   readonly path?: string
+  /** Only requests with this method (`GET`, `POST`); default any. */
+  readonly method?: string
+  /**
+   * Only requests where each of these names has this value, as a query parameter or as a top-level
+   * field of the JSON body (compared as strings), e.g. `{ id: "10197" }` for one withdrawal's cancel.
+   */
+  readonly match?: Readonly<Record<string, string>>
+}
+
+/**
+ * A pending fault, as `faults.list()` and `GET /__admin/faults` show it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PendingFault {
+  /** Its number, for `faults.remove(id)` and `DELETE /__admin/faults/{id}`; never reused by an exchange. */
+  readonly id: number
+  readonly fault: Fault
+  /** How many more matching requests it applies to. */
+  readonly times: number
+  readonly path: string | undefined
+  readonly method: string | undefined
+  readonly match: Readonly<Record<string, string>> | undefined
 }
 
 /**

@@ -2,7 +2,7 @@
 // input, never journaled, never rate-limited.
 import { afterEach, describe, expect, it } from "vitest"
 import { type MockServer, makeMockExchange, SEED_WITHDRAWAL_ID, startMockServer } from "../src/index.js"
-import { cancel, type Json, QUERY } from "./helpers.js"
+import { cancel, get, type Json, QUERY } from "./helpers.js"
 
 const NOW = 1_700_000_000_000
 const CANCEL = "/v5/asset/withdraw/cancel"
@@ -47,7 +47,7 @@ describe("/__admin/faults", () => {
     })
     expect(injected).toEqual({
       status: 200,
-      json: { injected: { _tag: "RetCode", retCode: 10016 }, times: 2, path: CANCEL }
+      json: { id: 1, injected: { _tag: "RetCode", retCode: 10016 }, times: 2, path: CANCEL, method: null, match: null }
     })
     // Another path is untouched; the cancel gets the fault twice.
     expect((await fetch(`${server.url}/v5/market/time`)).status).toBe(200)
@@ -58,6 +58,52 @@ describe("/__admin/faults", () => {
     await admin(server, "POST", "/faults", { _tag: "ServerErrorHtml", status: 503 })
     expect(await admin(server, "DELETE", "/faults")).toEqual({ status: 200, json: { cleared: true } })
     expect((await fetch(`${server.url}/v5/market/time`)).status).toBe(200)
+  })
+
+  it("GET lists the pending faults with their ids and times left; DELETE /faults/{id} removes one", async () => {
+    const server = await start()
+    await admin(server, "POST", "/faults", { _tag: "IpBanned", times: 3 })
+    await admin(server, "POST", "/faults", { _tag: "NotJson", path: "/v5/market/time" })
+    expect((await fetch(`${server.url}${CANCEL}`, { method: "POST", body: "{}" })).status).toBe(403)
+    expect(await admin(server, "GET", "/faults")).toEqual({
+      status: 200,
+      json: {
+        faults: [
+          { id: 1, fault: { _tag: "IpBanned" }, times: 2 },
+          { id: 2, fault: { _tag: "NotJson" }, times: 1, path: "/v5/market/time" }
+        ]
+      }
+    })
+    expect(await admin(server, "DELETE", "/faults/1")).toEqual({ status: 200, json: { removed: 1 } })
+    expect((await admin(server, "DELETE", "/faults/1")).status).toBe(404)
+    expect((await admin(server, "DELETE", "/faults/abc")).status).toBe(404)
+    expect((await admin(server, "GET", "/faults")).json.faults.map((f: { id: number }) => f.id)).toEqual([2])
+    expect((await cancel(SEED_WITHDRAWAL_ID, { base: server.url })).json.retCode).toBe(0)
+  })
+
+  it("a fault without path takes the next private request, never the public clock sync", async () => {
+    const server = await start()
+    await admin(server, "POST", "/faults", { _tag: "ServerErrorHtml", status: 503 })
+    expect((await fetch(`${server.url}/v5/market/time`)).status).toBe(200)
+    expect((await fetch(`${server.url}/v5/market/instruments-info?category=spot`)).status).toBe(200)
+    const res = await fetch(`${server.url}${CANCEL}`, { method: "POST", body: "{}" })
+    expect(res.status).toBe(503)
+  })
+
+  it("method and match narrow a fault: only the cancel of 10198 gets it", async () => {
+    const server = await start()
+    await admin(server, "POST", "/faults", { _tag: "RetCode", retCode: 10016, method: "post", match: { id: "10198" } })
+    expect((await get(QUERY, { withdrawID: "10198" }, { base: server.url })).json.retCode).toBe(0)
+    expect((await cancel("10197", { base: server.url })).json.retCode).toBe(0)
+    expect((await cancel("10198", { base: server.url })).json.retCode).toBe(10016)
+    expect((await cancel("10198", { base: server.url })).json.retCode).toBe(0)
+  })
+
+  it("a query match narrows a GET", async () => {
+    const server = await start()
+    await admin(server, "POST", "/faults", { _tag: "RetCode", retCode: 10016, path: QUERY, match: { coin: "BTC" } })
+    expect((await get(QUERY, { coin: "USDT" }, { base: server.url })).json.retCode).toBe(0)
+    expect((await get(QUERY, { coin: "BTC" }, { base: server.url })).json.retCode).toBe(10016)
   })
 
   it.each([
@@ -73,7 +119,12 @@ describe("/__admin/faults", () => {
     ["a non-string retMsg", { _tag: "RetCode", retCode: 10016, retMsg: 7 }],
     ["times 0", { _tag: "NotJson", times: 0 }],
     ["fractional times", { _tag: "NotJson", times: 1.5 }],
-    ["a path without /", { _tag: "NotJson", path: "v5/market/time" }]
+    ["a path without /", { _tag: "NotJson", path: "v5/market/time" }],
+    ["a path over 256 characters", { _tag: "NotJson", path: `/${"x".repeat(256)}` }],
+    ["a method that is not one", { _tag: "NotJson", method: "GET /" }],
+    ["a match that is not an object", { _tag: "NotJson", match: "10197" }],
+    ["a match with a number", { _tag: "NotJson", match: { id: 10197 } }],
+    ["an empty match", { _tag: "NotJson", match: {} }]
   ])("400 with a message for %s, and nothing injected", async (_, body) => {
     const server = await start()
     const reply = await admin(server, "POST", "/faults", body)
@@ -298,7 +349,7 @@ describe("admin request bodies: their own cap", () => {
   it("an admin body of exactly 64 KiB is read", async () => {
     const server = await startWith(0)
     const prefix = JSON.stringify({ _tag: "IpBanned", path: "/" })
-    const body = `${prefix.slice(0, -2)}${"x".repeat(65_536 - prefix.length)}"}`
+    const body = `${prefix.slice(0, -1)}${" ".repeat(65_536 - prefix.length)}}`
     expect(body.length).toBe(65_536)
     expect((await admin(server, "POST", "/faults", body)).status).toBe(200)
   })

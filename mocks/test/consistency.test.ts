@@ -12,9 +12,10 @@ import {
   type MockAnswer,
   type MockResponse,
   makeMockExchange,
+  startMockServer,
   type WithdrawalStatus
 } from "../src/index.js"
-import { CANCEL, NOW } from "./helpers.js"
+import { CANCEL, cancel, type Json, NOW, readJson } from "./helpers.js"
 
 const signer = hmacSigner(MOCK_API_SECRET)
 const SEEDED = ["10197", "10198", "10200", "10203", "10204", "20001"]
@@ -195,5 +196,34 @@ describe("one consistent state", () => {
     expect(JSON.parse((seeded.resume() as MockResponse).body).retCode).toBe(0)
     expect(exchange.withdrawal("10197")?.status).toBe("CancelByUser")
     expect(JSON.parse((exchange.handle(cancelRequest("10197")) as MockResponse).body).retCode).toBe(131099)
+  })
+})
+describe("one consistent state, over HTTP (the issue's report)", () => {
+  it("POST /__admin/reset during a Latency: the held cancel is answered from the state it is decided on", async () => {
+    const server = await startMockServer({ exchange: makeMockExchange({ now: NOW }) })
+    try {
+      const admin = (path: string, body?: unknown): Promise<Json> =>
+        fetch(`${server.url}/__admin${path}`, {
+          method: body === undefined ? "GET" : "POST",
+          headers: { "content-type": "application/json" },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) })
+        }).then(readJson)
+      const { createTime: _c, updateTime: _u, ...added } = pending("900001")
+      await admin("/withdrawals", added)
+      await admin("/faults", { _tag: "Latency", ms: 1000, path: CANCEL })
+      const held = cancel("900001", { base: server.url })
+      // The request has arrived once its fault is taken (its own signal, not a sleep).
+      while ((await admin("/faults")).faults.length > 0) await new Promise((r) => setTimeout(r, 10))
+      await admin("/reset", {})
+      const answer = (await held).json
+      const journal = (await admin("/requests")).requests
+      // Decided after the reset (the usual case): journaled since, and 131002, the withdrawal being
+      // gone. Decided before it (a stalled machine): not journaled since, and cancelled then.
+      if (journal.length === 1) expect([answer.retCode, journal[0].retCode]).toEqual([131002, 131002])
+      else expect([answer.retCode, journal.length]).toEqual([0, 0])
+      expect(server.exchange.withdrawal("900001")).toBeUndefined()
+    } finally {
+      await server.close()
+    }
   })
 })

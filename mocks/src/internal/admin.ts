@@ -80,20 +80,49 @@ const FAULT_FIELDS: Readonly<Record<Fault["_tag"], ReadonlyArray<string>>> = {
   RetCode: ["retCode", "retMsg"]
 }
 
-/** `{"_tag": ..., fault fields..., "times"?, "path"?}` */
+/** At most this many `match` names, each name and value at most `MATCH_CHARS` characters. */
+const MATCH_NAMES = 8
+const MATCH_CHARS = 256
+
+const parseMatch = (u: unknown): Record<string, string> | undefined => {
+  if (u === undefined) return undefined
+  const expected = `match: expected an object of at most ${MATCH_NAMES} names to string values of at most ${MATCH_CHARS} characters, e.g. {"id": "10197"}`
+  if (!isObject(u)) throw new BadRequest(expected)
+  const entries = Object.entries(u)
+  if (entries.length === 0 || entries.length > MATCH_NAMES) throw new BadRequest(expected)
+  for (const [name, value] of entries) {
+    if (name.length > MATCH_CHARS || typeof value !== "string" || value.length > MATCH_CHARS)
+      throw new BadRequest(expected)
+  }
+  return u as Record<string, string>
+}
+
+/** `{"_tag": ..., fault fields..., "times"?, "path"?, "method"?, "match"?}` */
 const parseFault = (body: Record<string, unknown>): { fault: Fault; options: FaultOptions } => {
   const tag = body._tag
   if (typeof tag !== "string" || !Object.hasOwn(FAULT_FIELDS, tag)) {
     throw new BadRequest(`_tag: expected one of ${Object.keys(FAULT_FIELDS).join(", ")}`)
   }
   const t = tag as Fault["_tag"]
-  onlyKeys(body, ["_tag", "times", "path", ...FAULT_FIELDS[t]], t)
+  onlyKeys(body, ["_tag", "times", "path", "method", "match", ...FAULT_FIELDS[t]], t)
   const times = integer(body, "times", 1, 1_000_000)
   const path = body.path
-  if (path !== undefined && (typeof path !== "string" || !path.startsWith("/"))) {
-    throw new BadRequest("path: expected a URL path starting with /, e.g. /v5/asset/withdraw/cancel")
+  if (path !== undefined && (typeof path !== "string" || !/^\/[!-~]{0,255}$/.test(path))) {
+    throw new BadRequest(
+      "path: expected a URL path starting with /, at most 256 characters, e.g. /v5/asset/withdraw/cancel"
+    )
   }
-  const options: FaultOptions = { ...(times === undefined ? {} : { times }), ...(path === undefined ? {} : { path }) }
+  const method = body.method
+  if (method !== undefined && (typeof method !== "string" || !/^[A-Za-z]{1,16}$/.test(method))) {
+    throw new BadRequest("method: expected an HTTP method such as GET or POST")
+  }
+  const match = parseMatch(body.match)
+  const options: FaultOptions = {
+    ...(times === undefined ? {} : { times }),
+    ...(path === undefined ? {} : { path }),
+    ...(method === undefined ? {} : { method }),
+    ...(match === undefined ? {} : { match })
+  }
   switch (t) {
     case "ServerErrorHtml": {
       const status = integer(body, "status", 500, 599)
@@ -136,16 +165,24 @@ const route = (exchange: Exchange, method: string, path: string, text: string | 
       if (method !== "GET") return notAllowed("GET")
       return json(200, { status: "ok", now: exchange.clock.now(), limits: exchange.limits })
     case "/faults":
+      if (method === "GET") return json(200, { faults: exchange.faults.list() })
       if (method === "POST") {
         const { fault, options } = parseFault(parseBody(text))
-        exchange.faults.inject(fault, options)
-        return json(200, { injected: fault, times: options.times ?? 1, path: options.path ?? null })
+        const id = exchange.faults.inject(fault, options)
+        return json(200, {
+          id,
+          injected: fault,
+          times: options.times ?? 1,
+          path: options.path ?? null,
+          method: options.method?.toUpperCase() ?? null,
+          match: options.match ?? null
+        })
       }
       if (method === "DELETE") {
         exchange.faults.clear()
         return json(200, { cleared: true })
       }
-      return notAllowed("POST or DELETE")
+      return notAllowed("GET, POST or DELETE")
     case "/requests":
       if (method === "GET") {
         const requests = exchange.requests()
@@ -190,6 +227,14 @@ const route = (exchange: Exchange, method: string, path: string, text: string | 
         return json(201, { withdrawal: exchange.withdrawal(withdrawal.withdrawId) })
       }
       return notAllowed("GET or POST")
+  }
+  if (sub.startsWith("/faults/")) {
+    if (method !== "DELETE") return notAllowed("DELETE")
+    const raw = sub.slice("/faults/".length)
+    const id = /^\d{1,15}$/.test(raw) ? Number(raw) : undefined
+    return id !== undefined && exchange.faults.remove(id)
+      ? json(200, { removed: id })
+      : json(404, { error: `no pending fault ${JSON.stringify(raw)}; GET /__admin/faults lists them` })
   }
   if (sub.startsWith("/withdrawals/")) {
     if (method !== "GET") return notAllowed("GET")

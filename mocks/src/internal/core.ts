@@ -133,7 +133,21 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
           ? request.body
           : // Buffer's decoder: several times cheaper than TextDecoder on bodies this small.
             Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength).toString("utf8")
-    const fault: Fault | undefined = deps.faults.take(path)
+    const route = ROUTE_TABLE.get(`${method} ${path}`)
+    let json: Record<string, unknown> | null | undefined = null
+    const fault: Fault | undefined = deps.faults.take({
+      method,
+      path,
+      private: route?.endpoint !== undefined,
+      query,
+      json: () => {
+        if (json === null) {
+          const parsed = body === "" ? undefined : parseJsonObject(body)
+          json = parsed?.ok === true ? parsed.value : undefined
+        }
+        return json
+      }
+    })
 
     const handle = (): MockResponse | MockNetworkError => {
       if (fault !== undefined) {
@@ -150,7 +164,6 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
         }
       }
       const now = clock.now()
-      const route = ROUTE_TABLE.get(`${method} ${path}`)
       const result = route === undefined ? unknownRoute(method, path, now) : answer(route, request, body, now)
       if (fault?._tag === "LoseResponse") {
         record({ retCode: result.envelope.retCode, httpStatus: 0, fault: fault._tag, body })

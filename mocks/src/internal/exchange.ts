@@ -83,7 +83,7 @@ export const makeExchange = (options: MockExchangeOptions = {}): Exchange => {
     hasAccount: (uid) => uids.has(uid),
     requests: journal.entries,
     clearRequests: journal.clear,
-    faults: { inject: faults.inject, clear: faults.clear },
+    faults: { inject: faults.inject, clear: faults.clear, list: faults.list, remove: faults.remove },
     reset: () => {
       start()
       faults.clear()

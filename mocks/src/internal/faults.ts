@@ -1,12 +1,22 @@
 /** Scripted faults: a queue consumed request by request, and the answers they produce. */
-import type { Fault, FaultOptions, MockNetworkError, MockResponse } from "../models.js"
+import type { Fault, FaultOptions, MockNetworkError, MockResponse, PendingFault } from "../models.js"
 import { Codes, DEFAULT_MESSAGES, Messages } from "./codes.js"
 import { envelope, jsonResponse, outcome, render } from "./envelope.js"
 
-interface Entry {
-  readonly fault: Fault
-  readonly path: string | undefined
-  remaining: number
+/**
+ * A request as fault matching sees it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FaultTarget {
+  readonly method: string
+  readonly path: string
+  /** Whether the path is a private (signed) route: a fault without `path` applies to those only. */
+  readonly private: boolean
+  readonly query: string
+  /** The body's JSON object, read only when a fault has a `match`. */
+  readonly json: () => Record<string, unknown> | undefined
 }
 
 /**
@@ -16,10 +26,44 @@ interface Entry {
  * @category models
  */
 export interface FaultQueue {
-  readonly inject: (fault: Fault, options?: FaultOptions) => void
+  /** Queues a fault and answers its id. */
+  readonly inject: (fault: Fault, options?: FaultOptions) => number
   readonly clear: () => void
-  /** The first injected fault that applies to `path`, using up one of its times. */
-  readonly take: (path: string) => Fault | undefined
+  readonly list: () => ReadonlyArray<PendingFault>
+  /** Drops one pending fault; false when no pending fault has this id. */
+  readonly remove: (id: number) => boolean
+  /** The first injected fault that applies to this request, using up one of its times. */
+  readonly take: (target: FaultTarget) => Fault | undefined
+}
+
+/**
+ * The most faults pending at once; `inject` refuses more (RangeError).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MAX_PENDING_FAULTS = 1000
+
+const matches = (
+  entry: {
+    readonly path?: string | undefined
+    readonly method?: string | undefined
+    readonly match?: Readonly<Record<string, string>> | undefined
+  },
+  t: FaultTarget
+): boolean => {
+  if (entry.path === undefined ? !t.private : entry.path !== t.path) return false
+  if (entry.method !== undefined && entry.method !== t.method) return false
+  if (entry.match === undefined) return true
+  const params = new URLSearchParams(t.query)
+  const json = t.json()
+  for (const [name, value] of Object.entries(entry.match)) {
+    const field = json?.[name]
+    const fromBody =
+      typeof field === "string" || typeof field === "number" || typeof field === "boolean" ? String(field) : undefined
+    if (params.get(name) !== value && fromBody !== value) return false
+  }
+  return true
 }
 
 /**
@@ -29,7 +73,8 @@ export interface FaultQueue {
  * @category constructors
  */
 export const makeFaultQueue = (): FaultQueue => {
-  let entries: Array<Entry> = []
+  let entries: Array<PendingFault & { times: number }> = []
+  let nextId = 1
   return {
     inject: (fault, options = {}) => {
       const times = options.times ?? 1
@@ -42,16 +87,35 @@ export const makeFaultQueue = (): FaultQueue => {
       ) {
         throw new RangeError("faults.inject: ServerErrorHtml status must be 500-599")
       }
-      entries.push({ fault, path: options.path, remaining: times })
+      if (entries.length >= MAX_PENDING_FAULTS) {
+        throw new RangeError(`faults.inject: ${MAX_PENDING_FAULTS} faults are pending already; clear or remove some`)
+      }
+      const id = nextId++
+      entries.push({
+        id,
+        fault,
+        times,
+        path: options.path,
+        method: options.method?.toUpperCase(),
+        match: options.match === undefined ? undefined : { ...options.match }
+      })
+      return id
     },
     clear: () => {
       entries = []
     },
-    take: (path) => {
-      const entry = entries.find((e) => e.path === undefined || e.path === path)
+    list: () => entries.map((e) => ({ ...e })),
+    remove: (id) => {
+      const before = entries.length
+      entries = entries.filter((e) => e.id !== id)
+      return entries.length < before
+    },
+    take: (target) => {
+      if (entries.length === 0) return undefined
+      const entry = entries.find((e) => matches(e, target))
       if (entry === undefined) return undefined
-      entry.remaining -= 1
-      if (entry.remaining <= 0) entries = entries.filter((e) => e !== entry)
+      entry.times -= 1
+      if (entry.times <= 0) entries = entries.filter((e) => e !== entry)
       return entry.fault
     }
   }
