@@ -356,11 +356,17 @@ describe("admin request bodies: their own cap", () => {
 })
 
 describe("/__admin routing", () => {
-  it("GET /__admin/health answers ok with the clock and the bounds", async () => {
+  it("GET /__admin/health answers ok with the clock, the process (pid, rss) and the bounds", async () => {
     const server = await start()
     expect(await admin(server, "GET", "/health")).toEqual({
       status: 200,
-      json: { status: "ok", now: NOW, limits: { maxBodyBytes: 1_048_576, journalSize: 1000 } }
+      json: {
+        status: "ok",
+        now: NOW,
+        pid: process.pid,
+        rss: expect.any(Number),
+        limits: { maxBodyBytes: 1_048_576, journalSize: 1000 }
+      }
     })
   })
 

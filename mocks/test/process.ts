@@ -59,6 +59,20 @@ const whenListening = (
     })
   })
 
+/** Runs any command that starts the server and resolves with the URL it prints when ready. */
+export const spawnListening = (
+  command: string,
+  args: ReadonlyArray<string>,
+  options: { readonly cwd: string; readonly env?: NodeJS.ProcessEnv }
+): Promise<Spawned> => {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+  return whenListening(child, command, 60_000, (signal) => child.kill(signal))
+}
+
 /** Runs `src/bin.ts` (as `pnpm mock` does) and resolves with the URL it prints when ready. */
 export const spawnBin = (
   args: ReadonlyArray<string>,

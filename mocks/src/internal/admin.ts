@@ -163,7 +163,13 @@ const route = (exchange: Exchange, method: string, path: string, text: string | 
   switch (sub) {
     case "/health":
       if (method !== "GET") return notAllowed("GET")
-      return json(200, { status: "ok", now: exchange.clock.now(), limits: exchange.limits })
+      return json(200, {
+        status: "ok",
+        now: exchange.clock.now(),
+        pid: process.pid,
+        rss: process.memoryUsage.rss(),
+        limits: exchange.limits
+      })
     case "/faults":
       if (method === "GET") return json(200, { faults: exchange.faults.list() })
       if (method === "POST") {

@@ -23,7 +23,7 @@ under /__admin/ (faults, requests, clock, reset, withdrawals, health).
                          request-body bytes held at once, all requests together; a request over it
                          gets HTTP 503 (retCode 10016) (default 67108864)
   -h, --help             print this text
-Stops on SIGINT / SIGTERM. Docs: https://github.com/effect-bybit/effect-bybit/tree/main/mocks#readme`
+Stops on SIGINT / SIGTERM, or when the npx / pnpm that started it exits. Docs: https://github.com/effect-bybit/effect-bybit/tree/main/mocks#readme`
 
 /** The smallest `--max-body-bytes`: below it no real request body fits. */
 const MIN_BODY_BYTES = 1024
