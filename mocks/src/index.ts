@@ -9,7 +9,15 @@ export {
   DEFAULT_MESSAGES as FAULT_RET_MESSAGES,
   Messages as RET_MESSAGES
 } from "./internal/codes.js"
-export { MAX_PENDING_FAULTS } from "./internal/faults.js"
+export {
+  ADMIN_MAX_BODY_BYTES,
+  ADMIN_PAGE_MAX,
+  CapacityError,
+  FAULT_TEXT_LIMITS,
+  MAX_PENDING_FAULTS,
+  MAX_WITHDRAWALS,
+  WITHDRAWAL_TEXT_CHARS
+} from "./internal/limits.js"
 export {
   type Exchange,
   type MockExchange,

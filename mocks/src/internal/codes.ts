@@ -52,7 +52,9 @@ export const Messages = {
   withdrawalNotFound: "Withdraw order not found",
   notCancellable: "Withdrawal status does not allow cancelling",
   repeatedRequest: "Do not repeat the request: requestId was used with other parameters",
-  intervalIncorrect: "The interval between the startTime and endTime is incorrect"
+  intervalIncorrect: "The interval between the startTime and endTime is incorrect",
+  /** The mock's own bound (`MAX_WITHDRAWALS`), not Bybit's: a create past it. */
+  storeFull: "mock exchange: the withdrawal store is full; POST /__admin/reset"
 } as const
 
 /**

@@ -2,6 +2,7 @@
 import type { Fault, FaultOptions, MockNetworkError, MockResponse, PendingFault } from "../models.js"
 import { Codes, DEFAULT_MESSAGES, Messages } from "./codes.js"
 import { envelope, jsonResponse, outcome, render } from "./envelope.js"
+import { CapacityError, FAULT_TEXT_LIMITS, MAX_PENDING_FAULTS } from "./limits.js"
 
 /**
  * A request as fault matching sees it.
@@ -36,13 +37,30 @@ export interface FaultQueue {
   readonly take: (target: FaultTarget) => Fault | undefined
 }
 
-/**
- * The most faults pending at once; `inject` refuses more (RangeError).
- *
- * @since 0.1.0
- * @category constants
- */
-export const MAX_PENDING_FAULTS = 1000
+/** Size checks of a fault's texts: every fault is kept in memory until used. */
+const checkSizes = (fault: Fault, options: FaultOptions): void => {
+  const L = FAULT_TEXT_LIMITS
+  if (fault._tag === "RetCode" && fault.retMsg !== undefined && fault.retMsg.length > L.retMsg) {
+    throw new RangeError(`faults.inject: retMsg is over ${L.retMsg} characters`)
+  }
+  if (options.path !== undefined && options.path.length > L.path) {
+    throw new RangeError(`faults.inject: path is over ${L.path} characters`)
+  }
+  if (options.method !== undefined && !/^[A-Za-z]{1,16}$/.test(options.method)) {
+    throw new RangeError("faults.inject: method must be an HTTP method such as GET or POST")
+  }
+  if (options.match !== undefined) {
+    const entries = Object.entries(options.match)
+    if (entries.length === 0 || entries.length > L.matchNames) {
+      throw new RangeError(`faults.inject: match takes 1 to ${L.matchNames} names`)
+    }
+    for (const [name, value] of entries) {
+      if (typeof value !== "string" || name.length > L.match || value.length > L.match) {
+        throw new RangeError(`faults.inject: match names and values are strings of at most ${L.match} characters`)
+      }
+    }
+  }
+}
 
 const matches = (
   entry: {
@@ -87,8 +105,9 @@ export const makeFaultQueue = (): FaultQueue => {
       ) {
         throw new RangeError("faults.inject: ServerErrorHtml status must be 500-599")
       }
+      checkSizes(fault, options)
       if (entries.length >= MAX_PENDING_FAULTS) {
-        throw new RangeError(`faults.inject: ${MAX_PENDING_FAULTS} faults are pending already; clear or remove some`)
+        throw new CapacityError(`faults.inject: ${MAX_PENDING_FAULTS} faults are pending already; clear or remove some`)
       }
       const id = nextId++
       entries.push({

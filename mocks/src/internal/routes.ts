@@ -189,6 +189,7 @@ export const createWithdrawal: Route = {
       now
     )
     if (result._tag === "RequestIdReused") return { retCode: Codes.repeatedRequest, retMsg: Messages.repeatedRequest }
+    if (result._tag === "Full") return { retCode: Codes.assetServiceError, retMsg: Messages.storeFull }
     return { retCode: Codes.ok, retMsg: Messages.success, result: { id: result.withdrawal.withdrawId } }
   }
 }
