@@ -147,8 +147,17 @@ export type Fault =
   | { readonly _tag: "LoseResponse" }
   /** HTTP 200, `retCode 0` with `result.status 0`: the exchange says the cancel failed; state untouched. */
   | { readonly _tag: "CancelStatusZero" }
-  /** HTTP 200 with a Bybit error envelope, e.g. 10000, 10016, 131230; state untouched. */
-  | { readonly _tag: "RetCode"; readonly retCode: number; readonly retMsg?: string }
+  /**
+   * HTTP 200 with a Bybit error envelope, e.g. 10000, 10016, 131230; state untouched. `result` and
+   * `retExtInfo` default to `{}`; `null` sends them as some captured answers have them (10020, 5004).
+   */
+  | {
+      readonly _tag: "RetCode"
+      readonly retCode: number
+      readonly retMsg?: string
+      readonly result?: object | null
+      readonly retExtInfo?: object | null
+    }
 
 /**
  * Where and how often an injected fault applies.

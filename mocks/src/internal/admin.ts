@@ -69,7 +69,7 @@ const FAULT_FIELDS: Readonly<Record<Fault["_tag"], ReadonlyArray<string>>> = {
   DropConnection: [],
   LoseResponse: [],
   CancelStatusZero: [],
-  RetCode: ["retCode", "retMsg"]
+  RetCode: ["retCode", "retMsg", "result", "retExtInfo"]
 }
 
 const parseMatch = (u: unknown): Record<string, string> | undefined => {
@@ -117,7 +117,14 @@ const parseFault = (body: Record<string, unknown>): { fault: Fault; options: Fau
       if (retCode === undefined) throw new BadRequest("retCode: required for RetCode (an integer)")
       const retMsg = body.retMsg
       if (retMsg !== undefined && typeof retMsg !== "string") throw new BadRequest("retMsg: expected a string")
-      return { fault: retMsg === undefined ? { _tag: t, retCode } : { _tag: t, retCode, retMsg }, options }
+      const parts: { result?: object | null; retExtInfo?: object | null } = {}
+      for (const name of ["result", "retExtInfo"] as const) {
+        const v = body[name]
+        if (v === undefined) continue
+        if (v !== null && !isObject(v)) throw new BadRequest(`${name}: expected null or a JSON object`)
+        parts[name] = v
+      }
+      return { fault: { _tag: t, retCode, ...(retMsg === undefined ? {} : { retMsg }), ...parts }, options }
     }
     default:
       return { fault: { _tag: t } as Fault, options }

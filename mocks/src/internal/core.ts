@@ -149,11 +149,22 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
       }
     })
 
+    // A faulted envelope on a private route carries the rate-limit headers a real answer of that
+    // path would (the state is peeked, not counted: a faulted request is not handled).
+    const withLimitHeaders = (response: MockResponse | MockNetworkError, f: Fault): MockResponse | MockNetworkError => {
+      const envelopeFault = f._tag === "RetCode" || f._tag === "CancelStatusZero" || f._tag === "MissingFields"
+      const entry = apiKey === undefined ? undefined : deps.accounts.get(apiKey)
+      if (response._tag !== "Response" || !envelopeFault || route?.endpoint === undefined || entry === undefined) {
+        return response
+      }
+      return { ...response, headers: { ...response.headers, ...privateHeaders(entry, route.endpoint, clock.now()) } }
+    }
+
     const handle = (): MockResponse | MockNetworkError => {
       if (fault !== undefined) {
         const standalone = renderStandalone(fault, clock.now())
         if (standalone !== undefined) {
-          const response = standalone.response
+          const response = withLimitHeaders(standalone.response, fault)
           record({
             retCode: standalone.retCode,
             httpStatus: response._tag === "Response" ? response.status : 0,

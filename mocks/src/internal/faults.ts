@@ -43,6 +43,13 @@ const checkSizes = (fault: Fault, options: FaultOptions): void => {
   if (fault._tag === "RetCode" && fault.retMsg !== undefined && fault.retMsg.length > L.retMsg) {
     throw new RangeError(`faults.inject: retMsg is over ${L.retMsg} characters`)
   }
+  if (fault._tag === "RetCode") {
+    for (const part of [fault.result, fault.retExtInfo]) {
+      if (part !== undefined && part !== null && JSON.stringify(part).length > L.bodyJson) {
+        throw new RangeError(`faults.inject: result and retExtInfo are at most ${L.bodyJson} characters of JSON`)
+      }
+    }
+  }
   if (options.path !== undefined && options.path.length > L.path) {
     throw new RangeError(`faults.inject: path is over ${L.path} characters`)
   }
@@ -203,7 +210,12 @@ export const renderStandalone = (fault: Fault, time: number): FaultAnswer | unde
       }
     case "RetCode":
       return {
-        response: render(outcome(time, fault.retCode, fault.retMsg ?? DEFAULT_MESSAGES[fault.retCode] ?? "error")),
+        response: render(
+          outcome(time, fault.retCode, fault.retMsg ?? DEFAULT_MESSAGES[fault.retCode] ?? "error", {
+            ...(fault.result === undefined ? {} : { result: fault.result }),
+            ...(fault.retExtInfo === undefined ? {} : { retExtInfo: fault.retExtInfo })
+          })
+        ),
         retCode: fault.retCode
       }
     case "DropConnection":
