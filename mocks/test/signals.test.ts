@@ -49,6 +49,14 @@ const killLeftover = (pid: number): void => {
 
 const portOf = (url: string): number => Number(new URL(url).port)
 
+/** Resolves once every process holding the child's stderr (npx's, then the server it started) is gone. */
+const stderrClosed = (proc: Spawned): Promise<void> =>
+  new Promise((resolve) => {
+    const stream = proc.child.stderr
+    if (stream === null || stream.closed) resolve()
+    else stream.once("close", () => resolve())
+  })
+
 describe.concurrent("stopping the standalone server", () => {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     it(`the bin: ${signal} stops it (exit 0) and frees the port`, async ({ expect }) => {
@@ -99,6 +107,9 @@ describe.concurrent("stopping the standalone server", () => {
         proc.child.kill("SIGTERM")
         const ms = await untilFree(portOf(proc.url))
         console.log(`[signals] npx, SIGTERM to npx: port free after ${ms} ms`)
+        // The server frees its port, then writes why it stopped and exits: its end of the pipe
+        // npx handed it closes then.
+        await stderrClosed(proc)
         expect(proc.stderr()).toMatch(/stopped \((SIGTERM|launcher \d+ exited)\)/)
       } finally {
         killLeftover(pid)
