@@ -42,6 +42,7 @@ export {
   type PrivateEndpoint,
   type RateLimitRule,
   type RecordedRequest,
+  type RequestFilter,
   WITHDRAWAL_STATUSES,
   type WithdrawalStatus
 } from "./models.js"

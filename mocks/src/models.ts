@@ -110,6 +110,13 @@ export interface RecordedRequest {
   readonly bodyBytes: number
   /** The `X-BAPI-API-KEY` header, when sent. */
   readonly apiKey: string | undefined
+  /**
+   * The request headers, names in lower case; credentials (`x-bapi-sign`, `authorization`,
+   * `cookie`, `proxy-authorization`) read `"[redacted]"`. At most 32, values cut to 256 characters.
+   */
+  readonly headers: Readonly<Record<string, string>>
+  /** The answer's body, cut to its first 4,096 characters (`""` for a network failure). */
+  readonly responseBody: string
   /** The envelope's `retCode`; `undefined` when the answer was no envelope (HTML, text, network failure). */
   readonly retCode: number | undefined
   /** The HTTP status sent; `0` when the client got a network failure instead of a response. */
@@ -118,6 +125,19 @@ export interface RecordedRequest {
   readonly fault: Fault["_tag"] | undefined
   /** The mock clock when the request arrived. */
   readonly time: number
+}
+
+/**
+ * Which journal entries `requests(filter)` and `GET /__admin/requests` return: all given fields must match.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestFilter {
+  readonly path?: string
+  readonly method?: string
+  /** `null` matches entries without a retCode (no envelope was sent). */
+  readonly retCode?: number | null
 }
 
 /**
@@ -213,6 +233,12 @@ export interface MockClock {
   readonly set: (ms: number) => void
   /** Moves the clock forward by `ms` (backward when negative). */
   readonly advance: (ms: number) => void
+  /** Stops the clock where it is (the exchange's own clock has it; a clock of your own may not). */
+  readonly freeze?: () => void
+  /** Lets a frozen clock tick on from where it stands. */
+  readonly unfreeze?: () => void
+  /** Whether the clock is frozen. */
+  readonly frozen?: () => boolean
 }
 
 /**
@@ -243,6 +269,8 @@ export type PrivateEndpoint = "cancel" | "create" | "query" | "coinInfo"
  */
 export interface HeaderReader {
   readonly get: (name: string) => string | null | undefined
+  /** Every header, for the journal; without it the journal records none. A WHATWG `Headers` has it. */
+  readonly forEach?: (callback: (value: string, name: string) => void) => void
 }
 
 /**

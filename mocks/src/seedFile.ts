@@ -51,8 +51,14 @@ const ms = (o: Record<string, unknown>, name: string, where: string, fallback: n
   throw new TypeError(`${where}.${name}: expected milliseconds (a non-negative integer or a string of digits)`)
 }
 
-const parseAccount = (u: unknown, i: number): MockAccount => {
-  const where = `accounts[${i}]`
+/**
+ * Reads one account of a seed file (or of `POST /__admin/accounts`).
+ *
+ * @throws TypeError naming the first invalid field, prefixed with `where`.
+ * @since 0.1.0
+ * @category constructors
+ */
+export const parseAccount = (u: unknown, where: string): MockAccount => {
   if (!isObject(u)) throw new TypeError(`${where}: expected an object`)
   const permissions = u.permissions
   if (!isObject(permissions) || typeof permissions.withdraw !== "boolean") {
@@ -129,7 +135,7 @@ export const parseSeedFile = (json: unknown, now: number = Date.now()): MockExch
   if (clientIp !== undefined && typeof clientIp !== "string") throw new TypeError("clientIp: expected a string")
   const frozen = json.now === undefined ? undefined : ms(json, "now", "seed file", 0)
   return {
-    ...(accounts === undefined ? {} : { accounts: accounts.map(parseAccount) }),
+    ...(accounts === undefined ? {} : { accounts: accounts.map((a, i) => parseAccount(a, `accounts[${i}]`)) }),
     ...(withdrawals === undefined
       ? {}
       : { withdrawals: withdrawals.map((w, i) => parseWithdrawal(w, `withdrawals[${i}]`, now)) }),

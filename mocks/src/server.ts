@@ -90,6 +90,11 @@ const headerReader = (req: IncomingMessage): HeaderReader => ({
   get: (name) => {
     const value = req.headers[name.toLowerCase()]
     return Array.isArray(value) ? value.join(", ") : value
+  },
+  forEach: (callback) => {
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) callback(Array.isArray(value) ? value.join(", ") : value, name)
+    }
   }
 })
 

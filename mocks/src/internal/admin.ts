@@ -4,9 +4,21 @@
  */
 
 import type { Exchange } from "../MockExchange.js"
-import type { Fault, FaultOptions, MockResponse, MockWithdrawal } from "../models.js"
-import { parseWithdrawal } from "../seedFile.js"
-import { ADMIN_MAX_BODY_BYTES, ADMIN_PAGE_MAX, CapacityError } from "./limits.js"
+import {
+  type Fault,
+  type FaultOptions,
+  type MockAccount,
+  type MockResponse,
+  type MockWithdrawal,
+  type PrivateEndpoint,
+  type RateLimitRule,
+  type RequestFilter,
+  WITHDRAWAL_STATUSES,
+  type WithdrawalStatus
+} from "../models.js"
+import { parseAccount, parseWithdrawal } from "../seedFile.js"
+import { ADMIN_MAX_BODY_BYTES, ADMIN_PAGE_MAX, CapacityError, WITHDRAWAL_TEXT_CHARS } from "./limits.js"
+import { DEFAULT_RATE_LIMITS } from "./rateLimit.js"
 
 const PREFIX = "/__admin"
 
@@ -133,14 +145,46 @@ const parseFault = (body: Record<string, unknown>): { fault: Fault; options: Fau
 
 const MS_MAX = 8_640_000_000_000_000
 
-const parseClock = (body: Record<string, unknown>): { set: number } | { advance: number } => {
-  onlyKeys(body, ["set", "advance"], "clock")
+type ClockMove = { set: number } | { advance: number } | { freeze: boolean }
+
+const parseClock = (body: Record<string, unknown>): ClockMove => {
+  onlyKeys(body, ["set", "advance", "freeze"], "clock")
   const set = integer(body, "set", 0, MS_MAX)
   const advance = integer(body, "advance", -MS_MAX, MS_MAX)
-  if ((set === undefined) === (advance === undefined)) {
-    throw new BadRequest('clock: give exactly one of {"set": ms} or {"advance": ms}')
+  const freeze = body.freeze
+  if (freeze !== undefined && typeof freeze !== "boolean") throw new BadRequest("freeze: expected true or false")
+  if ([set, advance, freeze].filter((v) => v !== undefined).length !== 1) {
+    throw new BadRequest('clock: give exactly one of {"set": ms}, {"advance": ms} or {"freeze": true | false}')
   }
-  return set !== undefined ? { set } : { advance: advance! }
+  return set !== undefined ? { set } : advance !== undefined ? { advance } : { freeze: freeze as boolean }
+}
+
+const clockState = (exchange: Exchange) => ({ now: exchange.clock.now(), frozen: exchange.clock.frozen?.() ?? null })
+
+/** An account as the admin API shows it: no secret, no key material. */
+const publicAccount = (a: MockAccount) => ({
+  apiKey: a.apiKey,
+  uid: a.uid,
+  kind: a.rsaPublicKeyPem !== undefined ? "rsa" : "hmac",
+  permissions: a.permissions,
+  ...(a.ips === undefined ? {} : { ips: a.ips })
+})
+
+const parseRateLimits = (body: Record<string, unknown>): Partial<Record<PrivateEndpoint, RateLimitRule>> => {
+  const endpoints = Object.keys(DEFAULT_RATE_LIMITS)
+  onlyKeys(body, endpoints, "rate-limits")
+  const out: Partial<Record<PrivateEndpoint, RateLimitRule>> = {}
+  for (const [endpoint, rule] of Object.entries(body)) {
+    if (!isObject(rule)) throw new BadRequest(`${endpoint}: expected {"limit": n, "windowMs": ms}`)
+    onlyKeys(rule, ["limit", "windowMs"], endpoint)
+    const limit = integer(rule, "limit", 1, 1_000_000)
+    const windowMs = integer(rule, "windowMs", 1, 86_400_000)
+    if (limit === undefined || windowMs === undefined) {
+      throw new BadRequest(`${endpoint}: expected {"limit": n, "windowMs": ms}`)
+    }
+    out[endpoint as PrivateEndpoint] = { limit, windowMs }
+  }
+  return out
 }
 
 /** `?limit=` (1 to `ADMIN_PAGE_MAX`, default that) and `?offset=` (default 0) of an admin list. */
@@ -161,6 +205,19 @@ const page = <A>(items: ReadonlyArray<A>, params: URLSearchParams) => {
   const { limit, offset } = parsePage(params)
   const end = offset + limit
   return { items: items.slice(offset, end), total: items.length, next: end < items.length ? end : null }
+}
+
+/** `?path=`, `?method=`, `?retCode=` (an integer, or `none` for answers without an envelope). */
+const parseFilter = (params: URLSearchParams): RequestFilter => {
+  const retCode = params.get("retCode")
+  if (retCode !== null && retCode !== "none" && !/^-?\d{1,10}$/.test(retCode)) {
+    throw new BadRequest("retCode: expected an integer, or none")
+  }
+  return {
+    ...(params.get("path") === null ? {} : { path: params.get("path")! }),
+    ...(params.get("method") === null ? {} : { method: params.get("method")! }),
+    ...(retCode === null ? {} : { retCode: retCode === "none" ? null : Number(retCode) })
+  }
 }
 
 const route = (
@@ -203,7 +260,7 @@ const route = (
       return notAllowed("GET, POST or DELETE")
     case "/requests":
       if (method === "GET") {
-        const requests = exchange.requests()
+        const requests = exchange.requests(parseFilter(params))
         const { items, total, next } = page(requests, params)
         return json(200, { requests: items, dropped: requests.dropped, total, next })
       }
@@ -212,13 +269,42 @@ const route = (
         return json(200, { cleared: true })
       }
       return notAllowed("GET or DELETE")
+    case "/requests/count":
+      if (method !== "GET") return notAllowed("GET")
+      return json(200, { count: exchange.requests(parseFilter(params)).length })
     case "/clock":
-      if (method === "GET") return json(200, { now: exchange.clock.now() })
+      if (method === "GET") return json(200, clockState(exchange))
       if (method === "POST") {
         const move = parseClock(parseBody(text))
         if ("set" in move) exchange.clock.set(move.set)
-        else exchange.clock.advance(move.advance)
-        return json(200, { now: exchange.clock.now() })
+        else if ("advance" in move) exchange.clock.advance(move.advance)
+        else {
+          const change = move.freeze ? exchange.clock.freeze : exchange.clock.unfreeze
+          if (change === undefined)
+            throw new BadRequest("this exchange's clock is one of your own: it cannot be frozen here")
+          change()
+        }
+        return json(200, clockState(exchange))
+      }
+      return notAllowed("GET or POST")
+    case "/accounts":
+      if (method === "GET") return json(200, { accounts: exchange.accounts().map(publicAccount) })
+      if (method === "POST") {
+        let account: MockAccount
+        try {
+          account = parseAccount(parseBody(text), "account")
+        } catch (error) {
+          throw error instanceof TypeError ? new BadRequest(error.message) : error
+        }
+        exchange.setAccount(account)
+        return json(200, { account: publicAccount(account) })
+      }
+      return notAllowed("GET or POST")
+    case "/rate-limits":
+      if (method === "GET") return json(200, { rateLimits: exchange.rateLimits() })
+      if (method === "POST") {
+        exchange.setRateLimits(parseRateLimits(parseBody(text)))
+        return json(200, { rateLimits: exchange.rateLimits() })
       }
       return notAllowed("GET or POST")
     case "/reset":
@@ -259,15 +345,44 @@ const route = (
       : json(404, { error: `no pending fault ${JSON.stringify(raw)}; GET /__admin/faults lists them` })
   }
   if (sub.startsWith("/withdrawals/")) {
-    if (method !== "GET") return notAllowed("GET")
     const id = decodeURIComponent(sub.slice("/withdrawals/".length))
     const withdrawal = exchange.withdrawal(id)
-    return withdrawal === undefined
-      ? json(404, { error: `no withdrawal with id ${JSON.stringify(id)}` })
-      : json(200, { withdrawal })
+    if (withdrawal === undefined) return json(404, { error: `no withdrawal with id ${JSON.stringify(id)}` })
+    if (method === "GET") return json(200, { withdrawal })
+    if (method === "DELETE") {
+      exchange.removeWithdrawal(id)
+      return json(200, { removed: id })
+    }
+    if (method === "PATCH") {
+      const body = parseBody(text)
+      onlyKeys(body, ["status", "txID"], "withdrawal")
+      const status = body.status
+      if (typeof status !== "string" || !WITHDRAWAL_STATUSES.includes(status as WithdrawalStatus)) {
+        throw new BadRequest(`status: expected one of ${WITHDRAWAL_STATUSES.join(", ")}`)
+      }
+      const txID = body.txID
+      if (txID !== undefined && (typeof txID !== "string" || txID.length > WITHDRAWAL_TEXT_CHARS)) {
+        throw new BadRequest(`txID: expected a string of at most ${WITHDRAWAL_TEXT_CHARS} characters`)
+      }
+      exchange.addWithdrawal({
+        ...withdrawal,
+        status: status as WithdrawalStatus,
+        ...(txID === undefined ? {} : { txID }),
+        updateTime: exchange.clock.now()
+      })
+      return json(200, { withdrawal: exchange.withdrawal(id) })
+    }
+    return notAllowed("GET, PATCH or DELETE")
+  }
+  if (sub.startsWith("/accounts/")) {
+    if (method !== "DELETE") return notAllowed("DELETE")
+    const apiKey = decodeURIComponent(sub.slice("/accounts/".length))
+    return exchange.removeAccount(apiKey)
+      ? json(200, { removed: apiKey })
+      : json(404, { error: `no API key ${JSON.stringify(apiKey)}` })
   }
   return json(404, {
-    error: `no admin route ${path}; see /__admin/health, /__admin/faults, /__admin/requests, /__admin/clock, /__admin/reset, /__admin/withdrawals`
+    error: `no admin route ${path}; see /__admin/health, /__admin/faults, /__admin/requests, /__admin/clock, /__admin/reset, /__admin/withdrawals, /__admin/accounts, /__admin/rate-limits`
   })
 }
 

@@ -17,7 +17,7 @@ import { type AccountEntry, authenticate } from "./auth.js"
 import { Codes, Messages } from "./codes.js"
 import { type Outcome, outcome, render } from "./envelope.js"
 import { type FaultQueue, renderStandalone, truncate } from "./faults.js"
-import type { Journal } from "./journal.js"
+import { type Journal, journalHeaders } from "./journal.js"
 import { isJsonContentType, parseJsonObject } from "./params.js"
 import { type RateLimiter, rateLimitHeaders } from "./rateLimit.js"
 import { ROUTES, type Route, type RouteAnswer } from "./routes.js"
@@ -112,8 +112,23 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
     const apiKey = request.headers.get("x-bapi-api-key") ?? undefined
     const arrived = clock.now()
     const bodyBytes = request.bodyBytes ?? byteLength(request.body)
-    const record = (entry: Pick<RecordedRequest, "retCode" | "httpStatus" | "fault" | "body">): void =>
-      deps.journal.push({ method, path, query, queryLength: query.length, apiKey, bodyBytes, time: arrived, ...entry })
+    const headers = journalHeaders(request.headers)
+    const record = (
+      entry: Pick<RecordedRequest, "retCode" | "httpStatus" | "fault" | "body">,
+      response: MockResponse | MockNetworkError
+    ): void =>
+      deps.journal.push({
+        method,
+        path,
+        query,
+        queryLength: query.length,
+        apiKey,
+        headers,
+        bodyBytes,
+        time: arrived,
+        responseBody: response._tag === "Response" ? response.body : "",
+        ...entry
+      })
 
     // A body over the cap is neither parsed nor kept (nginx answers 413 before the upstream sees it).
     if (bodyBytes > deps.maxBodyBytes) {
@@ -123,8 +138,9 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
         `request body too large: ${bodyBytes} bytes, the limit is ${deps.maxBodyBytes}`,
         { status: 413 }
       )
-      record({ retCode: tooLarge.envelope.retCode, httpStatus: 413, fault: undefined, body: "" })
-      return render(tooLarge)
+      const response = render(tooLarge)
+      record({ retCode: tooLarge.envelope.retCode, httpStatus: 413, fault: undefined, body: "" }, response)
+      return response
     }
     const body =
       method === "GET" || method === "HEAD"
@@ -165,24 +181,29 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
         const standalone = renderStandalone(fault, clock.now())
         if (standalone !== undefined) {
           const response = withLimitHeaders(standalone.response, fault)
-          record({
-            retCode: standalone.retCode,
-            httpStatus: response._tag === "Response" ? response.status : 0,
-            fault: fault._tag,
-            body
-          })
+          record(
+            {
+              retCode: standalone.retCode,
+              httpStatus: response._tag === "Response" ? response.status : 0,
+              fault: fault._tag,
+              body
+            },
+            response
+          )
           return response
         }
       }
       const now = clock.now()
       const result = route === undefined ? unknownRoute(method, path, now) : answer(route, request, body, now)
+      const rendered = render(result)
       if (fault?._tag === "LoseResponse") {
-        record({ retCode: result.envelope.retCode, httpStatus: 0, fault: fault._tag, body })
+        // The answer the client never got is journaled as it was decided.
+        record({ retCode: result.envelope.retCode, httpStatus: 0, fault: fault._tag, body }, rendered)
         return NETWORK_ERROR
       }
-      record({ retCode: result.envelope.retCode, httpStatus: result.status, fault: fault?._tag, body })
-      const response = render(result)
-      return fault?._tag === "TruncatedBody" ? { ...response, body: truncate(response.body) } : response
+      const response = fault?._tag === "TruncatedBody" ? { ...rendered, body: truncate(rendered.body) } : rendered
+      record({ retCode: result.envelope.retCode, httpStatus: result.status, fault: fault?._tag, body }, response)
+      return response
     }
 
     return fault?._tag === "Latency" ? { _tag: "Delay", ms: fault.ms, resume: handle } : handle()

@@ -63,3 +63,11 @@ export const ADMIN_MAX_BODY_BYTES = 64 * 1024
  * @category constants
  */
 export const ADMIN_PAGE_MAX = 1000
+
+/**
+ * The most API keys an exchange holds (seeded and added at run time together).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MAX_ACCOUNTS = 100

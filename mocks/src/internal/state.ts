@@ -109,6 +109,8 @@ export interface Store {
   readonly get: (id: string) => MockWithdrawal | undefined
   readonly all: () => ReadonlyArray<MockWithdrawal>
   readonly put: (w: MockWithdrawal) => void
+  /** Removes a withdrawal; false when there is none with this id. */
+  readonly remove: (id: string) => boolean
   readonly cancel: (uid: string, id: string, now: number) => CancelResult
   readonly query: (uid: string, filters: QueryFilters) => QueryPage
   readonly create: (uid: string, input: CreateInput, now: number) => CreateResult
@@ -140,6 +142,7 @@ export const makeStore = (initial: ReadonlyArray<MockWithdrawal>): Store => {
     },
     all: () => Array.from(byId.values(), (w) => ({ ...w })),
     put,
+    remove: (id) => byId.delete(id),
     cancel: (uid, id, now) => {
       const w = byId.get(id)
       // Another account's withdrawal answers exactly like an unknown id: nothing leaks.
