@@ -44,8 +44,8 @@ const setup = async (size: number, iterations: number, warmup: number) => {
     permissions: { withdraw: true }
   }))
   const signers = accounts.map((a) => hmacSigner(a.secret!))
-  // Spare withdrawals, in case the runner takes an extra sample.
-  const seeded = (iterations + warmup * 3) * size * 2
+  // Spare withdrawals, in case the runner takes a few extra samples; within MAX_WITHDRAWALS (10,000).
+  const seeded = (iterations + warmup * 3 + 4) * size
   const withdrawals: Array<MockWithdrawal> = Array.from({ length: seeded }, (_, i) => ({
     withdrawId: String(1_000_000 + i),
     uid: accounts[i % accounts.length]!.uid,
