@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest"
 import {
   ADMIN_PAGE_MAX,
   FAULT_TEXT_LIMITS,
+  MAX_ACCOUNTS,
   MAX_PENDING_FAULTS,
   MAX_WITHDRAWALS,
   MOCK_UID,
@@ -164,5 +165,14 @@ describe("memory under hostile admin calls", () => {
     )
     // Replacing one that exists is no growth.
     expect(() => exchange.addWithdrawal({ ...base })).not.toThrow()
+  })
+
+  it("a full key list refuses more: setAccount throws CapacityError past MAX_ACCOUNTS, replacing one is no growth", () => {
+    const exchange = makeMockExchange({ now: 1_700_000_000_000 })
+    const key = (i: number) => ({ uid: "1000001", apiKey: `k${i}`, secret: "s", permissions: { withdraw: true } })
+    for (let i = exchange.accounts().length; i < MAX_ACCOUNTS; i++) exchange.setAccount(key(i))
+    expect(exchange.accounts()).toHaveLength(MAX_ACCOUNTS)
+    expect(() => exchange.setAccount(key(MAX_ACCOUNTS))).toThrow(expect.objectContaining({ name: "CapacityError" }))
+    expect(() => exchange.setAccount({ ...key(MAX_ACCOUNTS - 1), secret: "other" })).not.toThrow()
   })
 })
