@@ -13,9 +13,11 @@ import type {
   MockClock,
   MockRequest,
   MockWithdrawal,
+  PendingFault,
   PrivateEndpoint,
   RateLimitRule,
-  RecordedRequest
+  RecordedRequest,
+  RequestFilter
 } from "./models.js"
 
 /**
@@ -50,10 +52,19 @@ export interface MockExchangeOptions {
  * @category models
  */
 export interface MockFaults {
-  /** Applies `fault` to the next `times` (default 1) requests, to `path` only when given. */
-  readonly inject: (fault: Fault, options?: FaultOptions) => void
+  /**
+   * Applies `fault` to the next `times` (default 1) matching requests: the private (signed) routes'
+   * unless `path` names one; `method` and `match` narrow it. Answers the fault's id.
+   *
+   * @throws RangeError on a bad option, or when `MAX_PENDING_FAULTS` (1,000) are pending.
+   */
+  readonly inject: (fault: Fault, options?: FaultOptions) => number
   /** Drops every pending fault. */
   readonly clear: () => void
+  /** The pending faults, first applied first, with their ids and the times left. */
+  readonly list: () => ReadonlyArray<PendingFault>
+  /** Drops the pending fault with this id; false when there is none. */
+  readonly remove: (id: number) => boolean
 }
 
 /**
@@ -71,19 +82,37 @@ export interface Exchange {
   readonly withdrawals: () => ReadonlyArray<MockWithdrawal>
   /** Adds a withdrawal (or replaces the one with the same id). */
   readonly addWithdrawal: (w: MockWithdrawal) => void
+  /** Removes the withdrawal with this id; false when there is none. */
+  readonly removeWithdrawal: (id: string) => boolean
   /** Whether an account of this exchange has this `uid`. */
   readonly hasAccount: (uid: string) => boolean
+  /** The API keys, as given (secrets included: they are the mock's). */
+  readonly accounts: () => ReadonlyArray<MockAccount>
   /**
-   * The last `journalSize` requests received, oldest first (bodies and query strings cut to 4,096 characters);
-   * `dropped` counts the older ones no longer kept.
+   * Adds an API key, or replaces the one with the same `apiKey`; requests are checked against it
+   * from then on.
+   *
+   * @throws TypeError on an account with both or neither of `secret` and `rsaPublicKeyPem`;
+   *   `CapacityError` past `MAX_ACCOUNTS` (100).
    */
-  readonly requests: () => ReadonlyArray<RecordedRequest> & { readonly dropped: number }
+  readonly setAccount: (account: MockAccount) => void
+  /** Removes an API key (its requests answer 10003 from then on); false when there is none. */
+  readonly removeAccount: (apiKey: string) => boolean
+  /** The rate-limit rules in force, per endpoint. */
+  readonly rateLimits: () => Readonly<Record<PrivateEndpoint, RateLimitRule>>
+  /** Changes the rules of some endpoints from the next request on (windows already open keep counting). */
+  readonly setRateLimits: (changes: Partial<Record<PrivateEndpoint, RateLimitRule>>) => void
+  /**
+   * The last `journalSize` requests received, oldest first (bodies and query strings cut to 4,096 characters),
+   * only those matching `filter` when given; `dropped` counts the older ones no longer kept.
+   */
+  readonly requests: (filter?: RequestFilter) => ReadonlyArray<RecordedRequest> & { readonly dropped: number }
   /** Empties the request journal (and its `dropped` count). */
   readonly clearRequests: () => void
   readonly faults: MockFaults
   /**
-   * Back to the state the exchange was made with: withdrawals, rate-limit windows, faults, journal;
-   * the clock too unless it is a clock of your own.
+   * Back to the state the exchange was made with: withdrawals, API keys, rate-limit rules and
+   * windows, faults, journal; the clock too (and whether it is frozen) unless it is a clock of your own.
    */
   readonly reset: () => void
   /** The bounds in force: body cap (bytes) and journal size (entries). */

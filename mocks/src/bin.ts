@@ -8,6 +8,7 @@
  */
 import { parseCommandLine, USAGE } from "./internal/cli.js"
 import { makeExchange } from "./internal/exchange.js"
+import { watchLaunchers } from "./internal/parentWatch.js"
 import { loadSeedFile } from "./seedFile.js"
 import { startMockServer } from "./server.js"
 
@@ -43,7 +44,7 @@ const main = async (): Promise<void> => {
   )
   process.stdout.write(`Mock Bybit exchange listening on ${server.url}\n`)
   let stopping = false
-  const stop = (signal: NodeJS.Signals): void => {
+  const stop = (signal: string): void => {
     if (stopping) return
     stopping = true
     server.close().then(
@@ -59,6 +60,8 @@ const main = async (): Promise<void> => {
   }
   process.once("SIGINT", stop)
   process.once("SIGTERM", stop)
+  // npx / pnpm may die of a SIGTERM without passing it on: their exit stops the server too.
+  watchLaunchers((pid) => stop(`launcher ${pid} exited`))
 }
 
 void main()

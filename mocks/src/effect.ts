@@ -234,7 +234,12 @@ const layer = (
               method: request.method,
               path: url.pathname,
               query: url.search.startsWith("?") ? url.search.slice(1) : "",
-              headers: { get: (name) => request.headers[name.toLowerCase()] },
+              headers: {
+                get: (name) => request.headers[name.toLowerCase()],
+                forEach: (callback) => {
+                  for (const [name, value] of Object.entries(request.headers)) callback(value, name)
+                }
+              },
               body,
               bodyBytes
             })

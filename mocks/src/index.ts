@@ -10,6 +10,16 @@ export {
   Messages as RET_MESSAGES
 } from "./internal/codes.js"
 export {
+  ADMIN_MAX_BODY_BYTES,
+  ADMIN_PAGE_MAX,
+  CapacityError,
+  FAULT_TEXT_LIMITS,
+  MAX_ACCOUNTS,
+  MAX_PENDING_FAULTS,
+  MAX_WITHDRAWALS,
+  WITHDRAWAL_TEXT_CHARS
+} from "./internal/limits.js"
+export {
   type Exchange,
   type MockExchange,
   type MockExchangeOptions,
@@ -29,9 +39,11 @@ export {
   type MockRequest,
   type MockResponse,
   type MockWithdrawal,
+  type PendingFault,
   type PrivateEndpoint,
   type RateLimitRule,
   type RecordedRequest,
+  type RequestFilter,
   WITHDRAWAL_STATUSES,
   type WithdrawalStatus
 } from "./models.js"

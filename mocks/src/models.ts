@@ -110,6 +110,13 @@ export interface RecordedRequest {
   readonly bodyBytes: number
   /** The `X-BAPI-API-KEY` header, when sent. */
   readonly apiKey: string | undefined
+  /**
+   * The request headers, names in lower case; credentials (`x-bapi-sign`, `authorization`,
+   * `cookie`, `proxy-authorization`) read `"[redacted]"`. At most 32, values cut to 256 characters.
+   */
+  readonly headers: Readonly<Record<string, string>>
+  /** The answer's body, cut to its first 4,096 characters (`""` for a network failure). */
+  readonly responseBody: string
   /** The envelope's `retCode`; `undefined` when the answer was no envelope (HTML, text, network failure). */
   readonly retCode: number | undefined
   /** The HTTP status sent; `0` when the client got a network failure instead of a response. */
@@ -118,6 +125,19 @@ export interface RecordedRequest {
   readonly fault: Fault["_tag"] | undefined
   /** The mock clock when the request arrived. */
   readonly time: number
+}
+
+/**
+ * Which journal entries `requests(filter)` and `GET /__admin/requests` return: all given fields must match.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RequestFilter {
+  readonly path?: string
+  readonly method?: string
+  /** `null` matches entries without a retCode (no envelope was sent). */
+  readonly retCode?: number | null
 }
 
 /**
@@ -147,8 +167,17 @@ export type Fault =
   | { readonly _tag: "LoseResponse" }
   /** HTTP 200, `retCode 0` with `result.status 0`: the exchange says the cancel failed; state untouched. */
   | { readonly _tag: "CancelStatusZero" }
-  /** HTTP 200 with a Bybit error envelope, e.g. 10000, 10016, 131230; state untouched. */
-  | { readonly _tag: "RetCode"; readonly retCode: number; readonly retMsg?: string }
+  /**
+   * HTTP 200 with a Bybit error envelope, e.g. 10000, 10016, 131230; state untouched. `result` and
+   * `retExtInfo` default to `{}`; `null` sends them as some captured answers have them (10020, 5004).
+   */
+  | {
+      readonly _tag: "RetCode"
+      readonly retCode: number
+      readonly retMsg?: string
+      readonly result?: object | null
+      readonly retExtInfo?: object | null
+    }
 
 /**
  * Where and how often an injected fault applies.
@@ -159,8 +188,36 @@ export type Fault =
 export interface FaultOptions {
   /** How many matching requests it applies to; default 1. */
   readonly times?: number
-  /** Only requests to this exact path, e.g. `/v5/asset/withdraw/cancel`; default any path. */
+  /**
+   * Only requests to this exact path, e.g. `/v5/asset/withdraw/cancel` (public routes included).
+   * Default: the private (signed) routes only, so a client's clock sync (`GET /v5/market/time`)
+   * never takes a fault meant for the call under test.
+   */
   readonly path?: string
+  /** Only requests with this method (`GET`, `POST`); default any. */
+  readonly method?: string
+  /**
+   * Only requests where each of these names has this value, as a query parameter or as a top-level
+   * field of the JSON body (compared as strings), e.g. `{ id: "10197" }` for one withdrawal's cancel.
+   */
+  readonly match?: Readonly<Record<string, string>>
+}
+
+/**
+ * A pending fault, as `faults.list()` and `GET /__admin/faults` show it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PendingFault {
+  /** Its number, for `faults.remove(id)` and `DELETE /__admin/faults/{id}`; never reused by an exchange. */
+  readonly id: number
+  readonly fault: Fault
+  /** How many more matching requests it applies to. */
+  readonly times: number
+  readonly path: string | undefined
+  readonly method: string | undefined
+  readonly match: Readonly<Record<string, string>> | undefined
 }
 
 /**
@@ -176,6 +233,12 @@ export interface MockClock {
   readonly set: (ms: number) => void
   /** Moves the clock forward by `ms` (backward when negative). */
   readonly advance: (ms: number) => void
+  /** Stops the clock where it is (the exchange's own clock has it; a clock of your own may not). */
+  readonly freeze?: () => void
+  /** Lets a frozen clock tick on from where it stands. */
+  readonly unfreeze?: () => void
+  /** Whether the clock is frozen. */
+  readonly frozen?: () => boolean
 }
 
 /**
@@ -206,6 +269,8 @@ export type PrivateEndpoint = "cancel" | "create" | "query" | "coinInfo"
  */
 export interface HeaderReader {
   readonly get: (name: string) => string | null | undefined
+  /** Every header, for the journal; without it the journal records none. A WHATWG `Headers` has it. */
+  readonly forEach?: (callback: (value: string, name: string) => void) => void
 }
 
 /**

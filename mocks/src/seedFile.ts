@@ -4,18 +4,27 @@
  * @since 0.1.0
  */
 import { readFileSync } from "node:fs"
+import { WITHDRAWAL_TEXT_CHARS } from "./internal/limits.js"
 import { AMOUNT, COIN, WITHDRAW_ID } from "./internal/params.js"
 import type { MockExchangeOptions } from "./MockExchange.js"
 import { type MockAccount, type MockWithdrawal, WITHDRAWAL_STATUSES, type WithdrawalStatus } from "./models.js"
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
-const str = (o: Record<string, unknown>, name: string, where: string, fallback?: string): string => {
+/** Account and withdrawal texts are kept for the exchange's life: each has a size cap. */
+const str = (
+  o: Record<string, unknown>,
+  name: string,
+  where: string,
+  fallback?: string,
+  max: number = WITHDRAWAL_TEXT_CHARS
+): string => {
   const v = o[name]
   if (v === undefined && fallback !== undefined) return fallback
   if (typeof v !== "string" || (fallback === undefined && v === "")) {
     throw new TypeError(`${where}.${name}: expected a ${fallback === undefined ? "non-empty " : ""}string`)
   }
+  if (v.length > max) throw new TypeError(`${where}.${name}: at most ${max} characters`)
   return v
 }
 
@@ -42,19 +51,29 @@ const ms = (o: Record<string, unknown>, name: string, where: string, fallback: n
   throw new TypeError(`${where}.${name}: expected milliseconds (a non-negative integer or a string of digits)`)
 }
 
-const parseAccount = (u: unknown, i: number): MockAccount => {
-  const where = `accounts[${i}]`
+/**
+ * Reads one account of a seed file (or of `POST /__admin/accounts`).
+ *
+ * @throws TypeError naming the first invalid field, prefixed with `where`.
+ * @since 0.1.0
+ * @category constructors
+ */
+export const parseAccount = (u: unknown, where: string): MockAccount => {
   if (!isObject(u)) throw new TypeError(`${where}: expected an object`)
   const permissions = u.permissions
   if (!isObject(permissions) || typeof permissions.withdraw !== "boolean") {
     throw new TypeError(`${where}.permissions: expected { "withdraw": true | false }`)
   }
   const ips = u.ips
-  if (ips !== undefined && !(Array.isArray(ips) && ips.every((ip) => typeof ip === "string"))) {
-    throw new TypeError(`${where}.ips: expected an array of strings`)
+  if (
+    ips !== undefined &&
+    !(Array.isArray(ips) && ips.length <= 64 && ips.every((ip) => typeof ip === "string" && ip.length <= 64))
+  ) {
+    throw new TypeError(`${where}.ips: expected an array of at most 64 IP strings`)
   }
-  const secret = u.secret === undefined ? undefined : str(u, "secret", where)
-  const rsaPublicKeyPem = u.rsaPublicKeyPem === undefined ? undefined : str(u, "rsaPublicKeyPem", where)
+  const secret = u.secret === undefined ? undefined : str(u, "secret", where, undefined, 256)
+  const rsaPublicKeyPem =
+    u.rsaPublicKeyPem === undefined ? undefined : str(u, "rsaPublicKeyPem", where, undefined, 8192)
   return {
     uid: str(u, "uid", where),
     apiKey: str(u, "apiKey", where),
@@ -116,7 +135,7 @@ export const parseSeedFile = (json: unknown, now: number = Date.now()): MockExch
   if (clientIp !== undefined && typeof clientIp !== "string") throw new TypeError("clientIp: expected a string")
   const frozen = json.now === undefined ? undefined : ms(json, "now", "seed file", 0)
   return {
-    ...(accounts === undefined ? {} : { accounts: accounts.map(parseAccount) }),
+    ...(accounts === undefined ? {} : { accounts: accounts.map((a, i) => parseAccount(a, `accounts[${i}]`)) }),
     ...(withdrawals === undefined
       ? {}
       : { withdrawals: withdrawals.map((w, i) => parseWithdrawal(w, `withdrawals[${i}]`, now)) }),

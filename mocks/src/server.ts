@@ -6,10 +6,11 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
-import { ADMIN_MAX_BODY_BYTES, handleAdmin, isAdminPath } from "./internal/admin.js"
+import { handleAdmin, isAdminPath } from "./internal/admin.js"
 import { Codes } from "./internal/codes.js"
 import { envelope, jsonResponse } from "./internal/envelope.js"
 import { makeExchange } from "./internal/exchange.js"
+import { ADMIN_MAX_BODY_BYTES } from "./internal/limits.js"
 import type { Exchange } from "./MockExchange.js"
 import type { HeaderReader, MockAnswer } from "./models.js"
 
@@ -30,8 +31,11 @@ export interface MockServerOptions {
   /** The largest request head (request line and headers), in bytes; larger gets HTTP 431. Default 16,384. */
   readonly maxHeaderBytes?: number
   /**
-   * The most connections open at once; more are closed as they arrive (`server.maxConnections`).
-   * Default 256.
+   * The most connections served at once. A connection over it gets HTTP 503 with a Bybit envelope
+   * (`retCode 10016`, `Retry-After: 1`) to its first request, then is closed; past it by
+   * `CONNECTION_OVERFLOW` more, a connection is closed as it arrives (nothing can be answered
+   * without holding memory). Default 10,000: far above what a test suite opens (undici opens one
+   * connection per concurrent request).
    */
   readonly maxConnections?: number
   /**
@@ -86,6 +90,11 @@ const headerReader = (req: IncomingMessage): HeaderReader => ({
   get: (name) => {
     const value = req.headers[name.toLowerCase()]
     return Array.isArray(value) ? value.join(", ") : value
+  },
+  forEach: (callback) => {
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined) callback(Array.isArray(value) ? value.join(", ") : value, name)
+    }
   }
 })
 
@@ -102,14 +111,26 @@ const send = (res: ServerResponse, answer: MockAnswer): void => {
   res.writeHead(answer.status, { ...answer.headers, "content-length": body.length }).end(body)
 }
 
-/** The HTTP 503 of a request whose body would take the server over its in-flight body budget. */
-const busy = (exchange: Exchange, budget: number): MockAnswer =>
+/**
+ * The default of `maxConnections`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const DEFAULT_MAX_CONNECTIONS = 10_000
+
+/**
+ * Connections accepted past `maxConnections` to be answered 503; past that they are closed at once.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const CONNECTION_OVERFLOW = 1_000
+
+/** The HTTP 503 of a request the server will not serve now (too many connections, or bodies in flight). */
+const busy = (exchange: Exchange, why: string): MockAnswer =>
   jsonResponse(
-    envelope(
-      exchange.clock.now(),
-      Codes.serverError,
-      `server busy: request bodies in flight would exceed ${budget} bytes; retry later`
-    ),
+    envelope(exchange.clock.now(), Codes.serverError, `server busy: ${why}; retry later`),
     503,
     // Closed after the answer: the body is not read (the budget bounds what is read, not only what is kept).
     { "retry-after": "1", connection: "close" }
@@ -125,6 +146,13 @@ const declaredLength = (req: IncomingMessage): number | undefined => {
 interface Budget {
   readonly limit: number
   held: number
+}
+
+/** The connections open, and those accepted over the limit (answered 503, then closed). */
+interface Connections {
+  readonly limit: number
+  open: number
+  readonly over: WeakSet<object>
 }
 
 /** `/path?query` (or an absolute-form `http://host/path?query`) split without decoding anything. */
@@ -145,7 +173,18 @@ const splitTarget = (target: string): { readonly path: string; readonly query: s
  * The node:http adapter: reads the raw request (the body up to the cap, within the server's
  * in-flight budget), asks the core, writes the answer.
  */
-const serve = (exchange: Exchange, budget: Budget, req: IncomingMessage, res: ServerResponse): void => {
+const serve = (
+  exchange: Exchange,
+  budget: Budget,
+  connections: Connections,
+  req: IncomingMessage,
+  res: ServerResponse
+): void => {
+  if (connections.over.has(req.socket)) {
+    req.resume()
+    send(res, busy(exchange, `${connections.open} connections open, the limit is ${connections.limit}`))
+    return
+  }
   const method = req.method ?? "GET"
   const { path, query } = splitTarget(req.url ?? "/")
   const admin = isAdminPath(path)
@@ -191,7 +230,7 @@ const serve = (exchange: Exchange, budget: Budget, req: IncomingMessage, res: Se
     // with the answer.
     req.socket.pause()
     res.once("finish", () => res.socket?.destroy())
-    send(res, busy(exchange, budget.limit))
+    send(res, busy(exchange, `request bodies in flight would exceed ${budget.limit} bytes`))
   }
   if (declared !== undefined && declared > 0 && !take(declared)) {
     refuse()
@@ -292,9 +331,21 @@ export const startMockServer = async (options: MockServerOptions = {}): Promise<
       // node:http checks the two timeouts on this interval (default 30 s): often enough to hold them.
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4)))
     },
-    (req, res) => serve(exchange, budget, req, res)
+    (req, res) => serve(exchange, budget, connections, req, res)
   )
-  server.maxConnections = options.maxConnections ?? 256
+  const connections: Connections = {
+    limit: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    open: 0,
+    over: new WeakSet()
+  }
+  server.maxConnections = connections.limit + CONNECTION_OVERFLOW
+  server.on("connection", (socket) => {
+    connections.open += 1
+    if (connections.open > connections.limit) connections.over.add(socket)
+    socket.once("close", () => {
+      connections.open -= 1
+    })
+  })
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject)
     server.listen(options.port ?? 0, "127.0.0.1", () => {

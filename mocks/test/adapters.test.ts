@@ -161,7 +161,7 @@ describe("the same request through every adapter", () => {
 
   it("a Latency fault is a Delay answer from the core; resume() gives the normal answer", () => {
     const exchange = makeMockExchange({ now: NOW })
-    exchange.faults.inject({ _tag: "Latency", ms: 250 })
+    exchange.faults.inject({ _tag: "Latency", ms: 250 }, { path: "/v5/market/time" })
     const answer = exchange.handle({
       method: "GET",
       path: "/v5/market/time",

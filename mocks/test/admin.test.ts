@@ -2,7 +2,7 @@
 // input, never journaled, never rate-limited.
 import { afterEach, describe, expect, it } from "vitest"
 import { type MockServer, makeMockExchange, SEED_WITHDRAWAL_ID, startMockServer } from "../src/index.js"
-import { cancel, type Json, QUERY } from "./helpers.js"
+import { cancel, get, type Json, QUERY } from "./helpers.js"
 
 const NOW = 1_700_000_000_000
 const CANCEL = "/v5/asset/withdraw/cancel"
@@ -47,7 +47,7 @@ describe("/__admin/faults", () => {
     })
     expect(injected).toEqual({
       status: 200,
-      json: { injected: { _tag: "RetCode", retCode: 10016 }, times: 2, path: CANCEL }
+      json: { id: 1, injected: { _tag: "RetCode", retCode: 10016 }, times: 2, path: CANCEL, method: null, match: null }
     })
     // Another path is untouched; the cancel gets the fault twice.
     expect((await fetch(`${server.url}/v5/market/time`)).status).toBe(200)
@@ -58,6 +58,52 @@ describe("/__admin/faults", () => {
     await admin(server, "POST", "/faults", { _tag: "ServerErrorHtml", status: 503 })
     expect(await admin(server, "DELETE", "/faults")).toEqual({ status: 200, json: { cleared: true } })
     expect((await fetch(`${server.url}/v5/market/time`)).status).toBe(200)
+  })
+
+  it("GET lists the pending faults with their ids and times left; DELETE /faults/{id} removes one", async () => {
+    const server = await start()
+    await admin(server, "POST", "/faults", { _tag: "IpBanned", times: 3 })
+    await admin(server, "POST", "/faults", { _tag: "NotJson", path: "/v5/market/time" })
+    expect((await fetch(`${server.url}${CANCEL}`, { method: "POST", body: "{}" })).status).toBe(403)
+    expect(await admin(server, "GET", "/faults")).toEqual({
+      status: 200,
+      json: {
+        faults: [
+          { id: 1, fault: { _tag: "IpBanned" }, times: 2 },
+          { id: 2, fault: { _tag: "NotJson" }, times: 1, path: "/v5/market/time" }
+        ]
+      }
+    })
+    expect(await admin(server, "DELETE", "/faults/1")).toEqual({ status: 200, json: { removed: 1 } })
+    expect((await admin(server, "DELETE", "/faults/1")).status).toBe(404)
+    expect((await admin(server, "DELETE", "/faults/abc")).status).toBe(404)
+    expect((await admin(server, "GET", "/faults")).json.faults.map((f: { id: number }) => f.id)).toEqual([2])
+    expect((await cancel(SEED_WITHDRAWAL_ID, { base: server.url })).json.retCode).toBe(0)
+  })
+
+  it("a fault without path takes the next private request, never the public clock sync", async () => {
+    const server = await start()
+    await admin(server, "POST", "/faults", { _tag: "ServerErrorHtml", status: 503 })
+    expect((await fetch(`${server.url}/v5/market/time`)).status).toBe(200)
+    expect((await fetch(`${server.url}/v5/market/instruments-info?category=spot`)).status).toBe(200)
+    const res = await fetch(`${server.url}${CANCEL}`, { method: "POST", body: "{}" })
+    expect(res.status).toBe(503)
+  })
+
+  it("method and match narrow a fault: only the cancel of 10198 gets it", async () => {
+    const server = await start()
+    await admin(server, "POST", "/faults", { _tag: "RetCode", retCode: 10016, method: "post", match: { id: "10198" } })
+    expect((await get(QUERY, { withdrawID: "10198" }, { base: server.url })).json.retCode).toBe(0)
+    expect((await cancel("10197", { base: server.url })).json.retCode).toBe(0)
+    expect((await cancel("10198", { base: server.url })).json.retCode).toBe(10016)
+    expect((await cancel("10198", { base: server.url })).json.retCode).toBe(0)
+  })
+
+  it("a query match narrows a GET", async () => {
+    const server = await start()
+    await admin(server, "POST", "/faults", { _tag: "RetCode", retCode: 10016, path: QUERY, match: { coin: "BTC" } })
+    expect((await get(QUERY, { coin: "USDT" }, { base: server.url })).json.retCode).toBe(0)
+    expect((await get(QUERY, { coin: "BTC" }, { base: server.url })).json.retCode).toBe(10016)
   })
 
   it.each([
@@ -73,7 +119,12 @@ describe("/__admin/faults", () => {
     ["a non-string retMsg", { _tag: "RetCode", retCode: 10016, retMsg: 7 }],
     ["times 0", { _tag: "NotJson", times: 0 }],
     ["fractional times", { _tag: "NotJson", times: 1.5 }],
-    ["a path without /", { _tag: "NotJson", path: "v5/market/time" }]
+    ["a path without /", { _tag: "NotJson", path: "v5/market/time" }],
+    ["a path over 256 characters", { _tag: "NotJson", path: `/${"x".repeat(256)}` }],
+    ["a method that is not one", { _tag: "NotJson", method: "GET /" }],
+    ["a match that is not an object", { _tag: "NotJson", match: "10197" }],
+    ["a match with a number", { _tag: "NotJson", match: { id: 10197 } }],
+    ["an empty match", { _tag: "NotJson", match: {} }]
   ])("400 with a message for %s, and nothing injected", async (_, body) => {
     const server = await start()
     const reply = await admin(server, "POST", "/faults", body)
@@ -114,14 +165,17 @@ describe("/__admin/requests", () => {
 describe("/__admin/clock", () => {
   it("GET reads it; POST sets or advances it, and the time window follows", async () => {
     const server = await start()
-    expect(await admin(server, "GET", "/clock")).toEqual({ status: 200, json: { now: NOW } })
+    expect(await admin(server, "GET", "/clock")).toEqual({ status: 200, json: { now: NOW, frozen: true } })
     expect(await admin(server, "POST", "/clock", { advance: 60_000 })).toEqual({
       status: 200,
-      json: { now: NOW + 60_000 }
+      json: { now: NOW + 60_000, frozen: true }
     })
     // A request signed at NOW is now outside the 5 s window.
     expect((await cancel(SEED_WITHDRAWAL_ID, { base: server.url })).json.retCode).toBe(10002)
-    expect(await admin(server, "POST", "/clock", { set: NOW })).toEqual({ status: 200, json: { now: NOW } })
+    expect(await admin(server, "POST", "/clock", { set: NOW })).toEqual({
+      status: 200,
+      json: { now: NOW, frozen: true }
+    })
     expect((await cancel(SEED_WITHDRAWAL_ID, { base: server.url })).json.retCode).toBe(0)
   })
 
@@ -298,18 +352,24 @@ describe("admin request bodies: their own cap", () => {
   it("an admin body of exactly 64 KiB is read", async () => {
     const server = await startWith(0)
     const prefix = JSON.stringify({ _tag: "IpBanned", path: "/" })
-    const body = `${prefix.slice(0, -2)}${"x".repeat(65_536 - prefix.length)}"}`
+    const body = `${prefix.slice(0, -1)}${" ".repeat(65_536 - prefix.length)}}`
     expect(body.length).toBe(65_536)
     expect((await admin(server, "POST", "/faults", body)).status).toBe(200)
   })
 })
 
 describe("/__admin routing", () => {
-  it("GET /__admin/health answers ok with the clock and the bounds", async () => {
+  it("GET /__admin/health answers ok with the clock, the process (pid, rss) and the bounds", async () => {
     const server = await start()
     expect(await admin(server, "GET", "/health")).toEqual({
       status: 200,
-      json: { status: "ok", now: NOW, limits: { maxBodyBytes: 1_048_576, journalSize: 1000 } }
+      json: {
+        status: "ok",
+        now: NOW,
+        pid: process.pid,
+        rss: expect.any(Number),
+        limits: { maxBodyBytes: 1_048_576, journalSize: 1000 }
+      }
     })
   })
 
@@ -329,5 +389,117 @@ describe("/__admin routing", () => {
     expect(server.exchange.requests()).toEqual([])
     // The query-record route still works next to it.
     expect((await fetch(`${server.url}${QUERY}`)).status).toBe(401)
+  })
+})
+
+describe("journal and state a test can assert on", () => {
+  it("a journal entry has the request headers (credentials redacted), status, retCode and the cut answer", async () => {
+    const server = await start()
+    await cancel(SEED_WITHDRAWAL_ID, { base: server.url, headers: { Authorization: "Bearer secret", "X-Trace": "t1" } })
+    const [entry] = (await admin(server, "GET", "/requests")).json.requests
+    expect(entry).toMatchObject({
+      method: "POST",
+      path: CANCEL,
+      httpStatus: 200,
+      retCode: 0,
+      headers: {
+        "x-bapi-api-key": "mock-api-key",
+        "x-bapi-sign": "[redacted]",
+        authorization: "[redacted]",
+        "x-trace": "t1",
+        "content-type": "application/json"
+      }
+    })
+    expect(JSON.parse(entry.responseBody)).toMatchObject({ retCode: 0, result: { status: 1 } })
+  })
+
+  it("filters by path, method and retCode (none: no envelope), and counts", async () => {
+    const server = await start()
+    await cancel(SEED_WITHDRAWAL_ID, { base: server.url })
+    await cancel(SEED_WITHDRAWAL_ID, { base: server.url })
+    await fetch(`${server.url}/v5/market/time`)
+    await admin(server, "POST", "/faults", { _tag: "NotJson", path: "/v5/market/time" })
+    await fetch(`${server.url}/v5/market/time`)
+    const count = async (q: string) => (await admin(server, "GET", `/requests/count${q}`)).json.count
+    expect(await count("")).toBe(4)
+    expect(await count(`?path=${CANCEL}`)).toBe(2)
+    expect(await count("?method=get")).toBe(2)
+    expect(await count("?retCode=131099")).toBe(1)
+    expect(await count("?retCode=none")).toBe(1)
+    const listed = (await admin(server, "GET", `/requests?path=${CANCEL}&retCode=0`)).json
+    expect(listed.requests.map((r: { retCode: number }) => r.retCode)).toEqual([0])
+    expect((await admin(server, "GET", "/requests?retCode=abc")).status).toBe(400)
+    expect((await admin(server, "GET", "/requests?limit=0")).status).toBe(400)
+  })
+
+  it("PATCH sets a withdrawal's status (and txID), DELETE removes one; bad input is 400, an unknown id 404", async () => {
+    const server = await start()
+    const patched = await admin(server, "PATCH", "/withdrawals/10197", { status: "BlockchainConfirmed", txID: "0x1" })
+    expect(patched).toMatchObject({ status: 200, json: { withdrawal: { status: "BlockchainConfirmed", txID: "0x1" } } })
+    expect((await cancel("10197", { base: server.url })).json.retCode).toBe(131099)
+    expect((await admin(server, "PATCH", "/withdrawals/10197", { status: "Pending" })).status).toBe(200)
+    expect((await cancel("10197", { base: server.url })).json.retCode).toBe(0)
+    expect((await admin(server, "PATCH", "/withdrawals/10198", { status: "Gone" })).status).toBe(400)
+    expect((await admin(server, "PATCH", "/withdrawals/10198", { status: "Pending", amount: "1" })).status).toBe(400)
+    expect(await admin(server, "DELETE", "/withdrawals/10198")).toEqual({ status: 200, json: { removed: "10198" } })
+    expect((await cancel("10198", { base: server.url })).json.retCode).toBe(131002)
+    expect((await admin(server, "DELETE", "/withdrawals/10198")).status).toBe(404)
+    expect((await admin(server, "PATCH", "/withdrawals/999", { status: "Pending" })).status).toBe(404)
+  })
+
+  it("keys change at run time (listed without secrets); limits change; a reset puts both back", async () => {
+    const server = await start()
+    const added = await admin(server, "POST", "/accounts", {
+      uid: "1000001",
+      apiKey: "run-time-key",
+      secret: "run-time-secret",
+      permissions: { withdraw: true }
+    })
+    expect(added).toEqual({
+      status: 200,
+      json: { account: { apiKey: "run-time-key", uid: "1000001", kind: "hmac", permissions: { withdraw: true } } }
+    })
+    const listed = (await admin(server, "GET", "/accounts")).json.accounts
+    expect(listed.map((a: { apiKey: string }) => a.apiKey)).toContain("run-time-key")
+    expect(JSON.stringify(listed)).not.toContain("secret")
+    expect(
+      (await admin(server, "POST", "/accounts", { uid: "1", apiKey: "k", permissions: { withdraw: true } })).status
+    ).toBe(400)
+    expect(await admin(server, "DELETE", "/accounts/mock-api-key")).toEqual({
+      status: 200,
+      json: { removed: "mock-api-key" }
+    })
+    expect((await cancel(SEED_WITHDRAWAL_ID, { base: server.url })).json.retCode).toBe(10003)
+    expect((await admin(server, "DELETE", "/accounts/mock-api-key")).status).toBe(404)
+
+    const limits = await admin(server, "POST", "/rate-limits", { query: { limit: 2, windowMs: 1000 } })
+    expect(limits.json.rateLimits.query).toEqual({ limit: 2, windowMs: 1000 })
+    expect((await admin(server, "POST", "/rate-limits", { cancel: { limit: 0, windowMs: 1 } })).status).toBe(400)
+    expect((await admin(server, "POST", "/rate-limits", { withdraw: { limit: 1, windowMs: 1 } })).status).toBe(400)
+
+    await admin(server, "POST", "/reset")
+    expect((await cancel(SEED_WITHDRAWAL_ID, { base: server.url })).json.retCode).toBe(0)
+    expect((await admin(server, "GET", "/rate-limits")).json.rateLimits.query).toEqual({ limit: 300, windowMs: 60_000 })
+    expect(
+      (await admin(server, "GET", "/accounts")).json.accounts.map((a: { apiKey: string }) => a.apiKey)
+    ).not.toContain("run-time-key")
+  })
+
+  it("the clock freezes and unfreezes; a reset puts back how the server started (following)", async () => {
+    const server = await startMockServer({ exchange: makeMockExchange() })
+    servers.push(server)
+    expect((await admin(server, "GET", "/clock")).json.frozen).toBe(false)
+    const frozen = (await admin(server, "POST", "/clock", { freeze: true })).json
+    expect(frozen.frozen).toBe(true)
+    // Frozen: the same time however long the test takes between the two reads.
+    expect((await admin(server, "GET", "/clock")).json.now).toBe(frozen.now)
+    const thawed = (await admin(server, "POST", "/clock", { freeze: false })).json
+    expect(thawed.frozen).toBe(false)
+    expect(thawed.now).toBeGreaterThanOrEqual(frozen.now)
+    expect((await admin(server, "POST", "/clock", { freeze: "yes" })).status).toBe(400)
+    expect((await admin(server, "POST", "/clock", { freeze: true, set: 1 })).status).toBe(400)
+    await admin(server, "POST", "/clock", { freeze: true })
+    await admin(server, "POST", "/reset")
+    expect((await admin(server, "GET", "/clock")).json.frozen).toBe(false)
   })
 })

@@ -59,6 +59,31 @@ const whenListening = (
     })
   })
 
+/** Runs any command that starts the server and resolves with the URL it prints when ready. */
+export const spawnListening = (
+  command: string,
+  args: ReadonlyArray<string>,
+  options: { readonly cwd: string; readonly env?: NodeJS.ProcessEnv }
+): Promise<Spawned> => {
+  // In its own process group, as a terminal starts a command: `groupKill` is then Ctrl-C.
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true
+  })
+  return whenListening(child, command, 60_000, (signal) => child.kill(signal))
+}
+
+/** Signals a spawned process's whole group (a terminal's Ctrl-C is SIGINT to the foreground group). */
+export const groupKill = (proc: Spawned, signal: NodeJS.Signals): void => {
+  try {
+    process.kill(-proc.child.pid!, signal)
+  } catch {
+    // already gone
+  }
+}
+
 /** Runs `src/bin.ts` (as `pnpm mock` does) and resolves with the URL it prints when ready. */
 export const spawnBin = (
   args: ReadonlyArray<string>,

@@ -42,7 +42,7 @@ describe("cancelWithdrawal", () => {
   it.effect("a 503 outage outlasting the retries is ExchangeUnavailable, on the TestClock", () =>
     Effect.gen(function* () {
       const exchange = yield* MockExchange
-      exchange.faults.inject({ _tag: "ServerErrorHtml", status: 503 }, { times: 10 })
+      exchange.faults.inject({ _tag: "ServerErrorHtml", status: 503 }, { path: "/v5/asset/withdraw/cancel", times: 10 })
       const fiber = yield* Effect.fork(Effect.flip(cancelWithdrawal("10197")))
       yield* TestClock.adjust("1 minute") // every backoff sleep
       const error = yield* Fiber.join(fiber)

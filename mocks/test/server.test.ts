@@ -119,7 +119,7 @@ describe("startMockServer", () => {
 
   it("sends fault bodies as they are (HTML 502)", async () => {
     const server = await start()
-    server.exchange.faults.inject({ _tag: "ServerErrorHtml" })
+    server.exchange.faults.inject({ _tag: "ServerErrorHtml" }, { path: "/v5/market/time" })
     const res = await fetch(`${server.url}/v5/market/time`)
     expect(res.status).toBe(502)
     expect(await res.text()).toContain("<html>")

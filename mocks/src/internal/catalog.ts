@@ -359,3 +359,25 @@ export const COINS: ReadonlyArray<CoinInfo> = [
     ]
   }
 ]
+
+/**
+ * The address shape of each chain the catalog has (what `withdraw/create` checks): EVM hex, Tron
+ * base58 `T…`, Bitcoin base58 (`1…`, `3…`) or bech32 (`bc1…`).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const ADDRESS_SHAPES: Readonly<Record<string, RegExp>> = {
+  ETH: /^0x[0-9a-fA-F]{40}$/,
+  TRX: /^T[1-9A-HJ-NP-Za-km-z]{33}$/,
+  BTC: /^(?:[13][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[02-9ac-hj-np-z]{11,71})$/
+}
+
+/**
+ * The chains the catalog lists for a coin; `undefined` for a coin it does not have.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const chainsOf = (coin: string): ReadonlyArray<string> | undefined =>
+  COINS.find((c) => c.coin === coin)?.chains.map((c) => c.chain!)

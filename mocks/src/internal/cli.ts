@@ -18,12 +18,13 @@ under /__admin/ (faults, requests, clock, reset, withdrawals, health).
   --max-body-bytes <n>   larger request bodies get HTTP 413 and are not kept (default 1048576,
                          at least 1024; admin bodies have their own 64 KiB cap)
   --journal-size <n>     how many requests the journal keeps (default 1000)
-  --max-connections <n>  connections open at once; more are closed as they arrive (default 256)
+  --max-connections <n>  connections served at once; a request on one over it gets HTTP 503
+                         (retCode 10016) and its connection closed (default 10000)
   --max-inflight-body-bytes <n>
                          request-body bytes held at once, all requests together; a request over it
                          gets HTTP 503 (retCode 10016) (default 67108864)
   -h, --help             print this text
-Stops on SIGINT / SIGTERM. Docs: https://github.com/effect-bybit/effect-bybit/tree/main/mocks#readme`
+Stops on SIGINT / SIGTERM, or when the npx / pnpm that started it exits. Docs: https://github.com/effect-bybit/effect-bybit/tree/main/mocks#readme`
 
 /** The smallest `--max-body-bytes`: below it no real request body fits. */
 const MIN_BODY_BYTES = 1024

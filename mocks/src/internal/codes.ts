@@ -50,9 +50,18 @@ export const Messages = {
   tooManyVisits: "Too many visits!",
   routeNotFound: "Route not found",
   withdrawalNotFound: "Withdraw order not found",
-  notCancellable: "Withdrawal status does not allow cancelling",
+  /** Bybit's error page wording for 131099 (its meaning: the withdrawal can no longer be cancelled). */
+  notCancellable: "Hot wallet status can cancel the withdraw",
+  /** 131001 on create: a chain the coin does not have (captured: pybit issue #311). */
+  openapiSvcError: "openapi svc error",
+  /** 131002 on create: an address not of the chain's shape (captured: pybit issue #122). */
+  invalidAddress: "withdraw address is invalid",
+  /** 131002 on create: a tag the chain does not take (Bybit's error page). */
+  chainOrTagMismatch: "Withdraw address chain or destination tag are not equal",
   repeatedRequest: "Do not repeat the request: requestId was used with other parameters",
-  intervalIncorrect: "The interval between the startTime and endTime is incorrect"
+  intervalIncorrect: "The interval between the startTime and endTime is incorrect",
+  /** The mock's own bound (`MAX_WITHDRAWALS`), not Bybit's: a create past it. */
+  storeFull: "mock exchange: the withdrawal store is full; POST /__admin/reset"
 } as const
 
 /**
@@ -100,10 +109,10 @@ export const timeWindowMessage = (timestamp: number, serverTime: number, recvWin
  */
 export const DEFAULT_MESSAGES: Readonly<Record<number, string>> = {
   [Codes.serverTimeout]: "Server Timeout",
-  [Codes.serverError]: "Server error",
-  [Codes.assetServiceError]: "Asset service error",
+  [Codes.serverError]: "System error. Please try again later.",
+  [Codes.assetServiceError]: "openapi svc error",
   [Codes.assetInternalError]: "Internal error",
   [Codes.serviceError]: "Service error",
   [Codes.internalError]: "Internal error",
-  [Codes.systemBusy]: "System busy, please try again later"
+  [Codes.systemBusy]: "The system is busy, please try again later"
 }

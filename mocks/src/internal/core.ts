@@ -17,7 +17,7 @@ import { type AccountEntry, authenticate } from "./auth.js"
 import { Codes, Messages } from "./codes.js"
 import { type Outcome, outcome, render } from "./envelope.js"
 import { type FaultQueue, renderStandalone, truncate } from "./faults.js"
-import type { Journal } from "./journal.js"
+import { type Journal, journalHeaders } from "./journal.js"
 import { isJsonContentType, parseJsonObject } from "./params.js"
 import { type RateLimiter, rateLimitHeaders } from "./rateLimit.js"
 import { ROUTES, type Route, type RouteAnswer } from "./routes.js"
@@ -31,9 +31,12 @@ import type { Store } from "./state.js"
  */
 export interface CoreDeps {
   readonly accounts: ReadonlyMap<string, AccountEntry>
-  readonly store: Store
+  /**
+   * The withdrawals and rate-limit windows. Read when a request is decided, never captured: a reset
+   * during a `Latency` delay replaces them, and the delayed request must see the new ones.
+   */
+  readonly state: { readonly store: Store; readonly limiter: RateLimiter }
   readonly clock: MockClock
-  readonly limiter: RateLimiter
   readonly faults: FaultQueue
   readonly clientIp: string
   readonly journal: Journal
@@ -55,7 +58,7 @@ const byteLength = (body: Uint8Array | string): number =>
  * @category constructors
  */
 export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer) => {
-  const { clock, limiter, store } = deps
+  const { clock, state } = deps
 
   const unknownRoute = (method: string, path: string, now: number): Outcome =>
     KNOWN_PATHS.has(path)
@@ -65,7 +68,7 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
       : outcome(now, Codes.routeNotFound, Messages.routeNotFound, { status: 404 })
 
   const privateHeaders = (entry: AccountEntry | undefined, endpoint: PrivateEndpoint, now: number) =>
-    entry === undefined ? {} : rateLimitHeaders(limiter.peek(entry.account.uid, endpoint, now))
+    entry === undefined ? {} : rateLimitHeaders(state.limiter.peek(entry.account.uid, endpoint, now))
 
   const answer = (route: Route, request: MockRequest, body: string, now: number): Outcome => {
     const from = (a: RouteAnswer, headers: Record<string, string>): Outcome =>
@@ -80,7 +83,7 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
         if (!parsed.ok) return outcome(now, Codes.paramError, parsed.message, { headers })
         json = parsed.value
       }
-      return from(route.run({ now, uid, json, query: request.query, store }), headers)
+      return from(route.run({ now, uid, json, query: request.query, store: state.store }), headers)
     }
     const endpoint = route.endpoint
     if (endpoint === undefined) return run("", {})
@@ -98,7 +101,7 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
         ...(auth.nullBody ? { result: null, retExtInfo: null } : {})
       })
     }
-    const decision = limiter.take(auth.entry.account.uid, endpoint, now)
+    const decision = state.limiter.take(auth.entry.account.uid, endpoint, now)
     const headers = rateLimitHeaders(decision)
     if (!decision.allowed) return outcome(now, Codes.tooManyVisits, Messages.tooManyVisits, { headers })
     return run(auth.entry.account.uid, headers)
@@ -109,8 +112,23 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
     const apiKey = request.headers.get("x-bapi-api-key") ?? undefined
     const arrived = clock.now()
     const bodyBytes = request.bodyBytes ?? byteLength(request.body)
-    const record = (entry: Pick<RecordedRequest, "retCode" | "httpStatus" | "fault" | "body">): void =>
-      deps.journal.push({ method, path, query, queryLength: query.length, apiKey, bodyBytes, time: arrived, ...entry })
+    const headers = journalHeaders(request.headers)
+    const record = (
+      entry: Pick<RecordedRequest, "retCode" | "httpStatus" | "fault" | "body">,
+      response: MockResponse | MockNetworkError
+    ): void =>
+      deps.journal.push({
+        method,
+        path,
+        query,
+        queryLength: query.length,
+        apiKey,
+        headers,
+        bodyBytes,
+        time: arrived,
+        responseBody: response._tag === "Response" ? response.body : "",
+        ...entry
+      })
 
     // A body over the cap is neither parsed nor kept (nginx answers 413 before the upstream sees it).
     if (bodyBytes > deps.maxBodyBytes) {
@@ -120,8 +138,9 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
         `request body too large: ${bodyBytes} bytes, the limit is ${deps.maxBodyBytes}`,
         { status: 413 }
       )
-      record({ retCode: tooLarge.envelope.retCode, httpStatus: 413, fault: undefined, body: "" })
-      return render(tooLarge)
+      const response = render(tooLarge)
+      record({ retCode: tooLarge.envelope.retCode, httpStatus: 413, fault: undefined, body: "" }, response)
+      return response
     }
     const body =
       method === "GET" || method === "HEAD"
@@ -130,32 +149,61 @@ export const makeCore = (deps: CoreDeps): ((request: MockRequest) => MockAnswer)
           ? request.body
           : // Buffer's decoder: several times cheaper than TextDecoder on bodies this small.
             Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength).toString("utf8")
-    const fault: Fault | undefined = deps.faults.take(path)
+    const route = ROUTE_TABLE.get(`${method} ${path}`)
+    let json: Record<string, unknown> | null | undefined = null
+    const fault: Fault | undefined = deps.faults.take({
+      method,
+      path,
+      private: route?.endpoint !== undefined,
+      query,
+      json: () => {
+        if (json === null) {
+          const parsed = body === "" ? undefined : parseJsonObject(body)
+          json = parsed?.ok === true ? parsed.value : undefined
+        }
+        return json
+      }
+    })
+
+    // A faulted envelope on a private route carries the rate-limit headers a real answer of that
+    // path would (the state is peeked, not counted: a faulted request is not handled).
+    const withLimitHeaders = (response: MockResponse | MockNetworkError, f: Fault): MockResponse | MockNetworkError => {
+      const envelopeFault = f._tag === "RetCode" || f._tag === "CancelStatusZero" || f._tag === "MissingFields"
+      const entry = apiKey === undefined ? undefined : deps.accounts.get(apiKey)
+      if (response._tag !== "Response" || !envelopeFault || route?.endpoint === undefined || entry === undefined) {
+        return response
+      }
+      return { ...response, headers: { ...response.headers, ...privateHeaders(entry, route.endpoint, clock.now()) } }
+    }
 
     const handle = (): MockResponse | MockNetworkError => {
       if (fault !== undefined) {
         const standalone = renderStandalone(fault, clock.now())
         if (standalone !== undefined) {
-          const response = standalone.response
-          record({
-            retCode: standalone.retCode,
-            httpStatus: response._tag === "Response" ? response.status : 0,
-            fault: fault._tag,
-            body
-          })
+          const response = withLimitHeaders(standalone.response, fault)
+          record(
+            {
+              retCode: standalone.retCode,
+              httpStatus: response._tag === "Response" ? response.status : 0,
+              fault: fault._tag,
+              body
+            },
+            response
+          )
           return response
         }
       }
       const now = clock.now()
-      const route = ROUTE_TABLE.get(`${method} ${path}`)
       const result = route === undefined ? unknownRoute(method, path, now) : answer(route, request, body, now)
+      const rendered = render(result)
       if (fault?._tag === "LoseResponse") {
-        record({ retCode: result.envelope.retCode, httpStatus: 0, fault: fault._tag, body })
+        // The answer the client never got is journaled as it was decided.
+        record({ retCode: result.envelope.retCode, httpStatus: 0, fault: fault._tag, body }, rendered)
         return NETWORK_ERROR
       }
-      record({ retCode: result.envelope.retCode, httpStatus: result.status, fault: fault?._tag, body })
-      const response = render(result)
-      return fault?._tag === "TruncatedBody" ? { ...response, body: truncate(response.body) } : response
+      const response = fault?._tag === "TruncatedBody" ? { ...rendered, body: truncate(rendered.body) } : rendered
+      record({ retCode: result.envelope.retCode, httpStatus: result.status, fault: fault?._tag, body }, response)
+      return response
     }
 
     return fault?._tag === "Latency" ? { _tag: "Delay", ms: fault.ms, resume: handle } : handle()

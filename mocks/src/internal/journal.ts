@@ -1,5 +1,5 @@
 /** The request journal: the last N requests, bodies cut, with a count of the entries dropped. */
-import type { RecordedRequest } from "../models.js"
+import type { HeaderReader, RecordedRequest, RequestFilter } from "../models.js"
 
 /**
  * How many characters of a body, and of a query string, the journal keeps.
@@ -8,6 +8,46 @@ import type { RecordedRequest } from "../models.js"
  * @category constants
  */
 export const JOURNAL_BODY_CHARS = 4096
+
+/**
+ * The first `JOURNAL_BODY_CHARS` characters, copied: V8's `slice` of a long string is a view that
+ * keeps the whole string alive (1,000 journaled 100 KB bodies held 100 MB).
+ */
+const cut = (text: string): string =>
+  text.length <= JOURNAL_BODY_CHARS ? text : (JSON.parse(JSON.stringify(text.slice(0, JOURNAL_BODY_CHARS))) as string)
+
+const matches = (e: RecordedRequest, f: RequestFilter): boolean =>
+  (f.path === undefined || e.path === f.path) &&
+  (f.method === undefined || e.method === f.method.toUpperCase()) &&
+  (f.retCode === undefined || e.retCode === (f.retCode ?? undefined))
+
+/** Header values whose text is a credential (or signs with one): journaled as `[redacted]`. */
+const REDACTED = new Set(["x-bapi-sign", "authorization", "proxy-authorization", "cookie"])
+const MAX_HEADERS = 32
+const HEADER_CHARS = 256
+
+/**
+ * The request headers as the journal keeps them: lower-case names, credentials redacted, at most
+ * 32, each value cut (and copied, see `cut`) to 256 characters.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const journalHeaders = (headers: HeaderReader): Record<string, string> => {
+  const out: Record<string, string> = {}
+  let n = 0
+  headers.forEach?.((value, name) => {
+    if (n >= MAX_HEADERS) return
+    n += 1
+    const key = name.toLowerCase().slice(0, 64)
+    out[key] = REDACTED.has(key)
+      ? "[redacted]"
+      : value.length <= HEADER_CHARS
+        ? value
+        : (JSON.parse(JSON.stringify(value.slice(0, HEADER_CHARS))) as string)
+  })
+  return out
+}
 
 /**
  * The journal of requests, oldest first.
@@ -22,7 +62,7 @@ export interface Journal {
    */
   readonly push: (entry: RecordedRequest) => void
   /** The kept entries, oldest first, and how many older ones were dropped. */
-  readonly entries: () => ReadonlyArray<RecordedRequest> & { readonly dropped: number }
+  readonly entries: (filter?: RequestFilter) => ReadonlyArray<RecordedRequest> & { readonly dropped: number }
   readonly clear: () => void
 }
 
@@ -39,12 +79,10 @@ export const makeJournal = (limit: number): Journal => {
   return {
     push: (entry) => {
       items.push(
-        entry.body.length > JOURNAL_BODY_CHARS || entry.query.length > JOURNAL_BODY_CHARS
-          ? {
-              ...entry,
-              body: entry.body.slice(0, JOURNAL_BODY_CHARS),
-              query: entry.query.slice(0, JOURNAL_BODY_CHARS)
-            }
+        entry.body.length > JOURNAL_BODY_CHARS ||
+          entry.query.length > JOURNAL_BODY_CHARS ||
+          entry.responseBody.length > JOURNAL_BODY_CHARS
+          ? { ...entry, body: cut(entry.body), query: cut(entry.query), responseBody: cut(entry.responseBody) }
           : entry
       )
       if (items.length > limit * 2 || (limit === 0 && items.length > 0)) {
@@ -53,10 +91,12 @@ export const makeJournal = (limit: number): Journal => {
         dropped += cut
       }
     },
-    entries: () => {
+    entries: (filter) => {
       const excess = Math.max(0, items.length - limit)
+      const kept = items.slice(excess)
+      const selected = filter === undefined ? kept : kept.filter((e) => matches(e, filter))
       // Not enumerable: the array still deep-equals a plain array of the same entries.
-      return Object.defineProperty(items.slice(excess), "dropped", {
+      return Object.defineProperty(selected, "dropped", {
         value: dropped + excess,
         enumerable: false
       }) as Array<RecordedRequest> & { readonly dropped: number }

@@ -1,6 +1,6 @@
 /** The endpoints: what each does once a request has passed auth, rate limit and the common checks. */
 import type { MockWithdrawal, PrivateEndpoint } from "../models.js"
-import { COINS, INSTRUMENTS } from "./catalog.js"
+import { ADDRESS_SHAPES, COINS, chainsOf, INSTRUMENTS } from "./catalog.js"
 import { Codes, Messages } from "./codes.js"
 import {
   encodeCursor,
@@ -161,6 +161,35 @@ export const queryRecord: Route = {
 }
 
 /**
+ * Where a withdrawal may go: a Bybit UID (digits) with `forceChain: 2`; otherwise one of the coin's
+ * chains (else 131001, as Bybit answered a chain name the coin does not have), an address of that
+ * chain's shape (else 131002 "withdraw address is invalid"), and no tag on a chain without tags
+ * (else 131002 "… chain or destination tag are not equal"; no chain of the catalog takes tags).
+ */
+const checkDestination = (p: {
+  readonly coin: string
+  readonly chain: string
+  readonly address: string
+  readonly tag: string
+  readonly forceChain: 0 | 1 | 2
+}): RouteAnswer | undefined => {
+  if (p.forceChain === 2) {
+    return /^\d{1,20}$/.test(p.address)
+      ? undefined
+      : { retCode: Codes.assetParamError, retMsg: Messages.invalidAddress }
+  }
+  if (!(chainsOf(p.coin) ?? []).includes(p.chain)) {
+    return { retCode: Codes.assetServiceError, retMsg: Messages.openapiSvcError }
+  }
+  const shape = ADDRESS_SHAPES[p.chain]
+  if (shape !== undefined && !shape.test(p.address)) {
+    return { retCode: Codes.assetParamError, retMsg: Messages.invalidAddress }
+  }
+  if (p.tag !== "") return { retCode: Codes.assetParamError, retMsg: Messages.chainOrTagMismatch }
+  return undefined
+}
+
+/**
  * `POST /v5/asset/withdraw/create`.
  *
  * @since 0.1.0
@@ -175,6 +204,8 @@ export const createWithdrawal: Route = {
     const params = parseCreate(json)
     if (!params.ok) return paramError(params)
     const p = params.value
+    const refused = checkDestination(p)
+    if (refused !== undefined) return refused
     const result = store.create(
       uid,
       {
@@ -189,6 +220,7 @@ export const createWithdrawal: Route = {
       now
     )
     if (result._tag === "RequestIdReused") return { retCode: Codes.repeatedRequest, retMsg: Messages.repeatedRequest }
+    if (result._tag === "Full") return { retCode: Codes.assetServiceError, retMsg: Messages.storeFull }
     return { retCode: Codes.ok, retMsg: Messages.success, result: { id: result.withdrawal.withdrawId } }
   }
 }

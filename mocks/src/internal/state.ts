@@ -1,6 +1,7 @@
 /** Step 6: the in-memory withdrawals, and what cancel / create / query do to them. */
 import type { MockWithdrawal, WithdrawalStatus } from "../models.js"
 import { CANCELLABLE_STATUSES } from "../models.js"
+import { CapacityError, MAX_WITHDRAWALS } from "./limits.js"
 
 /**
  * What a cancel did.
@@ -80,6 +81,8 @@ export type CreateResult =
   | { readonly _tag: "Created"; readonly withdrawal: MockWithdrawal }
   | { readonly _tag: "Replayed"; readonly withdrawal: MockWithdrawal }
   | { readonly _tag: "RequestIdReused" }
+  /** The store holds `MAX_WITHDRAWALS` already. */
+  | { readonly _tag: "Full" }
 
 /** Fees by coin for created withdrawals (anything else: "0"). */
 const FEES: Readonly<Record<string, string>> = { USDT: "1", USDC: "1", BTC: "0.0005", ETH: "0.0012" }
@@ -106,6 +109,8 @@ export interface Store {
   readonly get: (id: string) => MockWithdrawal | undefined
   readonly all: () => ReadonlyArray<MockWithdrawal>
   readonly put: (w: MockWithdrawal) => void
+  /** Removes a withdrawal; false when there is none with this id. */
+  readonly remove: (id: string) => boolean
   readonly cancel: (uid: string, id: string, now: number) => CancelResult
   readonly query: (uid: string, filters: QueryFilters) => QueryPage
   readonly create: (uid: string, input: CreateInput, now: number) => CreateResult
@@ -122,6 +127,9 @@ export const makeStore = (initial: ReadonlyArray<MockWithdrawal>): Store => {
   const requestIds = new Map<string, { readonly id: string; readonly fingerprint: string }>()
   let nextId = 1
   const put = (w: MockWithdrawal): void => {
+    if (byId.size >= MAX_WITHDRAWALS && !byId.has(w.withdrawId)) {
+      throw new CapacityError(`the exchange holds ${MAX_WITHDRAWALS} withdrawals already; reset it or remove some`)
+    }
     byId.set(w.withdrawId, { ...w })
     if (/^\d{1,15}$/.test(w.withdrawId)) nextId = Math.max(nextId, Number(w.withdrawId) + 1)
   }
@@ -134,6 +142,7 @@ export const makeStore = (initial: ReadonlyArray<MockWithdrawal>): Store => {
     },
     all: () => Array.from(byId.values(), (w) => ({ ...w })),
     put,
+    remove: (id) => byId.delete(id),
     cancel: (uid, id, now) => {
       const w = byId.get(id)
       // Another account's withdrawal answers exactly like an unknown id: nothing leaks.
@@ -176,6 +185,7 @@ export const makeStore = (initial: ReadonlyArray<MockWithdrawal>): Store => {
           if (existing !== undefined) return { _tag: "Replayed", withdrawal: { ...existing } }
         }
       }
+      if (byId.size >= MAX_WITHDRAWALS) return { _tag: "Full" }
       const withdrawal: MockWithdrawal = {
         withdrawId: String(nextId),
         uid,
