@@ -19,9 +19,9 @@ import { createHmac, timingSafeEqual } from "node:crypto"
 import { createServer, type IncomingMessage, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { NodeHttpClient } from "@effect/platform-node"
+import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
 import { RestClientV5 } from "bybit-api"
 import { Layer, ManagedRuntime, Redacted } from "effect"
-import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
 import { bareCancel, SUCCESS } from "./server.js"
 
 // bareCancel (server.ts) signs with these.
