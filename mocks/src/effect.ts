@@ -33,9 +33,11 @@ export interface LayerOptions extends Omit<MockExchangeOptions, "clock"> {
    * `Latency` faults then sleep on Effect's clock too. A `MockClock` of your own is used as is
    * (not with `now`). Default: frozen at `now`, or following `Date.now()`.
    *
-   * Whatever the clock, an untouched `TestClock` (at 0, as `it.effect` starts it) is first set to the
-   * exchange's start time (`now`, your clock's time, or the real time): the client refuses a server
-   * time more than 24 hours from its own clock, as it would refuse it from Bybit.
+   * Under a `TestClock`, the `TestClock` is first set to the exchange's start time (`now`, or your
+   * clock's time), or to the real time when it is untouched (at 0) and the exchange has no start:
+   * the client refuses a server time more than 24 hours from its own clock, as it would from Bybit.
+   * (A `TestClock` is not always fresh: `@effect/vitest` may hand the same one to the tests of a
+   * worker, moved where the last test left it.)
    */
   readonly clock?: MockClock | "effect"
   /**
@@ -165,12 +167,15 @@ const layer = (
   Layer.effectContext(
     Effect.gen(function* () {
       const { clock: clockOption, baseUrl, ...rest } = options
-      // Under an untouched TestClock (it.effect starts it at 0, in 1970), the program's clock and the
-      // exchange's would be decades apart, which the client rightly refuses as an implausible server
-      // time: start the TestClock where the exchange starts, as the two clocks agree in production.
+      // Under a TestClock (at 0 in a fresh one, in 1970; elsewhere in one a previous test moved), the
+      // program's clock and the exchange's could be years apart, which the client rightly refuses
+      // as an implausible server time: start the TestClock where the exchange starts, as the two
+      // clocks agree in production.
       const current = yield* Effect.clock
-      if (isTestClock(current) && current.unsafeCurrentTimeMillis() === 0) {
-        yield* current.setTime(typeof clockOption === "object" ? clockOption.now() : (rest.now ?? Date.now()))
+      if (isTestClock(current)) {
+        const start = typeof clockOption === "object" ? clockOption.now() : rest.now
+        if (start !== undefined) yield* current.setTime(start)
+        else if (current.unsafeCurrentTimeMillis() === 0) yield* current.setTime(Date.now())
       }
       const effectClock = clockOption === "effect" ? current : undefined
       const { origins, service } = yield* Effect.try({
