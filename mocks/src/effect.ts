@@ -33,11 +33,11 @@ export interface LayerOptions extends Omit<MockExchangeOptions, "clock"> {
    * `Latency` faults then sleep on Effect's clock too. A `MockClock` of your own is used as is
    * (not with `now`). Default: frozen at `now`, or following `Date.now()`.
    *
-   * Under a `TestClock`, the `TestClock` is first set to the exchange's start time (`now`, or your
-   * clock's time), or to the real time when it is untouched (at 0) and the exchange has no start:
-   * the client refuses a server time more than 24 hours from its own clock, as it would from Bybit.
-   * (A `TestClock` is not always fresh: `@effect/vitest` may hand the same one to the tests of a
-   * worker, moved where the last test left it.)
+   * A `TestClock` that is untouched (at 0) or more than 24 hours from the exchange's start time
+   * (`now`, your clock's time, or the real time) is first set to it: the client refuses a server
+   * time more than 24 hours from its own clock, as it would from Bybit. (A `TestClock` is not always
+   * fresh: `Effect.provide` memoizes `@effect/vitest`'s test layer, so the tests of a worker share one,
+   * moved where the last test left it.) One within 24 hours is left where it is.
    */
   readonly clock?: MockClock | "effect"
   /**
@@ -82,6 +82,8 @@ export class MockExchange extends Context.Tag("@effect-bybit/mock-exchange/MockE
     options: LayerOptions = {}
   ): Layer.Layer<HttpClient.HttpClient | MockExchange, Cause.IllegalArgumentException> => layer(options)
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000
 
 // TestClock has no type id: it is the Clock that can be set.
 const isTestClock = (clock: Clock.Clock): clock is TestClock.TestClock =>
@@ -173,9 +175,9 @@ const layer = (
       // clocks agree in production.
       const current = yield* Effect.clock
       if (isTestClock(current)) {
-        const start = typeof clockOption === "object" ? clockOption.now() : rest.now
-        if (start !== undefined) yield* current.setTime(start)
-        else if (current.unsafeCurrentTimeMillis() === 0) yield* current.setTime(Date.now())
+        const start = typeof clockOption === "object" ? clockOption.now() : (rest.now ?? Date.now())
+        const at = current.unsafeCurrentTimeMillis()
+        if (at === 0 || Math.abs(at - start) > DAY_MS) yield* current.setTime(start)
       }
       const effectClock = clockOption === "effect" ? current : undefined
       const { origins, service } = yield* Effect.try({

@@ -76,11 +76,19 @@ describe("MockExchange.layer", () => {
     }).pipe(Effect.provide(MockExchange.layer({ clock: "effect", now: 1_700_000_000_000 })))
   )
 
-  it.effect("a TestClock the test has moved is left where it is", () =>
+  it.effect("a TestClock the test has moved within 24 hours of the exchange is left where it is", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(1_700_000_000_000 - 3_600_000)
+      const seen = yield* clocks.pipe(Effect.provide(MockExchange.layer({ now: 1_700_000_000_000 })))
+      expect(seen).toEqual({ local: 1_700_000_000_000 - 3_600_000, exchange: 1_700_000_000_000 })
+    })
+  )
+
+  it.effect("a TestClock years from the exchange (a test before this one moved it) is set to its start", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(1_600_000_000_000)
       const seen = yield* clocks.pipe(Effect.provide(MockExchange.layer({ now: 1_700_000_000_000 })))
-      expect(seen).toEqual({ local: 1_600_000_000_000, exchange: 1_700_000_000_000 })
+      expect(seen).toEqual({ local: 1_700_000_000_000, exchange: 1_700_000_000_000 })
     })
   )
 
