@@ -3,7 +3,7 @@ import { MOCK_UID, type MockExchangeOptions, type MockWithdrawal } from "@effect
 import { MockExchange } from "@effect-bybit/mock-exchange/effect"
 import { Effect, Either, Exit, Layer, Schedule } from "effect"
 import { BybitClient, type BybitConfig, Withdrawals } from "../src/index.js"
-import { BASE_URL, hmacCredentials, NOW, runMovingClocks } from "./support.js"
+import { alignTestClock, BASE_URL, hmacCredentials, NOW, runMovingClocks } from "./support.js"
 
 /**
  * The client on a fresh in-process mock exchange frozen at `NOW` (`MockExchange.layer`: no MSW, no
@@ -15,7 +15,7 @@ const exchangeLayer = (
   client: Partial<BybitConfig.Options> = {}
 ) =>
   BybitClient.layer({ credentials: hmacCredentials(), baseUrl: BASE_URL, timeout: "1 hour", ...client }).pipe(
-    Layer.provideMerge(MockExchange.layer({ now: NOW, ...exchange }))
+    Layer.provideMerge(MockExchange.layer({ now: NOW, ...exchange }).pipe(Layer.provide(alignTestClock)))
   )
 
 const withdrawal = (withdrawId: string, status: MockWithdrawal["status"]): MockWithdrawal => ({

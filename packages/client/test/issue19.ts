@@ -10,7 +10,7 @@ import { MOCK_UID, type MockExchangeOptions, type MockWithdrawal } from "@effect
 import { MockExchange } from "@effect-bybit/mock-exchange/effect"
 import { Chunk, Context, Effect, Fiber, Layer, TestClock } from "effect"
 import { BybitClient, type BybitConfig } from "../src/index.js"
-import { BASE_URL, hmacCredentials, NOW, settle } from "./support.js"
+import { alignTestClock, BASE_URL, hmacCredentials, NOW, settle } from "./support.js"
 
 export { BASE_URL, NOW }
 
@@ -126,7 +126,9 @@ export const exchangeLayer = (
   options: Omit<MockExchangeOptions, "clock" | "now"> = {},
   script?: Script
 ): Layer.Layer<HttpClient.HttpClient | MockExchange> => {
-  const mock = MockExchange.layer({ now: NOW, clock: "effect", baseUrl: BASE_URL, ...options })
+  const mock = MockExchange.layer({ now: NOW, clock: "effect", baseUrl: BASE_URL, ...options }).pipe(
+    Layer.provide(alignTestClock)
+  )
   const wrapped = Layer.effectContext(
     Effect.gen(function* () {
       const exchange = yield* MockExchange

@@ -35,9 +35,13 @@ export const hmacCredentials = (apiKey = MOCK_API_KEY, secret = MOCK_API_SECRET)
 
 /**
  * Sets the TestClock (when the test has one) to the mock exchange's `NOW`: the client refuses a
- * server time more than 24 hours from its own clock, and the TestClock starts at 1970.
+ * server time more than 24 hours from its own clock, and the TestClock starts at 1970, or where the
+ * worker's last test left it (`Effect.provide` memoizes `@effect/vitest`'s test layer, so the tests
+ * of a worker share one). Fresh: built again for every test, never memoized with it.
  */
-export const alignTestClock = Layer.effectDiscard(Effect.catchAllDefect(TestClock.setTime(NOW), () => Effect.void))
+export const alignTestClock = Layer.fresh(
+  Layer.effectDiscard(Effect.catchAllDefect(TestClock.setTime(NOW), () => Effect.void))
+)
 
 /** The client on FetchHttpClient (intercepted by MSW), with the given options. */
 export const clientLayer = (options: Partial<BybitConfig.Options> = {}) =>
