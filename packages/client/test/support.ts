@@ -75,6 +75,16 @@ export const runMovingClocks = <A, E, R>(
         yield* settle
         continue
       }
+      // Every fiber waits on the TestClock, or an answer is still on its way: let pending I/O
+      // settle, and move the clock only when the waits are the same after a few turns.
+      let stable = 0
+      for (let turn = 0; turn < 50 && stable < 3; turn++) {
+        yield* settle
+        const again = yield* TestClock.sleeps()
+        stable = Chunk.size(again) === Chunk.size(sleeps) ? stable + 1 : 0
+        if (stable === 0) break
+      }
+      if (stable < 3) continue
       const now = yield* TestClock.currentTimeMillis
       const next = Math.min(...Chunk.toReadonlyArray(sleeps))
       const delta = Math.max(0, Math.ceil(next - now))
