@@ -93,8 +93,12 @@ describe("concurrency", () => {
         expect(outcomes).toEqual(cases.map(({ id, expected }) => ({ id, outcome: expected })))
         const cancels = exchange.requests().filter((r) => r.path === "/v5/asset/withdraw/cancel")
         const limited = cancels.filter((r) => r.retCode === 10006)
+        // A request signed before a 60 s jump of the shared TestClock may arrive after it and be
+        // refused 10002; its re-sync and resend are the client's to make, not a retry too early.
+        const resynced = cancels.filter((r) => r.retCode === 10002)
+        expect(resynced.length).toBeLessThanOrEqual(3)
         // 200 answered + those told to wait; nobody retried before the window reset.
-        expect(cancels.length - limited.length).toBe(200)
+        expect(cancels.length - limited.length - resynced.length).toBe(200)
         expect(limited.length).toBe(140 + 80 + 20)
         expect(waits.filter((w) => w >= 59_000).length).toBe(3)
         expect(exchange.clock.now() - NOW).toBeLessThan(4 * 60_000)
