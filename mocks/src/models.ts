@@ -98,7 +98,7 @@ export interface MockWithdrawal {
  */
 export interface RecordedRequest {
   readonly method: string
-  /** The URL path, e.g. `/v5/asset/withdraw/cancel`. */
+  /** The URL path, e.g. `/v5/asset/withdraw/cancel`, cut to its first 4,096 characters. */
   readonly path: string
   /** The raw query string, without `?` (`""` when there is none), cut to its first 4,096 characters. */
   readonly query: string
@@ -108,7 +108,7 @@ export interface RecordedRequest {
   readonly body: string
   /** The body's full size in bytes, as received. */
   readonly bodyBytes: number
-  /** The `X-BAPI-API-KEY` header, when sent. */
+  /** The `X-BAPI-API-KEY` header, when sent, cut to its first 256 characters. */
   readonly apiKey: string | undefined
   /**
    * The request headers, names in lower case; credentials (`x-bapi-sign`, `authorization`,

@@ -4,6 +4,8 @@
  * @since 0.1.0
  */
 import { readFileSync } from "node:fs"
+import { isIP } from "node:net"
+import { rsaVerifier } from "@effect-bybit/signing"
 import { WITHDRAWAL_TEXT_CHARS } from "./internal/limits.js"
 import { AMOUNT, COIN, WITHDRAW_ID } from "./internal/params.js"
 import type { MockExchangeOptions } from "./MockExchange.js"
@@ -67,13 +69,25 @@ export const parseAccount = (u: unknown, where: string): MockAccount => {
   const ips = u.ips
   if (
     ips !== undefined &&
-    !(Array.isArray(ips) && ips.length <= 64 && ips.every((ip) => typeof ip === "string" && ip.length <= 64))
+    !(
+      Array.isArray(ips) &&
+      ips.length <= 64 &&
+      ips.every((ip) => typeof ip === "string" && ip.length <= 64 && isIP(ip) !== 0)
+    )
   ) {
-    throw new TypeError(`${where}.ips: expected an array of at most 64 IP strings`)
+    throw new TypeError(`${where}.ips: expected an array of at most 64 IPv4 or IPv6 addresses`)
   }
   const secret = u.secret === undefined ? undefined : str(u, "secret", where, undefined, 256)
   const rsaPublicKeyPem =
     u.rsaPublicKeyPem === undefined ? undefined : str(u, "rsaPublicKeyPem", where, undefined, 8192)
+  if (rsaPublicKeyPem !== undefined) {
+    // The key the exchange verifies signatures with: parsed here, so a bad one is refused as input.
+    try {
+      rsaVerifier(rsaPublicKeyPem)
+    } catch (error) {
+      throw new TypeError(`${where}.rsaPublicKeyPem: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
   return {
     uid: str(u, "uid", where),
     apiKey: str(u, "apiKey", where),

@@ -74,7 +74,7 @@ export interface MockServer {
   readonly url: string
   readonly port: number
   readonly exchange: Exchange
-  /** Stops listening and closes every open connection. */
+  /** Stops listening and closes every open connection; requests held by a `Latency` get no answer. */
   readonly close: () => Promise<void>
 }
 
@@ -98,9 +98,23 @@ const headerReader = (req: IncomingMessage): HeaderReader => ({
   }
 })
 
-const send = (res: ServerResponse, answer: MockAnswer): void => {
+/**
+ * The `Latency` timers of one server: `close()` clears them (the delayed requests are answered
+ * nothing, their connections closed), so no timer holds the process after it.
+ */
+interface Delays {
+  readonly timers: Set<ReturnType<typeof setTimeout>>
+  closed: boolean
+}
+
+const send = (res: ServerResponse, answer: MockAnswer, delays: Delays): void => {
   if (answer._tag === "Delay") {
-    setTimeout(() => send(res, answer.resume()), answer.ms)
+    if (delays.closed) return
+    const timer = setTimeout(() => {
+      delays.timers.delete(timer)
+      send(res, answer.resume(), delays)
+    }, answer.ms)
+    delays.timers.add(timer)
     return
   }
   if (answer._tag === "NetworkError") {
@@ -177,12 +191,13 @@ const serve = (
   exchange: Exchange,
   budget: Budget,
   connections: Connections,
+  delays: Delays,
   req: IncomingMessage,
   res: ServerResponse
 ): void => {
   if (connections.over.has(req.socket)) {
     req.resume()
-    send(res, busy(exchange, `${connections.open} connections open, the limit is ${connections.limit}`))
+    send(res, busy(exchange, `${connections.open} connections open, the limit is ${connections.limit}`), delays)
     return
   }
   const method = req.method ?? "GET"
@@ -194,10 +209,10 @@ const serve = (
   const answer = (body: Buffer, size: number): void => {
     try {
       if (admin) {
-        send(res, handleAdmin(exchange, method, path, query, size > cap ? undefined : body.toString("utf8")))
+        send(res, handleAdmin(exchange, method, path, query, size > cap ? undefined : body.toString("utf8")), delays)
         return
       }
-      send(res, exchange.handle({ method, path, query, headers: headerReader(req), body, bodyBytes: size }))
+      send(res, exchange.handle({ method, path, query, headers: headerReader(req), body, bodyBytes: size }), delays)
     } catch (error) {
       if (res.headersSent) reset(res)
       else res.writeHead(500, { "content-type": "text/plain" }).end(`mock exchange error: ${String(error)}`)
@@ -230,7 +245,7 @@ const serve = (
     // with the answer.
     req.socket.pause()
     res.once("finish", () => res.socket?.destroy())
-    send(res, busy(exchange, `request bodies in flight would exceed ${budget.limit} bytes`))
+    send(res, busy(exchange, `request bodies in flight would exceed ${budget.limit} bytes`), delays)
   }
   if (declared !== undefined && declared > 0 && !take(declared)) {
     refuse()
@@ -315,6 +330,7 @@ export const startMockServer = async (options: MockServerOptions = {}): Promise<
   }
   const exchange = options.exchange ?? makeExchange()
   const budget: Budget = { limit: options.maxInflightBodyBytes ?? 64 * 1024 * 1024, held: 0 }
+  const delays: Delays = { timers: new Set(), closed: false }
   const headersTimeout = options.headersTimeout ?? 10_000
   const requestTimeout = options.requestTimeout ?? 30_000
   if (headersTimeout > requestTimeout) {
@@ -331,7 +347,7 @@ export const startMockServer = async (options: MockServerOptions = {}): Promise<
       // node:http checks the two timeouts on this interval (default 30 s): often enough to hold them.
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 4)))
     },
-    (req, res) => serve(exchange, budget, connections, req, res)
+    (req, res) => serve(exchange, budget, connections, delays, req, res)
   )
   const connections: Connections = {
     limit: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
@@ -361,6 +377,9 @@ export const startMockServer = async (options: MockServerOptions = {}): Promise<
     exchange,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
+        delays.closed = true
+        for (const timer of delays.timers) clearTimeout(timer)
+        delays.timers.clear()
         server.close((error) => (error === undefined ? resolve() : reject(error)))
         server.closeAllConnections()
       })

@@ -193,6 +193,21 @@ describe("/__admin/clock", () => {
     expect(reply.json.error).toMatch(/set|advance|field|integer/)
     expect((await admin(server, "GET", "/clock")).json.now).toBe(NOW)
   })
+
+  it("400 for an advance that takes the clock below 0 or past 8.64e15 (the largest Date)", async () => {
+    const server = await start()
+    expect((await admin(server, "POST", "/clock", { set: 0 })).status).toBe(200)
+    const back = await admin(server, "POST", "/clock", { advance: -1_000 })
+    expect(back.status).toBe(400)
+    expect(back.json.error).toMatch(/advance/)
+    expect((await admin(server, "POST", "/clock", { set: 8_640_000_000_000_000 })).status).toBe(200)
+    expect((await admin(server, "POST", "/clock", { advance: 8_640_000_000_000_000 })).status).toBe(400)
+    expect((await admin(server, "POST", "/clock", { advance: 1 })).status).toBe(400)
+    expect((await admin(server, "GET", "/clock")).json.now).toBe(8_640_000_000_000_000)
+    expect((await admin(server, "POST", "/clock", { advance: -8_640_000_000_000_000 })).json.now).toBe(0)
+    const t: Json = await (await fetch(`${server.url}/v5/market/time`)).json()
+    expect(t.time).toBe(0)
+  })
 })
 
 describe("/__admin/reset", () => {
@@ -437,14 +452,54 @@ describe("journal and state a test can assert on", () => {
     const patched = await admin(server, "PATCH", "/withdrawals/10197", { status: "BlockchainConfirmed", txID: "0x1" })
     expect(patched).toMatchObject({ status: 200, json: { withdrawal: { status: "BlockchainConfirmed", txID: "0x1" } } })
     expect((await cancel("10197", { base: server.url })).json.retCode).toBe(131099)
-    expect((await admin(server, "PATCH", "/withdrawals/10197", { status: "Pending" })).status).toBe(200)
-    expect((await cancel("10197", { base: server.url })).json.retCode).toBe(0)
+    expect((await admin(server, "PATCH", "/withdrawals/10198", { status: "MoreInformationRequired" })).status).toBe(200)
+    expect((await admin(server, "PATCH", "/withdrawals/10198", { status: "Pending" })).status).toBe(200)
+    expect((await cancel("10198", { base: server.url })).json.retCode).toBe(0)
     expect((await admin(server, "PATCH", "/withdrawals/10198", { status: "Gone" })).status).toBe(400)
     expect((await admin(server, "PATCH", "/withdrawals/10198", { status: "Pending", amount: "1" })).status).toBe(400)
     expect(await admin(server, "DELETE", "/withdrawals/10198")).toEqual({ status: 200, json: { removed: "10198" } })
     expect((await cancel("10198", { base: server.url })).json.retCode).toBe(131002)
     expect((await admin(server, "DELETE", "/withdrawals/10198")).status).toBe(404)
     expect((await admin(server, "PATCH", "/withdrawals/999", { status: "Pending" })).status).toBe(404)
+  })
+
+  it("PATCH cannot move a withdrawal out of a final status (409), so no id is cancelled twice", async () => {
+    const server = await start()
+    expect((await cancel("10197", { base: server.url })).json.retCode).toBe(0)
+    const back = await admin(server, "PATCH", "/withdrawals/10197", { status: "Pending" })
+    expect(back.status).toBe(409)
+    expect(back.json.error).toContain("CancelByUser")
+    expect((await cancel("10197", { base: server.url })).json.retCode).toBe(131099)
+    for (const [id, status] of [
+      ["10203", "success"],
+      ["10205", "Reject"],
+      ["10206", "Fail"],
+      ["10207", "BlockchainConfirmed"]
+    ]) {
+      expect((await admin(server, "PATCH", `/withdrawals/${id}`, { status: "SecurityCheck" })).status, id).toBe(409)
+      // the same status (to set a txID) is not a move
+      expect((await admin(server, "PATCH", `/withdrawals/${id}`, { status, txID: "0x2" })).status, id).toBe(200)
+    }
+  })
+
+  it("POST /accounts refuses an rsaPublicKeyPem that is not an RSA public key PEM, and ips that are not IPs", async () => {
+    const server = await start()
+    const key = { uid: "1", apiKey: "k", permissions: { withdraw: true } }
+    const garbage = await admin(server, "POST", "/accounts", { ...key, rsaPublicKeyPem: "garbage" })
+    expect(garbage.status).toBe(400)
+    expect(garbage.json.error).toContain("rsaPublicKeyPem")
+    for (const ips of [["not an ip"], ["10.0.0.1", "10.0.0.256"], [""], ["127.0.0.1/8"]]) {
+      const reply = await admin(server, "POST", "/accounts", { ...key, secret: "s", ips })
+      expect(reply.status, JSON.stringify(ips)).toBe(400)
+      expect(reply.json.error).toContain("ips")
+    }
+    const ok = await admin(server, "POST", "/accounts", { ...key, secret: "s", ips: ["10.0.0.1", "::1"] })
+    expect(ok.status).toBe(200)
+    const { MOCK_RSA_PUBLIC_KEY_PEM } = await import("../src/index.js")
+    expect(
+      (await admin(server, "POST", "/accounts", { ...key, rsaPublicKeyPem: MOCK_RSA_PUBLIC_KEY_PEM })).status
+    ).toBe(200)
+    expect((await admin(server, "GET", "/accounts")).json.accounts.map((a: Json) => a.apiKey)).toContain("k")
   })
 
   it("keys change at run time (listed without secrets); limits change; a reset puts both back", async () => {

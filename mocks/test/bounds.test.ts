@@ -175,6 +175,18 @@ describe("the request journal", () => {
     expect(exchange.requests()[0]).toMatchObject({ query: "a=1", queryLength: 3 })
   })
 
+  it("cuts a kept path to 4,096 characters and an API key to 256, like the headers", async () => {
+    const server = await start()
+    await fetch(`${server.url}/v5/${"p".repeat(7000)}`, { headers: { "x-bapi-api-key": "k".repeat(7000) } })
+    const [entry] = server.exchange.requests()
+    expect(entry?.path).toBe(`/v5/${"p".repeat(7000)}`.slice(0, 4096))
+    expect(entry?.apiKey).toBe("k".repeat(256))
+    expect(entry?.headers["x-bapi-api-key"]).toBe("k".repeat(256))
+    const exchange = makeMockExchange({ now: NOW })
+    exchange.handle({ method: "GET", path: "/v5/market/time", query: "", headers: new Headers(), body: "" })
+    expect(exchange.requests()[0]).toMatchObject({ path: "/v5/market/time", apiKey: undefined })
+  })
+
   it("is the same journal through the MSW handlers (one core)", () => {
     const exchange = makeMockExchange({ journalSize: 2 })
     for (let i = 0; i < 4; i++) {

@@ -82,6 +82,24 @@ describe("withdraw/create checks the destination", () => {
     ],
     ["a tag on a chain without tags", { tag: "12345" }, 131002, RET_MESSAGES.chainOrTagMismatch],
     [
+      "forceChain 2 with a chain over 128 characters",
+      { forceChain: 2, address: "1000003", chain: "C".repeat(500_000) },
+      10001,
+      "chain: at most 128 characters"
+    ],
+    [
+      "forceChain 2 with a tag over 128 characters",
+      { forceChain: 2, address: "1000003", tag: "T".repeat(400_000) },
+      10001,
+      "tag: at most 128 characters"
+    ],
+    [
+      "an address over 128 characters",
+      { forceChain: 2, address: "1".repeat(129) },
+      10001,
+      "address: at most 128 characters"
+    ],
+    [
       "forceChain 2 to something that is not a UID",
       { forceChain: 2, address: "0xabc" },
       131002,

@@ -201,6 +201,17 @@ describe("faults", () => {
     expect(() => exchange.faults.inject({ _tag: "Latency", ms: -1 })).toThrow(RangeError)
   })
 
+  it("rejects a Latency past 600,000 ms or not an integer (setTimeout would fire 2**31 after 1 ms)", () => {
+    const exchange = useExchange()
+    for (const ms of [2 ** 31, Number.POSITIVE_INFINITY, Number.NaN, 600_001, 1.5]) {
+      expect(() => exchange.faults.inject({ _tag: "Latency", ms }), String(ms)).toThrow(RangeError)
+    }
+    expect(exchange.faults.list()).toHaveLength(0)
+    exchange.faults.inject({ _tag: "Latency", ms: 600_000 })
+    exchange.faults.inject({ _tag: "Latency", ms: 0 })
+    expect(exchange.faults.list()).toHaveLength(2)
+  })
+
   it("keeps the faults of one exchange away from another", async () => {
     const a = useExchange()
     a.faults.inject({ _tag: "ServerErrorHtml" }, { times: 10 })

@@ -130,6 +130,31 @@ describe("startMockServer", () => {
     await server.close()
     await expect(fetch(`${server.url}/v5/market/time`)).rejects.toThrow()
   })
+
+  it("close() clears Latency timers: a script exits at once with a 10-minute Latency in flight", async () => {
+    const { spawn } = await import("node:child_process")
+    const child = spawn(
+      process.execPath,
+      ["--import", TSX_LOADER, "--conditions=@effect-bybit/source", "test/fixtures/close-latency.ts"],
+      { cwd: MOCKS_DIR, stdio: ["ignore", "pipe", "ignore"] }
+    )
+    let out = ""
+    child.stdout.on("data", (d) => {
+      out += d
+    })
+    const exited = await new Promise<boolean>((resolve) => {
+      const t = setTimeout(() => resolve(false), 15_000)
+      child.once("exit", () => {
+        clearTimeout(t)
+        resolve(true)
+      })
+    })
+    if (!exited) child.kill("SIGKILL")
+    expect(exited).toBe(true)
+    // the held request gets no answer (its connection is closed), and nothing holds the process
+    expect(out).toContain("failed")
+    expect(Number(/exited (\d+) ms/.exec(out)?.[1])).toBeLessThan(2000)
+  }, 20_000)
 })
 
 describe("seed files", () => {

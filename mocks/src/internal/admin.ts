@@ -17,7 +17,7 @@ import {
   type WithdrawalStatus
 } from "../models.js"
 import { parseAccount, parseWithdrawal } from "../seedFile.js"
-import { ADMIN_MAX_BODY_BYTES, ADMIN_PAGE_MAX, CapacityError, WITHDRAWAL_TEXT_CHARS } from "./limits.js"
+import { ADMIN_MAX_BODY_BYTES, ADMIN_PAGE_MAX, CapacityError, MAX_LATENCY_MS, WITHDRAWAL_TEXT_CHARS } from "./limits.js"
 import { DEFAULT_RATE_LIMITS } from "./rateLimit.js"
 
 const PREFIX = "/__admin"
@@ -120,8 +120,8 @@ const parseFault = (body: Record<string, unknown>): { fault: Fault; options: Fau
       return { fault: status === undefined ? { _tag: t } : { _tag: t, status }, options }
     }
     case "Latency": {
-      const ms = integer(body, "ms", 0, 600_000)
-      if (ms === undefined) throw new BadRequest("ms: required for Latency (milliseconds, 0 to 600000)")
+      const ms = integer(body, "ms", 0, MAX_LATENCY_MS)
+      if (ms === undefined) throw new BadRequest(`ms: required for Latency (milliseconds, 0 to ${MAX_LATENCY_MS})`)
       return { fault: { _tag: t, ms }, options }
     }
     case "RetCode": {
@@ -145,9 +145,22 @@ const parseFault = (body: Record<string, unknown>): { fault: Fault; options: Fau
 
 const MS_MAX = 8_640_000_000_000_000
 
+/**
+ * Statuses a withdrawal never leaves (its history stays a valid sequence of Bybit's statuses, so no
+ * id is cancelled twice): a PATCH out of one is 409.
+ */
+const FINAL_STATUSES: ReadonlyArray<WithdrawalStatus> = [
+  "success",
+  "CancelByUser",
+  "Reject",
+  "Fail",
+  "BlockchainConfirmed"
+]
+
 type ClockMove = { set: number } | { advance: number } | { freeze: boolean }
 
-const parseClock = (body: Record<string, unknown>): ClockMove => {
+/** A clock move; `now` is the clock's time, so an `advance` cannot take it out of 0..8.64e15. */
+const parseClock = (body: Record<string, unknown>, now: number): ClockMove => {
   onlyKeys(body, ["set", "advance", "freeze"], "clock")
   const set = integer(body, "set", 0, MS_MAX)
   const advance = integer(body, "advance", -MS_MAX, MS_MAX)
@@ -155,6 +168,11 @@ const parseClock = (body: Record<string, unknown>): ClockMove => {
   if (freeze !== undefined && typeof freeze !== "boolean") throw new BadRequest("freeze: expected true or false")
   if ([set, advance, freeze].filter((v) => v !== undefined).length !== 1) {
     throw new BadRequest('clock: give exactly one of {"set": ms}, {"advance": ms} or {"freeze": true | false}')
+  }
+  if (advance !== undefined && !(now + advance >= 0 && now + advance <= MS_MAX)) {
+    throw new BadRequest(
+      `advance: the clock (now ${now}) would move to ${now + advance}, outside 0 to ${MS_MAX} (the dates JavaScript can hold)`
+    )
   }
   return set !== undefined ? { set } : advance !== undefined ? { advance } : { freeze: freeze as boolean }
 }
@@ -275,7 +293,7 @@ const route = (
     case "/clock":
       if (method === "GET") return json(200, clockState(exchange))
       if (method === "POST") {
-        const move = parseClock(parseBody(text))
+        const move = parseClock(parseBody(text), exchange.clock.now())
         if ("set" in move) exchange.clock.set(move.set)
         else if ("advance" in move) exchange.clock.advance(move.advance)
         else {
@@ -363,6 +381,11 @@ const route = (
       const txID = body.txID
       if (txID !== undefined && (typeof txID !== "string" || txID.length > WITHDRAWAL_TEXT_CHARS)) {
         throw new BadRequest(`txID: expected a string of at most ${WITHDRAWAL_TEXT_CHARS} characters`)
+      }
+      if (status !== withdrawal.status && FINAL_STATUSES.includes(withdrawal.status)) {
+        return json(409, {
+          error: `withdrawal ${JSON.stringify(id)} is ${withdrawal.status}, a final status (${FINAL_STATUSES.join(", ")}): it cannot become ${status}`
+        })
       }
       exchange.addWithdrawal({
         ...withdrawal,

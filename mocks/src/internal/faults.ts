@@ -2,7 +2,7 @@
 import type { Fault, FaultOptions, MockNetworkError, MockResponse, PendingFault } from "../models.js"
 import { Codes, DEFAULT_MESSAGES, Messages } from "./codes.js"
 import { envelope, jsonResponse, outcome, render } from "./envelope.js"
-import { CapacityError, FAULT_TEXT_LIMITS, MAX_PENDING_FAULTS } from "./limits.js"
+import { CapacityError, FAULT_TEXT_LIMITS, MAX_LATENCY_MS, MAX_PENDING_FAULTS } from "./limits.js"
 
 /**
  * A request as fault matching sees it.
@@ -104,7 +104,12 @@ export const makeFaultQueue = (): FaultQueue => {
     inject: (fault, options = {}) => {
       const times = options.times ?? 1
       if (!Number.isInteger(times) || times < 1) throw new RangeError("faults.inject: times must be a positive integer")
-      if (fault._tag === "Latency" && !(fault.ms >= 0)) throw new RangeError("faults.inject: Latency ms must be >= 0")
+      if (
+        fault._tag === "Latency" &&
+        !(Number.isSafeInteger(fault.ms) && fault.ms >= 0 && fault.ms <= MAX_LATENCY_MS)
+      ) {
+        throw new RangeError(`faults.inject: Latency ms must be an integer from 0 to ${MAX_LATENCY_MS}`)
+      }
       if (
         fault._tag === "ServerErrorHtml" &&
         fault.status !== undefined &&

@@ -13,8 +13,8 @@ export const JOURNAL_BODY_CHARS = 4096
  * The first `JOURNAL_BODY_CHARS` characters, copied: V8's `slice` of a long string is a view that
  * keeps the whole string alive (1,000 journaled 100 KB bodies held 100 MB).
  */
-const cut = (text: string): string =>
-  text.length <= JOURNAL_BODY_CHARS ? text : (JSON.parse(JSON.stringify(text.slice(0, JOURNAL_BODY_CHARS))) as string)
+const cut = (text: string, max: number = JOURNAL_BODY_CHARS): string =>
+  text.length <= max ? text : (JSON.parse(JSON.stringify(text.slice(0, max))) as string)
 
 const matches = (e: RecordedRequest, f: RequestFilter): boolean =>
   (f.path === undefined || e.path === f.path) &&
@@ -40,11 +40,7 @@ export const journalHeaders = (headers: HeaderReader): Record<string, string> =>
     if (n >= MAX_HEADERS) return
     n += 1
     const key = name.toLowerCase().slice(0, 64)
-    out[key] = REDACTED.has(key)
-      ? "[redacted]"
-      : value.length <= HEADER_CHARS
-        ? value
-        : (JSON.parse(JSON.stringify(value.slice(0, HEADER_CHARS))) as string)
+    out[key] = REDACTED.has(key) ? "[redacted]" : cut(value, HEADER_CHARS)
   })
   return out
 }
@@ -57,8 +53,9 @@ export const journalHeaders = (headers: HeaderReader): Record<string, string> =>
  */
 export interface Journal {
   /**
-   * Records a request; its body and query are cut to `JOURNAL_BODY_CHARS` (their full sizes are in
-   * `bodyBytes` and `queryLength`), the oldest entry dropped when full.
+   * Records a request; its path, body and query are cut to `JOURNAL_BODY_CHARS` (the full sizes of
+   * body and query are in `bodyBytes` and `queryLength`), its API key to 256 characters (as the
+   * header values), the oldest entry dropped when full.
    */
   readonly push: (entry: RecordedRequest) => void
   /** The kept entries, oldest first, and how many older ones were dropped. */
@@ -81,8 +78,17 @@ export const makeJournal = (limit: number): Journal => {
       items.push(
         entry.body.length > JOURNAL_BODY_CHARS ||
           entry.query.length > JOURNAL_BODY_CHARS ||
-          entry.responseBody.length > JOURNAL_BODY_CHARS
-          ? { ...entry, body: cut(entry.body), query: cut(entry.query), responseBody: cut(entry.responseBody) }
+          entry.responseBody.length > JOURNAL_BODY_CHARS ||
+          entry.path.length > JOURNAL_BODY_CHARS ||
+          (entry.apiKey !== undefined && entry.apiKey.length > HEADER_CHARS)
+          ? {
+              ...entry,
+              path: cut(entry.path),
+              body: cut(entry.body),
+              query: cut(entry.query),
+              responseBody: cut(entry.responseBody),
+              apiKey: entry.apiKey === undefined ? undefined : cut(entry.apiKey, HEADER_CHARS)
+            }
           : entry
       )
       if (items.length > limit * 2 || (limit === 0 && items.length > 0)) {

@@ -71,3 +71,11 @@ export const ADMIN_PAGE_MAX = 1000
  * @category constants
  */
 export const MAX_ACCOUNTS = 100
+
+/**
+ * The longest `Latency` fault, in milliseconds (ten minutes): well under what `setTimeout` holds.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MAX_LATENCY_MS = 600_000

@@ -1,6 +1,7 @@
 /** Step 5: parameter checks. Each returns the parsed value or a parameter error (10001 unless said). */
 import { CATEGORIES, type Category } from "./catalog.js"
 import { Codes, Messages } from "./codes.js"
+import { WITHDRAWAL_TEXT_CHARS } from "./limits.js"
 import type { QueryFilters, SortKey } from "./state.js"
 
 /**
@@ -244,6 +245,14 @@ export const parseCreate = (body: Record<string, unknown>): Parsed<CreateParams>
   if (!ACCOUNT_TYPES.includes(accountType.value)) return fail(`accountType: one of ${ACCOUNT_TYPES.join(" | ")}`)
   const tag = body.tag
   if (tag !== undefined && typeof tag !== "string") return fail("tag: must be a string")
+  // Kept with the withdrawal: capped whatever `forceChain` (which skips the chain and tag checks).
+  for (const [name, value] of [
+    ["chain", chain.value],
+    ["address", address.value],
+    ["tag", tag ?? ""]
+  ] as const) {
+    if (value.length > WITHDRAWAL_TEXT_CHARS) return fail(`${name}: at most ${WITHDRAWAL_TEXT_CHARS} characters`)
+  }
   const forceChain = body.forceChain ?? 0
   if (forceChain !== 0 && forceChain !== 1 && forceChain !== 2) return fail("forceChain: must be 0, 1 or 2")
   const feeType = body.feeType

@@ -87,7 +87,7 @@ describe("concurrency", () => {
       Effect.gen(function* () {
         const exchange = yield* MockExchange
         const cases = scenario(exchange)
-        const { exit, waits } = yield* runMovingClocks(runAll(cases), exchange)
+        const { exit } = yield* runMovingClocks(runAll(cases), exchange)
         expect(Exit.isSuccess(exit)).toBe(true)
         const outcomes = Exit.isSuccess(exit) ? exit.value : []
         expect(outcomes).toEqual(cases.map(({ id, expected }) => ({ id, outcome: expected })))
@@ -100,7 +100,9 @@ describe("concurrency", () => {
         // 200 answered + those told to wait; nobody retried before the window reset.
         expect(cancels.length - limited.length - resynced.length).toBe(200)
         expect(limited.length).toBe(140 + 80 + 20)
-        expect(waits.filter((w) => w >= 59_000).length).toBe(3)
+        // Four windows of 60 (140, 80 and 20 told to wait): the last opens 180 s in, the run ends
+        // within it. (How the harness splits the waits depends on the event loop, not the client.)
+        expect(exchange.clock.now() - NOW).toBeGreaterThanOrEqual(3 * 60_000)
         expect(exchange.clock.now() - NOW).toBeLessThan(4 * 60_000)
       }).pipe(
         Effect.provide(
