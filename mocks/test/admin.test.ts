@@ -60,6 +60,32 @@ describe("/__admin/faults", () => {
     expect((await fetch(`${server.url}/v5/market/time`)).status).toBe(200)
   })
 
+  it("a list page holds at most 1 MiB of JSON: 300 escape-heavy faults come in more than one page", async () => {
+    const server = await start()
+    const retMsg = "\u0001".repeat(1024) // 6 bytes of JSON each: about 6 KiB a fault
+    for (let i = 0; i < 300; i++) await admin(server, "POST", "/faults", { _tag: "RetCode", retCode: 10016, retMsg })
+    const first = (await admin(server, "GET", "/faults")).json as {
+      faults: Array<unknown>
+      total: number
+      next: number
+    }
+    expect(first.total).toBe(300)
+    expect(first.faults.length).toBeGreaterThan(0)
+    expect(first.faults.length).toBeLessThan(300)
+    expect(JSON.stringify(first.faults).length).toBeLessThanOrEqual(1_048_576 + 8_192)
+    let seen = first.faults.length
+    let next: number | null = first.next
+    while (next !== null) {
+      const page = (await admin(server, "GET", `/faults?offset=${next}`)).json as {
+        faults: Array<unknown>
+        next: number | null
+      }
+      seen += page.faults.length
+      next = page.next
+    }
+    expect(seen).toBe(300)
+  })
+
   it("GET lists the pending faults with their ids and times left; DELETE /faults/{id} removes one", async () => {
     const server = await start()
     await admin(server, "POST", "/faults", { _tag: "IpBanned", times: 3 })
@@ -71,7 +97,9 @@ describe("/__admin/faults", () => {
         faults: [
           { id: 1, fault: { _tag: "IpBanned" }, times: 2 },
           { id: 2, fault: { _tag: "NotJson" }, times: 1, path: "/v5/market/time" }
-        ]
+        ],
+        total: 2,
+        next: null
       }
     })
     expect(await admin(server, "DELETE", "/faults/1")).toEqual({ status: 200, json: { removed: 1 } })

@@ -17,7 +17,14 @@ import {
   type WithdrawalStatus
 } from "../models.js"
 import { parseAccount, parseWithdrawal } from "../seedFile.js"
-import { ADMIN_MAX_BODY_BYTES, ADMIN_PAGE_MAX, CapacityError, MAX_LATENCY_MS, WITHDRAWAL_TEXT_CHARS } from "./limits.js"
+import {
+  ADMIN_MAX_BODY_BYTES,
+  ADMIN_PAGE_BYTES,
+  ADMIN_PAGE_MAX,
+  CapacityError,
+  MAX_LATENCY_MS,
+  WITHDRAWAL_TEXT_CHARS
+} from "./limits.js"
 import { DEFAULT_RATE_LIMITS } from "./rateLimit.js"
 
 const PREFIX = "/__admin"
@@ -218,10 +225,20 @@ const parsePage = (params: URLSearchParams): { readonly limit: number; readonly 
   return { limit: read("limit", 1, ADMIN_PAGE_MAX, ADMIN_PAGE_MAX), offset: read("offset", 0, 999_999_999, 0) }
 }
 
-/** One page of a list: its items, the total, and the offset of the next page (`null` on the last). */
+/**
+ * One page of a list: its items (at most `limit`, and at most `ADMIN_PAGE_BYTES` of JSON but one),
+ * the total, and the offset of the next page (`null` on the last).
+ */
 const page = <A>(items: ReadonlyArray<A>, params: URLSearchParams) => {
   const { limit, offset } = parsePage(params)
-  const end = offset + limit
+  const last = Math.min(items.length, offset + limit)
+  let end = offset
+  let bytes = 0
+  while (end < last) {
+    bytes += JSON.stringify(items[end])?.length ?? 0
+    if (bytes > ADMIN_PAGE_BYTES && end > offset) break
+    end++
+  }
   return { items: items.slice(offset, end), total: items.length, next: end < items.length ? end : null }
 }
 
@@ -258,7 +275,10 @@ const route = (
         limits: exchange.limits
       })
     case "/faults":
-      if (method === "GET") return json(200, { faults: exchange.faults.list() })
+      if (method === "GET") {
+        const { items, total, next } = page(exchange.faults.list(), params)
+        return json(200, { faults: items, total, next })
+      }
       if (method === "POST") {
         const { fault, options } = parseFault(parseBody(text))
         const id = exchange.faults.inject(fault, options)

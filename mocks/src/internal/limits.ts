@@ -65,6 +65,15 @@ export const ADMIN_MAX_BODY_BYTES = 64 * 1024
 export const ADMIN_PAGE_MAX = 1000
 
 /**
+ * The most bytes of JSON one page of an admin list holds (at least one item): a page of big,
+ * escape-heavy entries is cut here rather than block the event loop while it is written.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const ADMIN_PAGE_BYTES = 1_048_576
+
+/**
  * The most API keys an exchange holds (seeded and added at run time together).
  *
  * @since 0.1.0
