@@ -141,3 +141,22 @@ describe("point 10: a failure before any cancel was sent never says a cancel's o
     }).pipe(Effect.provide(testLayer({}, { withdrawals: [pending(ID)] }, tls)))
   )
 })
+
+describe("server text never carries the credentials", () => {
+  it.effect("Bybit's 10004 text, which quotes the signed string with the API key, is scrubbed of the key", () =>
+    Effect.gen(function* () {
+      const retMsg = 'error sign! origin_string[1796311116200test-key5000{"id":"10202"}]'
+      const { layer } = scriptedClient(() => ({
+        status: 200,
+        body: JSON.stringify({ retCode: 10004, retMsg, result: {}, time: 1 })
+      }))
+      const error = yield* Effect.flip(
+        Withdrawals.cancel({ id: "10202" }).pipe(Effect.provide(scriptedLayer(layer, { retry: false })))
+      )
+      expect(error._tag).toBe("AuthenticationFailed")
+      expect(JSON.stringify(error)).not.toContain("test-key")
+      expect(error.message).not.toContain("test-key")
+      expect(error.message).toContain("origin_string")
+    })
+  )
+})

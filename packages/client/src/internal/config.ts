@@ -39,7 +39,7 @@ export interface Resolved {
   readonly baseUrl: string
   readonly apiKey: string
   readonly signer: Signer
-  /** What the scrubber removes from server text: the HMAC secret, or the RSA key's lines. */
+  /** What the scrubber removes from server text: the API key, and the HMAC secret or the RSA key's lines. */
   readonly secrets: ReadonlyArray<string>
   readonly recvWindow: number
   readonly timeoutMillis: number
@@ -235,7 +235,8 @@ export const resolve = (options: Options): Effect.Effect<Resolved, ConfigError.C
       baseUrl,
       apiKey: credentials.apiKey,
       signer: credentials._tag === "Hmac" ? hmacSigner(secret) : rsaSigner(secret),
-      secrets: credentials._tag === "Hmac" ? [secret] : Scrub.pemLines(secret),
+      // The API key too: Bybit's 10004 text quotes the signed string, key included.
+      secrets: [credentials.apiKey, ...(credentials._tag === "Hmac" ? [secret] : Scrub.pemLines(secret))],
       recvWindow,
       timeoutMillis: yield* durationMillis("timeout", options.timeout, 10_000, 1),
       retry: options.retry ?? defaultRetrySchedule,
