@@ -32,7 +32,7 @@ export default defineConfig({
     projects: [
       project("signing", "packages/signing"),
       project("core", "packages/core"),
-      project("client", "packages/client"),
+      project("client-effect3", "packages/client-effect3"),
       project("mock-exchange", "mocks"),
       project("examples", "examples")
     ]

@@ -10,7 +10,7 @@
  * The coin can also come from the COIN environment variable. Runs against the built-in mock
  * exchange unless BYBIT_API_KEY and BYBIT_ENV are set (README.md).
  */
-import { type BybitClient, type BybitError, Withdrawals } from "@effect-bybit/client"
+import { type BybitClient, type BybitError, Withdrawals } from "@effect-bybit/client-effect3"
 import { Config, Console, Data, Effect, Stream } from "effect"
 import { makeProgress, type ProgressOutcome } from "./src/progress.js"
 import { isEntryPoint, runMain } from "./src/run.js"

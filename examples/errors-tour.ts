@@ -7,7 +7,7 @@
  *
  * Always runs against the in-process mock: a real exchange cannot be asked to fail on demand.
  */
-import { type BybitClient, BybitConfig, type BybitError, Withdrawals } from "@effect-bybit/client"
+import { type BybitClient, BybitConfig, type BybitError, Withdrawals } from "@effect-bybit/client-effect3"
 import {
   MOCK_API_KEY,
   MOCK_READONLY_API_KEY,

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from "node:util"
 import { FetchHttpClient } from "@effect/platform"
-import { BybitClient, Withdrawals } from "@effect-bybit/client"
+import { BybitClient, Withdrawals } from "@effect-bybit/client-effect3"
 import { MOCK_API_KEY, MOCK_API_SECRET, type MockServer, startMockServer } from "@effect-bybit/mock-exchange"
 import { Config, ConfigProvider, Console, Effect, Layer, Option, type Scope } from "effect"
 import { recipe } from "./src/recipe.js"

@@ -11,7 +11,7 @@
  * Always runs against the in-process mock exchange.
  */
 import { NodeSdk } from "@effect/opentelemetry"
-import { Withdrawals } from "@effect-bybit/client"
+import { Withdrawals } from "@effect-bybit/client-effect3"
 import { makeMockExchange, SEED_WITHDRAWAL_ID } from "@effect-bybit/mock-exchange"
 import { ConsoleSpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { Console, Effect } from "effect"

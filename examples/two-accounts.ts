@@ -11,7 +11,7 @@
  * (withdrawal 20001).
  */
 import { FetchHttpClient } from "@effect/platform"
-import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
+import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client-effect3"
 import {
   MOCK_API_KEY,
   MOCK_API_SECRET,

@@ -99,15 +99,15 @@ makeMockExchange(42)
 `
   },
   {
-    dir: "packages/client",
+    dir: "packages/client-effect3",
     smoke: `
 import assert from "node:assert/strict"
 import { FetchHttpClient } from "@effect/platform"
-import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
+import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client-effect3"
 import { MOCK_API_KEY, MOCK_API_SECRET, SEED_WITHDRAWAL_ID, startMockServer } from "@effect-bybit/mock-exchange"
 import { Effect, Redacted } from "effect"
 
-assert.match(import.meta.resolve("@effect-bybit/client"), /\\/node_modules\\/@effect-bybit\\/client\\/dist\\/index\\.js$/)
+assert.match(import.meta.resolve("@effect-bybit/client-effect3"), /\\/node_modules\\/@effect-bybit\\/client-effect3\\/dist\\/index\\.js$/)
 const server = await startMockServer({ port: 0 })
 try {
   const layer = BybitClient.layer({
@@ -126,7 +126,7 @@ try {
 }
 `,
     types: `
-import { BybitClient, Withdrawals } from "@effect-bybit/client"
+import { BybitClient, Withdrawals } from "@effect-bybit/client-effect3"
 import { FetchHttpClient } from "@effect/platform"
 import { Effect } from "effect"
 

@@ -31,7 +31,12 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 
 /** The READMEs whose blocks are run, in order (install lines first, as a reader would). */
-export const READMES = ["README.md", "packages/client/README.md", "packages/signing/README.md", "mocks/README.md"]
+export const READMES = [
+  "README.md",
+  "packages/client-effect3/README.md",
+  "packages/signing/README.md",
+  "mocks/README.md"
+]
 
 const MARKED = /<!--\s*readme-test:\s*(.*?)\s*-->\s*\n\s*```(\w+)\n([\s\S]*?)\n```/g
 const KINDS = new Set(["npm", "pnpm", "serve", "run", "vitest"])

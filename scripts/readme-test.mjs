@@ -232,7 +232,7 @@ const servedReport = async (url) => {
  * each request it is asked to carry: `CONNECT host:port` or `METHOD absolute-url`.
  */
 const startProxy = async (root) => {
-  const resolved = createRequire(join(root, "packages", "client", "package.json")).resolve("proxy")
+  const resolved = createRequire(join(root, "packages", "client-effect3", "package.json")).resolve("proxy")
   const { createProxy } = await import(pathToFileURL(resolved).href)
   const seen = []
   const server = createProxy(createServer())

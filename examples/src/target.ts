@@ -9,7 +9,7 @@
  *   enough, so that a key exported for something else never sends a cancel to mainnet by surprise.
  */
 import { FetchHttpClient } from "@effect/platform"
-import { BybitClient, BybitConfig } from "@effect-bybit/client"
+import { BybitClient, BybitConfig } from "@effect-bybit/client-effect3"
 import { MOCK_API_KEY, MOCK_API_SECRET, type MockExchange, makeMockExchange } from "@effect-bybit/mock-exchange"
 import { Config, Console, Context, Effect, Layer, Redacted, type Scope } from "effect"
 import type { ConfigError } from "effect/ConfigError"

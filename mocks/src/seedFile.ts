@@ -6,9 +6,9 @@
 import { readFileSync } from "node:fs"
 import { isIP } from "node:net"
 import { rsaVerifier } from "@effect-bybit/signing"
+import type { MockExchangeOptions } from "./Exchange.js"
 import { WITHDRAWAL_TEXT_CHARS } from "./internal/limits.js"
 import { AMOUNT, COIN, WITHDRAW_ID } from "./internal/params.js"
-import type { MockExchangeOptions } from "./MockExchange.js"
 import { type MockAccount, type MockWithdrawal, WITHDRAWAL_STATUSES, type WithdrawalStatus } from "./models.js"
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)

@@ -6,12 +6,12 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import type { Exchange } from "./Exchange.js"
 import { handleAdmin, isAdminPath } from "./internal/admin.js"
 import { Codes } from "./internal/codes.js"
 import { envelope, jsonResponse } from "./internal/envelope.js"
 import { makeExchange } from "./internal/exchange.js"
 import { ADMIN_MAX_BODY_BYTES } from "./internal/limits.js"
-import type { Exchange } from "./MockExchange.js"
 import type { HeaderReader, MockAnswer } from "./models.js"
 
 /**

@@ -1,12 +1,10 @@
 // One core, three adapters: the same request gets the same answer (status, content type, body)
-// from the core itself, the MSW handlers, the node:http server and the Effect layer.
-import { HttpClient, HttpClientRequest } from "@effect/platform"
+// from the core itself, the MSW handlers and the node:http server. (The Effect test layers live in
+// the client packages, each with its own test that it answers as the core does.)
 import { hmacSigner, signRequest } from "@effect-bybit/signing"
-import { Effect } from "effect"
 import { http, passthrough } from "msw"
 import { setupServer } from "msw/node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { MockExchange } from "../src/effect.js"
 import {
   type Fault,
   MOCK_API_KEY,
@@ -122,29 +120,17 @@ const viaServer = async (c: Case): Promise<Seen> => {
   }
 }
 
-const viaLayer = (c: Case): Promise<Seen> =>
-  Effect.gen(function* () {
-    const exchange = yield* MockExchange
-    if (c.fault !== undefined) exchange.faults.inject(c.fault)
-    const client = yield* HttpClient.HttpClient
-    let request = HttpClientRequest.make(c.method)(url(BASE, c)).pipe(HttpClientRequest.setHeaders(c.headers))
-    if (c.body !== undefined) request = HttpClientRequest.bodyText(request, c.body, c.headers["content-type"])
-    const response = yield* client.execute(request)
-    return { status: response.status, contentType: response.headers["content-type"], body: yield* response.text }
-  }).pipe(Effect.provide(MockExchange.layer({ now: NOW })), Effect.runPromise)
-
 describe("the same request through every adapter", () => {
   for (const c of CASES) {
-    it(`${c.name}: the core, MSW, node:http and the Effect layer answer alike`, async () => {
+    it(`${c.name}: the core, MSW and node:http answer alike`, async () => {
       const core = viaCore(c)
       expect(core.body.length).toBeGreaterThan(0)
       expect(await viaMsw(c)).toEqual(core)
       expect(await viaServer(c)).toEqual(core)
-      expect(await viaLayer(c)).toEqual(core)
     })
   }
 
-  it("network faults: MSW and fetch see a TypeError, the server resets the socket, the layer fails with Transport", async () => {
+  it("network faults: MSW and fetch see a TypeError, the server resets the socket", async () => {
     const fault: Fault = { _tag: "DropConnection" }
     const c: Case = { name: "drop", ...signedPost(CANCEL, cancelBody), fault }
     const exchange = makeMockExchange({ now: NOW })
@@ -156,7 +142,6 @@ describe("the same request through every adapter", () => {
     })
     await expect(viaMsw(c)).rejects.toThrow(TypeError)
     await expect(viaServer(c)).rejects.toThrow(TypeError)
-    await expect(viaLayer(c)).rejects.toThrow(/Transport/)
   })
 
   it("a Latency fault is a Delay answer from the core; resume() gives the normal answer", () => {

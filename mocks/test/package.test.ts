@@ -46,7 +46,7 @@ describe("package", () => {
   }
   const isEffect = (spec: string) => spec === "effect" || spec.startsWith("effect/") || spec.startsWith("@effect/")
 
-  it("the main entry and the server never load effect or @effect/platform (optional peers of /effect only)", () => {
+  it("no entry loads effect: the main one adds msw, the server and bin add neither", () => {
     const main = [...bareImports("src/index.ts")]
     expect(main).toContain("msw")
     expect(main.filter(isEffect)).toEqual([])
@@ -57,21 +57,20 @@ describe("package", () => {
     expect([...bareImports("src/internal/core.ts")]).toEqual(["@effect-bybit/signing"])
   })
 
-  it("the /effect entry loads neither msw nor node:http", () => {
-    const effect = [...bareImports("src/effect.ts")]
-    expect(effect).toEqual(expect.arrayContaining(["effect", "@effect/platform"]))
-    expect(effect.filter((s) => s === "msw" || s.startsWith("msw/") || s === "node:http")).toEqual([])
+  it("the /core entry (what the client lines' test layers use) loads neither msw, node:http nor effect", () => {
+    const core = [...bareImports("src/core.ts")]
+    expect(core).toContain("@effect-bybit/signing")
+    expect(core.filter((s) => isEffect(s) || s === "msw" || s.startsWith("msw/") || s === "node:http")).toEqual([])
   })
 
-  it("declares effect and @effect/platform as optional peers, and the mock-exchange bin", () => {
+  it("has no Effect peer at all, msw 2 or 3 as its one peer, and the mock-exchange bin", () => {
     const pkg = JSON.parse(readFileSync(`${MOCKS_DIR}package.json`, "utf8"))
-    expect(pkg.peerDependenciesMeta).toMatchObject({
-      effect: { optional: true },
-      "@effect/platform": { optional: true }
-    })
-    expect(pkg.peerDependencies.effect).toMatch(/^\^3\./)
+    expect(pkg.peerDependencies).toEqual({ msw: "^2.15.0 || ^3.0.0" })
+    expect(pkg.peerDependenciesMeta).toBeUndefined()
+    expect(Object.keys(pkg.dependencies ?? {}).filter(isEffect)).toEqual([])
     expect(pkg.bin).toEqual({ "mock-exchange": "./dist/bin.js" })
-    expect(pkg.exports["./effect"]).toMatchObject({ default: "./dist/effect.js", types: "./dist/effect.d.ts" })
+    expect(pkg.exports["./core"]).toMatchObject({ default: "./dist/core.js", types: "./dist/core.d.ts" })
+    expect(pkg.exports["./effect"]).toBeUndefined()
     expect(readFileSync(`${MOCKS_DIR}src/bin.ts`, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true)
   })
 

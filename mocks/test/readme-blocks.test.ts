@@ -80,7 +80,7 @@ describe("README blocks", () => {
   })
 
   it("the peer ranges of the packages say the same", () => {
-    for (const dir of ["packages/client", "mocks"]) {
+    for (const dir of ["packages/client-effect3"]) {
       const manifest = JSON.parse(readFileSync(join(ROOT, dir, "package.json"), "utf8")) as {
         peerDependencies: Record<string, string>
       }
@@ -111,7 +111,7 @@ const manifest = (dir: string) =>
     readonly scripts?: Record<string, string>
   }
 const PNPM_VERSION = manifest(".").packageManager?.split("@")[1]
-const PACKAGE_DIRS = ["packages/signing", "packages/client", "mocks", "examples"]
+const PACKAGE_DIRS = ["packages/signing", "packages/client-effect3", "mocks", "examples"]
 const packageDir = (name: string) => PACKAGE_DIRS.find((dir) => manifest(dir).name === name)
 const VITEST_PROJECTS = [...readFileSync(join(ROOT, "vitest.config.ts"), "utf8").matchAll(/project\("([^"]+)"/g)].map(
   (m) => m[1]

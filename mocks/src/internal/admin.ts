@@ -3,7 +3,7 @@
  * out, HTTP 400 with `{"error": message}` on a bad request; never journaled, never rate-limited.
  */
 
-import type { Exchange } from "../MockExchange.js"
+import type { Exchange } from "../Exchange.js"
 import {
   type Fault,
   type FaultOptions,

@@ -1,6 +1,6 @@
 /** The mock exchange without any transport: state, clock, faults, journal and the core over them. */
 import { isIP } from "node:net"
-import type { Exchange, MockExchangeOptions } from "../MockExchange.js"
+import type { Exchange, MockExchangeOptions } from "../Exchange.js"
 import type { MockAnswer, MockRequest, PrivateEndpoint, RateLimitRule } from "../models.js"
 import { defaultSeed } from "../seed.js"
 import { type AccountEntry, makeAccountEntry } from "./auth.js"

@@ -7,7 +7,7 @@
  *   cancel's outcome is unknown, and no cancel reaches the exchange.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { MockExchange } from "@effect-bybit/mock-exchange/effect"
+import { MockExchange } from "@effect-bybit/client-effect3/testing"
 import { Effect, Exit } from "effect"
 import { Withdrawals } from "../src/index.js"
 import { CANCEL, pending, QUERY, runVirtual, type Script, TIME, testLayer } from "./issue19.js"

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs"
 import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { BybitClient, BybitError, Withdrawals } from "@effect-bybit/client"
+import { BybitClient, BybitError, Withdrawals } from "@effect-bybit/client-effect3"
 import { MOCK_API_KEY, MOCK_API_SECRET } from "@effect-bybit/mock-exchange"
 import { ConfigProvider, Console, Effect, TestClock } from "effect"
 import { freshExchange, NOW, useMsw } from "./support.js"

@@ -1,5 +1,5 @@
 /**
- * `@effect-bybit/mock-exchange/effect`: the mock exchange as an Effect test layer. It provides
+ * `@effect-bybit/client-effect3/testing`: the mock exchange as an Effect 3 test layer. It provides
  * `HttpClient.HttpClient`, answered in process by a fresh mock exchange (no socket, no MSW, no
  * network), and the exchange itself as the `MockExchange` service, whatever transport the code
  * under test uses in production.
@@ -13,12 +13,17 @@ import {
   type HttpClientResponse,
   UrlParams
 } from "@effect/platform"
+import {
+  BYBIT_ORIGINS,
+  type Exchange,
+  type MockAnswer,
+  type MockClock,
+  type MockExchangeOptions,
+  type MockNetworkError,
+  makeExchange
+} from "@effect-bybit/mock-exchange/core"
 import { Cause, type Clock, Context, Effect, Layer, Stream, type TestClock } from "effect"
-import { toClientResponse } from "./internal/effectResponse.js"
-import { makeExchange } from "./internal/exchange.js"
-import { BYBIT_ORIGINS } from "./internal/hosts.js"
-import type { Exchange, MockExchangeOptions } from "./MockExchange.js"
-import type { MockAnswer, MockClock, MockNetworkError } from "./models.js"
+import { toClientResponse } from "./internal/testResponse.js"
 
 /**
  * Options of `MockExchange.layer`: those of `makeMockExchange`, plus `clock: "effect"` and `baseUrl`.
@@ -53,7 +58,7 @@ export interface LayerOptions extends Omit<MockExchangeOptions, "clock"> {
  *
  * @example
  * ```ts
- * import { MockExchange } from "@effect-bybit/mock-exchange/effect"
+ * import { MockExchange } from "@effect-bybit/client-effect3/testing"
  *
  * const test = Effect.gen(function* () {
  *   const exchange = yield* MockExchange
@@ -64,7 +69,10 @@ export interface LayerOptions extends Omit<MockExchangeOptions, "clock"> {
  * @since 0.1.0
  * @category tags
  */
-export class MockExchange extends Context.Tag("@effect-bybit/mock-exchange/MockExchange")<MockExchange, Exchange>() {
+export class MockExchange extends Context.Tag("@effect-bybit/client-effect3/testing/MockExchange")<
+  MockExchange,
+  Exchange
+>() {
   /**
    * A fresh mock exchange (`MockExchange`) and an `HttpClient.HttpClient` it answers in process.
    * Only Bybit's hosts (https://api.bybit.com, https://api-testnet.bybit.com, the regional and demo

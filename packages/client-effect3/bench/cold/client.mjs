@@ -3,7 +3,7 @@
 // Default options (time sync on: a GET of the server time first) unless TIME_SYNC=false.
 // Prints {"result":"cancelled","maxRSS":<KiB>} on stdout. Run by bench/coldStart.ts.
 import { NodeHttpClient } from "@effect/platform-node"
-import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
+import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client-effect3"
 import { Effect, Layer, Redacted } from "effect"
 
 const url = process.argv[2]

@@ -71,7 +71,7 @@ export interface Service {
  * @since 0.1.0
  * @category tags
  */
-export class BybitClient extends Context.Tag("@effect-bybit/client/BybitClient")<BybitClient, Service>() {}
+export class BybitClient extends Context.Tag("@effect-bybit/client-effect3/BybitClient")<BybitClient, Service>() {}
 
 /**
  * Builds the service: checks the options (a `ConfigError` naming the option, never quoting a

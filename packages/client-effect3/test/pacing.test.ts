@@ -13,8 +13,8 @@
  * requests sent and the 10006 answers.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { MockExchange } from "@effect-bybit/client-effect3/testing"
 import type { MockExchangeOptions } from "@effect-bybit/mock-exchange"
-import { MockExchange } from "@effect-bybit/mock-exchange/effect"
 import { Chunk, Clock, Effect, Exit, Fiber, Layer, Schedule, TestClock } from "effect"
 import { BybitClient, type BybitConfig, Withdrawals } from "../src/index.js"
 import { ids, pending } from "./issue19.js"

@@ -3,9 +3,9 @@
 // test (scripts/pack-test.mjs) runs the README's own copy in a fresh project with the tarballs.
 
 import { describe, expect, it } from "@effect/vitest"
-import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
+import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client-effect3"
+import { MockExchange } from "@effect-bybit/client-effect3/testing"
 import { MOCK_API_KEY, MOCK_API_SECRET } from "@effect-bybit/mock-exchange"
-import { MockExchange } from "@effect-bybit/mock-exchange/effect"
 import { Effect, Fiber, Layer, Redacted, TestClock } from "effect"
 
 // The code under test: whatever yours does with the client.

@@ -10,7 +10,7 @@
 // of timestamp + key + recvWindow + body) and its result is checked (cancelled), so all compute
 // the same thing; then batches of BATCH calls per variant, in an order reversed every round, and
 // the median per call of the rounds after the first WARMUP.
-//   npx tsc -b packages/client/tsconfig.build.json && npx tsx packages/client/bench/targets.ts
+//   npx tsc -b packages/client-effect3/tsconfig.build.json && npx tsx packages/client-effect3/bench/targets.ts
 //   [ROUNDS=12] [BATCH=200]
 // The client is imported by its package name: without tsx's source condition that is the built
 // dist/, the code a user runs (tsx's own transform of the sources wraps every closure made per call
@@ -19,7 +19,7 @@ import { createHmac, timingSafeEqual } from "node:crypto"
 import { createServer, type IncomingMessage, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { NodeHttpClient } from "@effect/platform-node"
-import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
+import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client-effect3"
 import { RestClientV5 } from "bybit-api"
 import { Layer, ManagedRuntime, Redacted } from "effect"
 import { bareCancel, SUCCESS } from "./server.js"

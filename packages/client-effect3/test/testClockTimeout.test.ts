@@ -1,8 +1,8 @@
 // The per-request timeout under `it.effect` with `MockExchange.layer({ clock: "effect" })`: a
 // `Latency` fault sleeps on the TestClock, and the client's deadline follows the same clock.
 import { describe, expect, it } from "@effect/vitest"
+import { MockExchange } from "@effect-bybit/client-effect3/testing"
 import { MOCK_API_KEY, MOCK_API_SECRET, SEED_WITHDRAWAL_ID } from "@effect-bybit/mock-exchange"
-import { MockExchange } from "@effect-bybit/mock-exchange/effect"
 import { Clock, Effect, Fiber, Layer, Redacted, TestClock } from "effect"
 import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
 

@@ -12,8 +12,8 @@ import {
   HttpIncomingMessage,
   UrlParams
 } from "@effect/platform"
+import type { MockResponse } from "@effect-bybit/mock-exchange/core"
 import { Effect, Inspectable, Option, Stream } from "effect"
-import type { MockResponse } from "../models.js"
 
 const encoder = new TextEncoder()
 

@@ -2,10 +2,10 @@
 // exchange, with no MSW and no socket in this file at all.
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
+import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client-effect3"
+import { MOCK_API_KEY, MOCK_API_SECRET, SEED_WITHDRAWAL_ID } from "@effect-bybit/mock-exchange"
 import { Clock, Effect, Fiber, Layer, Redacted, Stream, TestClock, Tracer } from "effect"
-import { MockExchange } from "../src/effect.js"
-import { MOCK_API_KEY, MOCK_API_SECRET, SEED_WITHDRAWAL_ID } from "../src/index.js"
+import { MockExchange } from "../src/testing.js"
 
 const NOW = 1_700_000_000_000
 const CANCEL = "/v5/asset/withdraw/cancel"

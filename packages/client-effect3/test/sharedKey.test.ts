@@ -12,7 +12,7 @@
  *   npx vitest run --project client test/sharedKey.test.ts
  */
 import { describe, expect, it } from "@effect/vitest"
-import { MockExchange } from "@effect-bybit/mock-exchange/effect"
+import { MockExchange } from "@effect-bybit/client-effect3/testing"
 import { Clock, Effect, Exit, Layer } from "effect"
 import { BybitClient, Withdrawals } from "../src/index.js"
 import { CANCEL, clientOptions, exchangeLayer, ids, pending, runVirtual, tagOf } from "./issue19.js"

@@ -14,7 +14,7 @@ import * as Schema from "effect/Schema"
  * @since 0.1.0
  * @category type ids
  */
-export const TypeId: unique symbol = Symbol.for("@effect-bybit/client/BybitError")
+export const TypeId: unique symbol = Symbol.for("@effect-bybit/client-effect3/BybitError")
 
 /**
  * @since 0.1.0

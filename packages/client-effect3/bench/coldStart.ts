@@ -5,8 +5,8 @@
 // The children load what a user's ESM program loads: the package's BUILT `dist` entry (by its
 // name, no source condition) and the dependencies' published entries, with plain `node` (no tsx),
 // so build first:
-//   npx tsc -b packages/client/tsconfig.build.json
-//   npx tsx --conditions=@effect-bybit/source packages/client/bench/coldStart.ts   [RUNS=15]
+//   npx tsc -b packages/client-effect3/tsconfig.build.json
+//   npx tsx --conditions=@effect-bybit/source packages/client-effect3/bench/coldStart.ts   [RUNS=15]
 // Processes are started one at a time, the programs interleaved (order reversed every round);
 // wall time is measured by this process from spawn to exit. The first round only checks that
 // every program sends the same validly signed cancel and reads "cancelled"; it is not timed.
@@ -24,7 +24,9 @@ import { SUCCESS } from "./server.js"
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
 if (!existsSync(here("../dist/index.js"))) {
-  console.error("packages/client/dist is missing: run `npx tsc -b packages/client/tsconfig.build.json` first")
+  console.error(
+    "packages/client-effect3/dist is missing: run `npx tsc -b packages/client-effect3/tsconfig.build.json` first"
+  )
   process.exit(1)
 }
 

@@ -8,8 +8,8 @@
  * `runVirtual` moves it whenever every fiber waits on it.
  */
 import { describe, expect, it } from "@effect/vitest"
+import { MockExchange } from "@effect-bybit/client-effect3/testing"
 import type { Fault } from "@effect-bybit/mock-exchange"
-import { MockExchange } from "@effect-bybit/mock-exchange/effect"
 import { Effect, Exit, Schedule } from "effect"
 import { Withdrawals } from "../src/index.js"
 import { CANCEL, ids, pending, prng, QUERY, runVirtual, type Script, type Step, tagOf, testLayer } from "./issue19.js"

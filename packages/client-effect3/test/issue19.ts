@@ -6,8 +6,8 @@
  * Public API only: `../src/index.js` and the mock.
  */
 import { HttpClient, HttpClientError, type HttpClientRequest, HttpClientResponse } from "@effect/platform"
+import { MockExchange } from "@effect-bybit/client-effect3/testing"
 import { MOCK_UID, type MockExchangeOptions, type MockWithdrawal } from "@effect-bybit/mock-exchange"
-import { MockExchange } from "@effect-bybit/mock-exchange/effect"
 import { Chunk, Context, Effect, Fiber, Layer, TestClock } from "effect"
 import { BybitClient, type BybitConfig } from "../src/index.js"
 import { alignTestClock, BASE_URL, hmacCredentials, NOW, settle } from "./support.js"

@@ -3,13 +3,13 @@
 // checked, each of a withdrawal added just before, by exchanges with the same options.
 // Goal (issue 11): the layer costs at most 1/4 of MSW + fetch.
 import { FetchHttpClient, HttpClient, type HttpClientRequest } from "@effect/platform"
-import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
+import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client-effect3"
+import { type Exchange, MOCK_API_KEY, MOCK_API_SECRET, MOCK_UID, makeMockExchange } from "@effect-bybit/mock-exchange"
 import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import { setupServer } from "msw/node"
 import { afterAll, bench, describe } from "vitest"
-import { MockExchange } from "../src/effect.js"
-import { type Exchange, MOCK_API_KEY, MOCK_API_SECRET, MOCK_UID, makeMockExchange } from "../src/index.js"
-import { toClientResponse } from "../src/internal/effectResponse.js"
+import { toClientResponse } from "../src/internal/testResponse.js"
+import { MockExchange } from "../src/testing.js"
 
 const ITERATIONS = 600
 const WARMUP = 100

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
+import { MockExchange } from "@effect-bybit/client-effect3/testing"
 import { MOCK_UID, type MockExchangeOptions, type MockWithdrawal } from "@effect-bybit/mock-exchange"
-import { MockExchange } from "@effect-bybit/mock-exchange/effect"
 import { Effect, Either, Exit, Layer, Schedule } from "effect"
 import { BybitClient, type BybitConfig, Withdrawals } from "../src/index.js"
 import { alignTestClock, BASE_URL, hmacCredentials, NOW, runMovingClocks } from "./support.js"
