@@ -32,7 +32,6 @@ export default defineConfig({
     projects: [
       project("signing", "packages/signing"),
       project("core", "packages/core"),
-      project("client-effect3", "packages/client-effect3"),
       project("mock-exchange", "mocks"),
       project("examples", "examples")
     ]

@@ -22,8 +22,11 @@ const readProc = (pid: number): Proc | undefined => {
     // Linux: "pid (comm) state ppid ...", comm may hold spaces and parentheses.
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
     const close = stat.lastIndexOf(")")
-    const comm = stat.slice(stat.indexOf("(") + 1, close)
     const ppid = Number(stat.slice(close + 2).split(" ")[1])
+    // The program's name from its command line: since Node 22 a node process's comm is the name
+    // of its main thread ("MainThread"), which says nothing of what runs. comm is the fallback.
+    const argv0 = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0]?.split(" ")[0]?.split("/").pop()
+    const comm = argv0 !== undefined && argv0 !== "" ? argv0 : stat.slice(stat.indexOf("(") + 1, close)
     return { ppid, comm }
   } catch {
     try {
