@@ -11,7 +11,7 @@
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { hmacSigner, signRequest } from "@effect-bybit/signing"
-import { afterAll, bench, describe } from "vitest"
+import { afterAll, describe, test } from "vitest"
 import { type MockAccount, type MockWithdrawal, makeMockExchange, startMockServer } from "../src/index.js"
 
 const T0 = 1_700_000_000_000
@@ -140,13 +140,13 @@ for (const [size, run] of [
   [500, runs[1]]
 ] as const) {
   describe(`verified cancel throughput, ${size} concurrent requests per batch`, () => {
-    bench(
-      "one batch on the standalone mock server (verified cancels), then one on bare node:http (fixed envelope)",
-      async () => {
+    test("one batch on the standalone mock server (verified cancels), then one on bare node:http (fixed envelope)", async ({
+      bench
+    }) => {
+      await bench("mock then bare", async () => {
         await run.batch("mock")
         await run.batch("bare")
-      },
-      run.options
-    )
+      }).run(run.options)
+    })
   })
 }

@@ -19,7 +19,9 @@ export const NOW = 1_700_000_000_000
 /** One MSW server per test file; each test installs its own fresh exchange with `useExchange`. */
 export const mswServer = () => {
   const server = setupServer()
-  beforeAll(() => server.listen({ onUnhandledRequest: "error" }))
+  // msw 2 names the option onUnhandledRequest, msw 3 onUnhandledFrame: these tests run under both.
+  const strict = { onUnhandledRequest: "error", onUnhandledFrame: "error" } as const
+  beforeAll(() => server.listen(strict))
   afterEach(() => server.resetHandlers())
   afterAll(() => server.close())
   return {

@@ -1,5 +1,5 @@
 /**
- * Signatures per second, one run: `npx vitest bench --run --project signing` (or `pnpm bench`).
+ * Signatures per second, one run: `bash scripts/node24.sh npx vitest bench --run signing.bench` (or `pnpm bench`; vitest 5's bench fixture).
  *
  * The limit is a bare `createHmac(...).update(msg).digest("hex")` one-liner with the secret as a
  * string; our signer should stay within 1.2x of it. Web Crypto is shown with a cached CryptoKey and,
@@ -7,7 +7,7 @@
  */
 import { createHmac, createSecretKey, webcrypto } from "node:crypto"
 import { hmacSigner, rsaSigner, signaturePayload, signRequest } from "@effect-bybit/signing"
-import { bench, describe } from "vitest"
+import { test } from "vitest"
 import { keys } from "../test/fixtures.js"
 
 const secret = "mock-api-secret"
@@ -39,60 +39,34 @@ check(
 
 const options = { time: 1000, warmupTime: 200 }
 
-describe("HMAC-SHA256 signatures of the seed request", () => {
-  bench(
-    "bare createHmac one-liner, string key (the limit)",
-    () => {
+test("HMAC-SHA256 signatures of the seed request", async ({ bench }) => {
+  await bench.compare(
+    bench("bare createHmac one-liner, string key (the limit)", () => {
       createHmac("sha256", secret).update(message).digest("hex")
-    },
-    options
-  )
-
-  bench(
-    "bare createHmac one-liner, KeyObject key",
-    () => {
+    }),
+    bench("bare createHmac one-liner, KeyObject key", () => {
       createHmac("sha256", keyObject).update(message).digest("hex")
-    },
-    options
-  )
-
-  bench(
-    "hmacSigner(secret).sign(signaturePayload(...)) (ours)",
-    () => {
+    }),
+    bench("hmacSigner(secret).sign(signaturePayload(...)) (ours)", () => {
       signer.sign(signaturePayload({ timestamp, apiKey, recvWindow, payload: body }))
-    },
-    options
-  )
-
-  bench(
-    "signRequest POST with an object body (ours: serialize + sign + headers)",
-    () => {
+    }),
+    bench("signRequest POST with an object body (ours: serialize + sign + headers)", () => {
       signRequest({ method: "POST", signer, apiKey, timestamp, recvWindow, body: { id: "10197" } })
-    },
-    options
-  )
-
-  bench(
-    "Web Crypto HMAC, cached CryptoKey (async)",
-    async () => {
+    }),
+    bench("Web Crypto HMAC, cached CryptoKey (async)", async () => {
       hex(await webcrypto.subtle.sign("HMAC", cryptoKey, encoder.encode(message)))
-    },
-    options
-  )
-
-  bench(
-    "Web Crypto HMAC, importKey on every call (async)",
-    async () => {
+    }),
+    bench("Web Crypto HMAC, importKey on every call (async)", async () => {
       const key = await webcrypto.subtle.importKey("raw", rawSecret, algorithm, false, ["sign"])
       hex(await webcrypto.subtle.sign("HMAC", key, encoder.encode(message)))
-    },
+    }),
     options
   )
 })
 
-describe("RSA-SHA256 signatures of the seed request (2048-bit test key)", () => {
+test("RSA-SHA256 signatures of the seed request (2048-bit test key)", async ({ bench }) => {
   const rsa = rsaSigner(keys.rsaPrivatePkcs8)
-  bench("rsaSigner(pem).sign(message) (ours)", () => {
+  await bench("rsaSigner(pem).sign(message) (ours)", () => {
     rsa.sign(message)
-  })
+  }).run()
 })
