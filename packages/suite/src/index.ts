@@ -1,7 +1,12 @@
 /**
- * The shared behavioural suite: scenarios written once, run against each client line.
+ * The shared behavioural suite: scenarios written once, run against each client line through its
+ * `Edition` driver, with the vitest functions of that line (the suite imports no vitest and no Effect).
  */
+import type { Edition, TestApi } from "./Edition.js"
+import { cancelScenarios } from "./scenarios/cancel.js"
+
 export type {
+  Assertion,
   ClientOptions,
   Edition,
   FailureData,
@@ -11,3 +16,11 @@ export type {
   RunResult,
   TestApi
 } from "./Edition.js"
+export { NOW } from "./support.js"
+
+/** Registers every scenario of the suite, for `edition`, with `t`'s `describe`/`it`/`expect`. */
+export const runSuite = (edition: Edition, t: TestApi): void => {
+  t.describe(`shared suite (${edition.name})`, () => {
+    for (const scenarios of [cancelScenarios]) scenarios(edition, t)
+  })
+}
