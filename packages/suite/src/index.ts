@@ -4,6 +4,8 @@
  */
 import type { Edition, TestApi } from "./Edition.js"
 import { cancelScenarios } from "./scenarios/cancel.js"
+import { faultScenarios } from "./scenarios/faults.js"
+import { retryScenarios } from "./scenarios/retry.js"
 
 export type {
   Assertion,
@@ -21,6 +23,6 @@ export { NOW } from "./support.js"
 /** Registers every scenario of the suite, for `edition`, with `t`'s `describe`/`it`/`expect`. */
 export const runSuite = (edition: Edition, t: TestApi): void => {
   t.describe(`shared suite (${edition.name})`, () => {
-    for (const scenarios of [cancelScenarios]) scenarios(edition, t)
+    for (const scenarios of [cancelScenarios, faultScenarios, retryScenarios]) scenarios(edition, t)
   })
 }
