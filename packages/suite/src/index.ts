@@ -4,7 +4,10 @@
  */
 import type { Edition, TestApi } from "./Edition.js"
 import { cancelScenarios } from "./scenarios/cancel.js"
+import { concurrencyScenarios } from "./scenarios/concurrency.js"
 import { faultScenarios } from "./scenarios/faults.js"
+import { inputScenarios } from "./scenarios/input.js"
+import { listScenarios } from "./scenarios/list.js"
 import { retryScenarios } from "./scenarios/retry.js"
 
 export type {
@@ -23,6 +26,14 @@ export { NOW } from "./support.js"
 /** Registers every scenario of the suite, for `edition`, with `t`'s `describe`/`it`/`expect`. */
 export const runSuite = (edition: Edition, t: TestApi): void => {
   t.describe(`shared suite (${edition.name})`, () => {
-    for (const scenarios of [cancelScenarios, faultScenarios, retryScenarios]) scenarios(edition, t)
+    for (const scenarios of [
+      cancelScenarios,
+      inputScenarios,
+      faultScenarios,
+      retryScenarios,
+      listScenarios,
+      concurrencyScenarios
+    ])
+      scenarios(edition, t)
   })
 }
