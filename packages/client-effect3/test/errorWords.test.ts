@@ -111,18 +111,6 @@ describe("point 10: a failure before any cancel was sent never says a cancel's o
     expect(error.message).not.toMatch(/outcome[^.]*unknown|unknown[^.]*outcome/i)
   }
 
-  it.effect("the server-time request's connection is reset (every attempt): no cancel sent", () =>
-    Effect.gen(function* () {
-      const exchange = yield* MockExchange
-      exchange.faults.inject({ _tag: "DropConnection" }, { path: TIME, times: 100 })
-      const exit = yield* runVirtual(Withdrawals.cancel({ id: ID }))
-      check(failureOf(exit))
-      expect(exchange.requests().filter((r) => r.path === TIME).length).toBeGreaterThan(0)
-      expect(exchange.requests().filter((r) => r.path === CANCEL)).toEqual([])
-      expect(exchange.withdrawal(ID)?.status).toBe("Pending")
-    }).pipe(Effect.provide(testLayer({}, { withdrawals: [pending(ID)] })))
-  )
-
   let cancelsSent = 0
   const tls: Script = ({ path }) => {
     if (path === CANCEL) cancelsSent++

@@ -123,33 +123,6 @@ describe("Rules.checkListQuery: a bad filter's reason names the field and rule, 
   })
 })
 
-describe("list and listAll: a bad filter is InvalidRequest, quoting nothing, and nothing is sent", () => {
-  const { seen, layer: transport } = scriptedClient(() => page(""))
-  // One case per field (and the first of each kind of rule), end to end.
-  const fields = new Set<string>()
-  const endToEnd = cases.filter(([field]) => !fields.has(field) && fields.add(field) !== undefined)
-
-  layer(scriptedLayer(transport, { retry: false }))((it) => {
-    for (const api of ["list", "listAll"] as const) {
-      for (const [field, value, says] of api === "list" ? endToEnd : endToEnd.slice(0, 3)) {
-        it.effect(`${api}, ${field} = ${labelOf(value)}`, () =>
-          Effect.gen(function* () {
-            const before = seen.length
-            const query = { [field]: value } as Withdrawals.ListQuery
-            const effect: Effect.Effect<unknown, unknown, BybitClient.BybitClient> =
-              api === "list" ? Withdrawals.list(query) : Stream.runCollect(Withdrawals.listAll(query))
-            const error = failureOf(yield* Effect.exit(effect))
-            expect(error).toMatchObject({ _tag: "InvalidRequest", field })
-            expect((error as { reason: string }).reason).toMatch(says)
-            expectQuotesNone(error, String(value))
-            expect(seen.length).toBe(before)
-          })
-        )
-      }
-    }
-  })
-})
-
 describe("a nextPageCursor that could not be sent back is the server's fault", () => {
   // One transport for the describe; each test sets what the server answers.
   let answer: (seen: Seen, n: number) => Scripted = () => page("")
@@ -246,30 +219,5 @@ describe("a nextPageCursor that could not be sent back is the server's fault", (
         expect(result.nextPageCursor).toBe("a b=c&d")
       })
     )
-  })
-})
-
-describe("cancel's id shares the rules", () => {
-  const { seen, layer: transport } = scriptedClient(() => page(""))
-  layer(scriptedLayer(transport, { retry: false }))((it) => {
-    const idCases: ReadonlyArray<readonly [unknown, RegExp]> = [
-      [31415926535, /expected a string of digits, got number/],
-      [31415926535897932384n, /expected a string of digits, got bigint/],
-      [DIGITS, /must be at most 20 digits \(got 23 characters\)/],
-      [SECRET.slice(0, 16), /must contain only digits 0-9/]
-    ]
-    for (const [id, says] of idCases) {
-      it.effect(`cancel, id = ${labelOf(id)}`, () =>
-        Effect.gen(function* () {
-          const before = seen.length
-          const exit = yield* Effect.exit(Withdrawals.cancel({ id } as unknown as { id: string }))
-          const error = failureOf(exit)
-          expect(error).toMatchObject({ _tag: "InvalidRequest", field: "id" })
-          expect((error as { reason: string }).reason).toMatch(says)
-          expectQuotesNone(error, String(id))
-          expect(seen.length).toBe(before)
-        })
-      )
-    }
   })
 })

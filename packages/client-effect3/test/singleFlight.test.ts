@@ -1,5 +1,4 @@
 import { describe, expect, it } from "@effect/vitest"
-import { SEED_WITHDRAWAL_IDS_BY_STATUS } from "@effect-bybit/mock-exchange"
 import { Deferred, Effect, Exit, Fiber } from "effect"
 import { Withdrawals } from "../src/index.js"
 import * as SingleFlight from "../src/internal/singleFlight.js"
@@ -18,32 +17,6 @@ const many = <A, E, R>(n: number, effect: Effect.Effect<A, E, R>) =>
   )
 
 describe("Withdrawals.cancel: one request per withdrawal at a time", () => {
-  it.effect("10 concurrent cancels of one id send exactly one request and all get the same result", () =>
-    Effect.gen(function* () {
-      const exchange = freshExchange()
-      const exits = yield* many(10, Withdrawals.cancel({ id: "10197" }))
-      expect(cancelsOf(exchange, "10197")).toHaveLength(1)
-      expect(exits.every(Exit.isSuccess)).toBe(true)
-      const first = exits[0]!
-      for (const exit of exits) expect(exit).toStrictEqual(first)
-      expect(Exit.isSuccess(first) && first.value.status).toBe("cancelled")
-      expect(exchange.withdrawal("10197")?.status).toBe("CancelByUser")
-    }).pipe(Effect.provide(clientLayer()))
-  )
-
-  it.effect("a failing cancel: one request, and every caller gets the same error", () =>
-    Effect.gen(function* () {
-      const exchange = freshExchange()
-      const gone = SEED_WITHDRAWAL_IDS_BY_STATUS.success
-      const exits = yield* many(8, Withdrawals.cancel({ id: gone }))
-      expect(cancelsOf(exchange, gone)).toHaveLength(1)
-      const errors = exits.map((exit) => (Exit.isFailure(exit) ? exit.cause : undefined))
-      expect(exits.every(Exit.isFailure)).toBe(true)
-      for (const exit of exits) expect(exit).toStrictEqual(exits[0])
-      expect(JSON.stringify(errors[0])).toContain("WithdrawalNotCancellable")
-    }).pipe(Effect.provide(clientLayer({ retry: false })))
-  )
-
   it.effect("a cancel after the shared one has ended sends a new request", () =>
     Effect.gen(function* () {
       const exchange = freshExchange()
@@ -54,19 +27,6 @@ describe("Withdrawals.cancel: one request per withdrawal at a time", () => {
       expect(again._tag).toBe("WithdrawalNotCancellable")
       expect(cancelsOf(exchange, "10197")).toHaveLength(2)
     }).pipe(Effect.provide(clientLayer({ retry: false })))
-  )
-
-  it.effect("concurrent cancels of different ids each send their own request", () =>
-    Effect.gen(function* () {
-      const exchange = freshExchange()
-      const results = yield* Effect.all(
-        ["10197", "10198", "10197", "10198"].map((id) => Withdrawals.cancel({ id })),
-        { concurrency: "unbounded" }
-      )
-      expect(results.map((r) => r.id)).toEqual(["10197", "10198", "10197", "10198"])
-      expect(cancelsOf(exchange, "10197")).toHaveLength(1)
-      expect(cancelsOf(exchange, "10198")).toHaveLength(1)
-    }).pipe(Effect.provide(clientLayer()))
   )
 })
 

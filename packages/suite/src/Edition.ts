@@ -24,7 +24,16 @@ export interface ClientOptions {
   readonly pacing?: boolean
 }
 
-/** One call of the client's public API. */
+/**
+ * One call of the client's public API. What a `Success` outcome's `value` holds (a JSON copy):
+ * - `cancel`: the `CancelResult` (`id`, `status`, `confirmedAfterRetry`, `rateLimit`);
+ * - `list`: the `WithdrawalPage` (`rows`, `malformed`, `nextPageCursor`, `rateLimit`);
+ * - `listAll`: the array of every item of the stream, rows and malformed rows
+ *   (`_tag: "MalformedRecord"`) where they stood;
+ * - `serverTime`: the `ServerTime` (`timeSecond`, `timeNano`, `millis`);
+ * - `cancelMany`: the array of each cancel's own `Outcome`, in input order (the operation as a
+ *   whole never fails).
+ */
 export type Operation =
   | { readonly _tag: "cancel"; readonly input: unknown }
   | { readonly _tag: "list"; readonly input?: unknown }
@@ -75,9 +84,29 @@ export interface Edition {
   readonly run: (options: RunOptions) => Promise<RunResult>
 }
 
+/**
+ * The assertions the scenarios use, as vitest's `expect(actual)` offers them (vitest 3 and 5 alike).
+ */
+export interface Assertion {
+  readonly not: Assertion
+  readonly toBe: (expected: unknown) => void
+  readonly toEqual: (expected: unknown) => void
+  readonly toStrictEqual: (expected: unknown) => void
+  readonly toMatchObject: (expected: object) => void
+  readonly toHaveLength: (length: number) => void
+  readonly toHaveProperty: (property: string) => void
+  readonly toContain: (item: unknown) => void
+  readonly toMatch: (expected: string | RegExp) => void
+  readonly toBeGreaterThan: (n: number) => void
+  readonly toBeGreaterThanOrEqual: (n: number) => void
+  readonly toBeLessThan: (n: number) => void
+  readonly toBeLessThanOrEqual: (n: number) => void
+  readonly toBeUndefined: () => void
+}
+
 /** The test functions of the vitest that runs the suite (each line has its own vitest major). */
 export interface TestApi {
   readonly describe: (name: string, body: () => void) => void
   readonly it: (name: string, body: () => Promise<void> | void, timeout?: number) => void
-  readonly expect: (actual: unknown, message?: string) => any
+  readonly expect: (actual: unknown, message?: string) => Assertion
 }
