@@ -32,6 +32,7 @@ export default defineConfig({
     projects: [
       project("signing", "packages/signing"),
       project("core", "packages/core"),
+      project("client", "packages/client"),
       project("mock-exchange", "mocks"),
       project("examples", "examples")
     ]
