@@ -224,9 +224,14 @@ const layer = (options: LayerOptions): Layer.Layer<HttpClient.HttpClient | MockE
             Effect.suspend(() => respond(request, url, answer.resume()))
           )
         }
-        return answer._tag === "NetworkError"
-          ? networkError(request, answer)
-          : Effect.succeed(toClientResponse(request, url, answer))
+        // The answer comes on a later turn, as from any real transport: a caller that runs while
+        // a request is out (a second cancel of the same id) sees it in flight.
+        return Effect.andThen(
+          Effect.yieldNow,
+          answer._tag === "NetworkError"
+            ? networkError(request, answer)
+            : Effect.succeed(toClientResponse(request, url, answer))
+        )
       }
 
       const answer = (

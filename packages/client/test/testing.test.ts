@@ -35,6 +35,17 @@ describe("MockExchange.layer", () => {
     }).pipe(Effect.provide(testLayer()))
   )
 
+  it.effect("answers on a later turn, as a real transport: concurrent cancels of one id share one request", () =>
+    Effect.gen(function* () {
+      const exchange = yield* MockExchange
+      const results = yield* Effect.forEach([1, 2, 3], () => Withdrawals.cancel({ id: SEED_WITHDRAWAL_ID }), {
+        concurrency: "unbounded"
+      })
+      expect(results.map((r) => r.status)).toEqual(["cancelled", "cancelled", "cancelled"])
+      expect(exchange.requests().filter((r) => r.path === CANCEL)).toHaveLength(1)
+    }).pipe(Effect.provide(testLayer()))
+  )
+
   it.effect("each layer build is a fresh exchange", () =>
     Effect.gen(function* () {
       const exchange = yield* MockExchange
