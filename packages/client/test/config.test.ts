@@ -117,9 +117,7 @@ describe("BybitClient.make options", () => {
   const credentials = BybitConfig.hmac({ apiKey: MOCK_API_KEY, apiSecret: Redacted.make(MOCK_API_SECRET) })
   const refused = (options: Partial<BybitConfig.Options>) =>
     Effect.flip(
-      Layer.build(BybitClient.layer({ credentials, ...options }).pipe(Layer.provide(exchangeLayer))).pipe(
-        Effect.scoped
-      )
+      Layer.build(BybitClient.layer({ credentials, ...options }).pipe(Layer.provide(exchangeLayer))).pipe(Effect.scoped)
     )
 
   it.effect("each bad option is a ConfigError naming it", () =>
