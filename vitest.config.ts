@@ -33,6 +33,7 @@ export default defineConfig({
     projects: [
       project("signing", "packages/signing"),
       project("core", "packages/core"),
+      project("client", "packages/client"),
       project("mock-exchange", "mocks"),
       // The MSW handlers again under msw 3 (the peer range is ^2 || ^3): the files that go through
       // MSW, with "msw" resolved to the msw 3 the mock has as a devDependency.

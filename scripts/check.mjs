@@ -3,7 +3,15 @@ import { execFileSync } from "node:child_process"
 import { createRequire } from "node:module"
 
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc")
-const projects = ["packages/signing", "packages/core", "packages/client-effect3", "packages/suite", "mocks", "examples"]
+const projects = [
+  "packages/signing",
+  "packages/core",
+  "packages/client-effect3",
+  "packages/client",
+  "packages/suite",
+  "mocks",
+  "examples"
+]
 let failed = false
 for (const project of projects) {
   try {

@@ -3,7 +3,7 @@
 // `pnpm pack` (used by both tools) is on PATH.
 import { execFileSync } from "node:child_process"
 
-const packages = ["packages/signing", "packages/core", "packages/client-effect3", "mocks"]
+const packages = ["packages/signing", "packages/core", "packages/client-effect3", "packages/client", "mocks"]
 let failed = false
 for (const dir of packages) {
   for (const [tool, args] of [

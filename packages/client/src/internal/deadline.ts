@@ -1,0 +1,56 @@
+import type * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+
+/** The `Clock` every fiber has unless a test or the caller provides another (e.g. `TestClock`). */
+const liveClock = Effect.runSync(Effect.clockWith(Effect.succeed))
+
+/**
+ * Fails with `onTimeout()` when `self` has not completed within `millis` of Effect's `Clock`,
+ * interrupting it (which aborts the HTTP request). Under the live clock it is one child fiber and a
+ * native timer, where `Effect.timeoutOrElse` races on the `Clock`; under any other `Clock` (a
+ * `TestClock`) it is `Effect.timeoutOrElse`, which sleeps on that clock.
+ */
+export const withDeadline = <A, E, E2>(
+  self: Effect.Effect<A, E>,
+  millis: number,
+  onTimeout: () => E2
+): Effect.Effect<A, E | E2> =>
+  Effect.clockWith((clock: Clock.Clock) =>
+    clock === liveClock
+      ? nativeDeadline(self, millis, onTimeout)
+      : Effect.timeoutOrElse(self, { duration: millis, orElse: () => Effect.fail(onTimeout()) })
+  )
+
+const nativeDeadline = <A, E, E2>(
+  self: Effect.Effect<A, E>,
+  millis: number,
+  onTimeout: () => E2
+): Effect.Effect<A, E | E2> =>
+  Effect.uninterruptibleMask((restore) =>
+    // The child ends with its outcome as a value: a failure it hands over is not "unhandled".
+    Effect.flatMap(Effect.forkChild(Effect.exit(restore(self))), (child) =>
+      restore(
+        Effect.callback<A, E | E2>((resume) => {
+          let settled = false
+          const timer = setTimeout(() => {
+            if (settled) return
+            settled = true
+            child.interruptUnsafe()
+            resume(Effect.fail(onTimeout()))
+          }, millis)
+          child.addObserver((exit) => {
+            clearTimeout(timer)
+            if (settled) return
+            settled = true
+            resume(Exit.isSuccess(exit) ? exit.value : (exit as Exit.Exit<never>))
+          })
+          return Effect.sync(() => {
+            settled = true
+            clearTimeout(timer)
+            child.interruptUnsafe()
+          })
+        })
+      )
+    )
+  )

@@ -1,0 +1,237 @@
+/**
+ * Cancel and list, on the client's pipe. A cancel that may have been handled is settled from the
+ * exchange's own record of the withdrawal, never guessed.
+ */
+import { Answer, Records, Rules } from "@effect-bybit/core"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import {
+  type CancelError,
+  CancelFailed,
+  CancelOutcomeUnknown,
+  InvalidRequest,
+  type ListError,
+  UnreadableResponse,
+  WithdrawalNotCancellable,
+  WithdrawalNotFound
+} from "../BybitError.js"
+import type { CancelResult, MalformedRecord, WithdrawalPage, WithdrawalRecord } from "../Withdrawals.js"
+import type { Pipe, Response } from "./client.js"
+import * as SingleFlight from "./singleFlight.js"
+
+export const cancelPath = "/v5/asset/withdraw/cancel"
+export const listPath = "/v5/asset/withdraw/query-record"
+
+const invalid = (checked: Rules.Invalid) => new InvalidRequest({ field: checked.field, reason: checked.reason })
+
+/** What an error says, for `CancelOutcomeUnknown.detail`: its tag and code, never server text. */
+const said = (error: {
+  readonly _tag: string
+  readonly retCode?: number | undefined
+  readonly httpStatus?: number | undefined
+}) =>
+  error.retCode !== undefined
+    ? `${error._tag} (retCode ${error.retCode})`
+    : error.httpStatus !== undefined
+      ? `${error._tag} (HTTP ${error.httpStatus})`
+      : error._tag
+
+const toPage = (response: Response): Effect.Effect<WithdrawalPage, UnreadableResponse> => {
+  const page = Records.decodePage(response.result)
+  if (typeof page === "string") {
+    return Effect.fail(new UnreadableResponse({ path: listPath, reason: "InvalidResult", detail: page }))
+  }
+  return Effect.succeed({ ...page, rateLimit: response.rateLimit })
+}
+
+const definedOnly = <A extends object>(fields: A): A =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as A
+
+export const make = (pipe: Pipe) => {
+  const { request, retrying } = pipe
+  const flights = SingleFlight.make<string>()
+
+  const listChecked = (query: Record<string, string | number>): Effect.Effect<WithdrawalPage, ListError> =>
+    retrying(request({ method: "GET", path: listPath, signed: true, query })).pipe(
+      Effect.flatMap(toPage)
+    ) as Effect.Effect<WithdrawalPage, ListError>
+
+  const list = (input?: unknown): Effect.Effect<WithdrawalPage, ListError> =>
+    Effect.suspend(() => {
+      const checked = Rules.checkListQuery(input)
+      return checked._tag === "Invalid" ? Effect.fail(invalid(checked)) : listChecked(checked.value)
+    }).pipe(Effect.withSpan("Withdrawals.list", undefined, { captureStackTrace: false }))
+
+  /** The exchange's record of one withdrawal (all withdraw types), looked up by id. */
+  const lookUp = (id: string) =>
+    Effect.map(listChecked({ withdrawID: id, withdrawType: 2 }), (page) => ({
+      row: page.rows.find((r) => r.withdrawId === id),
+      malformed: page.malformed.find((r) => r.withdrawId === id)
+    }))
+
+  /**
+   * After an attempt that may have been handled, the record decides: `CancelByUser` is success; a
+   * status past cancelling is `WithdrawalNotCancellable`; still cancellable means the cancel did not
+   * happen, and the last error stands. No record readable: `CancelOutcomeUnknown`.
+   */
+  const settle = (id: string, last: CancelError, uncertain: string): Effect.Effect<CancelResult, CancelError> =>
+    Effect.matchEffect(lookUp(id), {
+      onFailure: (lookup) =>
+        Effect.fail(
+          new CancelOutcomeUnknown({
+            id,
+            detail: `an attempt ended with ${uncertain}, the last with ${said(last)}, and looking the withdrawal up failed with ${said(lookup)}`
+          })
+        ),
+      onSuccess: ({ row, malformed }): Effect.Effect<CancelResult, CancelError> => {
+        // The record must say what happened; if it is missing, unreadable or unknown, nothing is guessed.
+        if (row === undefined || row.status === "Unknown") {
+          const found =
+            malformed !== undefined
+              ? `its record could not be read (${malformed.reason})`
+              : row === undefined
+                ? "the withdrawal records list no withdrawal with this id"
+                : "its record shows a status this client does not know"
+          return Effect.fail(
+            new CancelOutcomeUnknown({
+              id,
+              detail: `an attempt ended with ${uncertain}, the last with ${said(last)}, and ${found}`
+            })
+          )
+        }
+        if (row.status === "CancelByUser") {
+          return Effect.succeed({ id, status: "cancelled", confirmedAfterRetry: true, rateLimit: undefined })
+        }
+        if (!Records.isCancellable(row.status)) {
+          // The exchange's own refusal (131099) keeps its code and text, now with the status found.
+          const refusal =
+            last._tag === "WithdrawalNotCancellable"
+              ? { retCode: last.retCode, retMsg: last.retMsg, httpStatus: last.httpStatus }
+              : {}
+          return Effect.fail(new WithdrawalNotCancellable({ ...definedOnly(refusal), id, status: row.status }))
+        }
+        return Effect.fail(last)
+      }
+    }).pipe(Effect.withSpan("Withdrawals.settleCancel", { attributes: { "bybit.withdrawal.id": id } }))
+
+  /** After 131002: not found when the account's records do not list the id; else the answer stands. */
+  const notFoundOr = (id: string, error: InvalidRequest): Effect.Effect<never, CancelError> =>
+    Effect.matchEffect(lookUp(id), {
+      onFailure: () => Effect.fail(error),
+      onSuccess: ({ row, malformed }) =>
+        Effect.fail(
+          row !== undefined || malformed !== undefined
+            ? error
+            : new WithdrawalNotFound({
+                id,
+                ...(error.retCode !== undefined ? { retCode: error.retCode } : {}),
+                ...(error.retMsg !== undefined ? { retMsg: error.retMsg } : {})
+              })
+        )
+    })
+
+  const cancelId = (id: string, run: SingleFlight.Run): Effect.Effect<CancelResult, CancelError> =>
+    Effect.suspend(() => {
+      // What an attempt met that may have reached the exchange without its answer reaching us
+      // (a run of this cancel that another caller interrupted after sending, too).
+      let uncertain: string | undefined = run.interrupted ? "an interrupted attempt of another caller" : undefined
+      const attempt = Effect.tapError(
+        request({ method: "POST", path: cancelPath, signed: true, body: { id }, id, onSend: run.sent }),
+        (error) =>
+          Effect.sync(() => {
+            if (Answer.mayHaveBeenHandled(error) && (error as { readonly path?: string }).path === cancelPath) {
+              uncertain ??= said(error)
+            }
+          })
+      )
+      return retrying(attempt).pipe(
+        Effect.flatMap((response): Effect.Effect<CancelResult, CancelError> => {
+          const status = (response.result as { readonly status?: unknown } | null)?.status
+          if (status === 1) {
+            return Effect.succeed({
+              id,
+              status: "cancelled",
+              confirmedAfterRetry: false,
+              rateLimit: response.rateLimit
+            })
+          }
+          if (status === 0) return Effect.fail(new CancelFailed({ id, retCode: 0, retMsg: response.retMsg }))
+          uncertain ??= "an unreadable result"
+          return Effect.fail(
+            new UnreadableResponse({
+              path: cancelPath,
+              reason: "InvalidResult",
+              detail: "result.status: expected 0 or 1"
+            })
+          )
+        }),
+        Effect.catch((error: CancelError): Effect.Effect<CancelResult, CancelError> => {
+          if (uncertain !== undefined) return settle(id, error, uncertain)
+          if (error._tag === "InvalidRequest" && error.retCode === 131002) return notFoundOr(id, error)
+          return Effect.fail(error)
+        })
+      )
+    })
+
+  const cancel = (input: unknown): Effect.Effect<CancelResult, CancelError> =>
+    Effect.suspend(() => {
+      const checked = Rules.checkCancelInput(input)
+      if (checked._tag === "Invalid") return Effect.fail(invalid(checked))
+      const id = checked.value
+      return Effect.andThen(
+        Effect.annotateCurrentSpan("bybit.withdrawal.id", id),
+        flights.run(id, (run) => cancelId(id, run))
+      )
+    }).pipe(Effect.withSpan("Withdrawals.cancel", undefined, { captureStackTrace: false }))
+
+  return { cancel, list }
+}
+
+/** The page's rows, good and malformed, where each stood on the page. */
+const inPageOrder = (page: WithdrawalPage): Array<WithdrawalRecord | MalformedRecord> => {
+  const out: Array<WithdrawalRecord | MalformedRecord> = []
+  let good = 0
+  let bad = 0
+  while (good < page.rows.length || bad < page.malformed.length) {
+    const malformed = page.malformed[bad]
+    if (malformed !== undefined && (malformed.index === out.length || good >= page.rows.length)) {
+      out.push(malformed)
+      bad++
+    } else out.push(page.rows[good++]!)
+  }
+  return out
+}
+
+/** The most pages in a row with no row but a next cursor: a real history has none. */
+const MAX_EMPTY_PAGES = 10
+
+/** Every record (and malformed row) matching a query, page after page. */
+export const listAll = <R>(
+  list: (query: Rules.ListQuery) => Effect.Effect<WithdrawalPage, ListError, R>,
+  input: unknown
+): Stream.Stream<WithdrawalRecord | MalformedRecord, ListError, R> =>
+  Stream.suspend(() => {
+    const checked = Rules.checkListQuery(input)
+    if (checked._tag === "Invalid") return Stream.fail(invalid(checked))
+    const query = checked.value as Rules.ListQuery
+    // A server that repeats a cursor, or never gives a row, would have the stream page forever.
+    const followed = new Set<string>(query.cursor === undefined ? [] : [query.cursor])
+    let emptyInARow = 0
+    const endless = (why: string) =>
+      Effect.fail(
+        new UnreadableResponse({ path: listPath, reason: "InvalidResult", detail: `${why}: paging would never end` })
+      )
+    return Stream.paginate(query.cursor, (cursor: string | undefined) =>
+      Effect.flatMap(list(cursor === undefined ? query : { ...query, cursor }), (page) => {
+        const items = inPageOrder(page)
+        const next = page.nextPageCursor
+        if (next === undefined) return Effect.succeed([items, Option.none<string | undefined>()] as const)
+        if (followed.has(next)) return endless("nextPageCursor repeats a cursor already followed")
+        emptyInARow = items.length === 0 ? emptyInARow + 1 : 0
+        if (emptyInARow > MAX_EMPTY_PAGES) return endless(`${emptyInARow} pages in a row had no rows but a next cursor`)
+        followed.add(next)
+        return Effect.succeed([items, Option.some<string | undefined>(next)] as const)
+      })
+    )
+  })

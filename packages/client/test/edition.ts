@@ -1,0 +1,168 @@
+/**
+ * The Effect 4 line as the shared behavioural suite (`@effect-bybit/suite`) drives it: a fresh
+ * in-process mock exchange on Effect's clock (`MockExchange.layer({ clock: "effect" })`), a client
+ * (`BybitClient.layer`) built from the suite's plain options, the operation run in a fiber while a
+ * fresh TestClock moves in steps until it ends, and the Exit reported as plain data.
+ */
+
+import { MOCK_API_KEY, MOCK_API_SECRET, makeExchange } from "@effect-bybit/mock-exchange/core"
+import type { Edition, FailureData, Operation, Outcome, RunOptions, RunResult } from "@effect-bybit/suite"
+import { Cause, Clock, Context, Duration, Effect, Exit, Fiber, Layer, Option, Redacted, Schedule, Stream } from "effect"
+import { TestClock } from "effect/testing"
+import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
+import { MockExchange } from "../src/testing.js"
+
+const DEFAULT_BASE_URL = "https://api.bybit.com"
+
+/** How far the TestClock moves per step, and the most it moves before the run is declared stuck. */
+const STEP_MS = 100
+const HORIZON_MS = 60 * 60_000
+
+/** The line's `BybitConfig.Options` from the suite's plain options. */
+const clientOptions = (options: RunOptions["client"] = {}): BybitConfig.Options => {
+  const credentials = options.credentials ?? { apiKey: MOCK_API_KEY, apiSecret: MOCK_API_SECRET }
+  const retries = options.retries
+  return {
+    credentials:
+      "apiSecret" in credentials
+        ? BybitConfig.hmac({ apiKey: credentials.apiKey, apiSecret: Redacted.make(credentials.apiSecret) })
+        : BybitConfig.rsa({ apiKey: credentials.apiKey, rsaPrivateKey: Redacted.make(credentials.rsaPrivateKey) }),
+    ...(options.environment !== undefined
+      ? { environment: options.environment as BybitConfig.Environment }
+      : { baseUrl: DEFAULT_BASE_URL }),
+    ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+    ...(options.recvWindow !== undefined ? { recvWindow: options.recvWindow } : {}),
+    ...(options.timeoutMs !== undefined ? { timeout: Duration.millis(options.timeoutMs) } : {}),
+    ...(retries === false
+      ? { retry: false as const }
+      : retries !== undefined
+        ? { retry: Schedule.max([BybitConfig.defaultRetrySchedule, Schedule.recurs(retries)]) }
+        : {}),
+    ...(options.maxRateLimitWaitMs !== undefined
+      ? { maxRateLimitWait: Duration.millis(options.maxRateLimitWaitMs) }
+      : {}),
+    ...(options.timeSync !== undefined ? { timeSync: options.timeSync } : {}),
+    ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
+    ...(options.pacing !== undefined ? { pacing: options.pacing } : {})
+  }
+}
+
+/** A JSON-safe copy (bigints as strings, class instances as their own enumerable fields). */
+const plain = (value: unknown): unknown =>
+  value === undefined
+    ? undefined
+    : JSON.parse(JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v)))
+
+const failureData = (error: unknown): FailureData => {
+  if (typeof error !== "object" || error === null) return { _tag: "NotAnObject", message: String(error) }
+  const fields = plain(Object.fromEntries(Object.entries(error))) as Record<string, unknown>
+  const tag = (error as { readonly _tag?: unknown })._tag
+  const message = (error as { readonly message?: unknown }).message
+  return { ...fields, _tag: typeof tag === "string" ? tag : "Untagged", message: String(message ?? "") }
+}
+
+const outcomeOf = <A, E>(exit: Exit.Exit<A, E>): Outcome => {
+  if (Exit.isSuccess(exit)) return { _tag: "Success", value: plain(exit.value) }
+  const failure = Cause.findErrorOption(exit.cause)
+  if (Option.isSome(failure)) return { _tag: "Failure", error: failureData(failure.value) }
+  return { _tag: "Defect", text: Cause.pretty(exit.cause) }
+}
+
+const operationOf = (operation: Operation): Effect.Effect<unknown, unknown, BybitClient.BybitClient> => {
+  switch (operation._tag) {
+    case "cancel":
+      return Withdrawals.cancel(operation.input as { readonly id: string })
+    case "list":
+      return Withdrawals.list(operation.input as Withdrawals.ListQuery | undefined)
+    case "listAll":
+      return Effect.suspend(() =>
+        Stream.runCollect(
+          operation.input === undefined
+            ? Withdrawals.listAll()
+            : Withdrawals.listAll(operation.input as Withdrawals.ListQuery)
+        )
+      )
+    case "serverTime":
+      return BybitClient.serverTime
+    case "cancelMany":
+      // Each cancel's own outcome, in input order; the operation as a whole never fails.
+      return Effect.forEach(
+        operation.inputs,
+        (input) => Effect.map(Effect.exit(Withdrawals.cancel(input as { readonly id: string })), outcomeOf),
+        { concurrency: "unbounded" }
+      )
+  }
+}
+
+/** Lets pending work (promises, timers of zero) settle without moving any clock. */
+const settle = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+
+/**
+ * Runs `effect` in a fiber and moves the TestClock (which the exchange follows) in steps until it
+ * ends. `TestClock.adjust` wakes every sleeper due within a step in order, at its own time, so the
+ * end time is read inside the fiber: a step's overshoot is not counted.
+ */
+const runMovingClock = <A, E>(effect: Effect.Effect<A, E>) =>
+  Effect.gen(function* () {
+    const start = yield* Clock.currentTimeMillis
+    let end = start
+    const fiber = yield* Effect.forkChild(
+      Effect.ensuring(
+        effect,
+        Effect.map(Clock.currentTimeMillis, (now) => {
+          end = now
+        })
+      )
+    )
+    yield* Effect.yieldNow
+    for (let moved = 0; moved <= HORIZON_MS; moved += STEP_MS) {
+      yield* settle
+      const done = fiber.pollUnsafe()
+      if (done !== undefined) return { exit: done, elapsedMs: end - start }
+      yield* TestClock.adjust(STEP_MS)
+    }
+    yield* Fiber.interrupt(fiber)
+    return {
+      exit: Exit.die(`edition: the operation did not end within ${HORIZON_MS} ms of TestClock`) as Exit.Exit<A, E>,
+      elapsedMs: end - start
+    }
+  })
+
+const run = (options: RunOptions): Effect.Effect<RunResult> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const baseUrl = options.client?.baseUrl
+      const exchangeContext = yield* Layer.build(
+        MockExchange.layer({ ...options.exchange, clock: "effect", ...(baseUrl !== undefined ? { baseUrl } : {}) })
+      )
+      const exchange = Context.get(exchangeContext, MockExchange)
+      options.setup?.(exchange)
+      // A client the line refuses to build (a ConfigError) is the operation's failure.
+      const built = yield* Effect.exit(
+        Layer.build(BybitClient.layer(clientOptions(options.client))).pipe(Effect.provide(exchangeContext))
+      )
+      if (Exit.isFailure(built)) return { outcome: outcomeOf(built), exchange, elapsedMs: 0 }
+      const { exit, elapsedMs } = yield* runMovingClock(
+        operationOf(options.operation).pipe(Effect.provide(Context.merge(exchangeContext, built.value)))
+      )
+      return { outcome: outcomeOf(exit), exchange, elapsedMs }
+    })
+  ).pipe(
+    Effect.provide(Layer.fresh(TestClock.layer())),
+    // Never rejects: a driver that could not even build the exchange reports a defect.
+    Effect.catchCause((cause) =>
+      Effect.sync(
+        (): RunResult => ({
+          outcome: { _tag: "Defect", text: Cause.pretty(cause) },
+          exchange: makeExchange(),
+          elapsedMs: 0
+        })
+      )
+    )
+  )
+
+/** The Effect 4 line's driver for `@effect-bybit/suite`. */
+export const edition: Edition = {
+  name: "effect4",
+  run: (options) => Effect.runPromise(run(options))
+}
