@@ -1,33 +1,36 @@
-// Issue 19's cold-start target: from a fresh `node` process to the first cancel answered, the
-// client's program (bench/cold/client.mjs: import the package, build the layer, one cancel, exit)
-// at most 1.05x the same program written with HttpClient.execute alone (bench/cold/bare.mjs); and
-// each one's peak RSS (`process.resourceUsage().maxRSS`, printed by the child at its end).
-// The children load what a user's ESM program loads: the package's BUILT `dist` entry (by its
-// name, no source condition) and the dependencies' published entries, with plain `node` (no tsx),
-// so build first:
-//   npx tsc -b packages/client-effect3/tsconfig.build.json
-//   npx tsx --conditions=@effect-bybit/source packages/client-effect3/bench/coldStart.ts   [RUNS=15]
+// Cold start of both lines, side by side in one run: from a fresh `node` process to the first
+// cancel answered, each line's client program (bench/cold/client.mjs: import the package, build the
+// layer, one cancel, exit) against the same program written with that line's HttpClient.execute
+// alone (cold/bare.mjs), and bybit-api's (cold/bybit-api.mjs); each one's peak RSS
+// (`process.resourceUsage().maxRSS`, printed by the child at its end). The children load what a
+// user's ESM program loads: the packages' BUILT `dist` entries, with plain `node` (no tsx), so
+// build first:
+//   npx tsc -b tsconfig.build.json
+//   bash scripts/node24.sh npx tsx packages/client/bench/coldStart.ts   [RUNS=15]
 // Processes are started one at a time, the programs interleaved (order reversed every round);
-// wall time is measured by this process from spawn to exit. The first round only checks that
-// every program sends the same validly signed cancel and reads "cancelled"; it is not timed.
-// `client (timeSync off)` is shown for reference: the default (time sync on) sends one more
-// request (the server time) before the cancel. `bare` imports from the packages' indexes, as their
-// docs and most programs do; `bare (subpath imports)` imports each module by its own path, the
-// lightest way to write it: the target ratio is printed against both.
+// wall time is measured by this process from spawn to exit. The first round only checks that every
+// program sends the same validly signed cancel and reads "cancelled"; it is not timed.
 import { spawn } from "node:child_process"
 import { createHmac } from "node:crypto"
 import { existsSync } from "node:fs"
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { fileURLToPath } from "node:url"
-import { SUCCESS } from "./server.js"
+
+const SUCCESS = JSON.stringify({
+  retCode: 0,
+  retMsg: "success",
+  result: { status: 1 },
+  retExtInfo: {},
+  time: 1672197228408
+})
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
-if (!existsSync(here("../dist/index.js"))) {
-  console.error(
-    "packages/client-effect3/dist is missing: run `npx tsc -b packages/client-effect3/tsconfig.build.json` first"
-  )
-  process.exit(1)
+for (const dist of ["../dist/index.js", "../../client-effect3/dist/index.js"]) {
+  if (!existsSync(here(dist))) {
+    console.error(`${here(dist)} is missing: run \`npx tsc -b tsconfig.build.json\` first`)
+    process.exit(1)
+  }
 }
 
 interface Seen {
@@ -77,10 +80,12 @@ await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
 const programs: Record<string, { readonly file: string; readonly env: Record<string, string> }> = {
-  client: { file: here("./cold/client.mjs"), env: {} },
-  bare: { file: here("./cold/bare.mjs"), env: {} },
-  "bare (subpath imports)": { file: here("./cold/bare-subpath.mjs"), env: {} },
-  "client (timeSync off)": { file: here("./cold/client.mjs"), env: { TIME_SYNC: "false" } }
+  "effect4 client": { file: here("./cold/client.mjs"), env: {} },
+  "effect4 bare": { file: here("./cold/bare.mjs"), env: {} },
+  "effect3 client": { file: here("../../client-effect3/bench/cold/client.mjs"), env: {} },
+  "effect3 bare": { file: here("../../client-effect3/bench/cold/bare.mjs"), env: {} },
+  "effect3 bare (subpath imports)": { file: here("../../client-effect3/bench/cold/bare-subpath.mjs"), env: {} },
+  "bybit-api": { file: here("./cold/bybit-api.mjs"), env: {} }
 }
 
 const run = (program: { readonly file: string; readonly env: Record<string, string> }) =>
@@ -139,18 +144,24 @@ const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math
 console.log(
   `cold start to the first cancel, ${RUNS} fresh node ${process.version} processes each (built dist, medians)`
 )
-const base = { ms: median(wall.bare!), rss: median(rss.bare!) }
+const base = { ms: median(wall["effect4 bare"]!), rss: median(rss["effect4 bare"]!) }
+console.log("  (ratios against effect4 bare)")
 for (const name of Object.keys(programs)) {
   const ms = median(wall[name]!)
   const kib = median(rss[name]!)
   console.log(
-    `  ${name.padEnd(22)} ${ms.toFixed(0).padStart(5)} ms  ${(ms / base.ms).toFixed(3)}x   peak RSS ${(kib / 1024).toFixed(1).padStart(6)} MiB  ${(kib / base.rss).toFixed(2)}x`
+    `  ${name.padEnd(31)} ${ms.toFixed(0).padStart(5)} ms  ${(ms / base.ms).toFixed(3)}x   peak RSS ${(kib / 1024).toFixed(1).padStart(6)} MiB  ${(kib / base.rss).toFixed(2)}x`
   )
 }
-for (const against of ["bare", "bare (subpath imports)"]) {
-  const ratio = median(wall.client!) / median(wall[against]!)
-  const memory = median(rss.client!) / median(rss[against]!)
-  console.log(
-    `  client / ${against}: ${ratio.toFixed(3)}x (target <= 1.05x: ${ratio <= 1.05 ? "met" : "NOT met"}); peak RSS ${memory.toFixed(2)}x`
-  )
+for (const [client, against] of [
+  ["effect4 client", "effect4 bare"],
+  ["effect3 client", "effect3 bare"],
+  ["effect3 client", "effect3 bare (subpath imports)"],
+  ["effect4 client", "effect3 client"],
+  ["effect4 client", "bybit-api"],
+  ["effect3 client", "bybit-api"]
+] as const) {
+  const ratio = median(wall[client]!) / median(wall[against]!)
+  const memory = median(rss[client]!) / median(rss[against]!)
+  console.log(`  ${client} / ${against}: ${ratio.toFixed(3)}x; peak RSS ${memory.toFixed(2)}x`)
 }

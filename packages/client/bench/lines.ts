@@ -1,30 +1,33 @@
-// Issue 19's speed targets, in ONE interleaved run against a loopback node:http server answering
-// the cancel success envelope (and the server time, for the client's time sync):
-//   client   Withdrawals.cancel on NodeHttpClient.layerUndici, default options (time sync, pacing
-//            and request spans on; only baseUrl set)
-//   bare     the same signed request through undici's HttpClient.execute, body read and parsed
-//            (bench/server.ts bareCancel), nothing else                         target: client <= 1.25x (stretch 1.10x)
-//   fetch    hand-written fetch + createHmac, retCode and status checked      target: client <= 0.9x
-//   bybitApi bybit-api's RestClientV5.cancelWithdrawal                         target: ours >= 2x its calls/s
-// Every variant first runs once with the server checking the request (path, body, HMAC signature
-// of timestamp + key + recvWindow + body) and its result is checked (cancelled), so all compute
-// the same thing; then batches of BATCH calls per variant, in an order reversed every round, and
-// the median per call of the rounds after the first WARMUP.
-//   npx tsc -b packages/client-effect3/tsconfig.build.json && npx tsx packages/client-effect3/bench/targets.ts
+// Both lines' speed targets (issue 19's, kept by issue 21), in ONE interleaved run against a loopback
+// node:http server answering the cancel success envelope (and the server time, for time sync):
+//   effect4.client / effect3.client  Withdrawals.cancel on NodeHttpClient.layerUndici, default options
+//   effect4.bare / effect3.bare      the same signed request through that line's HttpClient.execute,
+//                                    body read and parsed, nothing else  target: client <= 1.25x its bare
+//   fetch                            hand-written fetch + createHmac      target: client <= 0.9x
+//   bybitApi                         bybit-api's RestClientV5.cancelWithdrawal  target: ours >= 2x its calls/s
+// Every variant first runs once with the server checking the request (path, body, HMAC signature)
+// and its result (cancelled), so all compute the same thing; then batches of BATCH calls per
+// variant, in an order reversed every round, and the median per call of the rounds after WARMUP.
+// Each line's files resolve their own `effect` (4 from packages/client, 3 from client-effect3).
+//   npx tsc -b tsconfig.build.json && bash scripts/node24.sh npx tsx packages/client/bench/lines.ts
 //   [ROUNDS=12] [BATCH=200]
-// The client is imported by its package name: without tsx's source condition that is the built
-// dist/, the code a user runs (tsx's own transform of the sources wraps every closure made per call
-// in a helper, which weighs on the client alone).
+// The clients are imported by package name: without tsx's source condition that is the built
+// dist/, the code a user runs.
 import { createHmac, timingSafeEqual } from "node:crypto"
 import { createServer, type IncomingMessage, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
-import { NodeHttpClient } from "@effect/platform-node"
-import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client-effect3"
 import { RestClientV5 } from "bybit-api"
-import { Layer, ManagedRuntime, Redacted } from "effect"
-import { bareCancel, SUCCESS } from "./server.js"
+import { makeVariants as effect3Variants } from "../../client-effect3/bench/variants.js"
+import { makeVariants as effect4Variants } from "./variants.js"
 
-// bareCancel (server.ts) signs with these.
+const SUCCESS = JSON.stringify({
+  retCode: 0,
+  retMsg: "success",
+  result: { status: 1 },
+  retExtInfo: {},
+  time: 1672197228408
+})
+// Every variant signs with these.
 const API_KEY = "k"
 const API_SECRET = "secret-secret"
 const RECV_WINDOW = "5000"
@@ -107,13 +110,9 @@ const cancelUrl = `${server.url}/v5/asset/withdraw/cancel`
 // The variants. Each returns "cancelled" or throws.
 // ---------------------------------------------------------------------------------------------
 
-const runtime = ManagedRuntime.make(
-  BybitClient.layer({
-    credentials: BybitConfig.hmac({ apiKey: API_KEY, apiSecret: Redacted.make(API_SECRET) }),
-    baseUrl: server.url
-  }).pipe(Layer.provideMerge(NodeHttpClient.layerUndici))
-)
-
+const credentials = { apiKey: API_KEY, apiSecret: API_SECRET, id: ID }
+const effect4 = effect4Variants(server.url, credentials)
+const effect3 = effect3Variants(server.url, credentials)
 const sdk = new RestClientV5({ key: API_KEY, secret: API_SECRET, baseUrl: server.url, recv_window: 5000 })
 
 interface Envelope {
@@ -125,15 +124,11 @@ const fromEnvelope = (json: Envelope): "cancelled" => {
   return "cancelled"
 }
 
-const bare = bareCancel(cancelUrl)
-
 const variants: Record<string, () => Promise<"cancelled">> = {
-  client: async () => {
-    const result = await runtime.runPromise(Withdrawals.cancel({ id: ID }))
-    if (result.status !== "cancelled" || result.id !== ID) throw new Error("client: not cancelled")
-    return "cancelled"
-  },
-  bare: async () => fromEnvelope((await runtime.runPromise(bare)) as Envelope),
+  "effect4.client": effect4.client,
+  "effect4.bare": async () => fromEnvelope(await effect4.bare()),
+  "effect3.client": effect3.client,
+  "effect3.bare": async () => fromEnvelope(await effect3.bare()),
   fetch: async () => {
     const body = JSON.stringify({ id: ID })
     const timestamp = String(Date.now())
@@ -208,19 +203,25 @@ const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math
 const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<string, number>
 console.log(`undici, default options, ${ROUNDS} interleaved rounds of ${BATCH} calls per variant (median per call)`)
 for (const [name, us] of Object.entries(m)) {
-  console.log(`  ${name.padEnd(9)} ${us.toFixed(1).padStart(7)} us/call  ${(1e6 / us).toFixed(0).padStart(6)} calls/s`)
+  console.log(`  ${name.padEnd(15)} ${us.toFixed(1).padStart(7)} us/call  ${(1e6 / us).toFixed(0).padStart(6)} calls/s`)
 }
 const verdict = (ok: boolean) => (ok ? "met" : "NOT met")
-const clientVsBare = m.client! / m.bare!
-const clientVsFetch = m.client! / m.fetch!
-const oursVsSdk = m.bybitApi! / m.client!
-console.log(
-  `  client / bare HttpClient.execute: ${clientVsBare.toFixed(2)}x (target <= 1.25x: ${verdict(clientVsBare <= 1.25)}; stretch <= 1.10x: ${verdict(clientVsBare <= 1.1)})`
-)
-console.log(
-  `  client / fetch + createHmac:      ${clientVsFetch.toFixed(2)}x (target <= 0.9x: ${verdict(clientVsFetch <= 0.9)})`
-)
-console.log(`  our calls/s / bybit-api's:        ${oursVsSdk.toFixed(2)}x (target >= 2x: ${verdict(oursVsSdk >= 2)})`)
+for (const line of ["effect4", "effect3"]) {
+  const client = m[`${line}.client`]!
+  const vsBare = client / m[`${line}.bare`]!
+  const vsFetch = client / m.fetch!
+  const vsSdk = m.bybitApi! / client
+  console.log(`  ${line}:`)
+  console.log(
+    `    client / bare HttpClient.execute: ${vsBare.toFixed(2)}x (target <= 1.25x: ${verdict(vsBare <= 1.25)})`
+  )
+  console.log(
+    `    client / fetch + createHmac:      ${vsFetch.toFixed(2)}x (target <= 0.9x: ${verdict(vsFetch <= 0.9)})`
+  )
+  console.log(`    our calls/s / bybit-api's:        ${vsSdk.toFixed(2)}x (target >= 2x: ${verdict(vsSdk >= 2)})`)
+}
+console.log(`  effect4.client / effect3.client:   ${(m["effect4.client"]! / m["effect3.client"]!).toFixed(2)}x`)
 
-await runtime.dispose()
+await effect4.dispose()
+await effect3.dispose()
 await server.close()
