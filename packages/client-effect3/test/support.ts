@@ -1,7 +1,7 @@
 import { createServer } from "node:net"
 import { FetchHttpClient } from "@effect/platform"
 import { MOCK_API_KEY, MOCK_API_SECRET, type MockExchange, makeMockExchange } from "@effect-bybit/mock-exchange"
-import { Chunk, Effect, Exit, Fiber, Layer, Redacted, TestClock } from "effect"
+import { Chunk, Effect, Exit, Fiber, Layer, Redacted, TestClock, TestContext } from "effect"
 import { setupServer } from "msw/node"
 import { afterAll, afterEach, beforeAll } from "vitest"
 import { BybitClient, BybitConfig } from "../src/index.js"
@@ -113,6 +113,11 @@ export const freePort = (): Promise<number> =>
     })
   })
 
-/** The client for `runMovingClocks`: a generous request timeout, so a slow CI never times out a call. */
+/**
+ * The client for `runMovingClocks`: a generous request timeout, so a slow CI never times out a
+ * call, and a TestClock of the test's own. `runMovingClocks` moves the clock to the earliest sleep
+ * it finds: on the TestClock a worker's tests share (@effect/vitest memoizes its TestEnv), that can
+ * be a fiber another file left asleep, and a wait of 60 s would be seen as 40.
+ */
 export const movingClockLayer = (options: Partial<BybitConfig.Options> = {}) =>
-  clientLayer({ timeout: "1 hour", ...options })
+  clientLayer({ timeout: "1 hour", ...options }).pipe(Layer.provideMerge(Layer.fresh(TestContext.TestContext)))
