@@ -256,7 +256,7 @@ const layer = (options: LayerOptions): Layer.Layer<HttpClient.HttpClient | MockE
             })
           )
         }
-        return Effect.flatMap(bodyOf(request, service.limits.maxBodyBytes), ({ body, bodyBytes }) =>
+        const answered = Effect.flatMap(bodyOf(request, service.limits.maxBodyBytes), ({ body, bodyBytes }) =>
           respond(
             request,
             url,
@@ -274,13 +274,18 @@ const layer = (options: LayerOptions): Layer.Layer<HttpClient.HttpClient | MockE
               bodyBytes
             })
           )
-        ).pipe(
-          // The span a real transport makes (its name and kind), with the attributes that locate the call.
-          Effect.withSpan(
-            `http.client ${request.method}`,
-            { kind: "client", attributes: { "http.request.method": request.method, "url.full": url.href } },
-            { captureStackTrace: false }
-          )
+        )
+        // The span a real transport makes (its name and kind), with the attributes that locate the
+        // call; none where `HttpClient.TracerDisabledWhen` says so, as a real transport does (the
+        // client turns it off for its own requests and makes its own span).
+        return Effect.flatMap(HttpClient.TracerDisabledWhen, (disabled) =>
+          disabled(request)
+            ? answered
+            : Effect.withSpan(answered, `http.client ${request.method}`, {
+                kind: "client",
+                attributes: { "http.request.method": request.method, "url.full": url.href },
+                captureStackTrace: false
+              })
         )
       }
       // Not HttpClient.make: nothing here needs its AbortController or its FinalizationRegistry entry

@@ -197,3 +197,33 @@ export const decodePage = (result: unknown): Page | string => {
   })
   return { rows: good, malformed, nextPageCursor: cursor }
 }
+
+/**
+ * The record of one withdrawal on a page, as the verdict of a cancel may rest on it: its row, or
+ * why there is no readable one (`malformed`). Rows that list the id more than once with different
+ * statuses are no record at all (the verdict would depend on which one was read first); the same
+ * row twice is one record.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const recordOf = (
+  page: { readonly rows: ReadonlyArray<WithdrawalRecord>; readonly malformed: ReadonlyArray<MalformedRecord> },
+  id: string
+): { readonly row: WithdrawalRecord | undefined; readonly malformed: MalformedRecord | undefined } => {
+  const rows = page.rows.filter((r) => r.withdrawId === id)
+  const malformed = page.malformed.find((r) => r.withdrawId === id)
+  const first = rows[0]
+  if (first !== undefined && (malformed !== undefined || rows.some((r) => r.status !== first.status))) {
+    return {
+      row: undefined,
+      malformed: {
+        _tag: "MalformedRecord",
+        index: page.rows.indexOf(first),
+        withdrawId: id,
+        reason: "the records list this id more than once, and not alike"
+      }
+    }
+  }
+  return { row: first, malformed }
+}

@@ -70,20 +70,30 @@ export const withdrawalIdProblem = (s: string): string | undefined => {
   return "must contain only digits 0-9"
 }
 
-const typeName = (u: unknown): string => (u === null ? "null" : Array.isArray(u) ? "an array" : typeof u)
+const typeName = (u: unknown): string => {
+  if (u === null) return "null"
+  try {
+    return Array.isArray(u) ? "an array" : typeof u
+  } catch {
+    return "a revoked Proxy"
+  }
+}
 
 /**
  * Reads the caller's input once: own enumerable-or-not properties named in `keys`, inside a `try`
  * (a getter that throws is the caller's `InvalidRequest`, never a defect).
  */
 const readFields = (input: unknown, keys: ReadonlyArray<string>, what: string): Checked<Record<string, unknown>> => {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+  if (typeof input !== "object" || input === null) {
     return invalid(what, `expected an object, got ${typeName(input)}`)
   }
   // No prototype: a polluted `Object.prototype` cannot supply a key the caller did not give.
   const out: Record<string, unknown> = Object.create(null)
   let field = what
+  // Every look at the input is inside the try: a Proxy can throw from any of them (a revoked one
+  // from `Array.isArray` itself).
   try {
+    if (Array.isArray(input)) return invalid(what, "expected an object, got an array")
     for (const key of keys) {
       field = key
       if (!Object.hasOwn(input, key)) continue
@@ -91,7 +101,7 @@ const readFields = (input: unknown, keys: ReadonlyArray<string>, what: string): 
       if (value !== undefined) out[key] = value
     }
   } catch {
-    return invalid(field, "could not be read (a getter threw)")
+    return invalid(field, "could not be read (a getter or a Proxy threw)")
   }
   return valid(out)
 }

@@ -232,3 +232,41 @@ describe("isCancellable", () => {
     })
   }
 })
+
+describe("recordOf", () => {
+  const row = (status: Records.WithdrawalStatus) =>
+    ({ withdrawId: "10197", status, coin: "USDT" }) as unknown as Records.WithdrawalRecord
+  const page = (
+    rows: ReadonlyArray<Records.WithdrawalRecord>,
+    malformed: ReadonlyArray<Records.MalformedRecord> = []
+  ) => ({
+    rows,
+    malformed
+  })
+
+  it("is the row of the id; the same row twice is one record", () => {
+    expect(Records.recordOf(page([row("CancelByUser"), row("CancelByUser")]), "10197").row?.status).toBe("CancelByUser")
+    expect(Records.recordOf(page([row("Pending")]), "10198")).toEqual({ row: undefined, malformed: undefined })
+  })
+
+  it("rows of one id that disagree are no record: the verdict never depends on which came first", () => {
+    for (const rows of [
+      [row("CancelByUser"), row("success")],
+      [row("success"), row("CancelByUser")]
+    ]) {
+      const found = Records.recordOf(page(rows), "10197")
+      expect(found.row).toBeUndefined()
+      expect(found.malformed?.reason).toMatch(/more than once/)
+    }
+  })
+
+  it("a good row beside a malformed one of the same id is no record either", () => {
+    const bad: Records.MalformedRecord = {
+      _tag: "MalformedRecord",
+      index: 1,
+      withdrawId: "10197",
+      reason: "status: missing"
+    }
+    expect(Records.recordOf(page([row("CancelByUser")], [bad]), "10197").row).toBeUndefined()
+  })
+})

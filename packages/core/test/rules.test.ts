@@ -62,7 +62,7 @@ describe("checkCancelInput", () => {
     expect(Rules.checkCancelInput(input)).toEqual({
       _tag: "Invalid",
       field: "id",
-      reason: "could not be read (a getter threw)"
+      reason: "could not be read (a getter or a Proxy threw)"
     })
   })
 
@@ -278,7 +278,7 @@ describe("checkListQuery", () => {
     expect(Rules.checkListQuery(query)).toEqual({
       _tag: "Invalid",
       field: "limit",
-      reason: "could not be read (a getter threw)"
+      reason: "could not be read (a getter or a Proxy threw)"
     })
   })
 

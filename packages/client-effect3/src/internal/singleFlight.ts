@@ -37,6 +37,9 @@ interface Flight {
 /** A single flight with its own table of keys in flight. */
 export const make = <K>(): SingleFlight<K> => {
   const inFlight = new Map<K, Flight>()
+  // Keys whose run was interrupted after sending, with no caller left waiting to take it over: the
+  // next call for the key is told so, as a waiter would have been (the exchange may have done it).
+  const orphaned = new Set<K>()
   const run = <A, E>(key: K, effect: (run: Run) => Effect.Effect<A, E>, interrupted = false): Effect.Effect<A, E> =>
     Effect.suspend(() => {
       const current = inFlight.get(key)
@@ -49,11 +52,13 @@ export const make = <K>(): SingleFlight<K> => {
       }
       const flight: Flight = { done: undefined, sent: false }
       inFlight.set(key, flight)
+      if (orphaned.delete(key)) interrupted = true
       const sent = () => {
         flight.sent = true
       }
       return Effect.onExit(effect({ interrupted, sent }), (exit) => {
         inFlight.delete(key)
+        if (flight.done === undefined && flight.sent && Exit.isInterrupted(exit)) orphaned.add(key)
         return flight.done === undefined ? Effect.void : Deferred.succeed(flight.done, exit)
       })
     })

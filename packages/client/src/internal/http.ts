@@ -6,11 +6,12 @@
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as Headers from "effect/http/Headers"
 import * as HttpBody from "effect/http/HttpBody"
 import * as HttpClient from "effect/http/HttpClient"
-import type * as HttpClientError from "effect/http/HttpClientError"
+import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Stream from "effect/Stream"
@@ -123,6 +124,19 @@ const transportDetail = (error: HttpClientError.HttpClientError): string => {
   return code ?? message ?? error.reason.description ?? error.reason._tag
 }
 
+/** Marks the refusal of a request to another origin (see `make`). */
+const FOREIGN = "@effect-bybit/client: a request to another origin than the configured base URL is never sent"
+
+const always = () => true
+
+const originOf = (url: string): string | undefined => {
+  try {
+    return new URL(url).origin
+  } catch {
+    return undefined
+  }
+}
+
 const toRequest = (out: Outgoing): HttpClientRequest.HttpClientRequest =>
   out.method === "POST"
     ? HttpClientRequest.post(out.url, {
@@ -136,12 +150,30 @@ const toRequest = (out: Outgoing): HttpClientRequest.HttpClientRequest =>
  * attempt goes through.
  */
 export const make = (options: {
+  readonly baseUrl: string
   readonly transformClient: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
   readonly maxResponseBytes: number
 }): Effect.Effect<Transport, never, HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const given = yield* HttpClient.HttpClient
-    const httpClient = options.transformClient === undefined ? given : options.transformClient(given)
+    // Every request leaves through `given` only for the configured origin. A `transformClient` that
+    // follows redirects (`HttpClient.followRedirects`) sends its second request through here too:
+    // it is refused before anything is sent, so the signed headers never reach another host.
+    const origin = new URL(options.baseUrl).origin
+    const guarded = HttpClient.makeWith(
+      (request: Effect.Effect<HttpClientRequest.HttpClientRequest, HttpClientError.HttpClientError>) =>
+        Effect.flatMap(request, (request) =>
+          originOf(request.url) === origin
+            ? given.execute(request)
+            : Effect.fail(
+                new HttpClientError.HttpClientError({
+                  reason: new HttpClientError.InvalidUrlError({ request, description: FOREIGN })
+                })
+              )
+        ),
+      Effect.succeed
+    )
+    const httpClient = options.transformClient === undefined ? guarded : options.transformClient(guarded)
     const { maxResponseBytes } = options
     // fetch follows redirects unless told not to; the other transports never do. The fetch the
     // client calls says so on every request; the caller's `RequestInit` (a proxy `dispatcher`)
@@ -164,10 +196,14 @@ export const make = (options: {
         seenNames = current
         names = [...current, ...REDACTED]
       }
-      return Context.add(Context.add(context, FetchHttpClient.Fetch, manualFetch), Headers.CurrentRedactedNames, names)
+      return Context.add(
+        Context.add(Context.add(context, FetchHttpClient.Fetch, manualFetch), Headers.CurrentRedactedNames, names),
+        HttpClient.TracerDisabledWhen,
+        always
+      )
     }
 
-    const send = (out: Outgoing): Effect.Effect<Received, NoAnswer> => {
+    const execute = (out: Outgoing): Effect.Effect<Received, NoAnswer> => {
       const request = toRequest(out)
       return httpClient.execute(request).pipe(
         Effect.flatMap((response): Effect.Effect<Received, HttpClientError.HttpClientError> => {
@@ -182,7 +218,36 @@ export const make = (options: {
           )
         }),
         Effect.updateContext(shaped),
-        Effect.mapError((error): NoAnswer => ({ _tag: "NoAnswer", detail: transportDetail(error) }))
+        Effect.catch((error) =>
+          error.reason._tag === "InvalidUrlError" && error.reason.description === FOREIGN
+            ? Effect.succeed<Received>({ _tag: "ForeignUrl" })
+            : Effect.fail<NoAnswer>({ _tag: "NoAnswer", detail: transportDetail(error) })
+        )
+      )
+    }
+
+    // The platform's `http.client` span is turned off for these requests (TracerDisabledWhen above):
+    // its end status holds the request, headers included, and a tracer that prints it later does
+    // so outside this fiber, with Effect's default redacted names, which know nothing of Bybit's
+    // X-BAPI-API-KEY and X-BAPI-SIGN. This span says the same (method, URL, status) and ends with
+    // nothing but that: the answer is handed over outside it.
+    const send = (out: Outgoing): Effect.Effect<Received, NoAnswer> => {
+      let outcome: Exit.Exit<Received, NoAnswer> | undefined
+      return execute(out).pipe(
+        Effect.exit,
+        Effect.flatMap((exit) => {
+          outcome = exit
+          if (exit._tag === "Failure") return Effect.annotateCurrentSpan("error.type", "NoAnswer")
+          return exit.value._tag === "Answer"
+            ? Effect.annotateCurrentSpan("http.response.status_code", exit.value.status)
+            : Effect.annotateCurrentSpan("error.type", "RedirectRefused")
+        }),
+        Effect.withSpan(
+          `http.client ${out.method}`,
+          { kind: "client", attributes: { "http.request.method": out.method, "url.full": out.url } },
+          { captureStackTrace: false }
+        ),
+        Effect.flatMap(() => outcome!)
       )
     }
     return { send }

@@ -65,10 +65,7 @@ export const make = (pipe: Pipe) => {
 
   /** The exchange's record of one withdrawal (all withdraw types), looked up by id. */
   const lookUp = (id: string) =>
-    Effect.map(listChecked({ withdrawID: id, withdrawType: 2 }), (page) => ({
-      row: page.rows.find((r) => r.withdrawId === id),
-      malformed: page.malformed.find((r) => r.withdrawId === id)
-    }))
+    Effect.map(listChecked({ withdrawID: id, withdrawType: 2 }), (page) => Records.recordOf(page, id))
 
   /**
    * After an attempt that may have been handled, the record decides: `CancelByUser` is success; a
