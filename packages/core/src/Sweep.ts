@@ -286,9 +286,7 @@ export const malformedOutcome = <E>(row: MalformedRecord, error: (detail: string
   id: row.withdrawId,
   coin: undefined,
   amount: undefined,
-  error: error(
-    `row ${row.index} of its page could not be read (${row.reason}); no cancel was sent: check it in Bybit's withdrawal history`
-  )
+  error: error(`row ${row.index} of its page could not be read (${row.reason}); no cancel was sent`)
 })
 
 /**
