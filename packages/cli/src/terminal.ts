@@ -19,6 +19,7 @@ export const Output = {
   interactive: () => process.stdin.isTTY === true && process.stderr.isTTY === true,
   /** A sink writing to one of the process's streams (effect/cli's help and errors). */
   sink: (name: "stdout" | "stderr") =>
+    // biome-ignore lint/suspicious/useIterableCallbackReturn: Sink.forEach runs an Effect per chunk
     Sink.forEach((chunk: string | Uint8Array) => Effect.sync(() => void process[name].write(chunk))),
   /**
    * Progress: on a terminal (stderr) a bar redrawn in place, report lines printed above it;
