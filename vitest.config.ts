@@ -34,6 +34,7 @@ export default defineConfig({
       project("signing", "packages/signing"),
       project("core", "packages/core"),
       project("client", "packages/client"),
+      project("cli", "packages/cli"),
       project("mock-exchange", "mocks"),
       // The MSW handlers again under msw 3 (the peer range is ^2 || ^3): the files that go through
       // MSW, with "msw" resolved to the msw 3 the mock has as a devDependency.

@@ -8,6 +8,7 @@ const projects = [
   "packages/core",
   "packages/client-effect3",
   "packages/client",
+  "packages/cli",
   "packages/suite",
   "mocks",
   "examples"

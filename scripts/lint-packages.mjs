@@ -3,7 +3,14 @@
 // `pnpm pack` (used by both tools) is on PATH.
 import { execFileSync } from "node:child_process"
 
-const packages = ["packages/signing", "packages/core", "packages/client-effect3", "packages/client", "mocks"]
+const packages = [
+  "packages/signing",
+  "packages/core",
+  "packages/client-effect3",
+  "packages/client",
+  "packages/cli",
+  "mocks"
+]
 let failed = false
 for (const dir of packages) {
   for (const [tool, args] of [

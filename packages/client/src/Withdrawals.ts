@@ -4,12 +4,13 @@
  *
  * @since 0.1.0
  */
-import { Records, Rules } from "@effect-bybit/core"
+import { Records, Rules, type Sweep } from "@effect-bybit/core"
 import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import { BybitClient, type RateLimitStatus } from "./BybitClient.js"
-import type { CancelError, ListError } from "./BybitError.js"
+import type { CancelError, InvalidRequest, ListError } from "./BybitError.js"
+import * as sweep from "./internal/sweep.js"
 import * as internal from "./internal/withdrawals.js"
 
 /**
@@ -172,3 +173,93 @@ export const listAll = (
  */
 export const isMalformedRecord = (item: WithdrawalRecord | MalformedRecord): item is MalformedRecord =>
   "_tag" in item && item._tag === "MalformedRecord"
+
+/**
+ * Which withdrawals `cancelAllPending` cancels, all optional: `coin` (upper-case letters and digits,
+ * as Bybit names coins; lower case is upper-cased, anything else is `InvalidRequest` naming `coin`),
+ * `withdrawType` (0 on-chain, 1 off-chain, 2 all; default 2), `startTime`/`endTime` (ms since the
+ * epoch, at most 30 days apart; with neither, Bybit lists the last 30 days). Any other key is
+ * `InvalidRequest` naming it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PendingFilter extends Sweep.PendingFilter {}
+
+/**
+ * The outcome of one withdrawal of `cancelAllPending`: `Cancelled` (`confirmedAfterRetry` when the
+ * record settled it); `NotCancellable` with the `status` found; `Failed` with the typed error (a
+ * malformed row: `UnreadableResponse`, no cancel sent); `Unknown` with `detail` and `howToCheck`;
+ * `NotSent` when the sweep was stopped first.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CancelAllOutcome = Sweep.Outcome<CancelError>
+
+/**
+ * The last item of `cancelAllPending`: counts of each outcome, what was found per coin (count and
+ * exact total), rows skipped as past cancelling, and `listError` when the listing stopped early.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CancelAllSummary = Sweep.Summary<ListError>
+
+/**
+ * What a listing found to cancel: cancellable rows and malformed rows (each id once), the count of
+ * rows past cancelling, and `listError` when the listing stopped early.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PendingWithdrawals = Sweep.Found<ListError>
+
+/**
+ * Lists every withdrawal matching the filter, page after page, and keeps those still cancellable
+ * (`CANCELLABLE_STATUSES`) and the malformed rows. A listing that fails part way is not a failure:
+ * what was found is kept, with the error as `listError`. Fails only on a bad filter.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const findPending = (filter?: PendingFilter): Effect.Effect<PendingWithdrawals, InvalidRequest, BybitClient> =>
+  sweep.findPending((query) => listAll(query as ListQuery), filter)
+
+/**
+ * Cancels what `findPending` found, one request per id, in turn (the client paces them and settles
+ * a lost answer from the record), and ends with the summary; never fails. `stop` is asked before
+ * each cancel: once it is `true` the rest are `NotSent` (a cancel in flight is never cut off, and
+ * interrupting the stream waits for it too).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const cancelFound = (
+  found: PendingWithdrawals,
+  options: { readonly stop?: Effect.Effect<boolean> | undefined } = {}
+): Stream.Stream<CancelAllOutcome | CancelAllSummary, never, BybitClient> =>
+  sweep.cancelFound(cancel, found, options.stop)
+
+/**
+ * Cancels every withdrawal still cancellable that matches the filter: the statuses in
+ * `CANCELLABLE_STATUSES`, `SecurityCheck` and `Pending` (Bybit's Cancel Withdrawal page lists none;
+ * any status past them answers 131099, "Hot wallet status can cancel the withdraw", in Bybit's
+ * error table; see `@effect-bybit/core`'s `Records`). `findPending` then `cancelFound`: a `Stream`
+ * of one outcome per withdrawal found (every id once, malformed rows included), then the summary.
+ * Fails only on a bad filter (`InvalidRequest` naming the field and rule, before any request).
+ *
+ * @example
+ * ```ts
+ * Withdrawals.cancelAllPending({ coin: "USDT" }).pipe(
+ *   Stream.runForEach((item) => Console.log(item._tag === "Summary" ? item : `${item.id}: ${item._tag}`))
+ * )
+ * ```
+ * @since 0.1.0
+ * @category operations
+ */
+export const cancelAllPending = (
+  filter?: PendingFilter,
+  options: { readonly stop?: Effect.Effect<boolean> | undefined } = {}
+): Stream.Stream<CancelAllOutcome | CancelAllSummary, InvalidRequest, BybitClient> =>
+  sweep.cancelAllPending(findPending(filter), (found) => cancelFound(found, options))

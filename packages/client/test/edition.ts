@@ -91,6 +91,28 @@ const operationOf = (operation: Operation): Effect.Effect<unknown, unknown, Bybi
         (input) => Effect.map(Effect.exit(Withdrawals.cancel(input as { readonly id: string })), outcomeOf),
         { concurrency: "unbounded" }
       )
+    case "cancelAllPending":
+      return Effect.map(
+        Effect.suspend(() =>
+          Stream.runCollect(Withdrawals.cancelAllPending(operation.input as Withdrawals.PendingFilter))
+        ),
+        sweptValue
+      )
+  }
+}
+
+/** `{ outcomes, summary }` of a `cancelAllPending` stream, its errors as plain data. */
+const sweptValue = (items: ReadonlyArray<Withdrawals.CancelAllOutcome | Withdrawals.CancelAllSummary>) => {
+  const outcomes = items
+    .filter((item) => item._tag !== "Summary")
+    .map((o) => (o._tag === "Failed" ? { ...o, error: failureData(o.error) } : o))
+  const summary = items.find((item) => item._tag === "Summary")
+  return {
+    outcomes,
+    summary:
+      summary === undefined
+        ? undefined
+        : { ...summary, listError: summary.listError === undefined ? undefined : failureData(summary.listError) }
   }
 }
 

@@ -46,3 +46,10 @@ export * as Rules from "./Rules.js"
  * @since 0.1.0
  */
 export * as Scrub from "./Scrub.js"
+
+/**
+ * Cancelling every pending withdrawal: filter, outcomes, summary, exit codes.
+ *
+ * @since 0.1.0
+ */
+export * as Sweep from "./Sweep.js"

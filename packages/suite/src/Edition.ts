@@ -32,7 +32,10 @@ export interface ClientOptions {
  *   (`_tag: "MalformedRecord"`) where they stood;
  * - `serverTime`: the `ServerTime` (`timeSecond`, `timeNano`, `millis`);
  * - `cancelMany`: the array of each cancel's own `Outcome`, in input order (the operation as a
- *   whole never fails).
+ *   whole never fails);
+ * - `cancelAllPending`: `{ outcomes, summary }`: every item of `Withdrawals.cancelAllPending(input)`
+ *   but the last, in order, and the last (the summary); a `Failed` outcome's `error` and the
+ *   summary's `listError` as `FailureData`.
  */
 export type Operation =
   | { readonly _tag: "cancel"; readonly input: unknown }
@@ -41,6 +44,8 @@ export type Operation =
   | { readonly _tag: "serverTime" }
   /** Several cancels from one client, concurrently (pacing, single flight). */
   | { readonly _tag: "cancelMany"; readonly inputs: ReadonlyArray<unknown> }
+  /** `Withdrawals.cancelAllPending(input)`, its stream run to the end. */
+  | { readonly _tag: "cancelAllPending"; readonly input?: unknown }
 
 /** A typed failure, as plain data: its `_tag`, its `message`, and its own fields (JSON-safe). */
 export interface FailureData {

@@ -4,6 +4,7 @@
  */
 import type { Edition, TestApi } from "./Edition.js"
 import { cancelScenarios } from "./scenarios/cancel.js"
+import { cancelAllScenarios } from "./scenarios/cancelAll.js"
 import { concurrencyScenarios } from "./scenarios/concurrency.js"
 import { faultScenarios } from "./scenarios/faults.js"
 import { inputScenarios } from "./scenarios/input.js"
@@ -32,7 +33,8 @@ export const runSuite = (edition: Edition, t: TestApi): void => {
       faultScenarios,
       retryScenarios,
       listScenarios,
-      concurrencyScenarios
+      concurrencyScenarios,
+      cancelAllScenarios
     ])
       scenarios(edition, t)
   })

@@ -1,0 +1,497 @@
+/**
+ * `effect-bybit`: cancel pending Bybit withdrawals from the command line, on the Effect 4 line of
+ * `@effect-bybit/client` and Effect's CLI module (`effect/cli`).
+ *
+ * Output: the report on stdout (a line per withdrawal and a summary, or with `--json` one JSON
+ * document), every message (found, prompts, progress, errors) on stderr. Exit codes: `Sweep.EXIT`.
+ */
+import { BybitClient, BybitConfig, type BybitError, Withdrawals } from "@effect-bybit/client"
+import { Sweep } from "@effect-bybit/core"
+import * as Config from "effect/Config"
+import { Argument, Command, Flag } from "effect/cli"
+import * as Effect from "effect/Effect"
+import * as FileSystem from "effect/FileSystem"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Path from "effect/Path"
+import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
+import * as Stdio from "effect/Stdio"
+import * as Stream from "effect/Stream"
+import * as Terminal from "effect/Terminal"
+import { filterOf, flagOfField, idsOf } from "./args.js"
+import * as Report from "./report.js"
+import * as Term from "./terminal.js"
+import { confirm, Output } from "./terminal.js"
+
+const VERSION = "0.1.0"
+const EXIT = Sweep.EXIT
+
+/** The exit code, set by the command that ran. */
+let exitCode: number = EXIT.ok
+/** Ctrl+C: no new cancel is sent once it is set. */
+let stopping = false
+
+/** A usage or configuration error: printed, exit 2. */
+class Usage {
+  constructor(readonly message: string) {}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flags shared by every command
+
+const env = Flag.Literals("env", Object.keys(BybitConfig.environments) as Array<BybitConfig.Environment>).pipe(
+  Flag.withDescription(
+    "Bybit environment (required: there is no default, so a command never reaches mainnet by surprise)"
+  )
+)
+const baseUrl = Flag.String("base-url").pipe(
+  Flag.optional,
+  Flag.withDescription("Send every request to this URL instead of the environment's host (https, or http on loopback)")
+)
+const json = Flag.Boolean("json").pipe(
+  Flag.withDefault(false),
+  Flag.withDescription("Print the report as one JSON document on stdout (messages stay on stderr)")
+)
+const coin = Flag.String("coin").pipe(
+  Flag.optional,
+  Flag.withDescription("Only this coin, as Bybit names it (USDT, BTC; lower case is upper-cased)")
+)
+const type = Flag.Literals("type", ["all", "onchain", "offchain"] as const).pipe(
+  Flag.withDefault("all" as const),
+  Flag.withDescription("Withdraw type: onchain, offchain (internal transfers) or all")
+)
+const since = Flag.String("since").pipe(
+  Flag.optional,
+  Flag.withDescription(
+    "Only withdrawals created since: 30m, 24h, 7d, an ISO date or ms (window at most 30 days; default: Bybit's last 30 days)"
+  )
+)
+const until = Flag.String("until").pipe(Flag.optional, Flag.withDescription("Window end (default: now); needs --since"))
+const yes = Flag.Boolean("yes").pipe(
+  Flag.withDefault(false),
+  Flag.withAlias("y"),
+  Flag.withDescription("Cancel without asking (required when not on a terminal)")
+)
+const dryRun = Flag.Boolean("dry-run").pipe(
+  Flag.withDefault(false),
+  Flag.withDescription("List what would be cancelled; send no cancel")
+)
+
+interface Global {
+  readonly env: BybitConfig.Environment
+  readonly baseUrl: Option.Option<string>
+  readonly json: boolean
+}
+
+/** The client from `BYBIT_API_KEY` + `BYBIT_API_SECRET` or `BYBIT_RSA_PRIVATE_KEY`, checked as the client checks them. */
+const clientLayer = (g: Global) =>
+  BybitClient.layerConfig({
+    ...BybitConfig.fromEnv,
+    environment: Config.succeed(g.env),
+    baseUrl: Config.succeed(Option.getOrUndefined(g.baseUrl))
+  }).pipe(Layer.provide(FetchHttpClient.layer))
+
+/** Runs `program` with the client; a configuration error or a bad input is a usage error. */
+const withClient = <A>(
+  g: Global,
+  program: Effect.Effect<A, BybitError.InvalidRequest | Usage, BybitClient.BybitClient>
+): Effect.Effect<void> =>
+  program.pipe(
+    Effect.provide(clientLayer(g)),
+    Effect.catch((error: unknown) =>
+      Effect.sync(() => {
+        exitCode = EXIT.usage
+        if (error instanceof Usage) Output.message(`error: ${error.message}`)
+        else if (error instanceof Config.ConfigError) {
+          Output.message(`configuration error: ${error.message}`)
+          Output.message(
+            "set BYBIT_API_KEY with BYBIT_API_SECRET (or BYBIT_RSA_PRIVATE_KEY); run with --help for details"
+          )
+        } else {
+          const e = error as { readonly field?: string; readonly reason?: string; readonly message?: string }
+          Output.message(
+            e.field !== undefined ? `error: ${flagOfField(e.field)}: ${e.reason}` : `error: ${String(e.message)}`
+          )
+        }
+      })
+    ),
+    Effect.asVoid
+  )
+
+const usage = (message: string) => Effect.fail(new Usage(message))
+
+/** Asks before cancelling on a terminal; refuses without one unless --yes. */
+const mayCancel = (what: string, assumeYes: boolean): Effect.Effect<boolean, Usage> => {
+  if (assumeYes) return Effect.succeed(true)
+  if (!Output.interactive()) {
+    return usage(`refusing to cancel without a terminal to confirm on: ${what}; add --yes to cancel them`)
+  }
+  return Effect.promise(() => confirm(`Cancel ${what}? [y/N] `))
+}
+
+/** Prints the outcomes as they come and the summary at the end; sets the exit code. */
+const report = (
+  g: Global,
+  command: string,
+  items: Stream.Stream<
+    Report.Outcome | (Report.Summary & { readonly _tag: "Summary" }),
+    never,
+    BybitClient.BybitClient
+  >,
+  total: number
+) =>
+  Effect.gen(function* () {
+    const outcomes: Array<Report.Outcome> = []
+    const bar = Output.progress(total)
+    let summary: Report.Summary | undefined
+    yield* Stream.runForEach(items, (item) =>
+      Effect.sync(() => {
+        if (item._tag === "Summary") {
+          summary = item as Report.Summary
+          return
+        }
+        const outcome = item as Report.Outcome
+        outcomes.push(outcome)
+        if (!g.json) bar.line(Report.outcomeLine(outcome))
+        bar.tick()
+      })
+    )
+    bar.done()
+    const s = summary!
+    exitCode = stopping ? EXIT.interrupted : Sweep.exitCode(s as Sweep.Summary<unknown>)
+    if (g.json) {
+      Output.stdout(
+        JSON.stringify({
+          command,
+          interrupted: stopping,
+          withdrawals: outcomes.map(Report.outcomeJson),
+          summary: Report.summaryJson(s),
+          exitCode
+        })
+      )
+    } else for (const line of Report.summaryLines(s, stopping)) Output.stdout(line)
+  })
+
+const stop = Effect.sync(() => stopping)
+
+// ---------------------------------------------------------------------------------------------
+// cancel-pending
+
+const cancelPending = Command.make(
+  "cancel-pending",
+  { env, baseUrl, json, coin, type, since, until, yes, dryRun },
+  (f) =>
+    withClient(
+      f,
+      Effect.gen(function* () {
+        const filter = filterOf(
+          {
+            coin: Option.getOrUndefined(f.coin),
+            type: f.type,
+            since: Option.getOrUndefined(f.since),
+            until: Option.getOrUndefined(f.until)
+          },
+          Date.now()
+        )
+        if (!filter.ok) return yield* usage(filter.message)
+        Output.message(`listing cancellable withdrawals on ${f.baseUrl.pipe(Option.getOrElse(() => f.env))}...`)
+        const found = yield* Withdrawals.findPending(filter.value)
+        const total = found.withdrawals.length + found.malformed.length
+        const totals = Report.totalsText(Sweep.totals(found.withdrawals))
+        Output.message(
+          total === 0
+            ? "nothing to cancel: no withdrawal in SecurityCheck or Pending matches"
+            : `found ${total} to cancel: ${totals}${found.malformed.length > 0 ? ` and ${found.malformed.length} unreadable row(s)` : ""}`
+        )
+        if (found.listError !== undefined) {
+          Output.message(
+            `warning: the listing stopped early (${Report.errorJson(found.listError).message}); some may be missing`
+          )
+        }
+        if (f.dryRun) {
+          const rows = found.withdrawals.map((w) => ({
+            _tag: "WouldCancel",
+            id: w.withdrawId,
+            coin: w.coin,
+            amount: w.amount,
+            status: w.status,
+            toAddress: w.toAddress,
+            createTime: new Date(w.createTime).toISOString()
+          }))
+          const bad = found.malformed.map((m) => ({ _tag: "Unreadable", id: m.withdrawId, reason: m.reason }))
+          exitCode = found.listError === undefined && found.malformed.length === 0 ? EXIT.ok : EXIT.notAllCancelled
+          if (f.json) {
+            Output.stdout(
+              JSON.stringify({
+                command: "cancel-pending",
+                dryRun: true,
+                withdrawals: [...rows, ...bad],
+                summary: Report.summaryJson(Sweep.summarize(found, [])),
+                exitCode
+              })
+            )
+          } else {
+            for (const r of rows)
+              Output.stdout(`would cancel    ${r.id}  ${r.amount} ${r.coin}  ${r.status}  ${r.createTime}`)
+            for (const b of bad) Output.stdout(`unreadable      ${b.id ?? "(no id)"}  ${b.reason}`)
+            Output.stdout(`dry run: ${total} would be cancelled${totals === "" ? "" : `: ${totals}`}; nothing was sent`)
+          }
+          return
+        }
+        if (total === 0) {
+          yield* report(f, "cancel-pending", Withdrawals.cancelFound(found), 0)
+          return
+        }
+        const go = yield* mayCancel(`${total} withdrawal(s): ${totals}`, f.yes)
+        if (!go) {
+          Output.message("nothing cancelled")
+          exitCode = EXIT.notAllCancelled
+          return
+        }
+        yield* report(f, "cancel-pending", Withdrawals.cancelFound(found, { stop }), total)
+      })
+    )
+).pipe(
+  Command.withDescription(
+    "Cancel every withdrawal still cancellable (SecurityCheck, Pending) matching the filters, one paced request each, and report what happened to each"
+  ),
+  Command.withExamples([
+    { command: "effect-bybit cancel-pending --env mainnet", description: "Find them all, ask, cancel" },
+    { command: "effect-bybit cancel-pending --env mainnet --coin usdt --dry-run", description: "Show what would go" },
+    {
+      command: "effect-bybit cancel-pending --env mainnet --since 24h --yes --json > report.json",
+      description: "No prompt (scripts, no terminal); the report as JSON"
+    }
+  ])
+)
+
+// ---------------------------------------------------------------------------------------------
+// cancel <id...>
+
+const outcomeOfCancel = (
+  id: string,
+  exit:
+    | { readonly ok: true; readonly confirmedAfterRetry: boolean }
+    | { readonly ok: false; readonly error: BybitError.CancelError }
+): Report.Outcome => {
+  if (exit.ok) return { _tag: "Cancelled", id, confirmedAfterRetry: exit.confirmedAfterRetry }
+  const error = exit.error
+  switch (error._tag) {
+    case "WithdrawalNotCancellable":
+      return { _tag: "NotCancellable", id, status: error.status }
+    case "CancelOutcomeUnknown":
+      return { _tag: "Unknown", id, detail: error.detail, howToCheck: Sweep.howToCheck(id) }
+    default:
+      return { _tag: "Failed", id, error }
+  }
+}
+
+const cancelIds = Command.make(
+  "cancel",
+  { env, baseUrl, json, yes, ids: Argument.String("id").pipe(Argument.variadic({ min: 1 })) },
+  (f) =>
+    withClient(
+      f,
+      Effect.gen(function* () {
+        const ids = idsOf(f.ids)
+        if (!ids.ok) return yield* usage(ids.message)
+        const go = yield* mayCancel(`${ids.value.length} withdrawal(s): ${ids.value.join(", ")}`, f.yes)
+        if (!go) {
+          Output.message("nothing cancelled")
+          exitCode = EXIT.notAllCancelled
+          return
+        }
+        const outcomes: Array<Report.Outcome> = []
+        const items = Stream.fromIterable(ids.value).pipe(
+          Stream.mapEffect((id) =>
+            Effect.flatMap(stop, (stopped) =>
+              stopped
+                ? Effect.succeed<Report.Outcome>({ _tag: "NotSent", id })
+                : Effect.uninterruptible(
+                    Effect.match(Withdrawals.cancel({ id }), {
+                      onFailure: (error) => outcomeOfCancel(id, { ok: false, error }),
+                      onSuccess: (r) => outcomeOfCancel(id, { ok: true, confirmedAfterRetry: r.confirmedAfterRetry })
+                    })
+                  )
+            ).pipe(Effect.tap((o) => Effect.sync(() => outcomes.push(o))))
+          ),
+          Stream.concat(
+            Stream.fromEffect(
+              Effect.sync(() => {
+                const count = (tag: string) => outcomes.filter((o) => o._tag === tag).length
+                return {
+                  _tag: "Summary" as const,
+                  found: ids.value.length,
+                  cancelled: count("Cancelled"),
+                  notCancellable: count("NotCancellable"),
+                  failed: count("Failed"),
+                  unknown: count("Unknown"),
+                  notSent: count("NotSent"),
+                  skipped: 0,
+                  totals: [],
+                  listError: undefined
+                }
+              })
+            )
+          )
+        )
+        yield* report(f, "cancel", items, ids.value.length)
+      })
+    )
+).pipe(
+  Command.withDescription("Cancel the given withdrawals by id, one paced request each"),
+  Command.withExamples([
+    { command: "effect-bybit cancel 10197 10198 --env mainnet", description: "Ask, then cancel two" },
+    { command: "effect-bybit cancel 10197 --env testnet --yes --json", description: "No prompt; JSON report" }
+  ])
+)
+
+// ---------------------------------------------------------------------------------------------
+// list
+
+const list = Command.make(
+  "list",
+  {
+    env,
+    baseUrl,
+    json,
+    coin,
+    type,
+    since,
+    until,
+    id: Flag.String("id").pipe(Flag.optional, Flag.withDescription("Only this withdrawal id")),
+    pending: Flag.Boolean("pending").pipe(
+      Flag.withDefault(false),
+      Flag.withDescription("Only withdrawals still cancellable")
+    )
+  },
+  (f) =>
+    withClient(
+      f,
+      Effect.gen(function* () {
+        const filter = filterOf(
+          {
+            coin: Option.getOrUndefined(f.coin),
+            type: f.type,
+            since: Option.getOrUndefined(f.since),
+            until: Option.getOrUndefined(f.until)
+          },
+          Date.now()
+        )
+        if (!filter.ok) return yield* usage(filter.message)
+        const id = Option.getOrUndefined(f.id)
+        const items = yield* Stream.runCollect(
+          Withdrawals.listAll({ ...filter.value, ...(id !== undefined ? { withdrawID: id } : {}), limit: 50 })
+        ).pipe(
+          Effect.catch((error) =>
+            error._tag === "InvalidRequest"
+              ? Effect.fail(error)
+              : Effect.sync(() => {
+                  Output.message(`error: ${error.message}`)
+                  exitCode = EXIT.notAllCancelled
+                  return undefined
+                })
+          )
+        )
+        if (items === undefined) return
+        const shown = Array.from(items).filter(
+          (item) =>
+            !f.pending || Withdrawals.isMalformedRecord(item) || Withdrawals.CANCELLABLE_STATUSES.includes(item.status)
+        )
+        if (f.json) {
+          Output.stdout(JSON.stringify({ command: "list", withdrawals: shown }))
+          return
+        }
+        for (const item of shown) {
+          Output.stdout(
+            Withdrawals.isMalformedRecord(item)
+              ? `unreadable      ${item.withdrawId ?? "(no id)"}  ${item.reason}`
+              : `${item.status.padEnd(15)} ${item.withdrawId}  ${item.amount} ${item.coin}  ${new Date(item.createTime).toISOString()}  to ${item.toAddress}`
+          )
+        }
+        Output.message(`${shown.length} withdrawal(s)`)
+      })
+    )
+).pipe(
+  Command.withDescription("List withdrawals (all statuses, or --pending)"),
+  Command.withExamples([
+    { command: "effect-bybit list --env mainnet --pending", description: "What is still cancellable" },
+    { command: "effect-bybit list --env mainnet --id 10197 --json", description: "One withdrawal, as JSON" }
+  ])
+)
+
+const root = Command.make("effect-bybit").pipe(
+  Command.withDescription(
+    "Cancel pending Bybit withdrawals. Credentials: BYBIT_API_KEY with BYBIT_API_SECRET (or BYBIT_RSA_PRIVATE_KEY). Exit codes: 0 all cancelled or nothing to do, 1 some not cancelled or unknown, 2 usage or configuration error, 130 interrupted."
+  ),
+  Command.withSubcommands([cancelPending, cancelIds, list]),
+  Command.withExamples([
+    {
+      command: "effect-bybit cancel-pending --env mainnet",
+      description: "A key leaked: cancel every pending withdrawal"
+    },
+    { command: "effect-bybit cancel-pending --help", description: "Every flag of a command" }
+  ])
+)
+
+// ---------------------------------------------------------------------------------------------
+// The services effect/cli asks for, from Node's process: nothing else is loaded at start.
+
+const services = Layer.mergeAll(
+  FileSystem.layerNoop({}),
+  Path.layer,
+  Layer.succeed(
+    Stdio.Stdio,
+    Stdio.make({
+      args: Effect.sync(() => process.argv.slice(2)),
+      stdout: () => Output.sink("stdout"),
+      stderr: () => Output.sink("stderr"),
+      stdin: Stream.empty
+    })
+  ),
+  Layer.succeed(
+    Terminal.Terminal,
+    Terminal.make({
+      columns: Effect.sync(() => process.stdout.columns ?? 80),
+      rows: Effect.sync(() => process.stdout.rows ?? 24),
+      size: Effect.die("effect-bybit: no terminal size stream"),
+      readInput: Effect.die("effect-bybit: no raw terminal input"),
+      readLine: Effect.die("effect-bybit: no terminal line input"),
+      display: (text) => Effect.sync(() => void process.stdout.write(text))
+    })
+  ),
+  Layer.succeed(
+    ChildProcessSpawner.ChildProcessSpawner,
+    ChildProcessSpawner.make(() => Effect.die("effect-bybit spawns no process"))
+  )
+)
+
+/** Runs the CLI with `argv` and resolves with the exit code. */
+export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
+  let interrupts = 0
+  const onSigint = () => {
+    interrupts++
+    stopping = true
+    if (Term.cancelPrompt !== undefined) {
+      Output.message("")
+      Term.cancelPrompt()
+      return
+    }
+    if (interrupts === 1) {
+      Output.message("\nstopping: no new cancel will be sent; waiting for the one in flight (Ctrl+C again to quit now)")
+    } else {
+      Output.message("quitting: what was in flight is unknown; check with `effect-bybit list --pending`")
+      process.exit(EXIT.interrupted)
+    }
+  }
+  process.on("SIGINT", onSigint)
+  const program = Command.runWith(root, { version: VERSION })(argv).pipe(Effect.provide(services))
+  const exit = await Effect.runPromiseExit(program)
+  process.off("SIGINT", onSigint)
+  if (exit._tag === "Failure") {
+    // A parse error is already printed by effect/cli; anything else that escaped is a usage error too.
+    return stopping ? EXIT.interrupted : EXIT.usage
+  }
+  return stopping && exitCode !== EXIT.usage ? EXIT.interrupted : exitCode
+}

@@ -1,0 +1,310 @@
+/**
+ * Cancelling every pending withdrawal: the filter's rules, the outcome of each withdrawal, the
+ * summary's arithmetic and the exit code a tool reports. Plain data and functions, shared by both
+ * Effect lines (they wire the listing and the cancels) and the CLI.
+ *
+ * "Pending" means a status in `Records.CANCELLABLE_STATUSES` (`SecurityCheck` and `Pending`: the
+ * withdrawal has not reached the hot wallet; any later status answers 131099).
+ *
+ * @since 0.1.0
+ */
+import type { MalformedRecord, WithdrawalRecord } from "./Records.js"
+import { isCancellable } from "./Records.js"
+import { type Checked, checkListQuery } from "./Rules.js"
+
+/**
+ * Which withdrawals to cancel, all optional: `coin` (Bybit's spelling, upper-case letters and
+ * digits; lower case is upper-cased), `withdrawType` (0 on-chain, 1 off-chain, 2 all; default 2,
+ * unlike Bybit's query whose default is 0: an emergency sweep must not miss internal transfers),
+ * `startTime`/`endTime` (ms since the epoch, at most 30 days apart; with neither, Bybit lists the
+ * last 30 days).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface PendingFilter {
+  readonly coin?: string | undefined
+  readonly withdrawType?: 0 | 1 | 2 | undefined
+  readonly startTime?: number | undefined
+  readonly endTime?: number | undefined
+}
+
+const FILTER_KEYS = ["coin", "withdrawType", "startTime", "endTime"] as const
+
+/**
+ * Checks a filter and returns the withdrawal records query to page through (`withdrawType` 2 unless
+ * given, the coin upper-cased, `limit` 50). A key that is not a filter is refused, naming it (a
+ * misspelt `coins` must not widen the sweep to every coin silently... nor narrow it to nothing).
+ *
+ * @since 0.1.0
+ * @category rules
+ */
+export const checkPendingFilter = (input: unknown = {}): Checked<Record<string, string | number>> => {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    return { _tag: "Invalid", field: "filter", reason: "expected an object" }
+  }
+  let keys: ReadonlyArray<string>
+  try {
+    keys = Object.keys(input)
+  } catch {
+    return { _tag: "Invalid", field: "filter", reason: "could not be read" }
+  }
+  for (const key of keys) {
+    if (!(FILTER_KEYS as ReadonlyArray<string>).includes(key)) {
+      return { _tag: "Invalid", field: key, reason: `is not a filter (expected one of ${FILTER_KEYS.join(", ")})` }
+    }
+  }
+  const checked = checkListQuery(input)
+  if (checked._tag === "Invalid") return checked
+  return { _tag: "Valid", value: { withdrawType: 2, ...checked.value, limit: 50 } }
+}
+
+/**
+ * The outcome of one withdrawal of a sweep. `E` is the client line's typed error.
+ * - `Cancelled`: the exchange cancelled it (`confirmedAfterRetry`: settled from its record);
+ * - `NotCancellable`: it moved past cancelling first; `status` is the status found, when known;
+ * - `Failed`: not cancelled, with the typed error (a malformed row is `Failed` with nothing sent);
+ * - `Unknown`: a cancel may have been handled and its record could not be read; `howToCheck` says how;
+ * - `NotSent`: the sweep was stopped (Ctrl+C) before its cancel was sent.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Outcome<E> =
+  | {
+      readonly _tag: "Cancelled"
+      readonly id: string
+      readonly coin: string
+      readonly amount: string
+      readonly confirmedAfterRetry: boolean
+    }
+  | {
+      readonly _tag: "NotCancellable"
+      readonly id: string
+      readonly coin: string
+      readonly amount: string
+      readonly status: string | undefined
+    }
+  | {
+      readonly _tag: "Failed"
+      readonly id: string | undefined
+      readonly coin: string | undefined
+      readonly amount: string | undefined
+      readonly error: E
+    }
+  | {
+      readonly _tag: "Unknown"
+      readonly id: string
+      readonly coin: string
+      readonly amount: string
+      readonly detail: string
+      readonly howToCheck: string
+    }
+  | {
+      readonly _tag: "NotSent"
+      readonly id: string
+      readonly coin: string
+      readonly amount: string
+    }
+
+/**
+ * The count and exact total amount (a decimal string) of one coin.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CoinTotal {
+  readonly coin: string
+  readonly count: number
+  readonly amount: string
+}
+
+/**
+ * The last item of a sweep. `found`: withdrawals to cancel (cancellable rows and malformed rows);
+ * `skipped`: rows seen in a status past cancelling (not outcomes); `listError`: why the listing
+ * stopped early (some pending withdrawals may not have been found), else `undefined`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Summary<E> {
+  readonly _tag: "Summary"
+  readonly found: number
+  readonly cancelled: number
+  readonly notCancellable: number
+  readonly failed: number
+  readonly unknown: number
+  readonly notSent: number
+  readonly skipped: number
+  /** What was found, per coin (malformed rows without a coin are not in it). */
+  readonly totals: ReadonlyArray<CoinTotal>
+  readonly listError: E | undefined
+}
+
+/**
+ * What a listing found: the withdrawals to cancel (cancellable rows, then malformed rows, each id
+ * once), how many rows were past cancelling, and why the listing stopped early, if it did.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Found<E> {
+  readonly withdrawals: ReadonlyArray<WithdrawalRecord>
+  readonly malformed: ReadonlyArray<MalformedRecord>
+  readonly skipped: number
+  readonly listError: E | undefined
+}
+
+/**
+ * Collects the rows of a listing (in any order, pages may repeat a row) into what to cancel: each
+ * id once, a malformed row once (by id when it has one, else by its place).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const collect = <E>(
+  items: Iterable<WithdrawalRecord | MalformedRecord>,
+  listError: E | undefined = undefined
+): Found<E> => {
+  const seen = new Set<string>()
+  const withdrawals: Array<WithdrawalRecord> = []
+  const malformed: Array<MalformedRecord> = []
+  let skipped = 0
+  for (const item of items) {
+    if ("_tag" in item && item._tag === "MalformedRecord") {
+      if (item.withdrawId !== undefined) {
+        if (seen.has(item.withdrawId)) continue
+        seen.add(item.withdrawId)
+      }
+      malformed.push(item)
+      continue
+    }
+    const row = item as WithdrawalRecord
+    if (seen.has(row.withdrawId)) continue
+    seen.add(row.withdrawId)
+    if (isCancellable(row.status)) withdrawals.push(row)
+    else skipped++
+  }
+  // A malformed row whose id also came readable on another page is that withdrawal, once.
+  const good = new Set(withdrawals.map((w) => w.withdrawId))
+  return {
+    withdrawals,
+    malformed: malformed.filter((m) => m.withdrawId === undefined || !good.has(m.withdrawId)),
+    skipped,
+    listError
+  }
+}
+
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/
+
+/**
+ * The exact sum of decimal strings (`"0.1" + "0.2"` is `"0.3"`); `undefined` when one is not a
+ * plain non-negative decimal.
+ *
+ * @since 0.1.0
+ * @category arithmetic
+ */
+export const sumDecimals = (amounts: ReadonlyArray<string>): string | undefined => {
+  let scale = 0
+  const parts: Array<readonly [string, string]> = []
+  for (const amount of amounts) {
+    const m = DECIMAL.exec(amount)
+    if (m === null) return undefined
+    const fraction = m[2] ?? ""
+    scale = Math.max(scale, fraction.length)
+    parts.push([m[1]!, fraction])
+  }
+  let total = 0n
+  for (const [whole, fraction] of parts) total += BigInt(whole + fraction.padEnd(scale, "0"))
+  const digits = total.toString().padStart(scale + 1, "0")
+  if (scale === 0) return digits
+  const fraction = digits.slice(-scale).replace(/0+$/, "")
+  const whole = digits.slice(0, -scale)
+  return fraction === "" ? whole : `${whole}.${fraction}`
+}
+
+/**
+ * Count and total per coin, coins in alphabetical order. An amount that is not a plain decimal
+ * makes that coin's total `"?"`.
+ *
+ * @since 0.1.0
+ * @category arithmetic
+ */
+export const totals = (withdrawals: ReadonlyArray<{ readonly coin: string; readonly amount: string }>) => {
+  const byCoin = new Map<string, Array<string>>()
+  for (const w of withdrawals) {
+    const list = byCoin.get(w.coin) ?? []
+    list.push(w.amount)
+    byCoin.set(w.coin, list)
+  }
+  return [...byCoin.keys()].sort().map((coin): CoinTotal => {
+    const amounts = byCoin.get(coin)!
+    return { coin, count: amounts.length, amount: sumDecimals(amounts) ?? "?" }
+  })
+}
+
+/**
+ * The summary of a sweep from what was found and each outcome.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const summarize = <E>(found: Found<E>, outcomes: ReadonlyArray<Outcome<unknown>>): Summary<E> => {
+  const count = (tag: Outcome<unknown>["_tag"]) => outcomes.filter((o) => o._tag === tag).length
+  return {
+    _tag: "Summary",
+    found: found.withdrawals.length + found.malformed.length,
+    cancelled: count("Cancelled"),
+    notCancellable: count("NotCancellable"),
+    failed: count("Failed"),
+    unknown: count("Unknown"),
+    notSent: count("NotSent"),
+    skipped: found.skipped,
+    totals: totals(found.withdrawals),
+    listError: found.listError
+  }
+}
+
+/**
+ * How to check a withdrawal whose cancel's outcome is unknown.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const howToCheck = (id: string): string =>
+  `look it up before cancelling again: Withdrawals.list({ withdrawID: "${id}", withdrawType: 2 }), or \`effect-bybit list --id ${id}\`, or Bybit's withdrawal history`
+
+/**
+ * The outcome of a malformed row: `Failed`, no cancel sent, with the line's error made from
+ * `reason` (which names the row's index and the field and rule it breaks).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const malformedOutcome = <E>(row: MalformedRecord, error: (detail: string) => E): Outcome<E> => ({
+  _tag: "Failed",
+  id: row.withdrawId,
+  coin: undefined,
+  amount: undefined,
+  error: error(`row ${row.index} of its page could not be read (${row.reason}); no cancel was sent`)
+})
+
+/**
+ * Exit codes of a tool: 0 everything found was cancelled (or nothing to do); 1 some withdrawal was
+ * not cancelled, its outcome is unknown, or the listing stopped early; 2 a usage or configuration
+ * error; 130 interrupted (Ctrl+C).
+ *
+ * @since 0.1.0
+ * @category exit codes
+ */
+export const EXIT = { ok: 0, notAllCancelled: 1, usage: 2, interrupted: 130 } as const
+
+/**
+ * The exit code of a finished sweep (0 or 1; an interrupted one is `EXIT.interrupted`, the caller's
+ * call).
+ *
+ * @since 0.1.0
+ * @category exit codes
+ */
+export const exitCode = (summary: Summary<unknown>): 0 | 1 =>
+  summary.listError === undefined && summary.cancelled === summary.found ? 0 : 1
