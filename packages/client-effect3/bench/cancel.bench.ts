@@ -21,7 +21,7 @@ const clientLayer = BybitClient.layer({
   credentials: BybitConfig.hmac({ apiKey: API_KEY, apiSecret: Redacted.make(API_SECRET) }),
   baseUrl: server.url,
   timeSync: false,
-  // Pacing off: the bench measures the pipe, not the budget (targets.ts measures with it on).
+  // Pacing off: the bench measures the pipe, not the budget (packages/client/bench/lines.ts measures with it on).
   pacing: false
 })
 const onFetch = ManagedRuntime.make(clientLayer.pipe(Layer.provideMerge(FetchHttpClient.layer)))

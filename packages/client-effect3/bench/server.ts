@@ -80,7 +80,7 @@ export const instant = Layer.succeed(
 
 /**
  * The floor of any `HttpClient`-based client: the signed cancel of `id` 10197 sent to `url` through
- * the transport's `HttpClient.execute`, its body read as text and parsed, nothing else (targets.ts).
+ * the transport's `HttpClient.execute`, its body read as text and parsed, nothing else.
  */
 export const bareCancel = (url: string) =>
   Effect.flatMap(HttpClient.HttpClient, (client) => {
