@@ -51,7 +51,9 @@ export default defineConfig({
           isolate: true
         }
       },
-      project("examples", "examples")
+      // The examples start MSW in process and patch `globalThis.fetch` (tracing adds OpenTelemetry's
+      // global providers): each file in its own module graph, none inheriting another project's state.
+      { ...project("examples", "examples"), test: { ...project("examples", "examples").test, isolate: true } }
     ]
   }
 })

@@ -10,7 +10,7 @@
  * The coin can also come from the COIN environment variable. Runs against the built-in mock
  * exchange unless BYBIT_API_KEY and BYBIT_ENV are set (README.md).
  */
-import { type BybitClient, type BybitError, Withdrawals } from "@effect-bybit/client-effect3"
+import { type BybitClient, type BybitError, Withdrawals } from "@effect-bybit/client"
 import { Config, Console, Data, Effect, Stream } from "effect"
 import { makeProgress, type ProgressOutcome } from "./src/progress.js"
 import { isEntryPoint, runMain } from "./src/run.js"
@@ -63,7 +63,7 @@ const cancelOne = (w: Withdrawals.WithdrawalRecord): Effect.Effect<Outcome, neve
         ),
       WithdrawalNotFound: () => Effect.succeed(Outcome.AlreadyGone({ why: "the exchange no longer lists it" }))
     }),
-    Effect.catchAll((e: BybitError.CancelError) => Effect.succeed(Outcome.Failed({ why: `${e._tag}: ${e.message}` })))
+    Effect.catch((e: BybitError.CancelError) => Effect.succeed(Outcome.Failed({ why: `${e._tag}: ${e.message}` })))
   )
 
 const short = (address: string) => (address.length > 14 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address)
@@ -157,7 +157,7 @@ const cancelPending = (coin: string) =>
  */
 export const main = (args: ReadonlyArray<string>) =>
   Effect.gen(function* () {
-    const coin = args.find((arg) => arg !== "--") ?? (yield* Config.string("COIN").pipe(Config.withDefault("USDT")))
+    const coin = args.find((arg) => arg !== "--") ?? (yield* Config.String("COIN").pipe(Config.withDefault("USDT")))
     return yield* cancelPending(coin.trim().toUpperCase())
   }).pipe(Effect.provide(clientLayer))
 

@@ -6,7 +6,7 @@
  *
  * Runs against the built-in mock exchange unless BYBIT_API_KEY and BYBIT_ENV are set (README.md).
  */
-import { BybitClient, Withdrawals } from "@effect-bybit/client-effect3"
+import { BybitClient, Withdrawals } from "@effect-bybit/client"
 import { Console, Effect } from "effect"
 import { isEntryPoint, runMain } from "./src/run.js"
 import { clientLayer } from "./src/target.js"

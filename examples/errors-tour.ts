@@ -7,7 +7,7 @@
  *
  * Always runs against the in-process mock: a real exchange cannot be asked to fail on demand.
  */
-import { type BybitClient, BybitConfig, type BybitError, Withdrawals } from "@effect-bybit/client-effect3"
+import { type BybitClient, BybitConfig, type BybitError, Withdrawals } from "@effect-bybit/client"
 import {
   MOCK_API_KEY,
   MOCK_READONLY_API_KEY,
@@ -24,7 +24,7 @@ import { mockClientLayer, mswServer, serve } from "./src/target.js"
 const CANCEL = "/v5/asset/withdraw/cancel"
 
 /** A quick retry schedule for the stops that exhaust their retries (the default backs off from 200 ms). */
-const quickRetries = Schedule.exponential("10 millis").pipe(Schedule.intersect(Schedule.recurs(4)))
+const quickRetries = Schedule.exponential("10 millis").pipe(Schedule.upTo({ times: 4 }))
 
 type Expected = "cancelled" | BybitError.CancelError["_tag"]
 
@@ -76,8 +76,8 @@ const stops: ReadonlyArray<Stop> = [
     lesson: "The client got 10002, measured the clock offset again and retried once: the caller never saw an error.",
     run: (exchange) =>
       cancel("10198").pipe(
-        Effect.zipRight(Effect.sync(() => exchange.clock.advance(60_000))),
-        Effect.zipRight(cancel("10197"))
+        Effect.andThen(Effect.sync(() => exchange.clock.advance(60_000))),
+        Effect.andThen(cancel("10197"))
       )
   },
   {
@@ -86,7 +86,7 @@ const stops: ReadonlyArray<Stop> = [
     expect: "TimestampOutsideWindow",
     lesson: "Without time sync the client cannot correct its timestamps, so the 10002 reaches the caller.",
     client: { timeSync: false },
-    run: (exchange) => Effect.sync(() => exchange.clock.advance(60_000)).pipe(Effect.zipRight(cancel("10197")))
+    run: (exchange) => Effect.sync(() => exchange.clock.advance(60_000)).pipe(Effect.andThen(cancel("10197")))
   },
   {
     title: "A rate limit, waited out",
@@ -97,7 +97,7 @@ const stops: ReadonlyArray<Stop> = [
     exchange: { rateLimits: { cancel: { limit: 1, windowMs: 500 } } },
     // Pacing would hold the second cancel instead of sending it: off, to show the 10006 path.
     client: { pacing: false },
-    run: () => cancel("10198").pipe(Effect.zipRight(cancel("10197")))
+    run: () => cancel("10198").pipe(Effect.andThen(cancel("10197")))
   },
   {
     title: "A rate limit too far away to wait for",
@@ -107,7 +107,7 @@ const stops: ReadonlyArray<Stop> = [
       "The reset was further away than maxRateLimitWait, so the client gave up at once and says when to come back.",
     exchange: { rateLimits: { cancel: { limit: 1, windowMs: 60_000 } } },
     client: { maxRateLimitWait: "1 second", pacing: false },
-    run: () => cancel("10198").pipe(Effect.zipRight(cancel("10197")))
+    run: () => cancel("10198").pipe(Effect.andThen(cancel("10197")))
   },
   {
     title: "A withdrawal that has already been sent",
@@ -137,7 +137,7 @@ const stops: ReadonlyArray<Stop> = [
     lesson:
       "A 5xx page means the exchange is unavailable: retried with exponential backoff (about 200 ms, then 400 ms), then it worked.",
     run: (exchange) =>
-      inject(exchange, { _tag: "ServerErrorHtml" }, { path: CANCEL, times: 2 }).pipe(Effect.zipRight(cancel("10197")))
+      inject(exchange, { _tag: "ServerErrorHtml" }, { path: CANCEL, times: 2 }).pipe(Effect.andThen(cancel("10197")))
   },
   {
     title: "The exchange stays down",
@@ -147,7 +147,7 @@ const stops: ReadonlyArray<Stop> = [
       "After 5 attempts the client gives up. The cancel may or may not have gone through: check its status later.",
     client: { retry: quickRetries },
     run: (exchange) =>
-      inject(exchange, { _tag: "ServerErrorHtml" }, { path: CANCEL, times: 100 }).pipe(Effect.zipRight(cancel("10197")))
+      inject(exchange, { _tag: "ServerErrorHtml" }, { path: CANCEL, times: 100 }).pipe(Effect.andThen(cancel("10197")))
   },
   {
     title: "The network fails",
@@ -156,7 +156,7 @@ const stops: ReadonlyArray<Stop> = [
     lesson: "No answer at all: retried like an outage, then reported. The outcome is unknown until checked.",
     client: { retry: quickRetries },
     run: (exchange) =>
-      inject(exchange, { _tag: "DropConnection" }, { path: CANCEL, times: 100 }).pipe(Effect.zipRight(cancel("10197")))
+      inject(exchange, { _tag: "DropConnection" }, { path: CANCEL, times: 100 }).pipe(Effect.andThen(cancel("10197")))
   },
   {
     title: "The answer is lost after the cancel went through",
@@ -165,7 +165,7 @@ const stops: ReadonlyArray<Stop> = [
     lesson:
       "The retry got 131099 (not cancellable), so the client looked the withdrawal up: CancelByUser means the first attempt worked.",
     run: (exchange) =>
-      inject(exchange, { _tag: "LoseResponse" }, { path: CANCEL }).pipe(Effect.zipRight(cancel("10197")))
+      inject(exchange, { _tag: "LoseResponse" }, { path: CANCEL }).pipe(Effect.andThen(cancel("10197")))
   },
   {
     title: "An answer that is not JSON",
@@ -173,7 +173,7 @@ const stops: ReadonlyArray<Stop> = [
     expect: "UnreadableResponse",
     lesson:
       "Not retried blindly: the request may have been handled, so the client looked the withdrawal up. Still pending here, so nothing was cancelled and trying again is safe.",
-    run: (exchange) => inject(exchange, { _tag: "NotJson" }, { path: CANCEL }).pipe(Effect.zipRight(cancel("10197")))
+    run: (exchange) => inject(exchange, { _tag: "NotJson" }, { path: CANCEL }).pipe(Effect.andThen(cancel("10197")))
   },
   {
     title: "An error code the client does not know",
@@ -185,7 +185,7 @@ const stops: ReadonlyArray<Stop> = [
         exchange,
         { _tag: "RetCode", retCode: 10024, retMsg: "Compliance rules triggered" },
         { path: CANCEL }
-      ).pipe(Effect.zipRight(cancel("10197")))
+      ).pipe(Effect.andThen(cancel("10197")))
   },
   {
     title: "The exchange answers that the cancel failed",
@@ -193,7 +193,7 @@ const stops: ReadonlyArray<Stop> = [
     expect: "CancelFailed",
     lesson: "retCode 0 with result.status 0 is Bybit saying the cancel failed: reported, not retried.",
     run: (exchange) =>
-      inject(exchange, { _tag: "CancelStatusZero" }, { path: CANCEL }).pipe(Effect.zipRight(cancel("10197")))
+      inject(exchange, { _tag: "CancelStatusZero" }, { path: CANCEL }).pipe(Effect.andThen(cancel("10197")))
   }
 ]
 

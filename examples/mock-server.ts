@@ -8,10 +8,10 @@
  * free port unless one is given), cancels 10197 through it with this client, and exits.
  */
 import { parseArgs } from "node:util"
-import { FetchHttpClient } from "@effect/platform"
-import { BybitClient, Withdrawals } from "@effect-bybit/client-effect3"
+import { BybitClient, Withdrawals } from "@effect-bybit/client"
 import { MOCK_API_KEY, MOCK_API_SECRET, type MockServer, startMockServer } from "@effect-bybit/mock-exchange"
 import { Config, ConfigProvider, Console, Effect, Layer, Option, type Scope } from "effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import { recipe } from "./src/recipe.js"
 import { isEntryPoint, runMain } from "./src/run.js"
 
@@ -40,7 +40,7 @@ const options = (args: ReadonlyArray<string>): Effect.Effect<Options, string> =>
     })
     if (values.help === true) return { port: 0, once: false, help: true }
     const once = values.once === true
-    const fromEnv = yield* Config.option(Config.string("MOCK_PORT")).pipe(Effect.orElseSucceed(() => Option.none()))
+    const fromEnv = yield* Config.option(Config.String("MOCK_PORT")).pipe(Effect.orElseSucceed(() => Option.none()))
     const raw = values.port ?? Option.getOrUndefined(fromEnv) ?? (once ? "0" : "4010")
     const port = Number(raw)
     if (!/^\d{1,5}$/.test(raw) || port > 65535) return yield* Effect.fail(`invalid port "${raw}"\n${USAGE}`)
@@ -57,7 +57,7 @@ const serve = (port: number): Effect.Effect<MockServer, string, Scope.Scope> =>
           ? `Port ${port} is already in use (is \`pnpm mock\` running?). Pass --port 0 to pick a free port.`
           : `The mock server could not start: ${String(error)}`
     }),
-    (server) => Effect.promise(() => server.close()).pipe(Effect.zipRight(Console.log("Mock exchange stopped. Bye.")))
+    (server) => Effect.promise(() => server.close()).pipe(Effect.andThen(Console.log("Mock exchange stopped. Bye.")))
   )
 
 /**
@@ -73,16 +73,15 @@ const selfCheck = (server: MockServer) =>
     yield* Console.log(`✔ Withdrawal ${result.id} is cancelled; the server now records it as ${recorded}.`)
   }).pipe(
     Effect.provide(BybitClient.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))),
-    Effect.withConfigProvider(
-      ConfigProvider.fromMap(
-        new Map([
-          ["BYBIT_BASE_URL", server.url],
-          ["BYBIT_API_KEY", MOCK_API_KEY],
-          ["BYBIT_API_SECRET", MOCK_API_SECRET]
-        ])
-      )
+    Effect.provideService(
+      ConfigProvider.ConfigProvider,
+      ConfigProvider.fromUnknown({
+        BYBIT_BASE_URL: server.url,
+        BYBIT_API_KEY: MOCK_API_KEY,
+        BYBIT_API_SECRET: MOCK_API_SECRET
+      })
     ),
-    Effect.catchAll((e) => Effect.fail(`Self-check failed: ${typeof e === "string" ? e : String(e)}`))
+    Effect.catch((e) => Effect.fail(`Self-check failed: ${typeof e === "string" ? e : String(e)}`))
   )
 
 /** The example as its script runs it, with the command-line arguments `args`. */

@@ -5,13 +5,12 @@
  *   npx pnpm@10.34.8 --filter @effect-bybit/examples tracing
  *
  * The cancel's first answer is lost (the mock's `LoseResponse` fault), so the trace shows the whole
- * story: `Withdrawals.cancel` (with `bybit.withdrawal.id`) > `@effect/platform`'s `http.client POST`
- * span per attempt, whose `X-BAPI-API-KEY` and `X-BAPI-SIGN` header attributes read `<redacted>`;
- * then `Withdrawals.settleCancel`, the lookup that confirms the cancel (`confirmedAfterRetry`).
+ * story: `Withdrawals.cancel` (with `bybit.withdrawal.id`) > `effect/http`'s `POST` span per
+ * attempt (method, URL, status: no header, so no key or signature); then `Withdrawals.settleCancel`, the lookup that confirms the cancel (`confirmedAfterRetry`).
  * Always runs against the in-process mock exchange.
  */
-import { NodeSdk } from "@effect/opentelemetry"
-import { Withdrawals } from "@effect-bybit/client-effect3"
+import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
+import { Withdrawals } from "@effect-bybit/client"
 import { makeMockExchange, SEED_WITHDRAWAL_ID } from "@effect-bybit/mock-exchange"
 import { ConsoleSpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { Console, Effect } from "effect"
@@ -35,7 +34,7 @@ export const main = Effect.gen(function* () {
   yield* Console.log(`Cancelling ${SEED_WITHDRAWAL_ID}; the exchange will lose the first answer...\n`)
   const result = yield* Withdrawals.cancel({ id: SEED_WITHDRAWAL_ID }).pipe(
     Effect.provide(mockClientLayer()),
-    Effect.catchAll((error) => Effect.fail(error.message))
+    Effect.catch((error) => Effect.fail(error.message))
   )
   yield* Console.log(
     `\n✔ Withdrawal ${result.id} is cancelled (confirmedAfterRetry: ${result.confirmedAfterRetry}). The spans above show each attempt.`

@@ -4,14 +4,13 @@
  *
  *   npx pnpm@10.34.8 --filter @effect-bybit/examples two-accounts
  *
- * The pattern: one `Context.Tag` per account whose service is a `BybitClient.Service`, built by
+ * The pattern: one `Context.Service` per account whose service is a `BybitClient.Service`, built by
  * `BybitClient.make` in a layer; `Effect.provideService(BybitClient.BybitClient, account)` runs
  * `Withdrawals.cancel` (or any module function) on that account. Always runs against the in-process
  * mock exchange, whose seed has two accounts: UID 1000001 (withdrawal 10197) and UID 1000002
  * (withdrawal 20001).
  */
-import { FetchHttpClient } from "@effect/platform"
-import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client-effect3"
+import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
 import {
   MOCK_API_KEY,
   MOCK_API_SECRET,
@@ -23,16 +22,16 @@ import {
 } from "@effect-bybit/mock-exchange"
 import { Console, Context, Effect, Layer, Redacted } from "effect"
 import { isEntryPoint, runMain } from "./src/run.js"
-import { MOCK_BASE_URL, mswServer, serve } from "./src/target.js"
+import { MOCK_BASE_URL, mswFetchLayer, mswServer, serve } from "./src/target.js"
 
 /** The master account's client. */
-class Master extends Context.Tag("examples/Master")<Master, BybitClient.Service>() {}
+class Master extends Context.Service<Master, BybitClient.Service>()("examples/Master") {}
 /** The sub-account's client. */
-class SubAccount extends Context.Tag("examples/SubAccount")<SubAccount, BybitClient.Service>() {}
+class SubAccount extends Context.Service<SubAccount, BybitClient.Service>()("examples/SubAccount") {}
 
 /**
  * An account's client. With real keys, read each account's key from its own variables instead
- * (`Config.string("SUB_BYBIT_API_KEY")`, `Config.redacted("SUB_BYBIT_API_SECRET")`: see the client's
+ * (`Config.String("SUB_BYBIT_API_KEY")`, `Config.Redacted("SUB_BYBIT_API_SECRET")`: see the client's
  * README, "Several accounts").
  */
 const account = (apiKey: string, apiSecret: string) =>
@@ -44,7 +43,7 @@ const account = (apiKey: string, apiSecret: string) =>
 const Accounts = Layer.mergeAll(
   Layer.effect(Master, account(MOCK_API_KEY, MOCK_API_SECRET)),
   Layer.effect(SubAccount, account(MOCK_OTHER_API_KEY, MOCK_OTHER_API_SECRET))
-).pipe(Layer.provide(FetchHttpClient.layer))
+).pipe(Layer.provide(mswFetchLayer))
 
 /** Runs a module function (`Withdrawals.cancel`, ...) on the given account. */
 const on =
@@ -55,14 +54,14 @@ const on =
 const cancelOn = (name: string, client: BybitClient.Service, id: string) =>
   on(client)(Withdrawals.cancel({ id })).pipe(
     Effect.flatMap((result) =>
-      Effect.zipRight(
+      Effect.andThen(
         Console.log(`  ${name.padEnd(12)} withdrawal ${result.id} cancelled`),
         // Each account's own withdrawal records, read with its own key.
         on(client)(Withdrawals.list({ withdrawID: result.id, withdrawType: 2 }))
       )
     ),
     Effect.map((page) => page.rows[0]?.status),
-    Effect.catchAll((error) => Effect.fail(`${name}: ${error.message}`))
+    Effect.catch((error) => Effect.fail(`${name}: ${error.message}`))
   )
 
 /** The example's program (the tests run it in process). */

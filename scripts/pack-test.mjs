@@ -6,12 +6,15 @@
 // TypeScript. Inter-package dependencies (@effect-bybit/*) are pinned to the local tarballs through
 // npm "overrides", so npm never asks the registry for them.
 //
-// Then the READMEs' own install and usage lines run, exactly as written, in a fresh npm project and
-// a fresh pnpm project (scripts/readme-test.mjs): installs pinned to Effect 3, one copy of effect,
-// every usage snippet typechecked and run against the mock server started by a README's
-// `npx @effect-bybit/mock-exchange` line (or answered by the mock's MSW handlers, or through a
-// forward proxy on 127.0.0.1, as its marker says), and the "Testing your code" snippet run by
-// `npx vitest run`.
+// The tarballs go into one project per line: the Effect 4 client next to effect@latest, the Effect 3
+// client next to effect 3, the signing package and the mock exchange in a project without Effect;
+// each holds exactly one copy of effect (none without Effect).
+//
+// Then the READMEs' own install and usage lines run, exactly as written, in fresh projects, one per
+// line and package manager (scripts/readme-test.mjs): one copy of effect, every usage snippet
+// typechecked and run against the mock server started by a README's `npx @effect-bybit/mock-exchange`
+// line (or answered by the mock's MSW handlers, as its marker says), and each line's "Testing your
+// code" snippet run by `npx vitest run`.
 // That part needs the npm registry (and loopback); README_TEST=0 skips it.
 //
 //   node scripts/pack-test.mjs            (or: pnpm exec node scripts/pack-test.mjs)
@@ -24,7 +27,7 @@ import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { basename, dirname, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { runReadmes } from "./readme-test.mjs"
+import { effectCopies, runReadmes } from "./readme-test.mjs"
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 
@@ -36,6 +39,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 const packages = [
   {
     dir: "packages/signing",
+    project: "plain",
     smoke: `
 import assert from "node:assert/strict"
 import { hmacSigner, InvalidKeyError, signaturePayload, signRequest, verifyHmacSha256 } from "@effect-bybit/signing"
@@ -72,6 +76,7 @@ hmacSigner(42)
     // The product as a user installs it: the mock exchange's standalone server on loopback, and the
     // client cancelling the seed's withdrawal through it over real HTTP.
     dir: "mocks",
+    project: "plain",
     smoke: `
 import assert from "node:assert/strict"
 import { MOCK_API_KEY, MOCK_API_SECRET, SEED_WITHDRAWAL_ID, startMockServer } from "@effect-bybit/mock-exchange"
@@ -99,7 +104,58 @@ makeMockExchange(42)
 `
   },
   {
+    // The Effect 4 line next to effect@latest (npm takes the peer's newest match): a cancel through
+    // the standalone mock over real HTTP, then one on the in-process test layer (/testing).
+    dir: "packages/client",
+    project: "effect4",
+    smoke: `
+import assert from "node:assert/strict"
+import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
+import { MockExchange } from "@effect-bybit/client/testing"
+import { MOCK_API_KEY, MOCK_API_SECRET, SEED_WITHDRAWAL_ID, startMockServer } from "@effect-bybit/mock-exchange"
+import { Effect, Layer, Redacted } from "effect"
+import { FetchHttpClient } from "effect/http"
+
+assert.match(import.meta.resolve("@effect-bybit/client"), /\\/node_modules\\/@effect-bybit\\/client\\/dist\\/index\\.js$/)
+const credentials = BybitConfig.hmac({ apiKey: MOCK_API_KEY, apiSecret: Redacted.make(MOCK_API_SECRET) })
+const server = await startMockServer({ port: 0 })
+try {
+  const layer = BybitClient.layer({ credentials, baseUrl: server.url })
+  const run = (effect) => Effect.runPromise(effect.pipe(Effect.provide(layer), Effect.provide(FetchHttpClient.layer)))
+  const result = await run(Withdrawals.cancel({ id: SEED_WITHDRAWAL_ID }))
+  assert.equal(result.status, "cancelled")
+  assert.equal(server.exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status, "CancelByUser")
+  const again = await run(Effect.flip(Withdrawals.cancel({ id: SEED_WITHDRAWAL_ID })))
+  assert.equal(again._tag, "WithdrawalNotCancellable")
+} finally {
+  await server.close()
+}
+const onLayer = Effect.gen(function* () {
+  const exchange = yield* MockExchange
+  const result = yield* Withdrawals.cancel({ id: SEED_WITHDRAWAL_ID })
+  return [result.status, exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status]
+}).pipe(Effect.provide(BybitClient.layer({ credentials, environment: "testnet" }).pipe(Layer.provideMerge(MockExchange.layer()))))
+assert.deepEqual(await Effect.runPromise(onLayer), ["cancelled", "CancelByUser"])
+`,
+    types: `
+import { BybitClient, Withdrawals } from "@effect-bybit/client"
+import { Effect } from "effect"
+import { FetchHttpClient } from "effect/http"
+
+const program = Withdrawals.cancel({ id: "10197" }).pipe(
+  Effect.catchTags({
+    WithdrawalNotCancellable: (e) => Effect.succeed(\`not cancellable: \${e.id}\`),
+    RateLimitExceeded: (e) => Effect.succeed(\`rate limited until \${e.resetAt}\`)
+  })
+)
+export const main = program.pipe(Effect.provide(BybitClient.layerConfig()), Effect.provide(FetchHttpClient.layer))
+// @ts-expect-error the id is a string: fails only if the .d.ts files were found and are typed
+Withdrawals.cancel({ id: 10197 })
+`
+  },
+  {
     dir: "packages/client-effect3",
+    project: "effect3",
     smoke: `
 import assert from "node:assert/strict"
 import { FetchHttpClient } from "@effect/platform"
@@ -144,6 +200,7 @@ Withdrawals.cancel({ id: 10197 })
 ]
 
 const keep = process.env.PACK_TEST_KEEP === "1"
+
 const rootManifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"))
 
 /** Runs a command, returning its stdout; throws with the command and its output when it fails. */
@@ -242,72 +299,78 @@ const main = async () => {
       step(`packed ${info.name}@${info.version} (${files.length} files) -> ${basename(info.filename)}`)
     }
 
-    // The project: a plain npm consumer, outside the workspace, depending on the tarballs only.
-    const project = join(scratch, "project")
-    mkdirSync(project)
+    // One project per line (two Effect majors cannot share one): a plain npm consumer outside the
+    // workspace, depending on its packages' tarballs only (every @effect-bybit/* one pinned to its
+    // tarball through overrides); npm installs the peers (effect) as a user's npm would.
     const specs = Object.fromEntries([...packed].map(([name, file]) => [name, `file:${file}`]))
     const listed = packages.map((p) => JSON.parse(readFileSync(join(root, p.dir, "package.json"), "utf8")).name)
-    writeFileSync(
-      join(project, "package.json"),
-      `${JSON.stringify(
-        {
-          name: "effect-bybit-pack-test",
-          private: true,
-          type: "module",
-          dependencies: Object.fromEntries(listed.map((name) => [name, specs[name]])),
-          overrides: specs
-        },
-        null,
-        2
-      )}\n`
-    )
-    step(`npm install in ${project}`)
-    run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: project })
-
-    // npm must have taken every @effect-bybit/* package from a local tarball.
-    const lock = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8"))
-    for (const [path, entry] of Object.entries(lock.packages ?? {})) {
-      if (!path.includes("node_modules/@effect-bybit/")) continue
-      if (!String(entry.resolved ?? "").startsWith("file:")) {
-        throw new Error(`${path} was resolved from ${entry.resolved ?? "nowhere"}, not from a local tarball`)
-      }
-    }
-
-    for (const [i, p] of packages.entries()) {
-      const name = listed[i]
-      const installed = join(project, "node_modules", ...name.split("/"))
-      if (!existsSync(join(installed, "dist", "index.d.ts")))
-        throw new Error(`${name}: dist/index.d.ts is not installed`)
-
-      const smoke = join(project, `smoke-${i}.mjs`)
-      writeFileSync(smoke, p.smoke)
-      run(process.execPath, [smoke], { cwd: project })
-      step(`${name}: smoke script passed (node ${basename(smoke)})`)
-
-      const typesFile = join(project, `types-${i}.ts`)
-      writeFileSync(typesFile, p.types)
-      const tsconfig = join(project, `tsconfig-${i}.json`)
+    for (const group of [...new Set(packages.map((p) => p.project))]) {
+      const members = [...packages.entries()].filter(([, p]) => p.project === group)
+      const project = join(scratch, `project-${group}`)
+      mkdirSync(project)
       writeFileSync(
-        tsconfig,
-        JSON.stringify({
-          compilerOptions: {
-            target: "ES2022",
-            module: "NodeNext",
-            moduleResolution: "NodeNext",
-            strict: true,
-            exactOptionalPropertyTypes: true,
-            noUncheckedIndexedAccess: true,
-            skipLibCheck: false,
-            noEmit: true,
-            // A real consumer has @types/node; take the workspace's rather than installing one.
-            typeRoots: [join(root, "node_modules", "@types")],
-            types: ["node"]
+        join(project, "package.json"),
+        `${JSON.stringify(
+          {
+            name: `effect-bybit-pack-test-${group}`,
+            private: true,
+            type: "module",
+            dependencies: Object.fromEntries(members.map(([i]) => [listed[i], specs[listed[i]]])),
+            overrides: specs
           },
-          files: [typesFile]
-        })
+          null,
+          2
+        )}\n`
       )
-      run(process.execPath, [tsc, "-p", tsconfig], { cwd: project })
-      step(`${name}: types check (tsc --noEmit against the shipped .d.ts)`)
+      step(`${group}: npm install in ${project}`)
+      run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: project })
+
+      // npm must have taken every @effect-bybit/* package from a local tarball.
+      const lock = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8"))
+      for (const [path, entry] of Object.entries(lock.packages ?? {})) {
+        if (!path.includes("node_modules/@effect-bybit/")) continue
+        if (!String(entry.resolved ?? "").startsWith("file:")) {
+          throw new Error(`${path} was resolved from ${entry.resolved ?? "nowhere"}, not from a local tarball`)
+        }
+      }
+      step(`${group}: ${effectCopies(project, group)}`)
+
+      for (const [i, p] of members) {
+        const name = listed[i]
+        const installed = join(project, "node_modules", ...name.split("/"))
+        if (!existsSync(join(installed, "dist", "index.d.ts")))
+          throw new Error(`${name}: dist/index.d.ts is not installed`)
+
+        const smoke = join(project, `smoke-${i}.mjs`)
+        writeFileSync(smoke, p.smoke)
+        run(process.execPath, [smoke], { cwd: project })
+        step(`${name}: smoke script passed (node ${basename(smoke)})`)
+
+        const typesFile = join(project, `types-${i}.ts`)
+        writeFileSync(typesFile, p.types)
+        const tsconfig = join(project, `tsconfig-${i}.json`)
+        writeFileSync(
+          tsconfig,
+          JSON.stringify({
+            compilerOptions: {
+              target: "ES2022",
+              module: "NodeNext",
+              moduleResolution: "NodeNext",
+              strict: true,
+              exactOptionalPropertyTypes: true,
+              noUncheckedIndexedAccess: true,
+              skipLibCheck: false,
+              noEmit: true,
+              // A real consumer has @types/node; take the workspace's rather than installing one.
+              typeRoots: [join(root, "node_modules", "@types")],
+              types: ["node"]
+            },
+            files: [typesFile]
+          })
+        )
+        run(process.execPath, [tsc, "-p", tsconfig], { cwd: project })
+        step(`${name}: types check (tsc --noEmit against the shipped .d.ts)`)
+      }
     }
     if (process.env.README_TEST !== "0") {
       const count = await runReadmes({ root, scratch, tarballs: packed, pnpm: pnpmCommand(), step })

@@ -1,5 +1,9 @@
 export declare const READMES: ReadonlyArray<string>
 
+export type Project = "effect4" | "effect3" | "plain"
+export declare const PROJECTS: ReadonlyArray<Project>
+export declare const PROJECT_OF: Readonly<Record<string, Project>>
+
 export interface ReadmeBlock {
   readonly readme: string
   readonly line: number
@@ -9,6 +13,7 @@ export interface ReadmeBlock {
   readonly prints: ReadonlyArray<string>
   readonly msw: boolean
   readonly proxy: boolean
+  readonly project: Project
   readonly lang: string
   readonly text: string
 }
@@ -23,7 +28,9 @@ export interface UnmarkedBlock {
 export declare const parseMarker: (
   text: string,
   where: string
-) => Pick<ReadmeBlock, "kinds" | "file" | "copy" | "prints" | "msw" | "proxy">
+) => Pick<ReadmeBlock, "kinds" | "file" | "copy" | "prints" | "msw" | "proxy"> & {
+  readonly project: Project | undefined
+}
 export declare const readmeBlocks: (root: string) => ReadonlyArray<ReadmeBlock>
 export declare const unmarkedBlocks: (root: string, readmes: ReadonlyArray<string>) => ReadonlyArray<UnmarkedBlock>
 export declare const commands: (block: ReadmeBlock) => ReadonlyArray<string>

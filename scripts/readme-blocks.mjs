@@ -18,6 +18,13 @@
 //                                        workspace suite runs (mocks/test/readme-blocks.test.ts
 //                                        checks the two are the same)
 //
+// Each block belongs to one scratch project, one per line of packages (two Effect majors cannot
+// share a project): its README's project (PROJECT_OF below), or the one named by `project <name>`:
+//
+//   effect4   the Effect 4 line: @effect-bybit/client next to effect@latest, no pin
+//   effect3   the Effect 3 line: @effect-bybit/client-effect3 next to effect@^3.22
+//   plain     no Effect at all: the mock exchange (MSW, the standalone server), the signing package
+//
 // Any of them may add `prints "<text>"` (or `prints '<text>'`), more than once: the output must
 // contain each. A `run`'s
 // output ends with what the mock saw, one line per request and per withdrawal a cancel named:
@@ -33,10 +40,23 @@ import { join } from "node:path"
 /** The READMEs whose blocks are run, in order (install lines first, as a reader would). */
 export const READMES = [
   "README.md",
+  "packages/client/README.md",
   "packages/client-effect3/README.md",
   "packages/signing/README.md",
   "mocks/README.md"
 ]
+
+/** The scratch projects, in the order they run. */
+export const PROJECTS = ["effect4", "effect3", "plain"]
+
+/** The project of a README's blocks, unless a marker names another. */
+export const PROJECT_OF = {
+  "README.md": "effect4",
+  "packages/client/README.md": "effect4",
+  "packages/client-effect3/README.md": "effect3",
+  "packages/signing/README.md": "plain",
+  "mocks/README.md": "plain"
+}
 
 const MARKED = /<!--\s*readme-test:\s*(.*?)\s*-->\s*\n\s*```(\w+)\n([\s\S]*?)\n```/g
 const KINDS = new Set(["npm", "pnpm", "serve", "run", "vitest"])
@@ -45,12 +65,23 @@ const FENCE = /^```(\w*)\n([\s\S]*?)\n```/gm
 /** Parses a marker's words: `run usage.ts prints "cancelled 10197" prints '{"id":"10197"}'`. */
 export const parseMarker = (text, where) => {
   const words = [...text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3])
-  const block = { kinds: [], file: undefined, copy: undefined, prints: [], msw: false, proxy: false }
+  const block = {
+    kinds: [],
+    file: undefined,
+    copy: undefined,
+    prints: [],
+    msw: false,
+    proxy: false,
+    project: undefined
+  }
   for (let i = 0; i < words.length; i++) {
     const word = words[i]
     if (word === "prints") block.prints.push(words[++i])
     else if (word === "copy") block.copy = words[++i]
-    else if (word === "msw") block.msw = true
+    else if (word === "project") {
+      block.project = words[++i]
+      if (!PROJECTS.includes(block.project)) throw new Error(`${where}: unknown project "${block.project}"`)
+    } else if (word === "msw") block.msw = true
     else if (word === "proxy") block.proxy = true
     else if (KINDS.has(word)) {
       block.kinds.push(word)
@@ -70,14 +101,16 @@ export const parseMarker = (text, where) => {
 
 /**
  * Every marked block of the READMEs under `root`:
- * `{ readme, line, kinds, file?, copy?, prints, msw, proxy, lang, text }`.
+ * `{ readme, line, kinds, file?, copy?, prints, msw, proxy, project, lang, text }` (`project`: the
+ * marker's, else the README's).
  */
 export const readmeBlocks = (root) =>
   READMES.flatMap((readme) => {
     const source = readFileSync(join(root, readme), "utf8")
     return [...source.matchAll(MARKED)].map((m) => {
       const line = source.slice(0, m.index).split("\n").length
-      return { readme, line, ...parseMarker(m[1], `${readme}:${line}`), lang: m[2], text: m[3] }
+      const block = parseMarker(m[1], `${readme}:${line}`)
+      return { readme, line, ...block, project: block.project ?? PROJECT_OF[readme], lang: m[2], text: m[3] }
     })
   })
 

@@ -1,6 +1,6 @@
-// Runs the READMEs' own install and usage lines, exactly as written, in two fresh projects outside
-// the workspace: one with npm, one with pnpm (see scripts/readme-blocks.mjs for how a README marks
-// them). Called by pack-test.mjs with the packed tarballs.
+// Runs the READMEs' own install and usage lines, exactly as written, in fresh projects outside the
+// workspace: one per line of packages (Effect 4, Effect 3, no Effect) and package manager (npm,
+// pnpm); see scripts/readme-blocks.mjs for how a README marks its blocks and names their project. Called by pack-test.mjs with the packed tarballs.
 //
 // How `npm install @effect-bybit/client ...` reaches a tarball without changing the line: each
 // project's .npmrc sends the `@effect-bybit` scope to a registry this script serves on 127.0.0.1,
@@ -16,7 +16,7 @@ import { createRequire } from "node:module"
 import { createServer as createNetServer } from "node:net"
 import { basename, dirname, join } from "node:path"
 import { pathToFileURL } from "node:url"
-import { commands, readmeBlocks } from "./readme-blocks.mjs"
+import { commands, PROJECTS, readmeBlocks } from "./readme-blocks.mjs"
 
 /**
  * The mock exchange's default key, and its second account's (UID 1000002, withdrawal 20001) for
@@ -53,6 +53,27 @@ const mockReport = (requests, statusOf) => {
   }
   for (const id of cancelled) lines.push(`mock: withdrawal ${id} is ${statusOf(id) ?? "unknown"}`)
   return lines
+}
+
+/** The major of `effect` each project must hold exactly one copy of (none in `plain`). */
+export const EFFECT_MAJOR = { effect4: "4", effect3: "3", plain: undefined }
+
+/**
+ * `npm ls effect` in an npm project: exactly one copy, of the project's major (none in `plain`).
+ * Returns what it found, in words; throws otherwise.
+ */
+export const effectCopies = (dir, project, env = process.env) => {
+  const result = spawnSync("npm", ["ls", "effect", "--all", "--parseable"], { cwd: dir, env, encoding: "utf8" })
+  const copies = [...new Set(result.stdout.split("\n").filter((line) => line.endsWith(`${"/"}effect`)))]
+  const major = EFFECT_MAJOR[project]
+  if (major === undefined) {
+    if (copies.length !== 0) throw new Error(`npm ls effect: ${copies.length} copies in a project without Effect`)
+    return "npm ls effect: none"
+  }
+  if (copies.length !== 1) throw new Error(`npm ls effect: ${copies.length} copies:\n${result.stdout}${result.stderr}`)
+  const version = JSON.parse(readFileSync(join(copies[0], "package.json"), "utf8")).version
+  if (!version.startsWith(`${major}.`)) throw new Error(`npm ls effect: effect ${version}, not the ${major}.x line`)
+  return `npm ls effect: one copy, effect@${version}`
 }
 
 /**
@@ -254,11 +275,12 @@ const startProxy = async (root) => {
  * One scratch project: the README lines for `manager`, then one copy of `effect`, then every
  * snippet (typechecked, then run against the mock the README's `serve` line starts).
  */
-const runProject = async ({ manager, dir, blocks, registry, env, root, step }) => {
+const runProject = async ({ project, manager, dir, blocks, serveFallback, registry, env, root, step }) => {
+  const name = `${project}/${manager}`
   mkdirSync(dir)
   writeFileSync(
     join(dir, "package.json"),
-    `${JSON.stringify({ name: `readme-${manager}`, private: true, type: "module" }, null, 2)}\n`
+    `${JSON.stringify({ name: `readme-${project}-${manager}`, private: true, type: "module" }, null, 2)}\n`
   )
   writeFileSync(join(dir, ".npmrc"), `@effect-bybit:registry=${registry.url}\n`)
 
@@ -266,24 +288,20 @@ const runProject = async ({ manager, dir, blocks, registry, env, root, step }) =
     for (const line of commands(block)) {
       const { output } = await shell(line, { cwd: dir, env })
       expectPrints(block, output)
-      step(`${manager}: ${line}`)
+      step(`${name}: ${line}`)
     }
   }
 
-  // One copy of effect in the tree (two would break Context tags and `instanceof` between them).
-  if (manager === "npm") {
-    const { output } = await exec("npm", ["ls", "effect", "--all", "--parseable"], { cwd: dir, env })
-    const copies = [...new Set(output.split("\n").filter((line) => line.endsWith(`${"/"}effect`)))]
-    if (copies.length !== 1) throw new Error(`npm ls effect: ${copies.length} copies:\n${output}`)
-    const version = JSON.parse(readFileSync(join(copies[0], "package.json"), "utf8")).version
-    if (!version.startsWith("3.")) throw new Error(`npm ls effect: effect ${version}, not the 3.x line`)
-    step(`npm: npm ls effect: one copy, effect@${version}`)
-  } else {
+  // One copy of effect in the tree, of the project's line (two would break Context tags and
+  // `instanceof` between them); none in the project without Effect.
+  if (manager === "npm") step(`${name}: ${effectCopies(dir, project, env)}`)
+  else {
+    const major = EFFECT_MAJOR[project]
     const copies = readdirSync(join(dir, "node_modules", ".pnpm")).filter((entry) => entry.startsWith("effect@"))
-    if (copies.length !== 1 || !copies[0].startsWith("effect@3.")) {
-      throw new Error(`pnpm: effect in node_modules/.pnpm: ${copies.join(", ") || "none"}`)
-    }
-    step(`pnpm: one copy of effect (${copies[0]})`)
+    const expected =
+      major === undefined ? copies.length === 0 : copies.length === 1 && copies[0].startsWith(`effect@${major}.`)
+    if (!expected) throw new Error(`${name}: effect in node_modules/.pnpm: ${copies.join(", ") || "none"}`)
+    step(`${name}: ${major === undefined ? "no effect" : `one copy of effect (${copies[0]})`}`)
   }
 
   // The snippets, typechecked together against what was installed (a user's strict tsconfig).
@@ -312,11 +330,14 @@ const runProject = async ({ manager, dir, blocks, registry, env, root, step }) =
   )
   const tsc = createRequire(join(root, "package.json")).resolve("typescript/bin/tsc")
   await exec(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: dir, env })
-  step(`${manager}: ${snippets.length} snippets typecheck`)
+  step(`${name}: ${snippets.length} snippets typecheck`)
 
   // Each `run` snippet against a fresh mock, started by a README's own line (each `serve` line in
   // turn, so every one of them is used).
-  const serveLines = blocks.filter((b) => b.kinds.includes("serve")).map((b) => commands(b)[0])
+  // A project whose READMEs start no mock runs the others' `serve` lines (the mock comes with
+  // either client).
+  const own = blocks.filter((b) => b.kinds.includes("serve")).map((b) => commands(b)[0])
+  const serveLines = own.length > 0 ? own : serveFallback
   let served = 0
   const tsx = pathToFileURL(createRequire(join(root, "package.json")).resolve("tsx")).href
   for (const block of blocks.filter((b) => b.kinds.includes("run"))) {
@@ -327,7 +348,7 @@ const runProject = async ({ manager, dir, blocks, registry, env, root, step }) =
         env: { ...env, ...MOCK_ENV }
       })
       expectPrints(block, output)
-      step(`${manager}: ${where} ran, answered by MSW`)
+      step(`${name}: ${where} ran, answered by MSW`)
       continue
     }
     const server = await serve(serveLines[served++ % serveLines.length], dir, env)
@@ -350,10 +371,10 @@ const runProject = async ({ manager, dir, blocks, registry, env, root, step }) =
       await server.stop()
     }
     const through = proxy === undefined ? "" : `, through a forward proxy (${proxy.seen.length} requests)`
-    step(`${manager}: ${where} ran against \`${server.command}\`${through}, stopped by Ctrl+C`)
+    step(`${name}: ${where} ran against \`${server.command}\`${through}, stopped by Ctrl+C`)
   }
   // A `serve` line no run used is still started, asked the time, and stopped.
-  for (const line of serveLines.slice(served)) {
+  for (const line of own.slice(served)) {
     const server = await serve(line, dir, env)
     try {
       const answer = await fetch(`${server.url}/v5/market/time`).then((r) => r.json())
@@ -362,7 +383,7 @@ const runProject = async ({ manager, dir, blocks, registry, env, root, step }) =
     } finally {
       await server.stop()
     }
-    step(`${manager}: \`${server.command}\` answered, stopped by Ctrl+C`)
+    step(`${name}: \`${server.command}\` answered, stopped by Ctrl+C`)
   }
 
   // The test snippets, run by the project's own vitest, as the README says.
@@ -370,12 +391,12 @@ const runProject = async ({ manager, dir, blocks, registry, env, root, step }) =
     const { output } = await shell("npx vitest run", { cwd: dir, env: { ...env, CI: "1", NO_COLOR: "1" } })
     const passed = /Tests\s+(\d+) passed/.exec(output)
     if (passed === null || /\d+ failed/.test(output)) throw new Error(`npx vitest run:\n${output}`)
-    step(`${manager}: npx vitest run: ${passed[1]} tests passed`)
+    step(`${name}: npx vitest run: ${passed[1]} tests passed`)
   }
 }
 
 /**
- * Runs every marked README block in an npm project and a pnpm project under `scratch`, with the
+ * Runs every marked README block in its project, with npm and with pnpm, under `scratch`, with the
  * `@effect-bybit/*` packages from `tarballs` (name → .tgz). `pnpm` is how to start pnpm.
  */
 export const runReadmes = async ({ root, scratch, tarballs, pnpm, step }) => {
@@ -389,8 +410,13 @@ export const runReadmes = async ({ root, scratch, tarballs, pnpm, step }) => {
   const env = scratchEnv(shims)
   const registry = await startRegistry(tarballs)
   try {
-    for (const manager of ["npm", "pnpm"]) {
-      await runProject({ manager, dir: join(scratch, `readme-${manager}`), blocks, registry, env, root, step })
+    const serveFallback = blocks.filter((b) => b.kinds.includes("serve")).map((b) => commands(b)[0])
+    for (const project of PROJECTS) {
+      const own = blocks.filter((b) => b.project === project)
+      for (const manager of ["npm", "pnpm"]) {
+        const dir = join(scratch, `readme-${project}-${manager}`)
+        await runProject({ project, manager, dir, blocks: own, serveFallback, registry, env, root, step })
+      }
     }
   } finally {
     await registry.close()

@@ -7,16 +7,16 @@
 import { resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import { runMain as nodeRunMain } from "@effect/platform-node/NodeRuntime"
-import { Cause, ConfigError, type Effect, Exit, Option } from "effect"
+import { Cause, Config, type Effect, Exit, Option } from "effect"
 
 /** One readable line for what made the program fail. */
 const describeFailure = (cause: Cause.Cause<unknown>): string => {
-  const failure = Cause.failureOption(cause)
+  const failure = Cause.findErrorOption(cause)
   if (Option.isNone(failure)) return `Unexpected defect (a bug):\n${Cause.pretty(cause)}`
   const error = failure.value
   // The examples turn every typed error into a sentence; anything else still gets its message.
   if (typeof error === "string") return error
-  if (ConfigError.isConfigError(error)) return `Configuration problem: ${String(error)}`
+  if (error instanceof Config.ConfigError) return `Configuration problem: ${String(error)}`
   if (typeof error === "object" && error !== null && "_tag" in error && "message" in error) {
     return `${String(error._tag)}: ${String(error.message)}`
   }
@@ -37,7 +37,7 @@ export interface Report {
 /** The exit code and stderr line for `exit` (the tests run examples in process and check this). */
 export const report = (exit: Exit.Exit<unknown, unknown>, options: RunOptions = {}): Report => {
   if (Exit.isSuccess(exit)) return { code: 0 }
-  if (Cause.isInterruptedOnly(exit.cause)) {
+  if (Cause.hasInterruptsOnly(exit.cause)) {
     const code = options.interruptedExitCode ?? 130
     return code === 0
       ? { code }

@@ -8,12 +8,15 @@
  *   `BYBIT_BASE_URL`) set: that exchange, through `BybitClient.layerConfig()`. A key alone is not
  *   enough, so that a key exported for something else never sends a cancel to mainnet by surprise.
  */
-import { FetchHttpClient } from "@effect/platform"
-import { BybitClient, BybitConfig } from "@effect-bybit/client-effect3"
+
+import { BybitClient, BybitConfig } from "@effect-bybit/client"
 import { MOCK_API_KEY, MOCK_API_SECRET, type MockExchange, makeMockExchange } from "@effect-bybit/mock-exchange"
 import { Config, Console, Context, Effect, Layer, Redacted, type Scope } from "effect"
-import type { ConfigError } from "effect/ConfigError"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import type * as HttpClient from "effect/http/HttpClient"
 import { type SetupServer, setupServer } from "msw/node"
+
+type ConfigError = Config.ConfigError
 
 /**
  * The host the in-process mock answers for. `.invalid` never resolves (RFC 2606): if MSW were not
@@ -30,7 +33,7 @@ export type Target = { readonly _tag: "Mock"; readonly note?: string } | { reado
  */
 export const chooseTarget: Effect.Effect<Target, ConfigError> = Effect.gen(function* () {
   const set = (name: string) =>
-    Config.string(name).pipe(
+    Config.String(name).pipe(
       Config.map((value) => value.trim() !== ""),
       Config.withDefault(false)
     )
@@ -57,6 +60,16 @@ export const serve = (server: SetupServer, exchange: MockExchange): Effect.Effec
   Effect.sync(() => server.resetHandlers(...exchange.handlers))
 
 /**
+ * `fetch` for the in-process mock: Effect 4's `FetchHttpClient` takes `globalThis.fetch` once per
+ * process (the first time any of its clients runs), and MSW replaces `globalThis.fetch` when it
+ * starts listening; this one looks it up at each request, so it reaches whichever MSW listens now
+ * (the tests run several examples, each with its own MSW server, in one process).
+ */
+export const mswFetchLayer: Layer.Layer<HttpClient.HttpClient> = FetchHttpClient.layer.pipe(
+  Layer.provide(Layer.succeed(FetchHttpClient.Fetch, (input, init) => globalThis.fetch(input, init)))
+)
+
+/**
  * The client against the in-process mock, signing with the mock's default key. `options` override
  * the client's options (a wrong secret, a retry schedule, ...).
  */
@@ -67,7 +80,7 @@ export const mockClientLayer = (
     credentials: BybitConfig.hmac({ apiKey: MOCK_API_KEY, apiSecret: Redacted.make(MOCK_API_SECRET) }),
     baseUrl: MOCK_BASE_URL,
     ...options
-  }).pipe(Layer.provide(FetchHttpClient.layer))
+  }).pipe(Layer.provide(mswFetchLayer))
 
 const live: Layer.Layer<BybitClient.BybitClient, ConfigError> = BybitClient.layerConfig().pipe(
   Layer.provide(FetchHttpClient.layer),
@@ -86,7 +99,7 @@ const live: Layer.Layer<BybitClient.BybitClient, ConfigError> = BybitClient.laye
  * The client every example runs with: the in-process mock (fresh default state) or the exchange
  * named by the environment. Prints which one, so the output never leaves it in doubt.
  */
-export const clientLayer: Layer.Layer<BybitClient.BybitClient, ConfigError> = Layer.unwrapScoped(
+export const clientLayer: Layer.Layer<BybitClient.BybitClient, ConfigError> = Layer.unwrap(
   Effect.gen(function* () {
     const target = yield* chooseTarget
     if (target._tag === "Live") return live

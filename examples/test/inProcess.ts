@@ -28,38 +28,6 @@ const sink = () => {
   return { stream, text: () => text }
 }
 
-/** An Effect `Console` over a Node console writing to `stdout`/`stderr`. */
-const captureConsole = (node: globalThis.Console): Console.Console => {
-  const run =
-    <Args extends ReadonlyArray<unknown>>(f: (...args: Args) => void) =>
-    (...args: Args) =>
-      Effect.sync(() => f(...args))
-  return {
-    [Console.TypeId]: Console.TypeId,
-    assert: run((condition: boolean, ...args: ReadonlyArray<unknown>) =>
-      node.assert(condition, ...(args as Array<string>))
-    ),
-    clear: Effect.void,
-    count: run((label?: string) => node.count(label)),
-    countReset: run((label?: string) => node.countReset(label)),
-    debug: run((...args: ReadonlyArray<unknown>) => node.debug(...args)),
-    dir: run((item: unknown, options?: unknown) => node.dir(item, options as never)),
-    dirxml: run((...args: ReadonlyArray<unknown>) => node.dirxml(...args)),
-    error: run((...args: ReadonlyArray<unknown>) => node.error(...args)),
-    group: run((options?: { readonly label?: string | undefined }) => node.group(options?.label)),
-    groupEnd: Effect.sync(() => node.groupEnd()),
-    info: run((...args: ReadonlyArray<unknown>) => node.info(...args)),
-    log: run((...args: ReadonlyArray<unknown>) => node.log(...args)),
-    table: run((data: unknown, properties?: ReadonlyArray<string>) => node.table(data, properties)),
-    time: run((label?: string) => node.time(label)),
-    timeEnd: run((label?: string) => node.timeEnd(label)),
-    timeLog: run((label?: string, ...args: ReadonlyArray<unknown>) => node.timeLog(label, ...args)),
-    trace: run((...args: ReadonlyArray<unknown>) => node.trace(...args)),
-    warn: run((...args: ReadonlyArray<unknown>) => node.warn(...args)),
-    unsafe: node
-  }
-}
-
 /**
  * Runs `program` to its end with `env` as its whole environment, as `runMain` would report it.
  * Not concurrently with another: the mock target starts MSW, which patches this process's `fetch`.
@@ -71,11 +39,12 @@ export const runInProcess = async <A, E>(
 ): Promise<Finished> => {
   const out = sink()
   const err = sink()
-  const console = captureConsole(new NodeConsole({ stdout: out.stream, stderr: err.stream, colorMode: false }))
+  // Effect 4's Console is the Console interface itself: a Node console writing to the sinks.
+  const console = new NodeConsole({ stdout: out.stream, stderr: err.stream, colorMode: false })
   const exit = await Effect.runPromiseExit(
     program.pipe(
-      Effect.withConsole(console),
-      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+      Effect.provideService(Console.Console, console),
+      Effect.provideService(ConfigProvider.ConfigProvider, ConfigProvider.fromUnknown({ ...env }))
     )
   )
   const { code, stderr } = report(exit, options)

@@ -1,12 +1,21 @@
-// The README blocks the packaging test runs (scripts/readme-blocks.mjs): well marked, install lines
-// that pin the Effect 3 line for npm and pnpm alike, and the workspace copies of the test snippets
+// The README blocks the packaging test runs (scripts/readme-blocks.mjs): well marked, each in its
+// line's project, install lines that pin the Effect 3 line and leave the Effect 4 line unpinned
+// (effect@latest is 4), for npm and pnpm alike, and the workspace copies of the test snippets
 // identical to the READMEs' text (so the workspace suite runs what the READMEs show). And the
 // blocks it does not run: no usage snippet among them, and every command in them is one of this
 // repository's own, naming scripts, projects and files that exist.
 import { accessSync, constants, existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
-import { commands, parseMarker, READMES, readmeBlocks, unmarkedBlocks } from "../../scripts/readme-blocks.mjs"
+import {
+  commands,
+  PROJECTS,
+  type Project,
+  parseMarker,
+  READMES,
+  readmeBlocks,
+  unmarkedBlocks
+} from "../../scripts/readme-blocks.mjs"
 import { parseSeedFile } from "../src/index.js"
 import { MOCKS_DIR } from "./process.js"
 
@@ -26,9 +35,9 @@ const installed = (line: string): Array<[string, string]> =>
       return at === -1 ? [spec, ""] : [spec.slice(0, at), spec.slice(at + 1)]
     })
 
-const installLines = (kind: "npm" | "pnpm", readme: string) =>
+const installLines = (kind: "npm" | "pnpm", readme: string, project: Project) =>
   blocks
-    .filter((b) => b.readme === readme && b.kinds.includes(kind))
+    .filter((b) => b.readme === readme && b.project === project && b.kinds.includes(kind))
     .flatMap(commands)
     .filter((line) => /^(npm install|pnpm add)\b/.test(line))
 
@@ -40,8 +49,11 @@ describe("README blocks", () => {
       copy: undefined,
       prints: ["x y", '{"id":"1"}'],
       msw: false,
-      proxy: true
+      proxy: true,
+      project: undefined
     })
+    expect(parseMarker("npm project effect3", "m")).toMatchObject({ kinds: ["npm"], project: "effect3" })
+    expect(() => parseMarker("npm project effect5", "m")).toThrow(/unknown project "effect5"/)
     expect(parseMarker("npm pnpm", "m")).toMatchObject({ kinds: ["npm", "pnpm"], prints: [] })
     expect(() => parseMarker("npm proxy", "m")).toThrow(/msw and proxy apply to a run/)
     expect(() => parseMarker("run a.ts msw proxy", "m")).toThrow(/either msw or proxy/)
@@ -57,36 +69,74 @@ describe("README blocks", () => {
     }
   })
 
-  it("install lines pin the Effect 3 line (and vitest 3), and pnpm's name the same packages as npm's", () => {
-    const pins: Record<string, RegExp> = {
-      effect: /^\^3\.\d+/,
-      "@effect/platform": /^\^0\.97/,
-      "@effect/platform-node": /^\^0\.108/,
-      "@effect/vitest": /^\^0\.30/,
-      vitest: /^\^3\.2/,
-      msw: /^\^2/,
-      undici: /^\^7/
-    }
-    for (const readme of READMES) {
-      const npm = installLines("npm", readme)
-      const pnpm = installLines("pnpm", readme)
-      expect(npm.length, readme).toBeGreaterThan(0)
-      expect(pnpm.map(installed), readme).toEqual(npm.map(installed))
-      for (const [name, range] of npm.flatMap(installed)) {
-        if (name.startsWith("@effect-bybit/")) expect(range, `${readme}: ${name}`).toBe("")
-        else expect(range, `${readme}: ${name}`).toMatch(pins[name] ?? /^$/)
-      }
+  it("every project has install lines, a usage run and, for each Effect line, a vitest test", () => {
+    for (const project of PROJECTS) {
+      const own = blocks.filter((b) => b.project === project)
+      expect(
+        own.some((b) => b.kinds.includes("npm")),
+        project
+      ).toBe(true)
+      expect(
+        own.some((b) => b.kinds.includes("pnpm")),
+        project
+      ).toBe(true)
+      expect(
+        own.some((b) => b.kinds.includes("run")),
+        project
+      ).toBe(true)
+      expect(
+        own.some((b) => b.kinds.includes("vitest")),
+        project
+      ).toBe(project !== "plain")
     }
   })
 
-  it("the peer ranges of the packages say the same", () => {
-    for (const dir of ["packages/client-effect3"]) {
-      const manifest = JSON.parse(readFileSync(join(ROOT, dir, "package.json"), "utf8")) as {
-        peerDependencies: Record<string, string>
-      }
-      expect(manifest.peerDependencies.effect).toBe("^3.22.0")
-      expect(manifest.peerDependencies["@effect/platform"]).toBe("^0.97.0")
+  it("install lines pin the Effect 3 line, leave the Effect 4 line unpinned, and pnpm's name what npm's do", () => {
+    const pins: Record<Project, Record<string, RegExp>> = {
+      effect4: { "@effect/vitest": /^\^4$/, vitest: /^\^5$/ },
+      effect3: {
+        effect: /^\^3\.\d+/,
+        "@effect/platform": /^\^0\.97/,
+        "@effect/platform-node": /^\^0\.108/,
+        "@effect/vitest": /^\^0\.30/,
+        vitest: /^\^3\.2/
+      },
+      plain: { msw: /^\^2/ }
     }
+    for (const project of PROJECTS) {
+      for (const readme of READMES) {
+        const npm = installLines("npm", readme, project)
+        const pnpm = installLines("pnpm", readme, project)
+        expect(pnpm.map(installed), `${readme} (${project})`).toEqual(npm.map(installed))
+        for (const [name, range] of npm.flatMap(installed)) {
+          if (name.startsWith("@effect-bybit/")) expect(range, `${readme}: ${name}`).toBe("")
+          else expect(range, `${readme} (${project}): ${name}`).toMatch(pins[project][name] ?? /^$/)
+        }
+      }
+    }
+    // The line of each client is the project its install lines go to.
+    const projectsOf = (name: string) => [
+      ...new Set(
+        blocks
+          .filter((b) => b.kinds.includes("npm"))
+          .filter((b) => commands(b).some((l) => l.includes(`${name} `) || l.endsWith(name)))
+          .map((b) => b.project)
+      )
+    ]
+    expect(projectsOf("@effect-bybit/client")).toEqual(["effect4"])
+    expect(projectsOf("@effect-bybit/client-effect3")).toEqual(["effect3"])
+  })
+
+  it("the peer ranges of the packages say the same", () => {
+    const peers = (dir: string) =>
+      (
+        JSON.parse(readFileSync(join(ROOT, dir, "package.json"), "utf8")) as {
+          peerDependencies: Record<string, string>
+        }
+      ).peerDependencies
+    expect(peers("packages/client-effect3")).toEqual({ effect: "^3.22.0", "@effect/platform": "^0.97.0" })
+    expect(peers("packages/client")).toEqual({ effect: "^4.1.0" })
+    expect(Object.keys(peers("mocks"))).toEqual(["msw"])
   })
 
   it("the workspace copy of each test snippet is the README's text", () => {
@@ -111,7 +161,7 @@ const manifest = (dir: string) =>
     readonly scripts?: Record<string, string>
   }
 const PNPM_VERSION = manifest(".").packageManager?.split("@")[1]
-const PACKAGE_DIRS = ["packages/signing", "packages/client-effect3", "mocks", "examples"]
+const PACKAGE_DIRS = ["packages/signing", "packages/client", "packages/client-effect3", "mocks", "examples"]
 const packageDir = (name: string) => PACKAGE_DIRS.find((dir) => manifest(dir).name === name)
 const VITEST_PROJECTS = [...readFileSync(join(ROOT, "vitest.config.ts"), "utf8").matchAll(/project\("([^"]+)"/g)].map(
   (m) => m[1]
@@ -176,7 +226,8 @@ describe("README blocks the packaging test does not run", () => {
         copy: undefined,
         prints: [],
         msw: false,
-        proxy: false
+        proxy: false,
+        project: "plain"
       })
       // The admin API's curl block runs as written in mocks/test/readme-admin.test.ts.
       if (lines[0] === "M=http://127.0.0.1:4010") {

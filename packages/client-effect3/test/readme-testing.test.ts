@@ -1,6 +1,7 @@
-// The "Testing your code" snippet of mocks/README.md, verbatim below these comment lines (checked
-// by readme-blocks.test.ts): a user's @effect/vitest test against MockExchange.layer. The packaging
-// test (scripts/pack-test.mjs) runs the README's own copy in a fresh project with the tarballs.
+// The "Testing your code" snippet of packages/client-effect3/README.md, verbatim below these comment
+// lines (checked by mocks/test/readme-blocks.test.ts): a user's @effect/vitest 0.30 test against
+// MockExchange.layer. The packaging test (scripts/pack-test.mjs) runs the README's own copy in a
+// fresh Effect 3 project with the tarballs.
 
 import { describe, expect, it } from "@effect/vitest"
 import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client-effect3"
@@ -36,39 +37,6 @@ describe("cancelWithdrawal", () => {
       yield* TestClock.adjust("30 seconds") // the retry's backoff, in no real time
       const result = yield* Fiber.join(fiber)
       expect(result.confirmedAfterRetry).toBe(true)
-    }).pipe(Effect.provide(TestLayer))
-  )
-
-  it.effect("a 503 outage outlasting the retries is ExchangeUnavailable, on the TestClock", () =>
-    Effect.gen(function* () {
-      const exchange = yield* MockExchange
-      exchange.faults.inject({ _tag: "ServerErrorHtml", status: 503 }, { path: "/v5/asset/withdraw/cancel", times: 10 })
-      const fiber = yield* Effect.fork(Effect.flip(cancelWithdrawal("10197")))
-      yield* TestClock.adjust("1 minute") // every backoff sleep
-      const error = yield* Fiber.join(fiber)
-      expect(error._tag).toBe("ExchangeUnavailable")
-      expect(exchange.withdrawal("10197")?.status).toBe("Pending")
-    }).pipe(Effect.provide(TestLayer))
-  )
-
-  it.effect("a slow answer is a Timeout once the TestClock passes the client's timeout", () =>
-    Effect.gen(function* () {
-      const exchange = yield* MockExchange
-      exchange.faults.inject({ _tag: "Latency", ms: 20_000 }, { path: "/v5/asset/withdraw/cancel", times: 10 })
-      const fiber = yield* Effect.fork(Effect.flip(cancelWithdrawal("10197")))
-      yield* TestClock.adjust("2 minutes") // each attempt's 10 s timeout and backoff, in no real time
-      const error = yield* Fiber.join(fiber)
-      expect(error).toMatchObject({ _tag: "TransportError", reason: "Timeout" })
-      expect(exchange.withdrawal("10197")?.status).toBe("Pending")
-    }).pipe(Effect.provide(TestLayer))
-  )
-
-  it.effect("the exchange's clock moves with TestClock", () =>
-    Effect.gen(function* () {
-      const exchange = yield* MockExchange
-      const before = exchange.clock.now()
-      yield* TestClock.adjust("1 hour")
-      expect(exchange.clock.now() - before).toBe(3_600_000)
     }).pipe(Effect.provide(TestLayer))
   )
 })

@@ -1,5 +1,6 @@
 // The README's example, verbatim except for the handlers' bodies, run against the mock exchange;
-// and the README's error table, checked against the error classes the package exports.
+// and the error table of the Effect 4 line's README (which this one links to for errors), checked
+// against the error classes this package exports.
 import { readFileSync } from "node:fs"
 import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
@@ -43,7 +44,8 @@ describe("README", () => {
 
 /** The rows of the README's error table: `| \`Tag\` | when | retried |`. */
 const errorRows = (() => {
-  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8")
+  // The table is in the Effect 4 line's README, which this README links to: the same errors.
+  const readme = readFileSync(new URL("../../client/README.md", import.meta.url), "utf8")
   const section = readme.slice(
     readme.indexOf("\n## Errors\n"),
     readme.indexOf("\n## ", readme.indexOf("\n## Errors\n") + 1)
