@@ -281,7 +281,7 @@ const layer = (options: LayerOptions): Layer.Layer<HttpClient.HttpClient | MockE
         return Effect.flatMap(HttpClient.TracerDisabledWhen, (disabled) =>
           disabled(request)
             ? answered
-            : Effect.withSpan(answered, `http.client ${request.method}`, {
+            : Effect.withSpan(answered, request.method, {
                 kind: "client",
                 attributes: { "http.request.method": request.method, "url.full": url.href },
                 captureStackTrace: false

@@ -235,7 +235,7 @@ describe("MockExchange.layer", () => {
       })
       const client = yield* HttpClient.HttpClient
       yield* client.get("https://api.bybit.com/v5/market/time").pipe(Effect.withTracer(recording))
-      const span = spans.find((s) => s.name === "http.client GET")
+      const span = spans.find((s) => s.name === "GET")
       expect(span?.kind).toBe("client")
       expect(span?.attributes.get("url.full")).toBe("https://api.bybit.com/v5/market/time")
       expect(span?.status._tag).toBe("Ended")

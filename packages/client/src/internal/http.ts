@@ -129,6 +129,14 @@ const FOREIGN = "@effect-bybit/client: a request to another origin than the conf
 
 const always = () => true
 
+/** The path of an absolute URL (the client's own: `scheme://host[:port]/path[?query]`). */
+const pathOf = (url: string): string => {
+  const start = url.indexOf("/", url.indexOf("//") + 2)
+  if (start === -1) return "/"
+  const query = url.indexOf("?", start)
+  return query === -1 ? url.slice(start) : url.slice(start, query)
+}
+
 const originOf = (url: string): string | undefined => {
   try {
     return new URL(url).origin
@@ -243,8 +251,11 @@ export const make = (options: {
             : Effect.annotateCurrentSpan("error.type", "RedirectRefused")
         }),
         Effect.withSpan(
-          `http.client ${out.method}`,
-          { kind: "client", attributes: { "http.request.method": out.method, "url.full": out.url } },
+          out.method,
+          {
+            kind: "client",
+            attributes: { "http.request.method": out.method, "url.full": out.url, "url.path": pathOf(out.url) }
+          },
           { captureStackTrace: false }
         ),
         Effect.flatMap(() => outcome!)
