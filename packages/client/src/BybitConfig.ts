@@ -121,7 +121,13 @@ export interface Options {
   /**
    * Adjusts the `HttpClient` once, when the client is built (a proxy, extra headers). Do not make
    * it follow redirects, retry or rewrite URLs: the client's requests are signed for one URL, and
-   * it retries on its own.
+   * it retries on its own. A request to another origin than `baseUrl` (a redirect followed by a
+   * wrapper) fails with `RedirectRefused` before it is sent.
+   *
+   * A `fetch` of your own (a proxy, mTLS) for `FetchHttpClient`: provide `FetchHttpClient.Fetch`
+   * to the client's layer (or where the program runs); the client calls it with
+   * `redirect: "manual"`. One given only to `FetchHttpClient.layer` is not seen: the client sets
+   * the `Fetch` of its requests, and that one wins.
    */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
