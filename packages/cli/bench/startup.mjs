@@ -1,7 +1,12 @@
-// Start time of the CLI: from spawning `node packages/cli/dist/bin.js cancel <id> --yes` (built) to
-// the first request the mock exchange receives, against bybit-api doing one cancel
-// (RestClientV5.cancelWithdrawal) from a cold process, both against one loopback mock.
-// Run: bash scripts/node24.sh node packages/cli/bench/startup.mjs [runs]  (after `pnpm build`)
+// Start time of the CLI: ms from spawning `node <bin> cancel <id> --yes` to the first request the
+// mock exchange receives, side by side with bybit-api doing one cancel (RestClientV5.cancelWithdrawal)
+// from a cold process, all against one loopback mock, interleaved, median of several runs.
+//   - "bundle": dist/bin.js, what the package ships (scripts/bundle.mjs);
+//   - "unbundled": build/bin.js, tsc's output importing effect and the workspace packages module by
+//     module, as the package shipped before it was bundled (the reference for the bundle's gain);
+//   - "no compile cache": the bundle with NODE_DISABLE_COMPILE_CACHE=1 (a first run, or a Node
+//     without the cache).
+// Run: pnpm build, then  bash scripts/node24.sh node packages/cli/bench/startup.mjs [runs]
 import { spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { createRequire } from "node:module"
@@ -10,41 +15,26 @@ import { join } from "node:path"
 import { MOCK_API_KEY, MOCK_API_SECRET, startMockServer } from "@effect-bybit/mock-exchange"
 
 const here = import.meta.dirname
-const root = join(here, "..", "..", "..")
+const cli = join(here, "..")
+const root = join(cli, "..", "..")
 const runs = Number(process.argv[2] ?? 15)
 const bybitApi = createRequire(join(root, "packages/client-effect3/package.json")).resolve("bybit-api")
 const server = await startMockServer()
 const env = { PATH: process.env.PATH ?? "", BYBIT_API_KEY: MOCK_API_KEY, BYBIT_API_SECRET: MOCK_API_SECRET }
 const freshCache = mkdtempSync(join(tmpdir(), "effect-bybit-compile-cache-"))
 
+const command = (bin, extraEnv = {}) => ({
+  args: [bin, "cancel", "10197", "--yes", "--env", "testnet", "--base-url", server.url],
+  env: { ...env, ...extraEnv }
+})
+const BASELINE = "bybit-api cancelWithdrawal"
 const variants = {
-  "bybit-api cancelWithdrawal": { args: [join(here, "bybit-api-cancel.mjs"), bybitApi, server.url, "10197"], env },
-  "effect-bybit cancel (compile cache warm)": {
-    args: [
-      join(root, "packages/cli/dist/bin.js"),
-      "cancel",
-      "10197",
-      "--yes",
-      "--env",
-      "testnet",
-      "--base-url",
-      server.url
-    ],
-    env
-  },
-  "effect-bybit cancel (no compile cache)": {
-    args: [
-      join(root, "packages/cli/dist/bin.js"),
-      "cancel",
-      "10197",
-      "--yes",
-      "--env",
-      "testnet",
-      "--base-url",
-      server.url
-    ],
-    env: { ...env, NODE_DISABLE_COMPILE_CACHE: "1" }
-  }
+  [BASELINE]: { args: [join(here, "bybit-api-cancel.mjs"), bybitApi, server.url, "10197"], env },
+  "effect-bybit cancel, bundle": command(join(cli, "dist/bin.js")),
+  "effect-bybit cancel, bundle, no compile cache": command(join(cli, "dist/bin.js"), {
+    NODE_DISABLE_COMPILE_CACHE: "1"
+  }),
+  "effect-bybit cancel, unbundled (tsc output)": command(join(cli, "build/bin.js"))
 }
 
 /** ms from spawn to the first request the exchange journals for this process. */
@@ -60,26 +50,32 @@ const once = ({ args, env: variantEnv }) =>
     child.on("close", (code) => {
       const journal = server.exchange.requests()
       const first = journal[before - journal.dropped]
-      if (first === undefined) reject(new Error(`no request (exit ${code})`))
+      if (first === undefined) reject(new Error(`no request (exit ${code}): ${args[0]}`))
       else resolve(first.time - start)
     })
   })
 
 // The mock's clock follows Date.now(): journal times and `start` are on one clock (ms).
 const results = {}
-for (const name of Object.keys(variants)) results[name] = []
-await once(variants["effect-bybit cancel (compile cache warm)"]) // fills the compile cache
+for (const [name, variant] of Object.entries(variants)) {
+  results[name] = []
+  await once(variant) // warms the OS file cache, and fills the compile cache where it is on
+}
 for (let i = 0; i < runs; i++) {
   for (const [name, variant] of Object.entries(variants)) results[name].push(await once(variant))
 }
 await server.close()
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const base = median(results["bybit-api cancelWithdrawal"])
+const median = (xs) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+const base = median(results[BASELINE])
 console.log(`node ${process.version}, ${runs} runs each, interleaved; ms from spawn to the first request`)
 for (const [name, xs] of Object.entries(results)) {
   const m = median(xs)
   console.log(
-    `${name.padEnd(42)} median ${m} ms  min ${Math.min(...xs)}  max ${Math.max(...xs)}  ${(m / base).toFixed(2)}x`
+    `${name.padEnd(46)} median ${String(m).padStart(5)} ms  min ${Math.min(...xs)}  max ${Math.max(...xs)}  ${(m / base).toFixed(2)}x`
   )
 }

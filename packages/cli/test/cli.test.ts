@@ -1,7 +1,8 @@
-// The built CLI (dist/bin.js) as a child process against the standalone mock exchange (served in
+// The CLI as it ships (the bundle, dist/bin.js) as a child process against the standalone mock exchange (served in
 // process on a loopback port), with the mock's key and secret in its environment. Each test has its
 // own exchange; every wait is on the child's own output or exit, bounded.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import { readdirSync, readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { join } from "node:path"
 import { type MockServer, startMockServer } from "@effect-bybit/mock-exchange"
@@ -16,7 +17,8 @@ import {
 import { afterEach, beforeAll, describe, expect, it } from "vitest"
 
 const root = join(import.meta.dirname, "..", "..", "..")
-const bin = join(import.meta.dirname, "..", "dist", "bin.js")
+const dist = join(import.meta.dirname, "..", "dist")
+const bin = join(dist, "bin.js")
 const CANCEL = "/v5/asset/withdraw/cancel"
 const SECRET_PARTS = [MOCK_API_SECRET]
 
@@ -126,10 +128,31 @@ const agrees = (run: Run, exchange: Exchange) => {
 }
 
 beforeAll(() => {
-  // The CLI as it ships: dist/bin.js, built from the sources (incremental: quick when up to date).
+  // The CLI as it ships: the bundle in dist/, built from the sources (tsc -b is incremental).
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc")
   execFileSync(process.execPath, [tsc, "-b", "packages/cli/tsconfig.build.json"], { cwd: root, stdio: "inherit" })
+  execFileSync(process.execPath, ["packages/cli/scripts/bundle.mjs"], { cwd: root, stdio: "inherit" })
 }, 120_000)
+
+describe("what the package ships", () => {
+  it("a bundle that imports nothing but Node's own modules (no runtime dependency), without source maps", () => {
+    const manifest = JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8"))
+    expect(manifest.dependencies ?? {}).toEqual({})
+    expect(manifest.bin).toEqual({ "effect-bybit": "./dist/bin.js" })
+    const imports = (file: string) =>
+      Array.from(
+        readFileSync(join(dist, file), "utf8").matchAll(
+          /\bfrom\s*["']([^"']+)["']|\bimport\s*\(?\s*["']([^"']+)["']|\brequire\(\s*["']([^"']+)["']/g
+        ),
+        (m) => m[1] ?? m[2] ?? m[3]
+      )
+    expect(imports("bin.js")).toEqual(["node:module", "./main.js"])
+    expect(imports("main.js").filter((specifier) => !specifier?.startsWith("node:"))).toEqual([])
+    expect(readdirSync(dist).sort()).toEqual(["THIRD_PARTY_LICENSES.md", "bin.js", "main.js"])
+    expect(readFileSync(join(dist, "main.js"), "utf8")).not.toMatch(/sourceMappingURL/)
+    expect(readFileSync(join(dist, "THIRD_PARTY_LICENSES.md"), "utf8")).toMatch(/## effect 4\.[\d.]+ \(MIT\)/)
+  })
+})
 
 describe("effect-bybit against the standalone mock", () => {
   it("--help of every command, with examples; exit 0", async () => {
