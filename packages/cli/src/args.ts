@@ -28,7 +28,7 @@ export const parseTime = (flag: string, text: string, now: number): Checked<numb
 
 export const WITHDRAW_TYPES = { onchain: 0, offchain: 1, all: 2 } as const
 
-/** The filter of `cancel-pending` and `list` from the flags. */
+/** The filter of `cancel-pending` and `list` from the flags, checked by the client's rules. */
 export const filterOf = (
   flags: {
     readonly coin: string | undefined
@@ -53,15 +53,43 @@ export const filterOf = (
   if (startTime === undefined && endTime !== undefined) {
     return { ok: false, message: "--until: give --since too (Bybit's window is at most 30 days)" }
   }
-  return {
-    ok: true,
-    value: {
-      ...(flags.coin !== undefined ? { coin: flags.coin } : {}),
-      withdrawType: WITHDRAW_TYPES[flags.type],
-      ...(startTime !== undefined ? { startTime } : {}),
-      ...(endTime !== undefined ? { endTime } : {})
+  const value = {
+    ...(flags.coin !== undefined ? { coin: flags.coin } : {}),
+    withdrawType: WITHDRAW_TYPES[flags.type],
+    ...(startTime !== undefined ? { startTime } : {}),
+    ...(endTime !== undefined ? { endTime } : {})
+  }
+  // The client checks these again; here an error names the flag before anything is sent.
+  const checked = Rules.checkListQuery(value)
+  if (checked._tag === "Valid") return { ok: true, value }
+  if (checked.field === "endTime" && until === undefined) {
+    return {
+      ok: false,
+      message:
+        "--since: at most 30 days back (Bybit lists at most 30 days at a time); for older withdrawals give --since and --until at most 30 days apart"
     }
   }
+  if (checked.field === "startTime" && until === undefined) return { ok: false, message: "--since: is in the future" }
+  if (checked.field === "startTime") return { ok: false, message: "--since: must not be after --until" }
+  return { ok: false, message: `${flagOfField(checked.field)}: ${checked.reason}` }
+}
+
+/** `--base-url`, checked by the client's rule (https, or http on loopback). */
+export const baseUrlOf = (text: string | undefined): Checked<string | undefined> => {
+  if (text === undefined) return { ok: true, value: undefined }
+  const checked = Rules.checkBaseUrl(text)
+  return checked._tag === "Valid"
+    ? { ok: true, value: checked.value }
+    : { ok: false, message: `--base-url: ${checked.reason}` }
+}
+
+/** `list --id`, checked as a withdrawal id. */
+export const idOf = (text: string | undefined): Checked<string | undefined> => {
+  if (text === undefined) return { ok: true, value: undefined }
+  const problem = Rules.withdrawalIdProblem(text)
+  return problem === undefined
+    ? { ok: true, value: text }
+    : { ok: false, message: `--id ${JSON.stringify(text.slice(0, 30))}: ${problem}` }
 }
 
 /** The ids of `cancel <id...>`, each checked, each once, in the order given. */

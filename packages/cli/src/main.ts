@@ -8,7 +8,7 @@
 import { BybitClient, BybitConfig, type BybitError, Withdrawals } from "@effect-bybit/client"
 import { Sweep } from "@effect-bybit/core"
 import * as Config from "effect/Config"
-import { Argument, Command, Flag } from "effect/cli"
+import { Argument, CliConfig, CliOutput, Command, Flag, GlobalFlag, TerminalCapabilities } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as FileSystem from "effect/FileSystem"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
@@ -19,7 +19,8 @@ import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import * as Stdio from "effect/Stdio"
 import * as Stream from "effect/Stream"
 import * as Terminal from "effect/Terminal"
-import { filterOf, flagOfField, idsOf } from "./args.js"
+import { baseUrlOf, filterOf, flagOfField, idOf, idsOf } from "./args.js"
+import { configErrorLines } from "./problems.js"
 import * as Report from "./report.js"
 import * as Term from "./terminal.js"
 import { confirm, Output } from "./terminal.js"
@@ -36,6 +37,8 @@ let stopping = false
 class Usage {
   constructor(readonly message: string) {}
 }
+
+const usage = (message: string) => Effect.fail(new Usage(message))
 
 // ---------------------------------------------------------------------------------------------
 // Flags shared by every command
@@ -85,11 +88,11 @@ interface Global {
 }
 
 /** The client from `BYBIT_API_KEY` + `BYBIT_API_SECRET` or `BYBIT_RSA_PRIVATE_KEY`, checked as the client checks them. */
-const clientLayer = (g: Global) =>
+const clientLayer = (g: Global, baseUrl: string | undefined) =>
   BybitClient.layerConfig({
     ...BybitConfig.fromEnv,
     environment: Config.succeed(g.env),
-    baseUrl: Config.succeed(Option.getOrUndefined(g.baseUrl))
+    baseUrl: Config.succeed(baseUrl)
   }).pipe(Layer.provide(FetchHttpClient.layer))
 
 /** Runs `program` with the client; a configuration error or a bad input is a usage error. */
@@ -97,18 +100,16 @@ const withClient = <A>(
   g: Global,
   program: Effect.Effect<A, BybitError.InvalidRequest | Usage, BybitClient.BybitClient>
 ): Effect.Effect<void> =>
-  program.pipe(
-    Effect.provide(clientLayer(g)),
+  Effect.suspend(() => {
+    const url = baseUrlOf(Option.getOrUndefined(g.baseUrl))
+    return url.ok ? program.pipe(Effect.provide(clientLayer(g, url.value))) : usage(url.message)
+  }).pipe(
     Effect.catch((error: unknown) =>
       Effect.sync(() => {
         exitCode = EXIT.usage
         if (error instanceof Usage) Output.message(`error: ${error.message}`)
-        else if (error instanceof Config.ConfigError) {
-          Output.message(`configuration error: ${error.message}`)
-          Output.message(
-            "set BYBIT_API_KEY with BYBIT_API_SECRET (or BYBIT_RSA_PRIVATE_KEY); run with --help for details"
-          )
-        } else {
+        else if (error instanceof Config.ConfigError) for (const line of configErrorLines(error)) Output.message(line)
+        else {
           const e = error as { readonly field?: string; readonly reason?: string; readonly message?: string }
           Output.message(
             e.field !== undefined ? `error: ${flagOfField(e.field)}: ${e.reason}` : `error: ${String(e.message)}`
@@ -118,8 +119,6 @@ const withClient = <A>(
     ),
     Effect.asVoid
   )
-
-const usage = (message: string) => Effect.fail(new Usage(message))
 
 /** Asks before cancelling on a terminal; refuses without one unless --yes. */
 const mayCancel = (what: string, assumeYes: boolean): Effect.Effect<boolean, Usage> => {
@@ -380,7 +379,9 @@ const list = Command.make(
           Date.now()
         )
         if (!filter.ok) return yield* usage(filter.message)
-        const id = Option.getOrUndefined(f.id)
+        const checkedId = idOf(Option.getOrUndefined(f.id))
+        if (!checkedId.ok) return yield* usage(checkedId.message)
+        const id = checkedId.value
         const items = yield* Stream.runCollect(
           Withdrawals.listAll({ ...filter.value, ...(id !== undefined ? { withdrawID: id } : {}), limit: 50 })
         ).pipe(
@@ -438,7 +439,36 @@ const root = Command.make("effect-bybit").pipe(
 // ---------------------------------------------------------------------------------------------
 // The services effect/cli asks for, from Node's process: nothing else is loaded at start.
 
+/**
+ * Where effect/cli's own output goes: help asked for and the version on stdout; a usage error on
+ * stderr, the error and where to read more (not the whole help, which would bury it).
+ */
+const presenter: CliOutput.Presenter = {
+  present: (event) =>
+    Effect.gen(function* () {
+      const { canColor } = yield* TerminalCapabilities.TerminalCapabilities
+      const formatter = CliOutput.defaultFormatter({ colors: canColor })
+      const command = event._tag === "Version" ? "effect-bybit" : event.commandPath.join(" ")
+      switch (event._tag) {
+        case "Version":
+          return Output.stdout(formatter.formatVersion(event.name, event.version))
+        case "Help":
+          if (event.reason === "Requested") return Output.stdout(formatter.formatHelpDoc(event.helpDoc))
+          // A command that needs a subcommand: what there is, on stderr (the run is a usage error).
+          return Output.message(formatter.formatHelpDoc(event.helpDoc))
+        case "InvalidInvocation":
+          for (const error of event.errors) Output.message(`error: ${error.message}`)
+          return Output.message(`run \`${command} --help\` for its flags and examples`)
+      }
+    })
+}
+
 const services = Layer.mergeAll(
+  // --help, --version and --completions; no --wizard (it needs a raw terminal this CLI does not
+  // load, and an emergency tool is run from its README's lines) and no --log-level (the CLI logs
+  // nothing through Effect's logger, and logs would land on stdout among the report).
+  CliConfig.layer({ builtIns: [GlobalFlag.Help, GlobalFlag.Version, GlobalFlag.Completions] }),
+  CliOutput.layerPresenter(presenter),
   FileSystem.layerNoop({}),
   Path.layer,
   Layer.succeed(

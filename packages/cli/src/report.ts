@@ -84,7 +84,7 @@ export const summaryLines = (s: Summary, interrupted: boolean): ReadonlyArray<st
       (s.notCancellable + s.failed > 0 ? `, ${s.notCancellable + s.failed} not cancelled` : "") +
       (s.unknown > 0 ? `, ${s.unknown} outcome unknown (check them before anything else)` : "") +
       (s.notSent > 0 ? `, ${s.notSent} not sent (stopped)` : "") +
-      (s.found > 0 ? `; found ${totalsText(s.totals)}` : "")
+      (s.totals.length > 0 ? `; found ${totalsText(s.totals)}` : "")
   ]
   if (s.skipped > 0) lines.push(`${s.skipped} withdrawal(s) already past cancelling were left alone`)
   if (s.listError !== undefined) {

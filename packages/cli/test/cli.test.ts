@@ -32,7 +32,7 @@ interface Run {
   readonly waitFor: (pattern: RegExp, ms?: number) => Promise<void>
 }
 
-const cli = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Run => {
+const cli = (args: ReadonlyArray<string>, env: Record<string, string | undefined> = {}): Run => {
   const child = spawn(process.execPath, [bin, ...args], {
     env: {
       PATH: process.env.PATH ?? "",
@@ -264,33 +264,112 @@ describe("effect-bybit against the standalone mock", () => {
     expect(s.exchange.requests().find((q) => q.path.endsWith("query-record"))?.query).toMatch(/coin=USDT/)
   })
 
-  it("a coin Bybit cannot have: exit 2 naming --coin, no request", async () => {
-    const s = await serve()
-    const run = cli(["cancel-pending", ...target(s), "--coin", "us-dt", "--yes"])
-    expect(await run.exit).toBe(2)
-    expect(run.stderr()).toMatch(/--coin: must be 1 to 20 upper-case letters or digits/)
-    expect(s.exchange.requests().filter((q) => q.path === CANCEL)).toEqual([])
-  })
-
-  it("no --env: a usage error, exit 2, nothing sent", async () => {
-    const s = await serve()
-    const run = cli(["cancel-pending", "--base-url", s.url, "--yes"])
-    expect(await run.exit).toBe(2)
-    expect(run.stderr()).toMatch(/--env/)
-    expect(s.exchange.requests()).toEqual([])
-  })
-
-  it("credentials missing or malformed: exit 2, the variable named, the value never printed", async () => {
-    const s = await serve()
-    const missing = cli(["cancel", "10197", ...target(s), "--yes"], { BYBIT_API_KEY: "", BYBIT_API_SECRET: "" })
-    expect(await missing.exit).toBe(2)
-    expect(missing.stderr()).toMatch(/configuration error/)
-    const pasted = `${MOCK_API_SECRET}\n`
-    const bad = cli(["cancel", "10197", ...target(s), "--yes"], { BYBIT_API_SECRET: `"${pasted}"` })
-    expect(await bad.exit).toBe(2)
-    expect(bad.stderr()).toMatch(/BYBIT_API_SECRET|apiSecret/)
-    expect(bad.stdout() + bad.stderr()).not.toContain(MOCK_API_SECRET)
-    expect(s.exchange.requests().filter((q) => q.path === CANCEL)).toEqual([])
+  describe("bad credentials or flags: exit 2, a message naming the variable or flag and what to do, nothing sent, no secret quoted", () => {
+    const cases: ReadonlyArray<{
+      readonly name: string
+      readonly args: (s: MockServer) => ReadonlyArray<string>
+      readonly env?: Record<string, string | undefined>
+      readonly says: ReadonlyArray<RegExp>
+    }> = [
+      {
+        name: "no key at all",
+        args: (s) => ["cancel", "10197", ...target(s), "--yes"],
+        env: { BYBIT_API_KEY: undefined, BYBIT_API_SECRET: undefined },
+        says: [/^error: BYBIT_API_KEY: is not set$/m, /^Set BYBIT_API_KEY to your API key/m, /export BYBIT_API_KEY=/]
+      },
+      {
+        name: "a key without its secret",
+        args: (s) => ["cancel", "10197", ...target(s), "--yes"],
+        env: { BYBIT_API_SECRET: undefined },
+        says: [/^error: BYBIT_API_SECRET: set BYBIT_API_SECRET .* or BYBIT_RSA_PRIVATE_KEY/m]
+      },
+      {
+        name: "variables set to nothing (read as not set)",
+        args: (s) => ["cancel-pending", ...target(s), "--yes"],
+        env: { BYBIT_API_KEY: "", BYBIT_API_SECRET: "" },
+        says: [/^error: BYBIT_API_KEY: is not set$/m, /^Set BYBIT_API_KEY/m]
+      },
+      {
+        name: "a secret pasted with quotes and a line break",
+        args: (s) => ["cancel", "10197", ...target(s), "--yes"],
+        env: { BYBIT_API_SECRET: `"${MOCK_API_SECRET}\n"` },
+        says: [
+          /^error: BYBIT_API_SECRET: may hold only letters, digits, _ and - \(U\+0022 at position 1 of \d+\): check for quotes/m
+        ]
+      },
+      {
+        name: "both a secret and an RSA key",
+        args: (s) => ["cancel", "10197", ...target(s), "--yes"],
+        env: { BYBIT_RSA_PRIVATE_KEY: `-----BEGIN PRIVATE KEY-----\n${MOCK_API_SECRET}\n-----END PRIVATE KEY-----` },
+        says: [/^error: BYBIT_RSA_PRIVATE_KEY: /m]
+      },
+      {
+        name: "an RSA key that is not a PEM",
+        args: (s) => ["cancel", "10197", ...target(s), "--yes"],
+        env: { BYBIT_API_SECRET: undefined, BYBIT_RSA_PRIVATE_KEY: MOCK_API_SECRET },
+        says: [/^error: BYBIT_RSA_PRIVATE_KEY: the RSA private key is not a PEM block/m]
+      },
+      {
+        name: "no --env",
+        args: (s) => ["cancel-pending", "--base-url", s.url, "--yes"],
+        says: [/^error: Missing required flag: --env$/m, /^run `effect-bybit cancel-pending --help`/m]
+      },
+      {
+        name: "an --env Bybit does not have",
+        args: (s) => ["cancel", "10197", "--env", "prod", "--base-url", s.url, "--yes"],
+        says: [
+          /^error: Invalid value for flag --env: "prod"\. Expected: "mainnet" \| /m,
+          /^run `effect-bybit cancel --help`/m
+        ]
+      },
+      {
+        name: "a --base-url over plain http to another host",
+        args: () => ["cancel", "10197", "--env", "testnet", "--base-url", "http://example.com", "--yes"],
+        says: [/^error: --base-url: must use https \(plain http is allowed only on loopback/m]
+      },
+      {
+        name: "a --base-url that is not a URL",
+        args: () => ["list", "--env", "testnet", "--base-url", "api.bybit.com"],
+        says: [/^error: --base-url: is not an absolute URL/m]
+      },
+      {
+        name: "a --since that is not a time",
+        args: (s) => ["cancel-pending", ...target(s), "--since", "yesterday", "--yes"],
+        says: [/^error: --since: expected a duration back from now \(30m, 24h, 7d\), an ISO date/m]
+      },
+      {
+        name: "a --since further back than Bybit lists",
+        args: (s) => ["cancel-pending", ...target(s), "--since", "90d", "--yes"],
+        says: [/^error: --since: at most 30 days back/m]
+      },
+      {
+        name: "a --since after --until",
+        args: (s) => ["list", ...target(s), "--since", "1h", "--until", "2h"],
+        says: [/^error: --since: must not be after --until$/m]
+      },
+      {
+        name: "a coin Bybit cannot have",
+        args: (s) => ["cancel-pending", ...target(s), "--coin", "us-dt", "--yes"],
+        says: [/^error: --coin: must be 1 to 20 upper-case letters or digits/m]
+      },
+      {
+        name: "a bad --id",
+        args: (s) => ["list", ...target(s), "--id", "0x1f"],
+        says: [/^error: --id "0x1f": /m]
+      }
+    ]
+    for (const c of cases) {
+      it(c.name, async () => {
+        const s = await serve()
+        const run = cli(c.args(s), c.env)
+        expect(await run.exit, run.stderr()).toBe(2)
+        for (const pattern of c.says) expect(run.stderr()).toMatch(pattern)
+        expect(run.stderr()).not.toMatch(/SchemaError|ConfigError|at \[/)
+        expect(run.stdout()).toBe("")
+        expect(s.exchange.requests()).toEqual([])
+        for (const secret of SECRET_PARTS) expect(run.stdout() + run.stderr()).not.toContain(secret)
+      })
+    }
   })
 
   it("cancel <id...>: each id once, the outcome of each; a bad id is exit 2 before anything is sent", async () => {
