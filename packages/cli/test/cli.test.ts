@@ -418,3 +418,113 @@ describe("effect-bybit against the standalone mock", () => {
     expect(run.stdout()).toMatch(/interrupted/)
   }, 60_000)
 })
+
+// The bundle under a pseudo-terminal: util-linux `script` runs it with the pty as its stdin,
+// stdout and stderr, and relays what the test types (an answer, or Ctrl+C, which the pty's line
+// discipline turns into SIGINT) and everything the command shows, escapes included.
+describe("effect-bybit on a terminal", () => {
+  const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`
+
+  interface Tty {
+    readonly output: () => string
+    readonly exit: Promise<number>
+    readonly waitFor: (pattern: RegExp, ms?: number) => Promise<void>
+    readonly type: (text: string) => void
+  }
+
+  const tty = (args: ReadonlyArray<string>): Tty => {
+    const command = [process.execPath, bin, ...args].map(quote).join(" ")
+    const child = spawn("script", ["-qfec", command, "/dev/null"], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        TERM: "xterm",
+        BYBIT_API_KEY: MOCK_API_KEY,
+        BYBIT_API_SECRET: MOCK_API_SECRET
+      },
+      stdio: ["pipe", "pipe", "pipe"]
+    })
+    let out = ""
+    const waiters: Array<() => void> = []
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString()
+      for (const w of waiters.splice(0)) w()
+    }
+    child.stdout!.on("data", onData)
+    child.stderr!.on("data", onData)
+    const exit = new Promise<number>((resolve, reject) => {
+      child.on("error", (error) => reject(new Error(`script (util-linux) is needed for these tests: ${error.message}`)))
+      child.on("close", (code, signal) =>
+        code === null ? reject(new Error(`killed by ${signal}; output: ${out}`)) : resolve(code)
+      )
+    })
+    const waitFor = (pattern: RegExp, ms = 30_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${ms} ms; output: ${out}`)), ms)
+        const check = () => {
+          if (pattern.test(out)) {
+            clearTimeout(timer)
+            resolve()
+          } else waiters.push(check)
+        }
+        check()
+      })
+    return { output: () => out, exit, waitFor, type: (text) => child.stdin!.write(text) }
+  }
+
+  const six = () => makeExchange({ withdrawals: [...FIVE.map((id) => pending(id)), pending("920001", "BTC", "3")] })
+  const cancels = (s: MockServer) => s.exchange.requests().filter((q) => q.path === CANCEL)
+
+  it("asks with the count and total per coin; 'n' cancels nothing (exit 1)", async () => {
+    const s = await serve(six())
+    const run = tty(["cancel-pending", ...target(s)])
+    await run.waitFor(/\? \[y\/N\] /)
+    expect(run.output()).toMatch(/found 6 to cancel: (50 USDT \(5\), 3 BTC \(1\)|3 BTC \(1\), 50 USDT \(5\))/)
+    expect(run.output()).toMatch(
+      /Cancel 6 withdrawal\(s\): (50 USDT \(5\), 3 BTC \(1\)|3 BTC \(1\), 50 USDT \(5\))\? \[y\/N\] /
+    )
+    run.type("n\r")
+    expect(await run.exit, run.output()).toBe(1)
+    expect(run.output()).toMatch(/nothing cancelled/)
+    expect(cancels(s)).toEqual([])
+    expect(s.exchange.withdrawals().filter((w) => w.status === "CancelByUser")).toEqual([])
+  })
+
+  it("'yes' cancels them all, with a progress bar redrawn in place and a line per withdrawal (exit 0)", async () => {
+    const s = await serve(six())
+    const run = tty(["cancel-pending", ...target(s)])
+    await run.waitFor(/\? \[y\/N\] /)
+    run.type("yes\r")
+    expect(await run.exit, run.output()).toBe(0)
+    for (const id of [...FIVE, "920001"]) {
+      expect(s.exchange.withdrawal(id)?.status).toBe("CancelByUser")
+      expect(run.output()).toMatch(new RegExp(`cancelled\\s+${id}\\b`))
+    }
+    expect(cancels(s)).toHaveLength(6)
+    // The bar: drawn at 0, redrawn after each outcome, erased at the end ("\r" and erase-line).
+    // The bar: on stderr, drawn at 0/6 and redrawn after each outcome, each time from the line's
+    // start after erasing it (carriage return, ESC [ K).
+    for (let done = 0; done <= 6; done++) {
+      expect(run.output()).toContain(`\r\u001b[K[${"#".repeat(done * 5)}${".".repeat(30 - done * 5)}] ${done}/6`)
+    }
+    expect(run.output()).toMatch(/6\/6 cancelled/)
+  })
+
+  it("Ctrl+C at the prompt answers no: nothing cancelled, exit 130", async () => {
+    const s = await serve(six())
+    const run = tty(["cancel-pending", ...target(s)])
+    await run.waitFor(/\? \[y\/N\] /)
+    run.type("\x03")
+    expect(await run.exit, run.output()).toBe(130)
+    expect(run.output()).toMatch(/nothing cancelled/)
+    expect(cancels(s)).toEqual([])
+  })
+
+  it("without a terminal: plain lines, no prompt, no bar, no escape codes", async () => {
+    const s = await serve(six())
+    const run = cli(["cancel-pending", ...target(s), "--yes"])
+    expect(await run.exit).toBe(0)
+    const shown = run.stdout() + run.stderr()
+    for (const mark of ["\u001b", "\r", "[y/N]", "[#", "[."]) expect(shown).not.toContain(mark)
+    expect(run.stdout().trim().split("\n")).toHaveLength(7)
+  })
+})
