@@ -159,9 +159,29 @@ describe("effect-bybit against the standalone mock", () => {
     for (const command of [[], ["cancel-pending"], ["cancel"], ["list"]]) {
       const run = cli([...command, "--help"])
       expect(await run.exit).toBe(0)
-      expect(run.stdout()).toMatch(/EXAMPLES/)
-      expect(run.stdout()).toMatch(/effect-bybit/)
+      expect(run.stdout()).toMatch(/EXAMPLES\n {2}# .+\n {2}effect-bybit /)
+      expect(run.stdout()).not.toMatch(/--wizard|--log-level/)
+      expect(run.stderr()).toBe("")
     }
+  })
+
+  it("effect/cli's own flags: --version and --completions answer and exit 0, --wizard and --log-level are not there; no command is a usage error", async () => {
+    const version = cli(["--version"])
+    expect(await version.exit).toBe(0)
+    expect(version.stdout()).toMatch(/^effect-bybit v\d+\.\d+\.\d+/)
+    const completions = cli(["--completions", "bash"])
+    expect(await completions.exit).toBe(0)
+    expect(completions.stdout()).toMatch(/effect-bybit/)
+    for (const args of [["cancel-pending", "--wizard"], ["--wizard"], ["cancel", "1", "--log-level", "debug"]]) {
+      const run = cli([...args, "--env", "testnet", "--yes"])
+      expect(await run.exit, args.join(" ")).toBe(2)
+      expect(run.stderr()).toMatch(/^error: Unrecognized flag: --(wizard|log-level)/m)
+      expect(run.stdout()).toBe("")
+    }
+    const bare = cli([])
+    expect(await bare.exit).toBe(2)
+    expect(bare.stdout()).toBe("")
+    expect(bare.stderr()).toMatch(/SUBCOMMANDS[\s\S]*cancel-pending[\s\S]*EXAMPLES/)
   })
 
   it("five pending withdrawals: all cancelled, one cancel each, exit 0", async () => {
