@@ -69,6 +69,9 @@ export const filterOf = (
         "--since: at most 30 days back (Bybit lists at most 30 days at a time); for older withdrawals give --since and --until at most 30 days apart"
     }
   }
+  if (checked.field === "endTime") {
+    return { ok: false, message: "--until: at most 30 days after --since (Bybit lists at most 30 days at a time)" }
+  }
   if (checked.field === "startTime" && until === undefined) return { ok: false, message: "--since: is in the future" }
   if (checked.field === "startTime") return { ok: false, message: "--since: must not be after --until" }
   return { ok: false, message: `${flagOfField(checked.field)}: ${checked.reason}` }

@@ -26,6 +26,7 @@ import * as Term from "./terminal.js"
 import { confirm, Output } from "./terminal.js"
 
 const VERSION = "0.1.0"
+const CREDENTIALS = "Credentials: BYBIT_API_KEY with BYBIT_API_SECRET (or BYBIT_RSA_PRIVATE_KEY)."
 const EXIT = Sweep.EXIT
 
 /** The exit code, set by the command that ran. */
@@ -253,7 +254,7 @@ const cancelPending = Command.make(
     )
 ).pipe(
   Command.withDescription(
-    "Cancel every withdrawal still cancellable (SecurityCheck, Pending) matching the filters, one paced request each, and report what happened to each"
+    `Cancel every withdrawal still cancellable (SecurityCheck, Pending) matching the filters, one paced request each, and report what happened to each. ${CREDENTIALS}`
   ),
   Command.withExamples([
     { command: "effect-bybit cancel-pending --env mainnet", description: "Find them all, ask, cancel" },
@@ -339,7 +340,7 @@ const cancelIds = Command.make(
       })
     )
 ).pipe(
-  Command.withDescription("Cancel the given withdrawals by id, one paced request each"),
+  Command.withDescription(`Cancel the given withdrawals by id, one paced request each. ${CREDENTIALS}`),
   Command.withExamples([
     { command: "effect-bybit cancel 10197 10198 --env mainnet", description: "Ask, then cancel two" },
     { command: "effect-bybit cancel 10197 --env testnet --yes --json", description: "No prompt; JSON report" }
@@ -415,7 +416,7 @@ const list = Command.make(
       })
     )
 ).pipe(
-  Command.withDescription("List withdrawals (all statuses, or --pending)"),
+  Command.withDescription(`List withdrawals (all statuses, or --pending). ${CREDENTIALS}`),
   Command.withExamples([
     { command: "effect-bybit list --env mainnet --pending", description: "What is still cancellable" },
     { command: "effect-bybit list --env mainnet --id 10197 --json", description: "One withdrawal, as JSON" }

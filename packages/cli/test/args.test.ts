@@ -1,6 +1,6 @@
 // The CLI's own argument rules: times, the filter, ids, and the flag an error names.
 import { describe, expect, it } from "vitest"
-import { filterOf, flagOfField, idsOf, parseTime } from "../src/args.js"
+import { baseUrlOf, filterOf, flagOfField, idOf, idsOf, parseTime } from "../src/args.js"
 
 const NOW = Date.UTC(2026, 11, 3)
 
@@ -31,6 +31,23 @@ describe("filterOf", () => {
     })
   })
 
+  it("Bybit's window rules, named by the flag the user gave", () => {
+    const refused = (flags: { since?: string; until?: string; coin?: string }) =>
+      filterOf({ coin: flags.coin, type: "all", since: flags.since, until: flags.until }, NOW)
+    expect(refused({ since: "31d" })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^--since: at most 30 days back/)
+    })
+    expect(refused({ since: "30d" })).toMatchObject({ ok: true })
+    expect(refused({ since: "40d", until: "5d" })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^--until: /)
+    })
+    expect(refused({ since: "1h", until: "2h" })).toEqual({ ok: false, message: "--since: must not be after --until" })
+    expect(refused({ since: String(NOW + 60_000) })).toEqual({ ok: false, message: "--since: is in the future" })
+    expect(refused({ coin: "us dt" })).toMatchObject({ ok: false, message: expect.stringMatching(/^--coin: /) })
+  })
+
   it("--until without --since is refused", () => {
     expect(filterOf({ coin: undefined, type: "all", since: undefined, until: "1h" }, NOW)).toMatchObject({ ok: false })
   })
@@ -48,5 +65,23 @@ describe("idsOf and flagOfField", () => {
     expect(flagOfField("coin")).toBe("--coin")
     expect(flagOfField("startTime")).toBe("--since")
     expect(flagOfField("withdrawType")).toBe("--type")
+  })
+})
+
+describe("baseUrlOf and idOf", () => {
+  it("checks --base-url with the client's rule, never quoting credentials in it", () => {
+    expect(baseUrlOf(undefined)).toEqual({ ok: true, value: undefined })
+    expect(baseUrlOf("http://127.0.0.1:4010")).toMatchObject({ ok: true })
+    expect(baseUrlOf("http://example.com")).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^--base-url: must use https/)
+    })
+    const withPassword = baseUrlOf("https://user:hunter2@api.bybit.com")
+    expect(withPassword).toMatchObject({ ok: false, message: "--base-url: must not contain credentials" })
+  })
+
+  it("checks list --id as a withdrawal id", () => {
+    expect(idOf("10197")).toEqual({ ok: true, value: "10197" })
+    expect(idOf("1e5")).toMatchObject({ ok: false, message: expect.stringMatching(/^--id "1e5": /) })
   })
 })
