@@ -5,10 +5,12 @@
 //   - "unbundled": build/bin.js, tsc's output importing effect and the workspace packages module by
 //     module, as the package shipped before it was bundled (the reference for the bundle's gain);
 //   - "no compile cache": the bundle with NODE_DISABLE_COMPILE_CACHE=1 (a first run, or a Node
-//     without the cache).
+//     without the cache);
+//   - "npx": `npx --no-install effect-bybit` in a scratch project holding the package as it is
+//     packed (package.json and `files`): npm's own start comes first, whatever the package.
 // Run: pnpm build, then  bash scripts/node24.sh node packages/cli/bench/startup.mjs [runs]
 import { spawn } from "node:child_process"
-import { mkdtempSync } from "node:fs"
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -23,6 +25,16 @@ const server = await startMockServer()
 const env = { PATH: process.env.PATH ?? "", BYBIT_API_KEY: MOCK_API_KEY, BYBIT_API_SECRET: MOCK_API_SECRET }
 const freshCache = mkdtempSync(join(tmpdir(), "effect-bybit-compile-cache-"))
 
+// The package as installed: what `files` ships, under node_modules, with its bin linked.
+const scratch = mkdtempSync(join(tmpdir(), "effect-bybit-npx-"))
+const installed = join(scratch, "node_modules", "@effect-bybit", "cli")
+mkdirSync(join(scratch, "node_modules", ".bin"), { recursive: true })
+for (const file of ["package.json", "README.md", "dist"])
+  cpSync(join(cli, file), join(installed, file), { recursive: true })
+chmodSync(join(installed, "dist", "bin.js"), 0o755)
+symlinkSync(join(installed, "dist", "bin.js"), join(scratch, "node_modules", ".bin", "effect-bybit"))
+writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true }))
+
 const command = (bin, extraEnv = {}) => ({
   args: [bin, "cancel", "10197", "--yes", "--env", "testnet", "--base-url", server.url],
   env: { ...env, ...extraEnv }
@@ -34,18 +46,25 @@ const variants = {
   "effect-bybit cancel, bundle, no compile cache": command(join(cli, "dist/bin.js"), {
     NODE_DISABLE_COMPILE_CACHE: "1"
   }),
-  "effect-bybit cancel, unbundled (tsc output)": command(join(cli, "build/bin.js"))
+  "effect-bybit cancel, unbundled (tsc output)": command(join(cli, "build/bin.js")),
+  "npx effect-bybit cancel (installed bundle)": {
+    ...command("effect-bybit"),
+    npx: true
+  }
 }
 
 /** ms from spawn to the first request the exchange journals for this process. */
-const once = ({ args, env: variantEnv }) =>
+const once = ({ args, env: variantEnv, npx = false }) =>
   new Promise((resolve, reject) => {
     const before = server.exchange.requests().length + server.exchange.requests().dropped
     const start = Date.now()
-    const child = spawn(process.execPath, args, {
-      env: { ...variantEnv, NODE_COMPILE_CACHE: freshCache },
-      stdio: "ignore"
-    })
+    const child = npx
+      ? spawn("npx", ["--no-install", ...args], {
+          cwd: scratch,
+          env: { ...variantEnv, HOME: scratch, NODE_COMPILE_CACHE: freshCache },
+          stdio: "ignore"
+        })
+      : spawn(process.execPath, args, { env: { ...variantEnv, NODE_COMPILE_CACHE: freshCache }, stdio: "ignore" })
     child.on("error", reject)
     child.on("close", (code) => {
       const journal = server.exchange.requests()
