@@ -7,7 +7,9 @@
 //   - "no compile cache": the bundle with NODE_DISABLE_COMPILE_CACHE=1 (a first run, or a Node
 //     without the cache);
 //   - "npx": `npx --no-install effect-bybit` in a scratch project holding the package as it is
-//     packed (package.json and `files`): npm's own start comes first, whatever the package.
+//     packed (package.json and `files`): npm's own start comes first, whatever the package;
+//   - "npx bybit-api": the baseline's script behind a bin in the same scratch project, started the
+//     same way, so the two npx figures pay the same npm start.
 // Run: pnpm build, then  bash scripts/node24.sh node packages/cli/bench/startup.mjs [runs]
 import { spawn } from "node:child_process"
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs"
@@ -34,6 +36,9 @@ for (const file of ["package.json", "README.md", "dist"])
 chmodSync(join(installed, "dist", "bin.js"), 0o755)
 symlinkSync(join(installed, "dist", "bin.js"), join(scratch, "node_modules", ".bin", "effect-bybit"))
 writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true }))
+const bybitApiBin = join(scratch, "node_modules", ".bin", "bybit-api-cancel")
+writeFileSync(bybitApiBin, `#!/usr/bin/env node\nawait import(${JSON.stringify(join(here, "bybit-api-cancel.mjs"))})\n`)
+chmodSync(bybitApiBin, 0o755)
 
 const command = (bin, extraEnv = {}) => ({
   args: [bin, "cancel", "10197", "--yes", "--env", "testnet", "--base-url", server.url],
@@ -49,6 +54,11 @@ const variants = {
   "effect-bybit cancel, unbundled (tsc output)": command(join(cli, "build/bin.js")),
   "npx effect-bybit cancel (installed bundle)": {
     ...command("effect-bybit"),
+    npx: true
+  },
+  "npx bybit-api cancelWithdrawal (same script)": {
+    args: ["bybit-api-cancel", bybitApi, server.url, "10197"],
+    env,
     npx: true
   }
 }
@@ -98,3 +108,7 @@ for (const [name, xs] of Object.entries(results)) {
     `${name.padEnd(46)} median ${String(m).padStart(5)} ms  min ${Math.min(...xs)}  max ${Math.max(...xs)}  ${(m / base).toFixed(2)}x`
   )
 }
+const npxRatio =
+  median(results["npx effect-bybit cancel (installed bundle)"]) /
+  median(results["npx bybit-api cancelWithdrawal (same script)"])
+console.log(`npx effect-bybit against npx bybit-api (both pay npm's start): ${npxRatio.toFixed(2)}x`)
