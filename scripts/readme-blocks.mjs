@@ -1,5 +1,6 @@
-// The README blocks a test runs. A block is marked by an HTML comment on the line before its
-// fence (invisible on GitHub), naming how it runs:
+// The README blocks a test runs, in the READMEs and in the guides of docs/ (GUIDES below). A block
+// is marked by an HTML comment on the line before its fence (invisible on GitHub), naming how it
+// runs:
 //
 //   <!-- readme-test: npm -->            each line of the `sh` block, in the npm scratch project
 //   <!-- readme-test: pnpm -->           the same in the pnpm scratch project
@@ -31,6 +32,10 @@
 //   mock: POST /v5/asset/withdraw/cancel {"id":"10197"} key mock-api-key: HTTP 200, retCode 0
 //   mock: withdrawal 10197 is CancelByUser
 // and, with `proxy`, one line per request the proxy was asked for (`proxy: CONNECT 127.0.0.1:<port>`).
+//
+// A list of errors (a paragraph or a table) is marked `<!-- errors: Withdrawals.cancel -->` on the
+// line before it: packages/client/test/readme.test.ts checks it names exactly the errors the
+// operation's type has (errorLists below).
 //
 // Every other fenced block is not run by the packaging test: a `ts` block is not allowed there
 // (every usage snippet runs), and the workspace suite checks the others (mocks/test/readme-blocks.test.ts).
