@@ -34,3 +34,15 @@ export declare const parseMarker: (
 export declare const readmeBlocks: (root: string) => ReadonlyArray<ReadmeBlock>
 export declare const unmarkedBlocks: (root: string, readmes: ReadonlyArray<string>) => ReadonlyArray<UnmarkedBlock>
 export declare const commands: (block: ReadmeBlock) => ReadonlyArray<string>
+export declare const PACKAGE_READMES: ReadonlyArray<string>
+export declare const GUIDES: ReadonlyArray<string>
+export declare const REFERENCE_PAGES: ReadonlyArray<string>
+
+export interface ErrorList {
+  readonly page: string
+  readonly line: number
+  readonly operation: string
+  readonly tags: ReadonlyArray<string>
+  readonly text: string
+}
+export declare const errorLists: (root: string, pages: ReadonlyArray<string>) => ReadonlyArray<ErrorList>

@@ -1,5 +1,6 @@
-// The README blocks a test runs. A block is marked by an HTML comment on the line before its
-// fence (invisible on GitHub), naming how it runs:
+// The README blocks a test runs, in the READMEs and in the guides of docs/ (GUIDES below). A block
+// is marked by an HTML comment on the line before its fence (invisible on GitHub), naming how it
+// runs:
 //
 //   <!-- readme-test: npm -->            each line of the `sh` block, in the npm scratch project
 //   <!-- readme-test: pnpm -->           the same in the pnpm scratch project
@@ -32,19 +33,42 @@
 //   mock: withdrawal 10197 is CancelByUser
 // and, with `proxy`, one line per request the proxy was asked for (`proxy: CONNECT 127.0.0.1:<port>`).
 //
+// A list of errors (a paragraph or a table) is marked `<!-- errors: Withdrawals.cancel -->` on the
+// line before it: packages/client/test/readme.test.ts checks it names exactly the errors the
+// operation's type has (errorLists below).
+//
 // Every other fenced block is not run by the packaging test: a `ts` block is not allowed there
 // (every usage snippet runs), and the workspace suite checks the others (mocks/test/readme-blocks.test.ts).
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 
-/** The READMEs whose blocks are run, in order (install lines first, as a reader would). */
-export const READMES = [
+/** The package READMEs whose blocks are run, in order (install lines first, as a reader would). */
+export const PACKAGE_READMES = [
   "README.md",
   "packages/client/README.md",
   "packages/client-effect3/README.md",
   "packages/signing/README.md",
   "mocks/README.md"
 ]
+
+/** The guides in docs/ whose blocks are run the same way (their code is Effect 4's). */
+export const GUIDES = [
+  "docs/testing.md",
+  "docs/errors.md",
+  "docs/pacing.md",
+  "docs/proxies.md",
+  "docs/several-accounts.md"
+]
+
+/**
+ * The docs/ pages with blocks but none for a user's project: their commands are checked as the
+ * READMEs' unmarked blocks are (mocks/test/readme-blocks.test.ts), the admin API's curl block runs
+ * in mocks/test/readme-admin.test.ts.
+ */
+export const REFERENCE_PAGES = ["docs/admin-api.md", "docs/mock-exchange.md", "docs/development.md"]
+
+/** Every page whose marked blocks are run: the READMEs, then the guides. */
+export const READMES = [...PACKAGE_READMES, ...GUIDES]
 
 /** The scratch projects, in the order they run. */
 export const PROJECTS = ["effect4", "effect3", "plain"]
@@ -55,7 +79,8 @@ export const PROJECT_OF = {
   "packages/client/README.md": "effect4",
   "packages/client-effect3/README.md": "effect3",
   "packages/signing/README.md": "plain",
-  "mocks/README.md": "plain"
+  "mocks/README.md": "plain",
+  ...Object.fromEntries(GUIDES.map((guide) => [guide, "effect4"]))
 }
 
 const MARKED = /<!--\s*readme-test:\s*(.*?)\s*-->\s*\n\s*```(\w+)\n([\s\S]*?)\n```/g
@@ -131,4 +156,32 @@ export const unmarkedBlocks = (root, readmes) =>
     return [...source.matchAll(FENCE)]
       .filter((m) => !/<!--\s*readme-test:[^>]*-->\s*$/.test(source.slice(0, m.index)))
       .map((m) => ({ readme, line: source.slice(0, m.index).split("\n").length, lang: m[1], text: m[2] }))
+  })
+
+const ERROR_LIST = /<!--\s*errors:\s*(\S+)\s*-->\s*\n\s*\n?([\s\S]*?)(?:\n\s*\n|$)/g
+
+/**
+ * The error lists of `pages`: a paragraph or table right after `<!-- errors: <operation> -->`
+ * (e.g. `Withdrawals.cancel`), with every backticked name in it (a table's: in its first column):
+ * `{ page, line, operation, tags, text }`. A test checks each list against the operation's type.
+ */
+export const errorLists = (root, pages) =>
+  pages.flatMap((page) => {
+    const source = readFileSync(join(root, page), "utf8")
+    return [...source.matchAll(ERROR_LIST)].map((m) => ({
+      page,
+      line: source.slice(0, m.index).split("\n").length,
+      operation: m[1],
+      // A table's list is its first column; a paragraph's, every backticked name.
+      tags: [
+        ...new Set(
+          [
+            ...(m[2].trimStart().startsWith("|") ? m[2].replace(/^\|([^|]*)\|.*$/gm, "$1") : m[2]).matchAll(
+              /`([A-Z][A-Za-z]+)`/g
+            )
+          ].map((t) => t[1])
+        )
+      ],
+      text: m[2]
+    }))
   })

@@ -20,7 +20,7 @@ import { commands, PROJECTS, readmeBlocks } from "./readme-blocks.mjs"
 
 /**
  * The mock exchange's default key, and its second account's (UID 1000002, withdrawal 20001) for
- * a snippet with a sub-account (mocks/README.md); the mock verifies real signatures.
+ * a snippet with a sub-account (docs/several-accounts.md); the mock verifies real signatures.
  */
 const MOCK_ENV = {
   BYBIT_API_KEY: "mock-api-key",

@@ -129,12 +129,12 @@ describe("withdraw/create checks the destination", () => {
   })
 })
 
-describe("the README's ids", () => {
-  it("the first created id on a fresh server is the one the README names", async () => {
+describe("the reference's ids (docs/mock-exchange.md)", () => {
+  it("the first created id on a fresh server is the one the reference names", async () => {
     useExchange()
     const id = (await post(CREATE, create)).json.result.id as string
     expect(id).toBe("20002")
-    expect(readFileSync(`${MOCKS_DIR}README.md`, "utf8")).toContain(
+    expect(readFileSync(`${MOCKS_DIR}../docs/mock-exchange.md`, "utf8")).toContain(
       `Created withdrawals get the next id after the largest one held (\`${id}\``
     )
   })

@@ -290,9 +290,9 @@ describe("unknown routes", () => {
     expect((await readJson(res)).retCode).toBe(10017)
   })
 
-  it("sends exactly the messages the README's conformance table and endpoint list give", async () => {
+  it("sends exactly the messages the reference's conformance table (docs/mock-exchange.md) gives", async () => {
     useExchange()
-    const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8")
+    const readme = readFileSync(fileURLToPath(new URL("../../docs/mock-exchange.md", import.meta.url)), "utf8")
     const row = readme.split("\n").find((line) => line.startsWith("| unknown route / wrong method"))
     expect(row).toBeDefined()
     const cases = [

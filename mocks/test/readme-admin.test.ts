@@ -1,13 +1,12 @@
-// The README's admin curl block, run as written (only M= points at a test server), against the
+// The admin API guide's curl block (docs/admin-api.md), run as written (only M= points at a test server), against the
 // standalone server: every line answers JSON and the state ends where the block leaves it.
 import { readFileSync } from "node:fs"
 import { afterEach, describe, expect, it } from "vitest"
 import { type MockServer, makeMockExchange, SEED_WITHDRAWAL_ID, startMockServer } from "../src/index.js"
 import { MOCKS_DIR, run, succeeds } from "./process.js"
 
-const README = readFileSync(`${MOCKS_DIR}README.md`, "utf8")
-const section = README.slice(README.indexOf("### Admin API"))
-const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? ""
+const guide = readFileSync(`${MOCKS_DIR}../docs/admin-api.md`, "utf8")
+const block = /```sh\n([\s\S]*?)```/.exec(guide)?.[1] ?? ""
 const hasCurl = (await succeeds("bash", ["--version"])) && (await succeeds("curl", ["--version"]))
 if (!hasCurl) console.warn("[mock-exchange] skipping the README admin curl block: bash or curl missing")
 
@@ -16,7 +15,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()))
 })
 
-describe.skipIf(!hasCurl)("README: the admin API with curl", () => {
+describe.skipIf(!hasCurl)("docs/admin-api.md: the admin API with curl", () => {
   it("runs line by line, each answer JSON, and leaves the exchange reset", async () => {
     expect(block).toContain("M=http://127.0.0.1:4010")
     const server = await startMockServer({ exchange: makeMockExchange({ now: 1_700_000_000_000 }) })

@@ -13,6 +13,7 @@ import {
   type Project,
   parseMarker,
   READMES,
+  REFERENCE_PAGES,
   readmeBlocks,
   unmarkedBlocks
 } from "../../scripts/readme-blocks.mjs"
@@ -93,7 +94,7 @@ describe("README blocks", () => {
 
   it("install lines pin the Effect 3 line, leave the Effect 4 line unpinned, and pnpm's name what npm's do", () => {
     const pins: Record<Project, Record<string, RegExp>> = {
-      effect4: { "@effect/vitest": /^\^4$/, vitest: /^\^5$/ },
+      effect4: { "@effect/vitest": /^\^4$/, vitest: /^\^5$/, undici: /^\^8$/ },
       effect3: {
         effect: /^\^3\.\d+/,
         "@effect/platform": /^\^0\.97/,
@@ -150,8 +151,11 @@ describe("README blocks", () => {
   })
 })
 
-/** Every README of the repository, the examples' included (it has no line for a user to run). */
-const ALL_READMES = [...READMES, "examples/README.md"]
+/**
+ * Every README and guide of the repository, the examples' README and the reference pages included
+ * (they have no line for a user to run).
+ */
+const ALL_READMES = [...READMES, "examples/README.md", ...REFERENCE_PAGES]
 const unmarked = unmarkedBlocks(ROOT, ALL_READMES)
 
 const manifest = (dir: string) =>
@@ -229,9 +233,9 @@ describe("README blocks the packaging test does not run", () => {
         proxy: false,
         project: "plain"
       })
-      // The admin API's curl block runs as written in mocks/test/readme-admin.test.ts.
+      // The admin API guide's curl block runs as written in mocks/test/readme-admin.test.ts.
       if (lines[0] === "M=http://127.0.0.1:4010") {
-        expect(block.readme).toBe("mocks/README.md")
+        expect(block.readme).toBe("docs/admin-api.md")
         expect(lines.slice(1).every((line) => /^(curl |-d |\s)/.test(line))).toBe(true)
         continue
       }
@@ -245,7 +249,7 @@ describe("README blocks the packaging test does not run", () => {
 
   it("the seed file shown is one the server accepts", () => {
     const json = unmarked.filter((b) => b.lang === "json")
-    expect(json.map((b) => b.readme)).toEqual(["mocks/README.md"])
+    expect(json.map((b) => b.readme)).toEqual(["docs/admin-api.md"])
     const options = parseSeedFile(JSON.parse(json[0]!.text))
     expect(options.accounts?.map((a) => a.apiKey)).toEqual(["k"])
     expect(options.withdrawals?.map((w) => [w.withdrawId, w.status])).toEqual([["1", "Pending"]])
@@ -254,7 +258,7 @@ describe("README blocks the packaging test does not run", () => {
 
   it("the server's synopsis names the flags its --help names", () => {
     const synopsis = unmarked.filter((b) => b.lang === "text")
-    expect(synopsis.map((b) => b.readme)).toEqual(["mocks/README.md"])
+    expect(synopsis.map((b) => b.readme)).toEqual(["docs/mock-exchange.md"])
     const usage =
       /const USAGE = `([\s\S]*?)`/.exec(readFileSync(join(MOCKS_DIR, "src", "internal", "cli.ts"), "utf8"))?.[1] ?? ""
     const flags = (text: string) => [...new Set(text.match(/--[a-z][a-z-]*/g))].sort()

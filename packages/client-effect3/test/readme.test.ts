@@ -1,6 +1,6 @@
 // The README's example, verbatim except for the handlers' bodies, run against the mock exchange;
-// and the error table of the Effect 4 line's README (which this one links to for errors), checked
-// against the error classes this package exports.
+// and the error table of docs/errors.md (which this README links to for errors), checked against
+// the error classes this package exports.
 import { readFileSync } from "node:fs"
 import { FetchHttpClient } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
@@ -42,15 +42,11 @@ describe("README", () => {
   )
 })
 
-/** The rows of the README's error table: `| \`Tag\` | when | retried |`. */
+/** The rows of docs/errors.md's table: `| \`Tag\` | when | retried |`. */
 const errorRows = (() => {
-  // The table is in the Effect 4 line's README, which this README links to: the same errors.
-  const readme = readFileSync(new URL("../../client/README.md", import.meta.url), "utf8")
-  const section = readme.slice(
-    readme.indexOf("\n## Errors\n"),
-    readme.indexOf("\n## ", readme.indexOf("\n## Errors\n") + 1)
-  )
-  return [...section.matchAll(/^\| `(\w+)` +\| (.+?) +\| (.+?) +\|$/gm)].map(([, tag, when, retried]) => ({
+  // The guide serves both lines: the same errors.
+  const guide = readFileSync(new URL("../../../docs/errors.md", import.meta.url), "utf8")
+  return [...guide.matchAll(/^\| `(\w+)` +\| (.+?) +\| (.+?) +\|$/gm)].map(([, tag, when, retried]) => ({
     tag: tag!,
     when: when!,
     retried: retried!
@@ -65,7 +61,7 @@ const cancelOnly: Record<Exclude<BybitError.CancelError["_tag"], BybitError.List
   CancelOutcomeUnknown: true
 }
 
-describe("README, Errors", () => {
+describe("docs/errors.md", () => {
   it("has one row per error class the package exports, each once", () => {
     const classes = Object.entries(BybitError)
       .filter(([, value]) => {

@@ -12,5 +12,10 @@
  * @category errors
  */
 export class InvalidKeyError extends Error {
+  /**
+   * Always `"InvalidKeyError"`, so the error is told apart by name after a `catch`.
+   *
+   * @since 0.1.0
+   */
   override readonly name = "InvalidKeyError"
 }
