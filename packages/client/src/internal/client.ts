@@ -11,7 +11,6 @@ import * as Clock from "effect/Clock"
 import type * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
-import * as Option from "effect/Option"
 import type { RateLimitStatus, ServerTime, Service } from "../BybitClient.js"
 import type { Options } from "../BybitConfig.js"
 import {
@@ -174,15 +173,15 @@ export const make = (options: Options): Effect.Effect<Service, Config.ConfigErro
             )
       }
     )
-    const clock = yield* ClockSync.make(
+    const clock = ClockSync.make(
       config.timeSync,
       Effect.map(fetchServerTime, (t) => t.millis)
     )
-    const offset = Effect.map(
-      clock.offset,
-      Option.getOrElse(() => 0)
-    )
-    const pacer = Pacer.make({ enabled: config.pacing, maxWaitMillis: config.maxRateLimitWaitMillis, offset })
+    const pacer = Pacer.make({
+      enabled: config.pacing,
+      maxWaitMillis: config.maxRateLimitWaitMillis,
+      offsetNow: clock.offsetNow
+    })
 
     const signedAt = (spec: RequestSpec, now: number) => {
       const timestamp = Math.round(now)
@@ -214,26 +213,27 @@ export const make = (options: Options): Effect.Effect<Service, Config.ConfigErro
     const request = (spec: RequestSpec): Effect.Effect<Response, RequestError | WithdrawalNotCancellable> => {
       if (!spec.signed) return unsigned(spec)
       return Effect.flatMap(pacer.acquire(spec.path), (slot) =>
-        clock.serverNow.pipe(
-          Effect.flatMap((now) =>
-            Effect.flatMap(
-              Effect.try({
-                try: () => signedAt(spec, now),
+        Effect.flatMap(
+          Effect.onExit(
+            Effect.flatMap(clock.serverNow, (now): Effect.Effect<Answer.Classified, RequestError> => {
+              let signed: ReturnType<typeof signedAt>
+              try {
+                signed = signedAt(spec, now)
+              } catch (e) {
                 // A clock before the epoch is the only way to get here: reported, never a defect.
-                catch: (e) =>
+                return Effect.fail(
                   new InvalidRequest({
                     field: "timestamp",
                     reason: e instanceof Error ? e.message : "cannot be signed"
                   })
-              }),
-              ({ request, timestamp, signature }) => {
-                spec.onSend?.()
-                return send(spec, request, now, { timestamp, signature })
+                )
               }
-            )
+              spec.onSend?.()
+              return send(spec, signed.request, now, signed)
+            }),
+            (exit) => slot.done(exit._tag === "Success" ? exit.value.rateLimit : undefined)
           ),
-          Effect.onExit((exit) => slot.done(exit._tag === "Success" ? exit.value.rateLimit : undefined)),
-          Effect.flatMap((classified) => settle(spec, classified))
+          (classified) => settle(spec, classified)
         )
       )
     }

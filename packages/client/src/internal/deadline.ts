@@ -29,7 +29,7 @@ const nativeDeadline = <A, E, E2>(
 ): Effect.Effect<A, E | E2> =>
   Effect.uninterruptibleMask((restore) =>
     // The child ends with its outcome as a value: a failure it hands over is not "unhandled".
-    Effect.flatMap(Effect.forkChild(Effect.exit(restore(self))), (child) =>
+    Effect.flatMap(Effect.forkChild(Effect.exit(restore(self)), { startImmediately: true }), (child) =>
       restore(
         Effect.callback<A, E | E2>((resume) => {
           let settled = false
