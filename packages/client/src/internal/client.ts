@@ -185,29 +185,18 @@ export const make = (options: Options): Effect.Effect<Service, Config.ConfigErro
 
     const signedAt = (spec: RequestSpec, now: number) => {
       const timestamp = Math.round(now)
-      if (spec.method === "POST") {
-        const signed = signRequest({ method: "POST", signer, apiKey, timestamp, recvWindow, body: spec.body ?? {} })
-        return {
-          request: {
-            method: "POST",
-            url: urlOf(spec.path, ""),
-            headers: signed.headers as unknown as Record<string, string>,
-            body: signed.body
-          } satisfies Http.Outgoing,
-          timestamp,
-          signature: signed.headers["X-BAPI-SIGN"]
-        }
+      const signed = signRequest(
+        spec.method === "POST"
+          ? { method: "POST", signer, apiKey, timestamp, recvWindow, body: spec.body ?? {} }
+          : { method: "GET", signer, apiKey, timestamp, recvWindow, query: spec.query ?? {} }
+      )
+      const request: Http.Outgoing = {
+        method: signed.method,
+        url: urlOf(spec.path, signed.method === "GET" ? signed.queryString : ""),
+        headers: signed.headers as unknown as Record<string, string>,
+        body: signed.method === "POST" ? signed.body : undefined
       }
-      const signed = signRequest({ method: "GET", signer, apiKey, timestamp, recvWindow, query: spec.query ?? {} })
-      return {
-        request: {
-          method: "GET",
-          url: urlOf(spec.path, signed.queryString),
-          headers: signed.headers as unknown as Record<string, string>
-        } satisfies Http.Outgoing,
-        timestamp,
-        signature: signed.headers["X-BAPI-SIGN"]
-      }
+      return { request, timestamp, signature: signed.headers["X-BAPI-SIGN"] }
     }
 
     const request = (spec: RequestSpec): Effect.Effect<Response, RequestError | WithdrawalNotCancellable> => {
