@@ -1,7 +1,7 @@
 // The client's own CPU per call, without a network: Withdrawals.cancel and the bare signed
 // HttpClient.execute on an HttpClient that answers at once from memory (a fetch `Response`).
 // Measured in CPU time per call. What the client adds over the bare call is all here; the network only adds the same to both.
-//   bash scripts/node24.sh npx tsx packages/client/bench/cpu.ts   [ROUNDS=10] [BATCH=5000]
+//   bash scripts/node24.sh npx tsx packages/client/bench/cpu.ts   [ROUNDS=10] [BATCH=5000] [ASYNC=1]
 import { createHmac } from "node:crypto"
 import { BybitClient, BybitConfig, Withdrawals } from "@effect-bybit/client"
 import { Effect, Layer, ManagedRuntime, Redacted } from "effect"
@@ -38,7 +38,16 @@ const answer = (request: HttpClientRequest.HttpClientRequest) => {
     })
   )
 }
-const memory = Layer.succeed(HttpClient.HttpClient)(HttpClient.make((request) => Effect.sync(() => answer(request))))
+// ASYNC=1: the answer comes on a later turn (setImmediate), as from a socket.
+const memory = Layer.succeed(HttpClient.HttpClient)(
+  HttpClient.make((request) =>
+    process.env.ASYNC === "1"
+      ? Effect.callback((resume) => {
+          setImmediate(() => resume(Effect.succeed(answer(request))))
+        })
+      : Effect.sync(() => answer(request))
+  )
+)
 const runtime = ManagedRuntime.make(
   BybitClient.layer({
     credentials: BybitConfig.hmac({ apiKey, apiSecret: Redacted.make(apiSecret) }),
