@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { Errors } from "@effect-bybit/core"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
@@ -38,20 +39,8 @@ const apiFields: ApiFields = {
   httpStatus: Schema.optional(Schema.Number)
 }
 
-const codeOf = (e: { readonly retCode?: number | undefined; readonly httpStatus?: number | undefined }): string =>
-  e.retCode !== undefined
-    ? ` (retCode ${e.retCode}${e.httpStatus !== undefined && e.httpStatus !== 200 ? `, HTTP ${e.httpStatus}` : ""})`
-    : e.httpStatus !== undefined
-      ? ` (HTTP ${e.httpStatus})`
-      : ""
-
-const said = (retMsg: string | undefined): string => (retMsg ? `: "${retMsg}"` : "")
-
-/** An ISO date, or the number itself when it is not a date (never throws, unlike `toISOString`). */
-const isoOf = (millis: number): string => {
-  const date = new Date(millis)
-  return Number.isNaN(date.getTime()) ? `${millis} ms` : date.toISOString()
-}
+/** An error's own fields with those of an answer (typed as `ApiFields & F`: declared once). */
+const api = <F extends Schema.Struct.Fields>(fields: F): ApiFields & F => ({ ...apiFields, ...fields })
 
 /**
  * The API key was refused: invalid, expired, wrong environment, or a bad signature
@@ -63,11 +52,7 @@ const isoOf = (millis: number): string => {
 export class AuthenticationFailed extends Schema.TaggedError<AuthenticationFailed>()(
   "AuthenticationFailed",
   apiFields
-) {
-  override get message(): string {
-    return `Bybit refused the API key or its signature${codeOf(this)}${said(this.retMsg)}. Check that the key and secret belong to the environment you call (mainnet keys fail on testnet) and have not expired.`
-  }
-}
+) {}
 
 /**
  * The key lacks the permission for this call, or is bound to other IPs (retCode 10005, 10010).
@@ -76,11 +61,7 @@ export class AuthenticationFailed extends Schema.TaggedError<AuthenticationFaile
  * @since 0.1.0
  * @category errors
  */
-export class PermissionDenied extends Schema.TaggedError<PermissionDenied>()("PermissionDenied", apiFields) {
-  override get message(): string {
-    return `Bybit denied the request${codeOf(this)}${said(this.retMsg)}. Give the API key the "Withdrawal" permission and check its IP allow-list.`
-  }
-}
+export class PermissionDenied extends Schema.TaggedError<PermissionDenied>()("PermissionDenied", apiFields) {}
 
 /**
  * The request's timestamp fell outside the receive window (retCode 10002). Retried once after
@@ -89,17 +70,15 @@ export class PermissionDenied extends Schema.TaggedError<PermissionDenied>()("Pe
  * @since 0.1.0
  * @category errors
  */
-export class TimestampOutsideWindow extends Schema.TaggedError<TimestampOutsideWindow>()("TimestampOutsideWindow", {
-  ...apiFields,
-  /** The timestamp that was sent, in ms. */
-  timestamp: Schema.optional(Schema.Number),
-  /** The receive window that was sent, in ms. */
-  recvWindow: Schema.optional(Schema.Number)
-}) {
-  override get message(): string {
-    return `Bybit rejected the request's timestamp as outside the receive window${codeOf(this)}${said(this.retMsg)}. Enable time sync, fix the system clock, or widen recvWindow.`
-  }
-}
+export class TimestampOutsideWindow extends Schema.TaggedError<TimestampOutsideWindow>()(
+  "TimestampOutsideWindow",
+  api({
+    /** The timestamp that was sent, in ms. */
+    timestamp: Schema.optional(Schema.Number),
+    /** The receive window that was sent, in ms. */
+    recvWindow: Schema.optional(Schema.Number)
+  })
+) {}
 
 /**
  * A rate limit was hit: the endpoint's per-UID limit (retCode 10006), Bybit's IP ban (HTTP 403 whose
@@ -110,35 +89,23 @@ export class TimestampOutsideWindow extends Schema.TaggedError<TimestampOutsideW
  * @since 0.1.0
  * @category errors
  */
-export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("RateLimitExceeded", {
-  ...apiFields,
-  /**
-   * When the limit resets (server time, ms since the epoch), from `X-Bapi-Limit-Reset-Timestamp`,
-   * or from `Retry-After` (seconds or an HTTP date) when that header is absent.
-   */
-  resetAt: Schema.optional(Schema.Number),
-  /** The request path that was limited. */
-  path: Schema.optional(Schema.String),
-  /**
-   * The client's own account, when it did not send the request (its pacing budget would have held
-   * it longer than `maxRateLimitWait`); never server text (that is `retMsg`).
-   */
-  detail: Schema.optional(Schema.String)
-}) {
-  override get message(): string {
-    const when = this.resetAt !== undefined ? ` The limit resets at ${isoOf(this.resetAt)}.` : ""
-    if (this.detail !== undefined) {
-      return `Bybit's rate limit for ${this.path ?? "this endpoint"} would be exceeded; ${this.detail}.${when}`
-    }
-    if (this.httpStatus === 403) {
-      return `Bybit banned this IP for sending requests too often${codeOf(this)}${said(this.retMsg)}.${when} The ban lasts at least 10 minutes; it is not retried. Send fewer requests from this IP.`
-    }
-    if (this.retCode === undefined && this.httpStatus === 429) {
-      return `Bybit's system protection refused the request${codeOf(this)}${said(this.retMsg)}.${when} Slow down.`
-    }
-    return `Bybit's rate limit for ${this.path ?? "this endpoint"} was exceeded${codeOf(this)}${said(this.retMsg)}.${when} Slow down.`
-  }
-}
+export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()(
+  "RateLimitExceeded",
+  api({
+    /**
+     * When the limit resets (server time, ms since the epoch), from `X-Bapi-Limit-Reset-Timestamp`,
+     * or from `Retry-After` (seconds or an HTTP date) when that header is absent.
+     */
+    resetAt: Schema.optional(Schema.Number),
+    /** The request path that was limited. */
+    path: Schema.optional(Schema.String),
+    /**
+     * The client's own account, when it did not send the request (its pacing budget would have held
+     * it longer than `maxRateLimitWait`); never server text (that is `retMsg`).
+     */
+    detail: Schema.optional(Schema.String)
+  })
+) {}
 
 /**
  * The request was invalid: rejected locally before sending (with `field`), or by the exchange
@@ -147,18 +114,15 @@ export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("
  * @since 0.1.0
  * @category errors
  */
-export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", {
-  ...apiFields,
-  /** The input field at fault, when known. */
-  field: Schema.optional(Schema.String),
-  /** What is wrong with it. */
-  reason: Schema.String
-}) {
-  override get message(): string {
-    const where = this.field !== undefined ? ` field "${this.field}"` : ""
-    return `Invalid request${where}${codeOf(this)}: ${this.reason}`
-  }
-}
+export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()(
+  "InvalidRequest",
+  api({
+    /** The input field at fault, when known. */
+    field: Schema.optional(Schema.String),
+    /** What is wrong with it. */
+    reason: Schema.String
+  })
+) {}
 
 /**
  * No withdrawal with this id exists for the account. Never retried.
@@ -166,14 +130,12 @@ export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("Invali
  * @since 0.1.0
  * @category errors
  */
-export class WithdrawalNotFound extends Schema.TaggedError<WithdrawalNotFound>()("WithdrawalNotFound", {
-  ...apiFields,
-  id: Schema.String
-}) {
-  override get message(): string {
-    return `Withdrawal ${this.id} was not found${codeOf(this)}${said(this.retMsg)}. Check the id and that the key belongs to the account that made it.`
-  }
-}
+export class WithdrawalNotFound extends Schema.TaggedError<WithdrawalNotFound>()(
+  "WithdrawalNotFound",
+  api({
+    id: Schema.String
+  })
+) {}
 
 /**
  * The withdrawal exists but its status does not allow cancelling (retCode 131099 and the other
@@ -184,18 +146,12 @@ export class WithdrawalNotFound extends Schema.TaggedError<WithdrawalNotFound>()
  */
 export class WithdrawalNotCancellable extends Schema.TaggedError<WithdrawalNotCancellable>()(
   "WithdrawalNotCancellable",
-  {
-    ...apiFields,
+  api({
     id: Schema.String,
     /** The withdrawal's status (e.g. `success`, `CancelByUser`), when known. */
     status: Schema.optional(Schema.String)
-  }
-) {
-  override get message(): string {
-    const status = this.status !== undefined ? ` (status ${this.status})` : ""
-    return `Withdrawal ${this.id} cannot be cancelled${status}${codeOf(this)}${said(this.retMsg)}. Only SecurityCheck and Pending withdrawals can be cancelled.`
-  }
-}
+  })
+) {}
 
 /**
  * The exchange accepted the cancel request but answered `result.status: 0`: the cancel failed.
@@ -203,14 +159,12 @@ export class WithdrawalNotCancellable extends Schema.TaggedError<WithdrawalNotCa
  * @since 0.1.0
  * @category errors
  */
-export class CancelFailed extends Schema.TaggedError<CancelFailed>()("CancelFailed", {
-  ...apiFields,
-  id: Schema.String
-}) {
-  override get message(): string {
-    return `Bybit could not cancel withdrawal ${this.id} (result.status 0)${said(this.retMsg)}. Check its status with Withdrawals.list before trying again.`
-  }
-}
+export class CancelFailed extends Schema.TaggedError<CancelFailed>()(
+  "CancelFailed",
+  api({
+    id: Schema.String
+  })
+) {}
 
 /**
  * The exchange is unavailable or failed internally: retCode 10000, 10016, 131001, 131003, 131200,
@@ -219,15 +173,13 @@ export class CancelFailed extends Schema.TaggedError<CancelFailed>()("CancelFail
  * @since 0.1.0
  * @category errors
  */
-export class ExchangeUnavailable extends Schema.TaggedError<ExchangeUnavailable>()("ExchangeUnavailable", {
-  ...apiFields,
-  /** The request path. */
-  path: Schema.optional(Schema.String)
-}) {
-  override get message(): string {
-    return `Bybit is unavailable or failed internally${codeOf(this)}${said(this.retMsg)}. Try again later.`
-  }
-}
+export class ExchangeUnavailable extends Schema.TaggedError<ExchangeUnavailable>()(
+  "ExchangeUnavailable",
+  api({
+    /** The request path. */
+    path: Schema.optional(Schema.String)
+  })
+) {}
 
 /**
  * The request did not get a response: connection refused or reset, DNS failure (`Network`), or no
@@ -243,14 +195,7 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
   path: Schema.optional(Schema.String),
   /** What the transport reported (e.g. `ECONNREFUSED`), never the request itself. */
   detail: Schema.optional(Schema.String)
-}) {
-  override get message(): string {
-    const detail = this.detail !== undefined ? ` (${this.detail})` : ""
-    const to = this.path !== undefined ? ` to ${this.path}` : ""
-    const what = this.reason === "Timeout" ? "got no complete response in time" : "failed on the network"
-    return `The request${to} ${what}${detail}. Check connectivity to the Bybit host.`
-  }
-}
+}) {}
 
 /**
  * A 2xx response could not be read: empty, not JSON, nested deeper than 64 levels, larger than the
@@ -276,12 +221,7 @@ export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()
   ),
   /** What did not parse or decode (never the raw body; scrubbed, at most 300 characters). */
   detail: Schema.optional(Schema.String)
-}) {
-  override get message(): string {
-    const detail = this.detail !== undefined ? `: ${this.detail}` : ""
-    return `Bybit's response could not be read (${this.reason}${this.httpStatus !== undefined ? `, HTTP ${this.httpStatus}` : ""})${detail}.`
-  }
-}
+}) {}
 
 /**
  * The server answered with a redirect (HTTP 3xx), or an answer came for another URL than the
@@ -297,12 +237,7 @@ export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("Redi
   httpStatus: Schema.optional(Schema.Number),
   /** The origin (`scheme://host:port`) of the `Location`, when it had one. */
   location: Schema.optional(Schema.String)
-}) {
-  override get message(): string {
-    const to = this.location !== undefined ? ` to ${this.location}` : ""
-    return `The server answered HTTP ${this.httpStatus ?? "3xx"}, a redirect${to}; the client never follows redirects. Check the base URL (scheme, host, path) and any proxy in between, and do not wrap the client's HttpClient with HttpClient.followRedirects.`
-  }
-}
+}) {}
 
 /**
  * HTTP 403 that is not Bybit's IP ban: a blocked region (Bybit's CDN answers "The request could not
@@ -312,11 +247,7 @@ export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("Redi
  * @since 0.1.0
  * @category errors
  */
-export class AccessForbidden extends Schema.TaggedError<AccessForbidden>()("AccessForbidden", apiFields) {
-  override get message(): string {
-    return `The request was refused with HTTP 403 by something other than Bybit's rate limit${said(this.retMsg)}: a region Bybit does not serve, a firewall or proxy rule, or an IP allow-list. Check where the request comes from (region, VPN, proxy) and the API key's IP allow-list.`
-  }
-}
+export class AccessForbidden extends Schema.TaggedError<AccessForbidden>()("AccessForbidden", apiFields) {}
 
 /**
  * Any other `retCode`, or an HTTP 4xx (other than 401, 403, 429) whose body is not a Bybit
@@ -325,14 +256,7 @@ export class AccessForbidden extends Schema.TaggedError<AccessForbidden>()("Acce
  * @since 0.1.0
  * @category errors
  */
-export class UnknownApiError extends Schema.TaggedError<UnknownApiError>()("UnknownApiError", apiFields) {
-  override get message(): string {
-    if (this.retCode === undefined) {
-      return `The server answered HTTP ${this.httpStatus ?? "?"} without a Bybit answer in the body. Check the base URL (a wrong path or host) and any proxy in between.`
-    }
-    return `Bybit answered with an error this client does not know${codeOf(this)}${said(this.retMsg)}. See Bybit's error code table.`
-  }
-}
+export class UnknownApiError extends Schema.TaggedError<UnknownApiError>()("UnknownApiError", apiFields) {}
 
 /**
  * A cancel may have been handled (an attempt got no answer, a 5xx or an unreadable one) and the
@@ -346,13 +270,15 @@ export class CancelOutcomeUnknown extends Schema.TaggedError<CancelOutcomeUnknow
   id: Schema.String,
   /** What the attempts and the lookup met (error tags and codes, never secrets). */
   detail: Schema.String
-}) {
-  override get message(): string {
-    return `The cancel of withdrawal ${this.id} may or may not have happened (${this.detail}). Check it with Withdrawals.list({ withdrawID: "${this.id}" }) or in Bybit's withdrawal history before cancelling again.`
+}) {}
+
+// Every class carries the mark `isBybitError` looks for and its message (`@effect-bybit/core`'s
+// `Errors`, shared by both lines), on its prototype.
+const messageOf = {
+  get: function (this: Errors.Fields) {
+    return Errors.messageOf(this)
   }
 }
-
-// Every class carries the mark `isBybitError` looks for, on its prototype.
 for (const error of [
   AuthenticationFailed,
   PermissionDenied,
@@ -371,6 +297,7 @@ for (const error of [
   CancelOutcomeUnknown
 ]) {
   Object.defineProperty(error.prototype, TypeId, { value: TypeId })
+  Object.defineProperty(error.prototype, "message", messageOf)
 }
 
 /**
@@ -436,22 +363,7 @@ export type RetryableError = TransportError | ExchangeUnavailable | RateLimitExc
  * @since 0.1.0
  * @category models
  */
-export type BybitError =
-  | AccessForbidden
-  | AuthenticationFailed
-  | CancelFailed
-  | CancelOutcomeUnknown
-  | ExchangeUnavailable
-  | InvalidRequest
-  | PermissionDenied
-  | RateLimitExceeded
-  | RedirectRefused
-  | TimestampOutsideWindow
-  | TransportError
-  | UnknownApiError
-  | UnreadableResponse
-  | WithdrawalNotCancellable
-  | WithdrawalNotFound
+export type BybitError = CancelError
 
 /**
  * Whether a value is one of this package's errors (any class of `BybitError`), as
@@ -470,7 +382,4 @@ export const isBybitError = (u: unknown): u is BybitError => Predicate.hasProper
  * @category guards
  */
 export const isRetryable = (error: { readonly _tag: string }): error is RetryableError =>
-  error._tag === "TransportError" ||
-  error._tag === "ExchangeUnavailable" ||
-  error._tag === "RateLimitExceeded" ||
-  error._tag === "TimestampOutsideWindow"
+  Errors.isRetryableTag(error._tag)

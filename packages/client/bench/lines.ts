@@ -10,7 +10,7 @@
 // variant, in an order reversed every round, and the median per call of the rounds after WARMUP.
 // Each line's files resolve their own `effect` (4 from packages/client, 3 from client-effect3).
 //   npx tsc -b tsconfig.build.json && bash scripts/node24.sh npx tsx packages/client/bench/lines.ts
-//   [ROUNDS=12] [BATCH=200]
+//   [ROUNDS=12] [BATCH=200] [ONLY=effect4.client,effect4.bare,fetch,bybitApi]
 // The clients are imported by package name: without tsx's source condition that is the built
 // dist/, the code a user runs.
 import { createHmac, timingSafeEqual } from "node:crypto"
@@ -184,29 +184,40 @@ console.log(
 const ROUNDS = Number(process.env.ROUNDS ?? 12)
 const BATCH = Number(process.env.BATCH ?? 200)
 const WARMUP = 2
+// Wall time, and this process's CPU time (user + system, the loopback server's included, the same
+// work for every variant): on a machine shared with other work the CPU figure moves far less.
 const times: Record<string, Array<number>> = {}
+const cpuTimes: Record<string, Array<number>> = {}
+const only = process.env.ONLY?.split(",")
 for (let round = 0; round < ROUNDS + WARMUP; round++) {
-  const entries = Object.entries(variants)
+  const entries = Object.entries(variants).filter(([name]) => only === undefined || only.includes(name))
   if (round % 2 === 1) entries.reverse()
   for (const [name, run] of entries) {
     const t0 = performance.now()
+    const cpu0 = process.cpuUsage()
     for (let i = 0; i < BATCH; i++) await run()
     const perCall = ((performance.now() - t0) / BATCH) * 1000
+    const cpu = process.cpuUsage(cpu0)
     if (round < WARMUP) continue
-    const list = times[name] ?? []
-    list.push(perCall)
-    times[name] = list
+    times[name] = [...(times[name] ?? []), perCall]
+    cpuTimes[name] = [...(cpuTimes[name] ?? []), (cpu.user + cpu.system) / BATCH]
   }
 }
 
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<string, number>
+const medians = (t: Record<string, Array<number>>) =>
+  Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)])) as Record<string, number>
+const m = medians(times)
+const c = medians(cpuTimes)
 console.log(`undici, default options, ${ROUNDS} interleaved rounds of ${BATCH} calls per variant (median per call)`)
 for (const [name, us] of Object.entries(m)) {
-  console.log(`  ${name.padEnd(15)} ${us.toFixed(1).padStart(7)} us/call  ${(1e6 / us).toFixed(0).padStart(6)} calls/s`)
+  console.log(
+    `  ${name.padEnd(15)} ${us.toFixed(1).padStart(7)} us/call  ${(1e6 / us).toFixed(0).padStart(6)} calls/s  CPU ${c[name]!.toFixed(1).padStart(7)} us/call`
+  )
 }
 const verdict = (ok: boolean) => (ok ? "met" : "NOT met")
 for (const line of ["effect4", "effect3"]) {
+  if (m[`${line}.client`] === undefined || m[`${line}.bare`] === undefined) continue
   const client = m[`${line}.client`]!
   const vsBare = client / m[`${line}.bare`]!
   const vsFetch = client / m.fetch!
@@ -219,8 +230,14 @@ for (const line of ["effect4", "effect3"]) {
     `    client / fetch + createHmac:      ${vsFetch.toFixed(2)}x (target <= 0.9x: ${verdict(vsFetch <= 0.9)})`
   )
   console.log(`    our calls/s / bybit-api's:        ${vsSdk.toFixed(2)}x (target >= 2x: ${verdict(vsSdk >= 2)})`)
+  const cpu = c[`${line}.client`]!
+  console.log(
+    `    CPU time: client / bare ${(cpu / c[`${line}.bare`]!).toFixed(2)}x, / fetch ${(cpu / c.fetch!).toFixed(2)}x, bybit-api / client ${(c.bybitApi! / cpu).toFixed(2)}x`
+  )
 }
-console.log(`  effect4.client / effect3.client:   ${(m["effect4.client"]! / m["effect3.client"]!).toFixed(2)}x`)
+if (m["effect3.client"] !== undefined) {
+  console.log(`  effect4.client / effect3.client:   ${(m["effect4.client"]! / m["effect3.client"]!).toFixed(2)}x`)
+}
 
 await effect4.dispose()
 await effect3.dispose()

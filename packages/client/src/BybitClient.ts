@@ -1,6 +1,5 @@
 /**
- * The `BybitClient` service: signed requests to Bybit's V5 API over the `HttpClient` the caller
- * provides, with clock sync, pacing, safe retries and typed errors.
+ * The `BybitClient` service: signed Bybit V5 requests over the caller's `HttpClient`.
  *
  * @since 0.1.0
  */
@@ -19,9 +18,7 @@ import * as internal from "./internal/client.js"
 import type { CancelResult, WithdrawalPage } from "./Withdrawals.js"
 
 /**
- * The rate-limit status of an answer: the endpoint's `limit`, requests `remaining` in the window,
- * `resetAt` (ms since the epoch, server time) and the `path` it belongs to (headers
- * `X-Bapi-Limit`, `X-Bapi-Limit-Status`, `X-Bapi-Limit-Reset-Timestamp`).
+ * An answer's rate-limit headers: `limit`, `remaining`, `resetAt` (server ms) and its `path`.
  *
  * @since 0.1.0
  * @category models
@@ -29,7 +26,7 @@ import type { CancelResult, WithdrawalPage } from "./Withdrawals.js"
 export interface RateLimitStatus extends RateLimit.RateLimitStatus {}
 
 /**
- * The exchange's time (`GET /v5/market/time`): seconds and nanoseconds as sent, and `millis`.
+ * The exchange's time (`GET /v5/market/time`), as sent, and in `millis`.
  *
  * @since 0.1.0
  * @category models
@@ -37,30 +34,23 @@ export interface RateLimitStatus extends RateLimit.RateLimitStatus {}
 export interface ServerTime {
   readonly timeSecond: string
   readonly timeNano: string
-  /** Milliseconds since the epoch (from `timeNano`). */
   readonly millis: number
 }
 
 /**
- * What the `BybitClient` service offers. `Withdrawals.cancel` and `list` are its accessors.
+ * What the `BybitClient` service offers (`Withdrawals` holds the accessors of `cancel`, `list`).
  *
  * @since 0.1.0
  * @category models
  */
 export interface Service {
-  /** The environment name, or `custom` when a base URL was given. */
+  /** `custom` when a base URL was given. */
   readonly environment: BybitConfig.Environment | "custom"
-  /** The base URL every request goes to. */
   readonly baseUrl: string
-  /** `GET /v5/market/time` (public, unsigned), retried. */
   readonly serverTime: Effect.Effect<ServerTime, ServerTimeError>
-  /** The measured offset (server minus local clock, ms), once measured. */
   readonly clockOffset: Effect.Effect<Option.Option<number>>
-  /** The last rate-limit status seen for a path. */
   readonly rateLimitStatus: (path: string) => Effect.Effect<RateLimitStatus | undefined>
-  /** See `Withdrawals.cancel`. */
   readonly cancel: (input: { readonly id: string }) => Effect.Effect<CancelResult, CancelError>
-  /** See `Withdrawals.list`. */
   readonly list: (query?: import("./Withdrawals.js").ListQuery) => Effect.Effect<WithdrawalPage, ListError>
 }
 
@@ -74,9 +64,7 @@ export class BybitClient extends Context.Service<BybitClient, Service>()("@effec
 
 /**
  * Builds the service: checks the options (a `ConfigError` naming the option, never quoting a
- * secret), builds the signer once, and takes the `HttpClient` once. The scope holds the client's
- * state; the credential headers are redacted (`Headers.CurrentRedactedNames`) on every request. Use it for a second account under its
- * own tag.
+ * secret), builds the signer and takes the `HttpClient` once. For a second account, under its own tag.
  *
  * @example
  * ```ts
@@ -108,9 +96,8 @@ export const layer = (
 ): Layer.Layer<BybitClient, Config.ConfigError, HttpClient.HttpClient> => Layer.effect(BybitClient)(make(options))
 
 /**
- * The service from `Config`s (`Config.Wrap` of the options); default `BybitConfig.fromEnv`
- * (`BYBIT_API_KEY`, `BYBIT_API_SECRET` or `BYBIT_RSA_PRIVATE_KEY`, `BYBIT_ENV`, `BYBIT_BASE_URL`,
- * `BYBIT_RECV_WINDOW`). A missing or invalid value is a `ConfigError` naming it.
+ * The service from `Config`s of the options; default `BybitConfig.fromEnv`. A missing or invalid
+ * value is a `ConfigError` naming it.
  *
  * @example
  * ```ts
@@ -126,7 +113,7 @@ export const layerConfig = (
   Layer.effect(BybitClient)(Effect.flatMap(Config.unwrap(options), make))
 
 /**
- * The exchange's time (`GET /v5/market/time`, public, unsigned).
+ * The exchange's time (`GET /v5/market/time`, public, unsigned), retried.
  *
  * @since 0.1.0
  * @category accessors
@@ -147,7 +134,7 @@ export const rateLimitStatus = (
   BybitClient.use((client) => client.rateLimitStatus(path))
 
 /**
- * The measured clock offset (server minus local, ms), once measured.
+ * The clock offset (server minus local, ms), once measured.
  *
  * @since 0.1.0
  * @category accessors

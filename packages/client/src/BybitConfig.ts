@@ -1,7 +1,6 @@
 /**
- * Configuration of the client: credentials (HMAC or RSA, secrets `Redacted`), the environment or
- * base URL, and the options of `BybitClient.make`; `fromEnv` reads them from the environment
- * (`BYBIT_*`). Every rule is checked when the layer is built, as a `ConfigError` naming the
+ * Credentials (HMAC or RSA, secrets `Redacted`), environments and the options of
+ * `BybitClient.make`. Every rule is checked when the layer is built: a `ConfigError` names the
  * variable or option, never quoting its value.
  *
  * @since 0.1.0
@@ -16,8 +15,7 @@ import type { RetryableError } from "./BybitError.js"
 import * as internal from "./internal/config.js"
 
 /**
- * Every Bybit V5 REST host, by name (Bybit's "Integration Guidance" page). `mainnet` is what
- * Bybit's own SDKs default to.
+ * Every Bybit V5 REST host, by name (Bybit's "Integration Guidance" page).
  *
  * @since 0.1.0
  * @category environments
@@ -41,8 +39,7 @@ export type Environment = keyof typeof environments
 export const Environment: Schema.Codec<Environment> = Schema.Literals(Object.keys(environments) as Array<Environment>)
 
 /**
- * Credentials: a system-generated key (`Hmac`: the API key and its secret) or a self-generated one
- * (`Rsa`: the API key and the RSA private key, PEM, PKCS#8 or PKCS#1).
+ * A system-generated key (`Hmac`) or a self-generated one (`Rsa`: PEM, PKCS#8 or PKCS#1).
  *
  * @since 0.1.0
  * @category models
@@ -53,11 +50,6 @@ export type Credentials =
 
 /**
  * HMAC credentials (checked when the layer is built).
- *
- * @example
- * ```ts
- * BybitConfig.hmac({ apiKey: "key", apiSecret: Redacted.make("secret") })
- * ```
  * @since 0.1.0
  * @category constructors
  */
@@ -70,7 +62,7 @@ export const hmac = (input: {
 })
 
 /**
- * RSA credentials; a PEM written on one line with literal `\n` escapes is accepted.
+ * RSA credentials; a PEM on one line with literal `\n` escapes is accepted.
  *
  * @since 0.1.0
  * @category constructors
@@ -81,8 +73,7 @@ export const rsa = (input: {
 }): Credentials => ({ _tag: "Rsa", ...input })
 
 /**
- * The default `retry` schedule: exponential backoff from 200 ms (x2) with jitter, at most 4
- * retries, within 30 seconds. Applies to retryable errors only (`BybitError.isRetryable`).
+ * The default `retry`: backoff from 200 ms (x2, jittered), at most 4 retries, within 30 seconds.
  *
  * @since 0.1.0
  * @category retry
@@ -97,51 +88,36 @@ export const defaultRetrySchedule: Schedule.Schedule<unknown, RetryableError> = 
  */
 export interface Options {
   readonly credentials: Credentials
-  /** Named host; default `mainnet`. Ignored when `baseUrl` is given. */
+  /** Default `mainnet`; ignored when `baseUrl` is given. */
   readonly environment?: Environment | undefined
-  /** Overrides the environment's host (a region, a proxy, the mock exchange): https, or http on loopback. */
+  /** Another host (a proxy, the mock): https, or http on loopback. */
   readonly baseUrl?: string | undefined
-  /** Receive window in ms, 1..60000; default 5000. */
+  /** Receive window, ms, 1..60000; default 5000. */
   readonly recvWindow?: number | undefined
-  /** Per-attempt timeout (sending and reading the whole response); default 10 seconds. */
+  /** Per attempt, sending and reading the whole response; default 10 seconds. */
   readonly timeout?: Duration.Input | undefined
-  /** How retryable failures are retried; default `defaultRetrySchedule`; `false`: never. */
+  /** Default `defaultRetrySchedule`; `false`: never retry. */
   readonly retry?: Schedule.Schedule<unknown, RetryableError> | false | undefined
-  /** The longest wait for a rate-limit reset or a paced slot before failing; default 60 seconds. */
+  /** The longest wait for a rate-limit reset or a paced slot; default 60 seconds. */
   readonly maxRateLimitWait?: Duration.Input | undefined
-  /** Measure the offset to the server's clock (`GET /v5/market/time`) and apply it; default `true`. */
+  /** Apply the offset to the server's clock (`GET /v5/market/time`); default `true`. */
   readonly timeSync?: boolean | undefined
-  /** The most bytes of a response body read; past it the answer is `UnreadableResponse`; default 1 MiB. */
+  /** Body cap, bytes; past it `UnreadableResponse` (`TooLarge`); default 1 MiB. */
   readonly maxResponseBytes?: number | undefined
-  /**
-   * Spread private requests over each endpoint's per-UID budget instead of sending until Bybit
-   * answers 10006; default `true` (Bybit V5 "Rate Limit Rules").
-   */
+  /** Spread requests over each endpoint's per-UID budget (Bybit's "Rate Limit Rules"); default `true`. */
   readonly pacing?: boolean | undefined
   /**
-   * Adjusts the `HttpClient` once, when the client is built (a proxy, extra headers). Do not make
-   * it follow redirects, retry or rewrite URLs: the client's requests are signed for one URL, and
-   * it retries on its own. A request to another origin than `baseUrl` (a redirect followed by a
-   * wrapper) fails with `RedirectRefused` before it is sent.
-   *
-   * A `fetch` of your own (a proxy, mTLS) for `FetchHttpClient`: provide `FetchHttpClient.Fetch`
-   * to the client's layer (or where the program runs); the client calls it with
-   * `redirect: "manual"`. One given only to `FetchHttpClient.layer` is not seen: the client sets
-   * the `Fetch` of its requests, and that one wins.
+   * Adjusts the `HttpClient` once (a proxy, headers); never make it follow redirects, retry or
+   * rewrite URLs: a request to another origin fails with `RedirectRefused` before it is sent. A
+   * `fetch` of your own goes in as `FetchHttpClient.Fetch` provided to the client's layer (called
+   * with `redirect: "manual"`), not to `FetchHttpClient.layer`.
    */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
 
 /**
- * The default of `BybitClient.layerConfig`: `BYBIT_API_KEY` with `BYBIT_API_SECRET` (HMAC) or
- * `BYBIT_RSA_PRIVATE_KEY` (RSA, PEM; literal `\n` escapes accepted), `BYBIT_ENV` (default
- * `mainnet`), `BYBIT_BASE_URL`, `BYBIT_RECV_WINDOW` (ms). A record of `Config`s: spread it to add
- * or replace options. A missing or invalid variable is a `ConfigError` naming it.
- *
- * @example
- * ```ts
- * BybitClient.layerConfig({ ...BybitConfig.fromEnv, timeSync: Config.succeed(false) })
- * ```
+ * `BYBIT_API_KEY` with `BYBIT_API_SECRET` (HMAC) or `BYBIT_RSA_PRIVATE_KEY` (PEM), `BYBIT_ENV`,
+ * `BYBIT_BASE_URL`, `BYBIT_RECV_WINDOW` (ms), as `Config`s: spread it to add or replace options.
  * @since 0.1.0
  * @category config
  */
@@ -153,9 +129,8 @@ export const fromEnv: {
 } = internal.fromEnv
 
 /**
- * HMAC credentials from two `Config`s. A secret read with `Config.String(name)` is checked right on
- * the variable, so a `ConfigError` names it; after `Config.Redacted(name)` Effect no longer can,
- * and the message names the part (`apiSecret`). Either way the value is `Redacted` from then on.
+ * HMAC credentials from two `Config`s. A `ConfigError` names the variable of a `Config.String`, the
+ * part (`apiSecret`) of a `Config.Redacted`.
  *
  * @since 0.1.0
  * @category config
@@ -166,7 +141,7 @@ export const hmacConfig: (parts: {
 }) => Config.Config<Credentials> = internal.hmacConfig
 
 /**
- * RSA credentials from two `Config`s (the PEM as for `hmacConfig`'s secret).
+ * RSA credentials from two `Config`s (as `hmacConfig`).
  *
  * @since 0.1.0
  * @category config

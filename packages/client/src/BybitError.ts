@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { Errors } from "@effect-bybit/core"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
@@ -22,7 +23,7 @@ export const TypeId: unique symbol = Symbol.for("@effect-bybit/client/BybitError
  */
 export type TypeId = typeof TypeId
 
-/** The fields of an answer from the exchange (named, so the declarations refer to it once). */
+/** What the exchange answered: its envelope's `retCode` and `retMsg`, and the HTTP status. */
 type ApiFields = {
   readonly retCode: Schema.optional<typeof Schema.Number>
   readonly retMsg: Schema.optional<typeof Schema.String>
@@ -30,32 +31,19 @@ type ApiFields = {
 }
 
 const apiFields: ApiFields = {
-  /** Bybit's `retCode`, when the exchange answered with an envelope. */
   retCode: Schema.optional(Schema.Number),
-  /** Bybit's `retMsg`, when the exchange answered with an envelope. */
   retMsg: Schema.optional(Schema.String),
-  /** The HTTP status, when there was a response. */
   httpStatus: Schema.optional(Schema.Number)
 }
 
-const codeOf = (e: { readonly retCode?: number | undefined; readonly httpStatus?: number | undefined }): string =>
-  e.retCode !== undefined
-    ? ` (retCode ${e.retCode}${e.httpStatus !== undefined && e.httpStatus !== 200 ? `, HTTP ${e.httpStatus}` : ""})`
-    : e.httpStatus !== undefined
-      ? ` (HTTP ${e.httpStatus})`
-      : ""
+/** An error's own fields with those of an answer (typed `ApiFields & F`: declared once). */
+const api = <F extends Schema.Struct.Fields>(fields: F): ApiFields & F => ({ ...apiFields, ...fields })
 
-const said = (retMsg: string | undefined): string => (retMsg ? `: "${retMsg}"` : "")
-
-/** An ISO date, or the number itself when it is not a date (never throws, unlike `toISOString`). */
-const isoOf = (millis: number): string => {
-  const date = new Date(millis)
-  return Number.isNaN(date.getTime()) ? `${millis} ms` : date.toISOString()
-}
+const optionalString = Schema.optional(Schema.String)
+const optionalNumber = Schema.optional(Schema.Number)
 
 /**
- * The API key was refused: invalid, expired, wrong environment, or a bad signature
- * (retCode 10003, 10004, 10007, 33004; HTTP 401). Never retried.
+ * The key or its signature was refused (retCode 10003, 10004, 10007, 33004; HTTP 401). Never retried.
  *
  * @since 0.1.0
  * @category errors
@@ -63,208 +51,121 @@ const isoOf = (millis: number): string => {
 export class AuthenticationFailed extends Schema.TaggedError<AuthenticationFailed>()(
   "AuthenticationFailed",
   apiFields
-) {
-  override get message(): string {
-    return `Bybit refused the API key or its signature${codeOf(this)}${said(this.retMsg)}. Check that the key and secret belong to the environment you call (mainnet keys fail on testnet) and have not expired.`
-  }
-}
+) {}
 
 /**
- * The key lacks the permission for this call, or is bound to other IPs (retCode 10005, 10010).
+ * The key lacks the permission, or is bound to other IPs (retCode 10005, 10010). Never retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PermissionDenied extends Schema.TaggedError<PermissionDenied>()("PermissionDenied", apiFields) {}
+
+/**
+ * The timestamp (ms) fell outside the receive window (retCode 10002). Sent again once after a
+ * clock re-sync.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TimestampOutsideWindow extends Schema.TaggedError<TimestampOutsideWindow>()(
+  "TimestampOutsideWindow",
+  api({ timestamp: optionalNumber, recvWindow: optionalNumber })
+) {}
+
+/**
+ * A rate limit: per UID (retCode 10006), system protection (HTTP 429), or Bybit's IP ban (HTTP 403
+ * "access too frequent", never retried) (Bybit V5 "Rate Limit Rules"). Retried after `resetAt`
+ * (server ms, from `X-Bapi-Limit-Reset-Timestamp`, else `Retry-After`) within `maxRateLimitWait`.
+ * With `detail`, the client did not send it: its pace would have waited longer.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()(
+  "RateLimitExceeded",
+  api({ resetAt: optionalNumber, path: optionalString, detail: optionalString })
+) {}
+
+/**
+ * Refused before sending (`field`, and the rule in `reason`), or by the exchange (retCode 10001,
+ * 131002). Never retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()(
+  "InvalidRequest",
+  api({ field: optionalString, reason: Schema.String })
+) {}
+
+/**
+ * No withdrawal with this id exists for the account (131002, and no record). Never retried.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class WithdrawalNotFound extends Schema.TaggedError<WithdrawalNotFound>()(
+  "WithdrawalNotFound",
+  api({ id: Schema.String })
+) {}
+
+/**
+ * The withdrawal's status does not allow cancelling (retCode 131099); `status` once looked up.
  * Never retried.
- *
- * @since 0.1.0
- * @category errors
- */
-export class PermissionDenied extends Schema.TaggedError<PermissionDenied>()("PermissionDenied", apiFields) {
-  override get message(): string {
-    return `Bybit denied the request${codeOf(this)}${said(this.retMsg)}. Give the API key the "Withdrawal" permission and check its IP allow-list.`
-  }
-}
-
-/**
- * The request's timestamp fell outside the receive window (retCode 10002). Retried once after
- * re-syncing the clock with the server.
- *
- * @since 0.1.0
- * @category errors
- */
-export class TimestampOutsideWindow extends Schema.TaggedError<TimestampOutsideWindow>()("TimestampOutsideWindow", {
-  ...apiFields,
-  /** The timestamp that was sent, in ms. */
-  timestamp: Schema.optional(Schema.Number),
-  /** The receive window that was sent, in ms. */
-  recvWindow: Schema.optional(Schema.Number)
-}) {
-  override get message(): string {
-    return `Bybit rejected the request's timestamp as outside the receive window${codeOf(this)}${said(this.retMsg)}. Enable time sync, fix the system clock, or widen recvWindow.`
-  }
-}
-
-/**
- * A rate limit was hit: the endpoint's per-UID limit (retCode 10006), Bybit's IP ban (HTTP 403 whose
- * body says "access too frequent" or "Access Denied", V5 rate-limit page) or system protection
- * (HTTP 429). 10006 and 429 are retried after `resetAt` (from `X-Bapi-Limit-Reset-Timestamp`, else
- * `Retry-After`) when that is near enough; an IP ban (HTTP 403) is not retried.
- *
- * @since 0.1.0
- * @category errors
- */
-export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()("RateLimitExceeded", {
-  ...apiFields,
-  /**
-   * When the limit resets (server time, ms since the epoch), from `X-Bapi-Limit-Reset-Timestamp`,
-   * or from `Retry-After` (seconds or an HTTP date) when that header is absent.
-   */
-  resetAt: Schema.optional(Schema.Number),
-  /** The request path that was limited. */
-  path: Schema.optional(Schema.String),
-  /**
-   * The client's own account, when it did not send the request (its pacing budget would have held
-   * it longer than `maxRateLimitWait`); never server text (that is `retMsg`).
-   */
-  detail: Schema.optional(Schema.String)
-}) {
-  override get message(): string {
-    const when = this.resetAt !== undefined ? ` The limit resets at ${isoOf(this.resetAt)}.` : ""
-    if (this.detail !== undefined) {
-      return `Bybit's rate limit for ${this.path ?? "this endpoint"} would be exceeded; ${this.detail}.${when}`
-    }
-    if (this.httpStatus === 403) {
-      return `Bybit banned this IP for sending requests too often${codeOf(this)}${said(this.retMsg)}.${when} The ban lasts at least 10 minutes; it is not retried. Send fewer requests from this IP.`
-    }
-    if (this.retCode === undefined && this.httpStatus === 429) {
-      return `Bybit's system protection refused the request${codeOf(this)}${said(this.retMsg)}.${when} Slow down.`
-    }
-    return `Bybit's rate limit for ${this.path ?? "this endpoint"} was exceeded${codeOf(this)}${said(this.retMsg)}.${when} Slow down.`
-  }
-}
-
-/**
- * The request was invalid: rejected locally before sending (with `field`), or by the exchange
- * (retCode 10001, 131002). Never retried.
- *
- * @since 0.1.0
- * @category errors
- */
-export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()("InvalidRequest", {
-  ...apiFields,
-  /** The input field at fault, when known. */
-  field: Schema.optional(Schema.String),
-  /** What is wrong with it. */
-  reason: Schema.String
-}) {
-  override get message(): string {
-    const where = this.field !== undefined ? ` field "${this.field}"` : ""
-    return `Invalid request${where}${codeOf(this)}: ${this.reason}`
-  }
-}
-
-/**
- * No withdrawal with this id exists for the account. Never retried.
- *
- * @since 0.1.0
- * @category errors
- */
-export class WithdrawalNotFound extends Schema.TaggedError<WithdrawalNotFound>()("WithdrawalNotFound", {
-  ...apiFields,
-  id: Schema.String
-}) {
-  override get message(): string {
-    return `Withdrawal ${this.id} was not found${codeOf(this)}${said(this.retMsg)}. Check the id and that the key belongs to the account that made it.`
-  }
-}
-
-/**
- * The withdrawal exists but its status does not allow cancelling (retCode 131099 and the other
- * state codes). `status` is the status found, when the client looked it up. Never retried.
  *
  * @since 0.1.0
  * @category errors
  */
 export class WithdrawalNotCancellable extends Schema.TaggedError<WithdrawalNotCancellable>()(
   "WithdrawalNotCancellable",
-  {
-    ...apiFields,
-    id: Schema.String,
-    /** The withdrawal's status (e.g. `success`, `CancelByUser`), when known. */
-    status: Schema.optional(Schema.String)
-  }
-) {
-  override get message(): string {
-    const status = this.status !== undefined ? ` (status ${this.status})` : ""
-    return `Withdrawal ${this.id} cannot be cancelled${status}${codeOf(this)}${said(this.retMsg)}. Only SecurityCheck and Pending withdrawals can be cancelled.`
-  }
-}
+  api({ id: Schema.String, status: optionalString })
+) {}
 
 /**
- * The exchange accepted the cancel request but answered `result.status: 0`: the cancel failed.
+ * The exchange answered `result.status: 0`: the cancel failed.
  *
  * @since 0.1.0
  * @category errors
  */
-export class CancelFailed extends Schema.TaggedError<CancelFailed>()("CancelFailed", {
-  ...apiFields,
-  id: Schema.String
-}) {
-  override get message(): string {
-    return `Bybit could not cancel withdrawal ${this.id} (result.status 0)${said(this.retMsg)}. Check its status with Withdrawals.list before trying again.`
-  }
-}
+export class CancelFailed extends Schema.TaggedError<CancelFailed>()("CancelFailed", api({ id: Schema.String })) {}
 
 /**
- * The exchange is unavailable or failed internally: retCode 10000, 10016, 131001, 131003, 131200,
- * 131201, 131230, or HTTP 5xx (whatever the body). Retried with backoff.
+ * The exchange is unavailable (retCode 10000, 10016, 131001, 131003, 131200, 131201, 131230; HTTP
+ * 5xx). Retried with backoff.
  *
  * @since 0.1.0
  * @category errors
  */
-export class ExchangeUnavailable extends Schema.TaggedError<ExchangeUnavailable>()("ExchangeUnavailable", {
-  ...apiFields,
-  /** The request path. */
-  path: Schema.optional(Schema.String)
-}) {
-  override get message(): string {
-    return `Bybit is unavailable or failed internally${codeOf(this)}${said(this.retMsg)}. Try again later.`
-  }
-}
+export class ExchangeUnavailable extends Schema.TaggedError<ExchangeUnavailable>()(
+  "ExchangeUnavailable",
+  api({ path: optionalString })
+) {}
 
 /**
- * The request did not get a response: connection refused or reset, DNS failure (`Network`), or no
- * complete response within the per-request `timeout` (`Timeout`). Retried with backoff. Whether a
- * cancel happened is settled by `Withdrawals.cancel` itself, never left to this error.
+ * No response (`Network`: refused, reset, DNS; `detail` such as `ECONNREFUSED`), or none complete
+ * within `timeout` (`Timeout`). Retried with backoff.
  *
  * @since 0.1.0
  * @category errors
  */
 export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
   reason: Schema.Literals(["Timeout", "Network"]),
-  /** The request path (no host, no query, no headers). */
-  path: Schema.optional(Schema.String),
-  /** What the transport reported (e.g. `ECONNREFUSED`), never the request itself. */
-  detail: Schema.optional(Schema.String)
-}) {
-  override get message(): string {
-    const detail = this.detail !== undefined ? ` (${this.detail})` : ""
-    const to = this.path !== undefined ? ` to ${this.path}` : ""
-    const what = this.reason === "Timeout" ? "got no complete response in time" : "failed on the network"
-    return `The request${to} ${what}${detail}. Check connectivity to the Bybit host.`
-  }
-}
+  path: optionalString,
+  detail: optionalString
+}) {}
 
 /**
- * A 2xx response could not be read: empty, not JSON, nested deeper than 64 levels, larger than the
- * body cap (`maxResponseBytes`, reading stopped there), or missing envelope or result fields; or an
- * answer whose status is not a final HTTP status (`InvalidStatus`: a 1xx, or 600 and up). Not
- * retried (a cancel looks the withdrawal up first: it may have happened).
+ * A 2xx answer could not be read: empty, not JSON, deeper than 64 levels, over `maxResponseBytes`,
+ * missing fields; or a status that is not final (`InvalidStatus`: 1xx, 600+). `detail` is scrubbed,
+ * at most 300 characters. Not retried.
  *
  * @since 0.1.0
  * @category errors
  */
 export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()("UnreadableResponse", {
-  httpStatus: Schema.optional(Schema.Number),
-  /** The request path. */
-  path: Schema.optional(Schema.String),
+  httpStatus: optionalNumber,
+  path: optionalString,
   reason: Schema.Literals([
     "NotJson",
     "InvalidEnvelope",
@@ -274,85 +175,58 @@ export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()
     "TooDeep",
     "InvalidStatus"
   ]),
-  /** What did not parse or decode (never the raw body; scrubbed, at most 300 characters). */
-  detail: Schema.optional(Schema.String)
-}) {
-  override get message(): string {
-    const detail = this.detail !== undefined ? `: ${this.detail}` : ""
-    return `Bybit's response could not be read (${this.reason}${this.httpStatus !== undefined ? `, HTTP ${this.httpStatus}` : ""})${detail}.`
-  }
-}
+  detail: optionalString
+}) {}
 
 /**
- * The server answered with a redirect (HTTP 3xx), or an answer came for another URL than the
- * client's request. A redirect is never followed: the request carries the API key and its
- * signature, which must reach no other host. Names the status and the origin of the `Location`
- * (never its path or query). Not retried.
+ * A redirect (HTTP 3xx), or an answer for another URL: never followed, the signed request must
+ * reach no other host. `location` is the origin of the `Location` only. Not retried.
  *
  * @since 0.1.0
  * @category errors
  */
 export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("RedirectRefused", {
-  /** The redirect's status. */
-  httpStatus: Schema.optional(Schema.Number),
-  /** The origin (`scheme://host:port`) of the `Location`, when it had one. */
-  location: Schema.optional(Schema.String)
-}) {
-  override get message(): string {
-    const to = this.location !== undefined ? ` to ${this.location}` : ""
-    return `The server answered HTTP ${this.httpStatus ?? "3xx"}, a redirect${to}; the client never follows redirects. Check the base URL (scheme, host, path) and any proxy in between, and do not wrap the client's HttpClient with HttpClient.followRedirects.`
-  }
-}
+  httpStatus: optionalNumber,
+  location: optionalString
+}) {}
 
 /**
- * HTTP 403 that is not Bybit's IP ban: a blocked region (Bybit's CDN answers "The request could not
- * be satisfied" to, for example, U.S. IPs), a firewall or proxy rule, or an IP allow-list. Not
- * retried.
+ * HTTP 403 that is not the IP ban: a region Bybit does not serve (its CDN's "The request could not
+ * be satisfied"), a firewall or proxy, an IP allow-list. Not retried.
  *
  * @since 0.1.0
  * @category errors
  */
-export class AccessForbidden extends Schema.TaggedError<AccessForbidden>()("AccessForbidden", apiFields) {
-  override get message(): string {
-    return `The request was refused with HTTP 403 by something other than Bybit's rate limit${said(this.retMsg)}: a region Bybit does not serve, a firewall or proxy rule, or an IP allow-list. Check where the request comes from (region, VPN, proxy) and the API key's IP allow-list.`
-  }
-}
+export class AccessForbidden extends Schema.TaggedError<AccessForbidden>()("AccessForbidden", apiFields) {}
 
 /**
- * Any other `retCode`, or an HTTP 4xx (other than 401, 403, 429) whose body is not a Bybit
- * envelope: a proxy's error page or a wrong base path. Kept as is. Not retried.
+ * Any other `retCode`, or an HTTP 4xx (not 401, 403, 429) without a Bybit envelope (a proxy's page,
+ * a wrong path). Not retried.
  *
  * @since 0.1.0
  * @category errors
  */
-export class UnknownApiError extends Schema.TaggedError<UnknownApiError>()("UnknownApiError", apiFields) {
-  override get message(): string {
-    if (this.retCode === undefined) {
-      return `The server answered HTTP ${this.httpStatus ?? "?"} without a Bybit answer in the body. Check the base URL (a wrong path or host) and any proxy in between.`
-    }
-    return `Bybit answered with an error this client does not know${codeOf(this)}${said(this.retMsg)}. See Bybit's error code table.`
-  }
-}
+export class UnknownApiError extends Schema.TaggedError<UnknownApiError>()("UnknownApiError", apiFields) {}
 
 /**
- * A cancel may have been handled (an attempt got no answer, a 5xx or an unreadable one) and the
- * exchange's own record of the withdrawal could not be read to settle it. `detail` says what
- * happened. Check with `Withdrawals.list({ withdrawID: id })`, or the withdrawal history on Bybit.
+ * A cancel may have been handled and the withdrawal's record could not settle it; `detail` says
+ * what the attempts and the lookup met. Check with `Withdrawals.list({ withdrawID: id })`.
  *
  * @since 0.1.0
  * @category errors
  */
 export class CancelOutcomeUnknown extends Schema.TaggedError<CancelOutcomeUnknown>()("CancelOutcomeUnknown", {
   id: Schema.String,
-  /** What the attempts and the lookup met (error tags and codes, never secrets). */
   detail: Schema.String
-}) {
-  override get message(): string {
-    return `The cancel of withdrawal ${this.id} may or may not have happened (${this.detail}). Check it with Withdrawals.list({ withdrawID: "${this.id}" }) or in Bybit's withdrawal history before cancelling again.`
+}) {}
+
+// Every class carries the mark `isBybitError` looks for and its message (`@effect-bybit/core`'s
+// `Errors`, shared by both lines), on its prototype.
+const messageOf = {
+  get: function (this: Errors.Fields) {
+    return Errors.messageOf(this)
   }
 }
-
-// Every class carries the mark `isBybitError` looks for, on its prototype.
 for (const error of [
   AuthenticationFailed,
   PermissionDenied,
@@ -371,6 +245,7 @@ for (const error of [
   CancelOutcomeUnknown
 ]) {
   Object.defineProperty(error.prototype, TypeId, { value: TypeId })
+  Object.defineProperty(error.prototype, "message", messageOf)
 }
 
 /**
@@ -430,32 +305,15 @@ export type ServerTimeError = RequestError
 export type RetryableError = TransportError | ExchangeUnavailable | RateLimitExceeded | TimestampOutsideWindow
 
 /**
- * Every error the client can raise, whatever the operation (building a layer fails with Effect's
- * own `ConfigError` instead).
+ * Every error of the client (building a layer fails with a `ConfigError` instead).
  *
  * @since 0.1.0
  * @category models
  */
-export type BybitError =
-  | AccessForbidden
-  | AuthenticationFailed
-  | CancelFailed
-  | CancelOutcomeUnknown
-  | ExchangeUnavailable
-  | InvalidRequest
-  | PermissionDenied
-  | RateLimitExceeded
-  | RedirectRefused
-  | TimestampOutsideWindow
-  | TransportError
-  | UnknownApiError
-  | UnreadableResponse
-  | WithdrawalNotCancellable
-  | WithdrawalNotFound
+export type BybitError = CancelError
 
 /**
- * Whether a value is one of this package's errors (any class of `BybitError`), as
- * `HttpClientError.isHttpClientError` is for the platform's.
+ * Whether a value is one of this package's errors.
  *
  * @since 0.1.0
  * @category guards
@@ -463,14 +321,10 @@ export type BybitError =
 export const isBybitError = (u: unknown): u is BybitError => Predicate.hasProperty(u, TypeId)
 
 /**
- * Whether the retry policy may retry an error (transport, exchange unavailable, rate limit, time
- * window).
+ * Whether an error is a `RetryableError`.
  *
  * @since 0.1.0
  * @category guards
  */
 export const isRetryable = (error: { readonly _tag: string }): error is RetryableError =>
-  error._tag === "TransportError" ||
-  error._tag === "ExchangeUnavailable" ||
-  error._tag === "RateLimitExceeded" ||
-  error._tag === "TimestampOutsideWindow"
+  Errors.isRetryableTag(error._tag)

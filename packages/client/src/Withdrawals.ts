@@ -32,7 +32,7 @@ export const WithdrawalId = Schema.String.check(
 export type WithdrawalId = typeof WithdrawalId.Type
 
 /**
- * A withdrawal status, as Bybit spells it; one this client does not know is `"Unknown"`.
+ * A withdrawal status as Bybit spells it, or `"Unknown"`.
  *
  * @since 0.1.0
  * @category models
@@ -40,8 +40,7 @@ export type WithdrawalId = typeof WithdrawalId.Type
 export type WithdrawalStatus = Records.WithdrawalStatus
 
 /**
- * The statuses that can be cancelled: `SecurityCheck` and `Pending` (before the hot wallet; any
- * other answers 131099).
+ * `SecurityCheck` and `Pending`: any later status answers 131099.
  *
  * @since 0.1.0
  * @category constants
@@ -57,8 +56,7 @@ export const CANCELLABLE_STATUSES: ReadonlyArray<WithdrawalStatus> = Records.CAN
 export interface WithdrawalRecord extends Records.WithdrawalRecord {}
 
 /**
- * A row that could not be read: its index on the page, its `withdrawId` when readable, and the
- * field and rule it breaks. Reported, never dropped.
+ * A row that could not be read: its `index`, its `withdrawId` when readable, the field and rule.
  *
  * @since 0.1.0
  * @category models
@@ -73,9 +71,8 @@ export interface MalformedRecord extends Records.MalformedRecord {}
  */
 export interface WithdrawalPage {
   readonly rows: ReadonlyArray<WithdrawalRecord>
-  /** Rows that could not be read, each with its index and reason. */
   readonly malformed: ReadonlyArray<MalformedRecord>
-  /** The cursor of the next page; `undefined` on the last one. */
+  /** `undefined` on the last page. */
   readonly nextPageCursor: string | undefined
   readonly rateLimit: RateLimitStatus | undefined
 }
@@ -91,8 +88,7 @@ export interface WithdrawalPage {
 export interface ListQuery extends Rules.ListQuery {}
 
 /**
- * A successful cancel. `confirmedAfterRetry` is `true` when an attempt may have been handled and the
- * exchange's record (`CancelByUser`) settled it.
+ * A successful cancel; `confirmedAfterRetry` when the record (`CancelByUser`) settled it.
  *
  * @since 0.1.0
  * @category models
@@ -121,12 +117,10 @@ export const cancelPath: string = internal.cancelPath
 export const listPath: string = internal.listPath
 
 /**
- * Cancels a withdrawal. The id is checked first (`InvalidRequest` names the field and rule; nothing
- * is sent). Retries what is safe (transport failures, outages, rate limits after their reset, 10002
- * after a clock re-sync). Once an attempt may have been handled (no answer, 5xx, unreadable), the
- * verdict comes from the withdrawal's record: `CancelByUser` is success; if the record cannot be read
- * either, `CancelOutcomeUnknown`. 131002 is `WithdrawalNotFound` when the account has no such
- * withdrawal. Concurrent cancels of one id on one client share one request.
+ * Cancels a withdrawal (a bad id is `InvalidRequest`, nothing sent). Retries what is safe; once an
+ * attempt may have been handled (no answer, 5xx, unreadable), the withdrawal's record decides
+ * (`CancelByUser` is success; no record: `CancelOutcomeUnknown`). 131002 with no such record is
+ * `WithdrawalNotFound`. Concurrent cancels of one id share one request.
  *
  * @example
  * ```ts
@@ -144,8 +138,7 @@ export const cancel = (input: { readonly id: string }): Effect.Effect<CancelResu
   BybitClient.use((client) => client.cancel(input))
 
 /**
- * One page of withdrawal records. The filters are checked first; rows are decoded one by one, and
- * one that cannot be read is in `malformed`, never hiding the others.
+ * One page of records (bad filters: `InvalidRequest`); an unreadable row goes to `malformed`.
  *
  * @since 0.1.0
  * @category operations
@@ -154,9 +147,8 @@ export const list = (query?: ListQuery): Effect.Effect<WithdrawalPage, ListError
   BybitClient.use((client) => client.list(query))
 
 /**
- * Every record matching the filters, page after page, with each malformed row (`_tag:
- * "MalformedRecord"`) where it stood. Fails with `UnreadableResponse` if the server repeats a cursor
- * or sends more than 10 empty pages in a row.
+ * Every record matching the filters, page after page, malformed rows where they stood. A repeated
+ * cursor or over 10 empty pages in a row: `UnreadableResponse`.
  *
  * @since 0.1.0
  * @category operations
@@ -175,11 +167,8 @@ export const isMalformedRecord = (item: WithdrawalRecord | MalformedRecord): ite
   "_tag" in item && item._tag === "MalformedRecord"
 
 /**
- * Which withdrawals `cancelAllPending` cancels, all optional: `coin` (upper-case letters and digits,
- * as Bybit names coins; lower case is upper-cased, anything else is `InvalidRequest` naming `coin`),
- * `withdrawType` (0 on-chain, 1 off-chain, 2 all; default 2), `startTime`/`endTime` (ms since the
- * epoch, at most 30 days apart; with neither, Bybit lists the last 30 days). Any other key is
- * `InvalidRequest` naming it.
+ * Which withdrawals `cancelAllPending` cancels: `coin` (upper-cased), `withdrawType` (default 2, all),
+ * `startTime`/`endTime` (ms, at most 30 days apart). A bad or unknown key is `InvalidRequest`.
  *
  * @since 0.1.0
  * @category models
@@ -187,10 +176,8 @@ export const isMalformedRecord = (item: WithdrawalRecord | MalformedRecord): ite
 export interface PendingFilter extends Sweep.PendingFilter {}
 
 /**
- * The outcome of one withdrawal of `cancelAllPending`: `Cancelled` (`confirmedAfterRetry` when the
- * record settled it); `NotCancellable` with the `status` found; `Failed` with the typed error (a
- * malformed row: `UnreadableResponse`, no cancel sent); `Unknown` with `detail` and `howToCheck`;
- * `NotSent` when the sweep was stopped first.
+ * One withdrawal's outcome: `Cancelled`, `NotCancellable` (`status`), `Failed` (the error; a
+ * malformed row is never sent), `Unknown` (`detail`, `howToCheck`) or `NotSent` (stopped first).
  *
  * @since 0.1.0
  * @category models
@@ -198,8 +185,7 @@ export interface PendingFilter extends Sweep.PendingFilter {}
 export type CancelAllOutcome = Sweep.Outcome<CancelError>
 
 /**
- * The last item of `cancelAllPending`: counts of each outcome, what was found per coin (count and
- * exact total), rows skipped as past cancelling, and `listError` when the listing stopped early.
+ * The last item of `cancelAllPending`: counts per outcome and per coin, and `listError`, if any.
  *
  * @since 0.1.0
  * @category models
@@ -207,8 +193,7 @@ export type CancelAllOutcome = Sweep.Outcome<CancelError>
 export type CancelAllSummary = Sweep.Summary<ListError>
 
 /**
- * What a listing found to cancel: cancellable rows and malformed rows (each id once), the count of
- * rows past cancelling, and `listError` when the listing stopped early.
+ * What a listing found: cancellable and malformed rows (each id once), and `listError`, if any.
  *
  * @since 0.1.0
  * @category models
@@ -216,9 +201,8 @@ export type CancelAllSummary = Sweep.Summary<ListError>
 export type PendingWithdrawals = Sweep.Found<ListError>
 
 /**
- * Lists every withdrawal matching the filter, page after page, and keeps those still cancellable
- * (`CANCELLABLE_STATUSES`) and the malformed rows. A listing that fails part way is not a failure:
- * what was found is kept, with the error as `listError`. Fails only on a bad filter.
+ * The cancellable and malformed rows matching the filter; a listing that stops part way keeps what
+ * it found (`listError`). Fails only on a bad filter.
  *
  * @since 0.1.0
  * @category operations
@@ -227,10 +211,8 @@ export const findPending = (filter?: PendingFilter): Effect.Effect<PendingWithdr
   sweep.findPending((query) => listAll(query as ListQuery), filter)
 
 /**
- * Cancels what `findPending` found, one request per id, in turn (the client paces them and settles
- * a lost answer from the record), and ends with the summary; never fails. `stop` is asked before
- * each cancel: once it is `true` the rest are `NotSent` (a cancel in flight is never cut off, and
- * interrupting the stream waits for it too).
+ * Cancels what `findPending` found, one id at a time, then the summary; never fails. Once `stop`
+ * is `true` the rest are `NotSent` (a cancel in flight is never cut off).
  *
  * @since 0.1.0
  * @category operations
@@ -242,12 +224,8 @@ export const cancelFound = (
   sweep.cancelFound(cancel, found, options.stop)
 
 /**
- * Cancels every withdrawal still cancellable that matches the filter: the statuses in
- * `CANCELLABLE_STATUSES`, `SecurityCheck` and `Pending` (Bybit's Cancel Withdrawal page lists none;
- * any status past them answers 131099, "Hot wallet status can cancel the withdraw", in Bybit's
- * error table; see `@effect-bybit/core`'s `Records`). `findPending` then `cancelFound`: a `Stream`
- * of one outcome per withdrawal found (every id once, malformed rows included), then the summary.
- * Fails only on a bad filter (`InvalidRequest` naming the field and rule, before any request).
+ * `findPending` then `cancelFound`: one outcome per withdrawal in `CANCELLABLE_STATUSES` matching
+ * the filter, then the summary. Fails only on a bad filter (`InvalidRequest`, nothing sent).
  *
  * @example
  * ```ts

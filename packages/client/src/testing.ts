@@ -1,8 +1,6 @@
 /**
- * `@effect-bybit/client/testing`: the mock exchange as an Effect 4 test layer. It provides
- * `HttpClient.HttpClient`, answered in process by a fresh mock exchange (no socket, no MSW, no
- * network), and the exchange itself as the `MockExchange` service, whatever transport the code
- * under test uses in production.
+ * `@effect-bybit/client/testing`: a fresh mock exchange answering `HttpClient.HttpClient` in
+ * process (no socket, no MSW), and the exchange itself as the `MockExchange` service.
  *
  * @since 0.1.0
  */
@@ -36,28 +34,19 @@ import { toClientResponse } from "./internal/testResponse.js"
  */
 export interface LayerOptions extends Omit<MockExchangeOptions, "clock"> {
   /**
-   * `"effect"`: the exchange's clock reads Effect's `Clock` (so `TestClock.adjust` moves both), plus
-   * any `set`/`advance`; with `now`, it starts at `now` and moves with Effect's clock from there.
-   * `Latency` faults then sleep on Effect's clock too. A `MockClock` of your own is used as is
-   * (not with `now`). Default: frozen at `now`, or following `Date.now()`.
-   *
-   * A `TestClock` that is untouched (at 0) or more than 24 hours from the exchange's start time
-   * (`now`, your clock's time, or the real time) is first set to it: the client refuses a server
-   * time more than 24 hours from its own clock, as it would from Bybit. (A `TestClock` is not always
-   * fresh: `Effect.provide` memoizes `@effect/vitest`'s test layer, so the tests of a worker share one,
-   * moved where the last test left it.) One within 24 hours is left where it is.
+   * `"effect"`: the exchange follows Effect's `Clock` (from `now`, if given; `Latency` sleeps on it),
+   * so `TestClock.adjust` moves both. A `MockClock` of your own is used as is. Default: frozen at
+   * `now`, or `Date.now()`. A `TestClock` at 0 or over 24 hours from the exchange is first set to
+   * the exchange's time (the client refuses a server time 24 hours off).
    */
   readonly clock?: MockClock | "effect"
-  /**
-   * Another origin the client may call (e.g. `"http://127.0.0.1:4010"`), besides Bybit's own
-   * hosts. Requests to any other origin fail with an `HttpClientError` (`InvalidUrlError`).
-   */
+  /** An origin answered besides Bybit's hosts (e.g. `"http://127.0.0.1:4010"`). */
   readonly baseUrl?: string
 }
 
 /**
- * The mock exchange as a service: inject faults, move the clock, read `requests()` and the
- * withdrawals of the exchange that answers the `HttpClient` of `MockExchange.layer`.
+ * The exchange answering `MockExchange.layer`'s `HttpClient`: inject faults, move its clock, read
+ * `requests()` and its withdrawals.
  *
  * @example
  * ```ts
@@ -76,14 +65,9 @@ export class MockExchange extends Context.Service<MockExchange, Exchange>()(
   "@effect-bybit/client/testing/MockExchange"
 ) {
   /**
-   * A fresh mock exchange (`MockExchange`) and an `HttpClient.HttpClient` it answers in process.
-   * Only Bybit's hosts (https://api.bybit.com, https://api-testnet.bybit.com, the regional and demo
-   * hosts) and `baseUrl` are answered; any other origin fails with an `HttpClientError` (reason
-   * `InvalidUrlError`) and nothing is sent anywhere. An injected network fault (`DropConnection`,
-   * `LoseResponse`) fails with an `HttpClientError` (reason `TransportError`).
-   *
-   * Fails with `Cause.IllegalArgumentError` on bad options (an invalid account, `baseUrl` or bound,
-   * or `now` with a `MockClock` of your own).
+   * A fresh exchange and the `HttpClient` it answers. Another origin than Bybit's hosts and
+   * `baseUrl` fails with an `HttpClientError` (`InvalidUrlError`), an injected network fault with
+   * one of reason `TransportError`. Bad options: `Cause.IllegalArgumentError`.
    *
    * @since 0.1.0
    * @category layers

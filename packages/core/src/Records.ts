@@ -227,3 +227,58 @@ export const recordOf = (
   }
   return { row: first, malformed }
 }
+
+/**
+ * What a withdrawal's record says of a cancel that may have been handled: `Cancelled`
+ * (`CancelByUser`); `NotCancellable` (a status past cancelling); `Stands` (still cancellable: the
+ * cancel did not happen, the last error stands); `Unknown` (no record, an unreadable one or an
+ * unknown status: nothing is guessed; `found` says which).
+ *
+ * @since 0.1.0
+ * @category settling
+ */
+export type Verdict =
+  | { readonly _tag: "Cancelled" }
+  | { readonly _tag: "NotCancellable"; readonly status: WithdrawalStatus }
+  | { readonly _tag: "Stands" }
+  | { readonly _tag: "Unknown"; readonly found: string }
+
+/**
+ * The verdict of `recordOf`'s answer for a cancel that may have been handled.
+ *
+ * @since 0.1.0
+ * @category settling
+ */
+export const settle = (found: ReturnType<typeof recordOf>): Verdict => {
+  const { row, malformed } = found
+  if (row === undefined || row.status === "Unknown") {
+    return {
+      _tag: "Unknown",
+      found:
+        malformed !== undefined
+          ? `its record could not be read (${malformed.reason})`
+          : row === undefined
+            ? "the withdrawal records list no withdrawal with this id"
+            : "its record shows a status this client does not know"
+    }
+  }
+  if (row.status === "CancelByUser") return { _tag: "Cancelled" }
+  return isCancellable(row.status) ? { _tag: "Stands" } : { _tag: "NotCancellable", status: row.status }
+}
+
+/**
+ * What an error says in `CancelOutcomeUnknown.detail`: its tag and code, never server text.
+ *
+ * @since 0.1.0
+ * @category settling
+ */
+export const said = (error: {
+  readonly _tag: string
+  readonly retCode?: number | undefined
+  readonly httpStatus?: number | undefined
+}): string =>
+  error.retCode !== undefined
+    ? `${error._tag} (retCode ${error.retCode})`
+    : error.httpStatus !== undefined
+      ? `${error._tag} (HTTP ${error.httpStatus})`
+      : error._tag

@@ -71,41 +71,23 @@ export const checkPendingFilter = (input: unknown = {}): Checked<Record<string, 
  * @category models
  */
 export type Outcome<E> =
-  | {
-      readonly _tag: "Cancelled"
-      readonly id: string
-      readonly coin: string
-      readonly amount: string
-      readonly confirmedAfterRetry: boolean
-    }
-  | {
-      readonly _tag: "NotCancellable"
-      readonly id: string
-      readonly coin: string
-      readonly amount: string
-      readonly status: string | undefined
-    }
-  | {
-      readonly _tag: "Failed"
-      readonly id: string | undefined
-      readonly coin: string | undefined
-      readonly amount: string | undefined
-      readonly error: E
-    }
-  | {
-      readonly _tag: "Unknown"
-      readonly id: string
-      readonly coin: string
-      readonly amount: string
-      readonly detail: string
-      readonly howToCheck: string
-    }
-  | {
-      readonly _tag: "NotSent"
-      readonly id: string
-      readonly coin: string
-      readonly amount: string
-    }
+  | (Subject & { readonly _tag: "Cancelled"; readonly confirmedAfterRetry: boolean })
+  | (Subject & { readonly _tag: "NotCancellable"; readonly status: string | undefined })
+  | ({ readonly [K in keyof Subject]: Subject[K] | undefined } & { readonly _tag: "Failed"; readonly error: E })
+  | (Subject & { readonly _tag: "Unknown"; readonly detail: string; readonly howToCheck: string })
+  | (Subject & { readonly _tag: "NotSent" })
+
+/**
+ * The withdrawal an outcome is about.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Subject {
+  readonly id: string
+  readonly coin: string
+  readonly amount: string
+}
 
 /**
  * The count and exact total amount (a decimal string) of one coin.

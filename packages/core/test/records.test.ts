@@ -270,3 +270,39 @@ describe("recordOf", () => {
     expect(Records.recordOf(page([row("CancelByUser")], [bad]), "10197").row).toBeUndefined()
   })
 })
+
+describe("settle", () => {
+  const row = (status: Records.WithdrawalStatus) =>
+    ({ withdrawId: "10197", status, coin: "USDT" }) as unknown as Records.WithdrawalRecord
+
+  it("CancelByUser is cancelled; a status past cancelling is not cancellable; a cancellable one stands", () => {
+    expect(Records.settle({ row: row("CancelByUser"), malformed: undefined })).toEqual({ _tag: "Cancelled" })
+    expect(Records.settle({ row: row("success"), malformed: undefined })).toEqual({
+      _tag: "NotCancellable",
+      status: "success"
+    })
+    expect(Records.settle({ row: row("Pending"), malformed: undefined })._tag).toBe("Stands")
+    expect(Records.settle({ row: row("SecurityCheck"), malformed: undefined })._tag).toBe("Stands")
+  })
+
+  it("no record, an unreadable one or an unknown status guesses nothing and says which", () => {
+    const malformed = { _tag: "MalformedRecord", index: 0, withdrawId: "10197", reason: "status: bad" } as const
+    expect(Records.settle({ row: undefined, malformed })).toEqual({
+      _tag: "Unknown",
+      found: "its record could not be read (status: bad)"
+    })
+    expect(Records.settle({ row: undefined, malformed: undefined })).toMatchObject({ _tag: "Unknown" })
+    expect(Records.settle({ row: row("Unknown"), malformed: undefined })).toMatchObject({
+      _tag: "Unknown",
+      found: expect.stringMatching(/status this client does not know/)
+    })
+  })
+
+  it("said gives the tag and code, never the server's text", () => {
+    expect(Records.said({ _tag: "ExchangeUnavailable", retCode: 10016, retMsg: "secret text" } as never)).toBe(
+      "ExchangeUnavailable (retCode 10016)"
+    )
+    expect(Records.said({ _tag: "ExchangeUnavailable", httpStatus: 502 })).toBe("ExchangeUnavailable (HTTP 502)")
+    expect(Records.said({ _tag: "TransportError" })).toBe("TransportError")
+  })
+})

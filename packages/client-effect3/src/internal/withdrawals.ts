@@ -26,17 +26,7 @@ export const listPath = "/v5/asset/withdraw/query-record"
 
 const invalid = (checked: Rules.Invalid) => new InvalidRequest({ field: checked.field, reason: checked.reason })
 
-/** What an error says, for `CancelOutcomeUnknown.detail`: its tag and code, never server text. */
-const said = (error: {
-  readonly _tag: string
-  readonly retCode?: number | undefined
-  readonly httpStatus?: number | undefined
-}) =>
-  error.retCode !== undefined
-    ? `${error._tag} (retCode ${error.retCode})`
-    : error.httpStatus !== undefined
-      ? `${error._tag} (HTTP ${error.httpStatus})`
-      : error._tag
+const { said } = Records
 
 const toPage = (response: Response): Effect.Effect<WithdrawalPage, UnreadableResponse> => {
   const page = Records.decodePage(response.result)
@@ -82,34 +72,29 @@ export const make = (pipe: Pipe) => {
             detail: `an attempt ended with ${uncertain}, the last with ${said(last)}, and looking the withdrawal up failed with ${said(lookup)}`
           })
         ),
-      onSuccess: ({ row, malformed }): Effect.Effect<CancelResult, CancelError> => {
-        // The record must say what happened; if it is missing, unreadable or unknown, nothing is guessed.
-        if (row === undefined || row.status === "Unknown") {
-          const found =
-            malformed !== undefined
-              ? `its record could not be read (${malformed.reason})`
-              : row === undefined
-                ? "the withdrawal records list no withdrawal with this id"
-                : "its record shows a status this client does not know"
-          return Effect.fail(
-            new CancelOutcomeUnknown({
-              id,
-              detail: `an attempt ended with ${uncertain}, the last with ${said(last)}, and ${found}`
-            })
-          )
+      onSuccess: (found): Effect.Effect<CancelResult, CancelError> => {
+        const verdict = Records.settle(found)
+        switch (verdict._tag) {
+          case "Unknown":
+            return Effect.fail(
+              new CancelOutcomeUnknown({
+                id,
+                detail: `an attempt ended with ${uncertain}, the last with ${said(last)}, and ${verdict.found}`
+              })
+            )
+          case "Cancelled":
+            return Effect.succeed({ id, status: "cancelled", confirmedAfterRetry: true, rateLimit: undefined })
+          case "Stands":
+            return Effect.fail(last)
+          case "NotCancellable": {
+            // The exchange's own refusal (131099) keeps its code and text, now with the status found.
+            const refusal =
+              last._tag === "WithdrawalNotCancellable"
+                ? { retCode: last.retCode, retMsg: last.retMsg, httpStatus: last.httpStatus }
+                : {}
+            return Effect.fail(new WithdrawalNotCancellable({ ...definedOnly(refusal), id, status: verdict.status }))
+          }
         }
-        if (row.status === "CancelByUser") {
-          return Effect.succeed({ id, status: "cancelled", confirmedAfterRetry: true, rateLimit: undefined })
-        }
-        if (!Records.isCancellable(row.status)) {
-          // The exchange's own refusal (131099) keeps its code and text, now with the status found.
-          const refusal =
-            last._tag === "WithdrawalNotCancellable"
-              ? { retCode: last.retCode, retMsg: last.retMsg, httpStatus: last.httpStatus }
-              : {}
-          return Effect.fail(new WithdrawalNotCancellable({ ...definedOnly(refusal), id, status: row.status }))
-        }
-        return Effect.fail(last)
       }
     }).pipe(Effect.withSpan("Withdrawals.settleCancel", { attributes: { "bybit.withdrawal.id": id } }))
 

@@ -11,7 +11,6 @@ import * as Clock from "effect/Clock"
 import type * as Config from "effect/Config"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
-import * as Option from "effect/Option"
 import type { RateLimitStatus, ServerTime, Service } from "../BybitClient.js"
 import type { Options } from "../BybitConfig.js"
 import {
@@ -174,66 +173,56 @@ export const make = (options: Options): Effect.Effect<Service, Config.ConfigErro
             )
       }
     )
-    const clock = yield* ClockSync.make(
+    const clock = ClockSync.make(
       config.timeSync,
       Effect.map(fetchServerTime, (t) => t.millis)
     )
-    const offset = Effect.map(
-      clock.offset,
-      Option.getOrElse(() => 0)
-    )
-    const pacer = Pacer.make({ enabled: config.pacing, maxWaitMillis: config.maxRateLimitWaitMillis, offset })
+    const pacer = Pacer.make({
+      enabled: config.pacing,
+      maxWaitMillis: config.maxRateLimitWaitMillis,
+      offsetNow: clock.offsetNow
+    })
 
     const signedAt = (spec: RequestSpec, now: number) => {
       const timestamp = Math.round(now)
-      if (spec.method === "POST") {
-        const signed = signRequest({ method: "POST", signer, apiKey, timestamp, recvWindow, body: spec.body ?? {} })
-        return {
-          request: {
-            method: "POST",
-            url: urlOf(spec.path, ""),
-            headers: signed.headers as unknown as Record<string, string>,
-            body: signed.body
-          } satisfies Http.Outgoing,
-          timestamp,
-          signature: signed.headers["X-BAPI-SIGN"]
-        }
+      const signed = signRequest(
+        spec.method === "POST"
+          ? { method: "POST", signer, apiKey, timestamp, recvWindow, body: spec.body ?? {} }
+          : { method: "GET", signer, apiKey, timestamp, recvWindow, query: spec.query ?? {} }
+      )
+      const request: Http.Outgoing = {
+        method: signed.method,
+        url: urlOf(spec.path, signed.method === "GET" ? signed.queryString : ""),
+        headers: signed.headers as unknown as Record<string, string>,
+        body: signed.method === "POST" ? signed.body : undefined
       }
-      const signed = signRequest({ method: "GET", signer, apiKey, timestamp, recvWindow, query: spec.query ?? {} })
-      return {
-        request: {
-          method: "GET",
-          url: urlOf(spec.path, signed.queryString),
-          headers: signed.headers as unknown as Record<string, string>
-        } satisfies Http.Outgoing,
-        timestamp,
-        signature: signed.headers["X-BAPI-SIGN"]
-      }
+      return { request, timestamp, signature: signed.headers["X-BAPI-SIGN"] }
     }
 
     const request = (spec: RequestSpec): Effect.Effect<Response, RequestError | WithdrawalNotCancellable> => {
       if (!spec.signed) return unsigned(spec)
       return Effect.flatMap(pacer.acquire(spec.path), (slot) =>
-        clock.serverNow.pipe(
-          Effect.flatMap((now) =>
-            Effect.flatMap(
-              Effect.try({
-                try: () => signedAt(spec, now),
+        Effect.flatMap(
+          Effect.onExit(
+            Effect.flatMap(clock.serverNow, (now): Effect.Effect<Answer.Classified, RequestError> => {
+              let signed: ReturnType<typeof signedAt>
+              try {
+                signed = signedAt(spec, now)
+              } catch (e) {
                 // A clock before the epoch is the only way to get here: reported, never a defect.
-                catch: (e) =>
+                return Effect.fail(
                   new InvalidRequest({
                     field: "timestamp",
                     reason: e instanceof Error ? e.message : "cannot be signed"
                   })
-              }),
-              ({ request, timestamp, signature }) => {
-                spec.onSend?.()
-                return send(spec, request, now, { timestamp, signature })
+                )
               }
-            )
+              spec.onSend?.()
+              return send(spec, signed.request, now, signed)
+            }),
+            (exit) => slot.done(exit._tag === "Success" ? exit.value.rateLimit : undefined)
           ),
-          Effect.onExit((exit) => slot.done(exit._tag === "Success" ? exit.value.rateLimit : undefined)),
-          Effect.flatMap((classified) => settle(spec, classified))
+          (classified) => settle(spec, classified)
         )
       )
     }

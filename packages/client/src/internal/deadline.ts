@@ -27,30 +27,25 @@ const nativeDeadline = <A, E, E2>(
   millis: number,
   onTimeout: () => E2
 ): Effect.Effect<A, E | E2> =>
-  Effect.uninterruptibleMask((restore) =>
-    // The child ends with its outcome as a value: a failure it hands over is not "unhandled".
-    Effect.flatMap(Effect.forkChild(Effect.exit(restore(self))), (child) =>
-      restore(
-        Effect.callback<A, E | E2>((resume) => {
-          let settled = false
-          const timer = setTimeout(() => {
-            if (settled) return
-            settled = true
-            child.interruptUnsafe()
-            resume(Effect.fail(onTimeout()))
-          }, millis)
-          child.addObserver((exit) => {
-            clearTimeout(timer)
-            if (settled) return
-            settled = true
-            resume(Exit.isSuccess(exit) ? exit.value : (exit as Exit.Exit<never>))
-          })
-          return Effect.sync(() => {
-            settled = true
-            clearTimeout(timer)
-            child.interruptUnsafe()
-          })
-        })
-      )
-    )
-  )
+  // The child ends with its outcome as a value: a failure it hands over is not "unhandled". It
+  // starts at once (no scheduler hop) and is interrupted with its parent, so nothing leaks.
+  Effect.flatMap(Effect.forkChild(Effect.exit(self), { startImmediately: true }), (child) => {
+    const done = child.pollUnsafe()
+    if (done !== undefined) return Exit.isSuccess(done) ? done.value : (done as Exit.Exit<never>)
+    return Effect.callback<A, E | E2>((resume) => {
+      const timer = setTimeout(() => {
+        stop()
+        child.interruptUnsafe()
+        resume(Effect.fail(onTimeout()))
+      }, millis)
+      const stop = child.addObserver((exit) => {
+        clearTimeout(timer)
+        resume(Exit.isSuccess(exit) ? exit.value : (exit as Exit.Exit<never>))
+      })
+      return Effect.sync(() => {
+        clearTimeout(timer)
+        stop()
+        child.interruptUnsafe()
+      })
+    })
+  })

@@ -34,7 +34,7 @@ export const make = (options: {
   readonly enabled: boolean
   readonly maxWaitMillis: number
   /** Server minus local clock, ms. */
-  readonly offset: Effect.Effect<number>
+  readonly offsetNow: () => number
 }): Pacer => {
   if (!options.enabled) return { acquire: () => Effect.succeed(unpaced) }
   const entries = new Map<string, Entry>()
@@ -57,19 +57,12 @@ export const make = (options: {
     if (ticket.first) entry.firstAnswer.closeUnsafe()
     return {
       done: (status) =>
-        Effect.flatMap(options.offset, (offset) =>
-          Effect.flatMap(Clock.currentTimeMillis, (at) =>
-            Effect.sync(() => {
-              Pacing.onAnswer(
-                entry.budget,
-                ticket,
-                at,
-                status === undefined ? undefined : Pacing.toLocal(status, offset)
-              )
-              if (ticket.first && !entry.budget.probing) entry.firstAnswer.openUnsafe()
-            })
-          )
-        )
+        Effect.clockWith((clock) => {
+          const local = status === undefined ? undefined : Pacing.toLocal(status, options.offsetNow())
+          Pacing.onAnswer(entry.budget, ticket, clock.currentTimeMillisUnsafe(), local)
+          if (ticket.first && !entry.budget.probing) entry.firstAnswer.openUnsafe()
+          return Effect.void
+        })
     }
   }
 
@@ -80,14 +73,12 @@ export const make = (options: {
       if (at === "AwaitFirstAnswer") return Effect.andThen(entry.firstAnswer.await, wait(entry))
       if (at <= now) return Effect.succeed(slotOf(entry, now))
       if (at - now > options.maxWaitMillis) {
-        return Effect.flatMap(options.offset, (offset) =>
-          Effect.fail(
-            new RateLimitExceeded({
-              path: entry.budget.path,
-              resetAt: at + offset,
-              detail: `not sent: the pace for this key allows the next request in ${at - now} ms, longer than maxRateLimitWait`
-            })
-          )
+        return Effect.fail(
+          new RateLimitExceeded({
+            path: entry.budget.path,
+            resetAt: at + options.offsetNow(),
+            detail: `not sent: the pace for this key allows the next request in ${at - now} ms, longer than maxRateLimitWait`
+          })
         )
       }
       return Effect.andThen(Effect.sleep(Duration.millis(at - now)), wait(entry))
