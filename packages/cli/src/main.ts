@@ -199,14 +199,10 @@ const cancelPending = Command.make(
         const found = yield* Withdrawals.findPending(filter.value)
         const total = found.withdrawals.length + found.malformed.length
         const totals = Report.totalsText(Sweep.totals(found.withdrawals))
-        Output.message(
-          total === 0
-            ? "nothing to cancel: no withdrawal in SecurityCheck or Pending matches"
-            : `found ${total} to cancel: ${totals}${found.malformed.length > 0 ? ` and ${found.malformed.length} unreadable row(s)` : ""}`
-        )
-        if (found.listError !== undefined) {
+        Output.message(Report.foundText(total, totals, found.malformed.length, found.listError))
+        if (found.listError !== undefined && total > 0) {
           Output.message(
-            `warning: the listing stopped early (${Report.errorJson(found.listError).message}); some may be missing`
+            `warning: the listing stopped early (${Report.printable(Report.errorJson(found.listError).message)}); some may be missing`
           )
         }
         if (f.dryRun) {
@@ -232,9 +228,8 @@ const cancelPending = Command.make(
               })
             )
           } else {
-            for (const r of rows)
-              Output.stdout(`would cancel    ${r.id}  ${r.amount} ${r.coin}  ${r.status}  ${r.createTime}`)
-            for (const b of bad) Output.stdout(`unreadable      ${b.id ?? "(no id)"}  ${b.reason}`)
+            for (const w of found.withdrawals) Output.stdout(Report.wouldCancelLine(w))
+            for (const b of bad) Output.stdout(Report.unreadableLine(b.id, b.reason))
             Output.stdout(`dry run: ${total} would be cancelled${totals === "" ? "" : `: ${totals}`}; nothing was sent`)
           }
           return
@@ -390,7 +385,7 @@ const list = Command.make(
             error._tag === "InvalidRequest"
               ? Effect.fail(error)
               : Effect.sync(() => {
-                  Output.message(`error: ${error.message}`)
+                  Output.message(`error: ${Report.printable(error.message)}`)
                   exitCode = EXIT.notAllCancelled
                   return undefined
                 })
@@ -408,8 +403,8 @@ const list = Command.make(
         for (const item of shown) {
           Output.stdout(
             Withdrawals.isMalformedRecord(item)
-              ? `unreadable      ${item.withdrawId ?? "(no id)"}  ${item.reason}`
-              : `${item.status.padEnd(15)} ${item.withdrawId}  ${item.amount} ${item.coin}  ${new Date(item.createTime).toISOString()}  to ${item.toAddress}`
+              ? Report.unreadableLine(item.withdrawId, item.reason)
+              : Report.recordLine(item)
           )
         }
         Output.message(`${shown.length} withdrawal(s)`)
