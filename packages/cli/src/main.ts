@@ -175,6 +175,29 @@ const report = (
 
 const stop = Effect.sync(() => stopping)
 
+/** Woken by Ctrl+C. */
+const stopWaiters = new Set<() => void>()
+const stopped: Effect.Effect<void> = Effect.callback<void>((resume) => {
+  if (stopping) return resume(Effect.void)
+  const wake = () => resume(Effect.void)
+  stopWaiters.add(wake)
+  return Effect.sync(() => void stopWaiters.delete(wake))
+})
+
+/**
+ * `listing` unless Ctrl+C comes first: a listing sends no cancel, so nothing is lost by cutting it
+ * off, while waiting on it could take the client's timeout times its retries.
+ */
+const unlessStopped = <A, E, R>(listing: Effect.Effect<A, E, R>): Effect.Effect<Option.Option<A>, E, R> =>
+  Effect.raceFirst(Effect.map(listing, Option.some), Effect.as(stopped, Option.none<A>()))
+
+const interruptedWhileListing = (g: Global, command: string) =>
+  Effect.sync(() => {
+    exitCode = EXIT.interrupted
+    Output.message("interrupted while listing: nothing was cancelled")
+    if (g.json) Output.stdout(JSON.stringify({ command, interrupted: true, withdrawals: [], exitCode }))
+  })
+
 // ---------------------------------------------------------------------------------------------
 // cancel-pending
 
@@ -196,7 +219,9 @@ const cancelPending = Command.make(
         )
         if (!filter.ok) return yield* usage(filter.message)
         Output.message(`listing cancellable withdrawals on ${f.baseUrl.pipe(Option.getOrElse(() => f.env))}...`)
-        const found = yield* Withdrawals.findPending(filter.value)
+        const listed = yield* unlessStopped(Withdrawals.findPending(filter.value))
+        if (Option.isNone(listed)) return yield* interruptedWhileListing(f, "cancel-pending")
+        const found = listed.value
         const total = found.withdrawals.length + found.malformed.length
         const totals = Report.totalsText(Sweep.totals(found.withdrawals))
         Output.message(Report.foundText(total, totals, found.malformed.length, found.listError))
@@ -378,19 +403,23 @@ const list = Command.make(
         const checkedId = idOf(Option.getOrUndefined(f.id))
         if (!checkedId.ok) return yield* usage(checkedId.message)
         const id = checkedId.value
-        const items = yield* Stream.runCollect(
-          Withdrawals.listAll({ ...filter.value, ...(id !== undefined ? { withdrawID: id } : {}), limit: 50 })
-        ).pipe(
-          Effect.catch((error) =>
-            error._tag === "InvalidRequest"
-              ? Effect.fail(error)
-              : Effect.sync(() => {
-                  Output.message(`error: ${Report.printable(error.message)}`)
-                  exitCode = EXIT.notAllCancelled
-                  return undefined
-                })
+        const listed = yield* unlessStopped(
+          Stream.runCollect(
+            Withdrawals.listAll({ ...filter.value, ...(id !== undefined ? { withdrawID: id } : {}), limit: 50 })
+          ).pipe(
+            Effect.catch((error) =>
+              error._tag === "InvalidRequest"
+                ? Effect.fail(error)
+                : Effect.sync(() => {
+                    Output.message(`error: ${Report.printable(error.message)}`)
+                    exitCode = EXIT.notAllCancelled
+                    return undefined
+                  })
+            )
           )
         )
+        if (Option.isNone(listed)) return yield* interruptedWhileListing(f, "list")
+        const items = listed.value
         if (items === undefined) return
         const shown = Array.from(items).filter(
           (item) =>
@@ -499,6 +528,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const onSigint = () => {
     interrupts++
     stopping = true
+    for (const wake of stopWaiters) wake()
     if (Term.cancelPrompt !== undefined) {
       Output.message("")
       Term.cancelPrompt()

@@ -439,6 +439,24 @@ describe("effect-bybit against the standalone mock", () => {
   }, 60_000)
 })
 
+describe("effect-bybit interrupted while listing", () => {
+  it("SIGINT while the listing waits on the exchange: stops there, nothing sent, says it was interrupted, exit 130", async () => {
+    const s = await serve(makeExchange({ withdrawals: FIVE.map((id) => pending(id)) }))
+    // The listing is held far longer than the client's timeout and its retries: only a stop ends it.
+    s.exchange.faults.inject({ _tag: "Latency", ms: 600_000 }, { path: "/v5/asset/withdraw/query-record", times: 10 })
+    const run = cli(["cancel-pending", ...target(s), "--yes"])
+    await run.waitFor(/listing cancellable withdrawals/)
+    run.child.kill("SIGINT")
+    const code = await run.exit
+    expect(code, `stdout: ${run.stdout()}\nstderr: ${run.stderr()}`).toBe(130)
+    expect(run.stderr()).toMatch(/interrupted while listing/)
+    // Stopped, not timed out: the listing's own failure is not what ended the run.
+    expect(run.stdout() + run.stderr()).not.toMatch(/no complete response|could not list/)
+    expect(s.exchange.requests().filter((q) => q.path === CANCEL)).toEqual([])
+    for (const id of FIVE) expect(s.exchange.withdrawal(id)?.status).toBe("Pending")
+  }, 120_000)
+})
+
 // The bundle under a pseudo-terminal: util-linux `script` runs it with the pty as its stdin,
 // stdout and stderr, and relays what the test types (an answer, or Ctrl+C, which the pty's line
 // discipline turns into SIGINT) and everything the command shows, escapes included.
