@@ -23,7 +23,7 @@ import { baseUrlOf, filterOf, flagOfField, idOf, idsOf } from "./args.js"
 import { configErrorLines } from "./problems.js"
 import * as Report from "./report.js"
 import * as Term from "./terminal.js"
-import { confirm, Output } from "./terminal.js"
+import { confirm, keepGoingWhenClosed, Output } from "./terminal.js"
 
 const VERSION = "0.1.0"
 const CREDENTIALS = "Credentials: BYBIT_API_KEY with BYBIT_API_SECRET (or BYBIT_RSA_PRIVATE_KEY)."
@@ -524,6 +524,7 @@ const services = Layer.mergeAll(
 
 /** Runs the CLI with `argv` and resolves with the exit code. */
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
+  keepGoingWhenClosed()
   let interrupts = 0
   const onSigint = () => {
     interrupts++

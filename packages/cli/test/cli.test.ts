@@ -439,6 +439,31 @@ describe("effect-bybit against the standalone mock", () => {
   }, 60_000)
 })
 
+describe("effect-bybit whose stdout is closed mid-run (piped into head, a pager that quits)", () => {
+  it("keeps cancelling: every withdrawal cancelled, exit 0, no stack trace", async () => {
+    const s = await serve(makeExchange({ withdrawals: FIVE.map((id) => pending(id)) }))
+    const order = [...FIVE].reverse()
+    // The second cancel is held: the reader goes away while it is in flight, before the next line.
+    s.exchange.faults.inject({ _tag: "Latency", ms: 3_000 }, { path: CANCEL, match: { id: order[1]! } })
+    const run = cli(["cancel-pending", ...target(s), "--yes"])
+    await run.waitFor(new RegExp(`^cancelled\\s+${order[0]}\\b`, "m"))
+    await new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 30_000
+      const poll = () => {
+        if (s.exchange.faults.list().length === 0) resolve()
+        else if (Date.now() > deadline) reject(new Error("the second cancel was never sent"))
+        else setTimeout(poll, 10)
+      }
+      poll()
+    })
+    run.child.stdout!.destroy()
+    const code = await run.exit
+    expect(run.stderr()).not.toMatch(/EPIPE|\n\s+at /)
+    expect(code, run.stderr()).toBe(0)
+    for (const id of FIVE) expect(s.exchange.withdrawal(id)?.status, id).toBe("CancelByUser")
+  }, 60_000)
+})
+
 describe("effect-bybit interrupted while listing", () => {
   it("SIGINT while the listing waits on the exchange: stops there, nothing sent, says it was interrupted, exit 130", async () => {
     const s = await serve(makeExchange({ withdrawals: FIVE.map((id) => pending(id)) }))
