@@ -255,15 +255,23 @@ const cancelPending = Command.make(
           } else {
             for (const w of found.withdrawals) Output.stdout(Report.wouldCancelLine(w))
             for (const b of bad) Output.stdout(Report.unreadableLine(b.id, b.reason))
-            Output.stdout(`dry run: ${total} would be cancelled${totals === "" ? "" : `: ${totals}`}; nothing was sent`)
+            const n = found.withdrawals.length
+            const unreadable = bad.length > 0 ? `; ${bad.length} unreadable row(s) would not be` : ""
+            Output.stdout(
+              `dry run: ${n} would be cancelled${totals === "" ? "" : `: ${totals}`}${unreadable}; nothing was sent`
+            )
           }
           return
         }
-        if (total === 0) {
-          yield* report(f, "cancel-pending", Withdrawals.cancelFound(found), 0)
+        if (found.withdrawals.length === 0) {
+          // No cancel would be sent (nothing found, or only unreadable rows): nothing to ask.
+          yield* report(f, "cancel-pending", Withdrawals.cancelFound(found), total)
           return
         }
-        const go = yield* mayCancel(`${total} withdrawal(s): ${totals}`, f.yes)
+        const go = yield* mayCancel(
+          Report.toCancelText(found.withdrawals.length, totals, found.malformed.length),
+          f.yes
+        )
         if (!go) {
           Output.message("nothing cancelled")
           exitCode = EXIT.notAllCancelled

@@ -123,6 +123,11 @@ export const foundText = (total: number, totals: string, malformed: number, list
   return `found ${total} to cancel: ${totals}${malformed > 0 ? ` and ${malformed} unreadable row(s)` : ""}`
 }
 
+/** What `cancel-pending` asks to cancel: the readable withdrawals (a malformed row gets no cancel). */
+export const toCancelText = (readable: number, totals: string, malformed: number): string =>
+  `${readable} withdrawal(s): ${totals}` +
+  (malformed > 0 ? ` (and ${malformed} unreadable row(s), which cannot be cancelled: no cancel is sent for them)` : "")
+
 /** A row of `cancel-pending --dry-run`. */
 export const wouldCancelLine = (w: {
   readonly withdrawId: string

@@ -439,6 +439,43 @@ describe("effect-bybit against the standalone mock", () => {
   }, 60_000)
 })
 
+describe("effect-bybit and unreadable rows", () => {
+  const unreadable = { withdrawId: "930001", coin: 5 }
+  const page = (rows: ReadonlyArray<unknown>) => ({
+    _tag: "RetCode" as const,
+    retCode: 0,
+    retMsg: "success",
+    result: { rows, nextPageCursor: "" }
+  })
+
+  it("only unreadable rows: nothing to ask (no cancel would be sent); each reported not cancelled, exit 1", async () => {
+    const s = await serve()
+    s.exchange.faults.inject(page([unreadable]), { path: "/v5/asset/withdraw/query-record" })
+    const run = cli(["cancel-pending", ...target(s), "--json"])
+    const code = await run.exit
+    expect(code, run.stderr()).toBe(1)
+    expect(report(run).withdrawals.map((w) => [w.id, w._tag])).toEqual([["930001", "Failed"]])
+    expect(s.exchange.requests().filter((q) => q.path === CANCEL)).toEqual([])
+  })
+
+  it("--dry-run does not count an unreadable row as one that would be cancelled", async () => {
+    const s = await serve(makeExchange({ withdrawals: [pending("930002")] }))
+    const readable = s.exchange.withdrawal("930002")!
+    s.exchange.faults.inject(
+      page([
+        { ...readable, createTime: String(readable.createTime), updateTime: String(readable.updateTime) },
+        unreadable
+      ]),
+      {
+        path: "/v5/asset/withdraw/query-record"
+      }
+    )
+    const run = cli(["cancel-pending", ...target(s), "--dry-run"])
+    expect(await run.exit, run.stderr()).toBe(1)
+    expect(run.stdout()).toMatch(/^dry run: 1 would be cancelled: 10 USDT \(1\); 1 unreadable row\(s\) would not be/m)
+  })
+})
+
 describe("effect-bybit whose stdout is closed mid-run (piped into head, a pager that quits)", () => {
   it("keeps cancelling: every withdrawal cancelled, exit 0, no stack trace", async () => {
     const s = await serve(makeExchange({ withdrawals: FIVE.map((id) => pending(id)) }))

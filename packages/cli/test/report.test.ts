@@ -84,3 +84,12 @@ describe("what was found", () => {
     expect(lines[0]).not.toMatch(/^0\/0 cancelled/)
   })
 })
+
+describe("what the prompt asks", () => {
+  it("counts only what will be sent; unreadable rows are named apart, as not cancelled", () => {
+    expect(Report.toCancelText(1, "1 USDT (1)", 1)).toBe(
+      "1 withdrawal(s): 1 USDT (1) (and 1 unreadable row(s), which cannot be cancelled: no cancel is sent for them)"
+    )
+    expect(Report.toCancelText(2, "3 USDT (2)", 0)).toBe("2 withdrawal(s): 3 USDT (2)")
+  })
+})
