@@ -550,10 +550,14 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       process.exit(EXIT.interrupted)
     }
   }
+  // SIGTERM (timeout, docker stop, a cancelled CI job) is a stop too: the report still says what
+  // was done, rather than the process ending between two cancels with nothing printed.
   process.on("SIGINT", onSigint)
+  process.on("SIGTERM", onSigint)
   const program = Command.runWith(root, { version: VERSION })(argv).pipe(Effect.provide(services))
   const exit = await Effect.runPromiseExit(program)
   process.off("SIGINT", onSigint)
+  process.off("SIGTERM", onSigint)
   if (exit._tag === "Failure") {
     // A parse error is already printed by effect/cli; anything else that escaped is a usage error too.
     return stopping ? EXIT.interrupted : EXIT.usage

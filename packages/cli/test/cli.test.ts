@@ -439,6 +439,32 @@ describe("effect-bybit against the standalone mock", () => {
   }, 60_000)
 })
 
+describe("effect-bybit stopped by SIGTERM (timeout, docker stop, a CI job cancelled)", () => {
+  it("as Ctrl+C: the cancel in flight finishes, no new one is sent, the report is printed, exit 130", async () => {
+    const s = await serve(makeExchange({ withdrawals: FIVE.map((id) => pending(id)) }))
+    const order = [...FIVE].reverse()
+    s.exchange.faults.inject({ _tag: "Latency", ms: 2_000 }, { path: CANCEL, match: { id: order[1]! } })
+    const run = cli(["cancel-pending", ...target(s), "--yes", "--json"])
+    await new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 30_000
+      const poll = () => {
+        if (s.exchange.faults.list().length === 0) resolve()
+        else if (Date.now() > deadline) reject(new Error("the second cancel was never sent"))
+        else setTimeout(poll, 10)
+      }
+      poll()
+    })
+    run.child.kill("SIGTERM")
+    const code = await run.exit
+    expect(code, `stdout: ${run.stdout()}\nstderr: ${run.stderr()}`).toBe(130)
+    const outcomes = report(run).withdrawals
+    expect(outcomes.map((o) => o.id).sort()).toEqual([...FIVE].sort())
+    expect(outcomes.find((o) => o.id === order[1])?._tag).toBe("Cancelled")
+    for (const id of order.slice(2)) expect(outcomes.find((o) => o.id === id)?._tag).toBe("NotSent")
+    agrees(run, s.exchange)
+  }, 60_000)
+})
+
 describe("effect-bybit and unreadable rows", () => {
   const unreadable = { withdrawId: "930001", coin: 5 }
   const page = (rows: ReadonlyArray<unknown>) => ({
