@@ -537,7 +537,6 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const onSigint = () => {
     interrupts++
     stopping = true
-    for (const wake of stopWaiters) wake()
     if (Term.cancelPrompt !== undefined) {
       Output.message("")
       Term.cancelPrompt()
@@ -545,6 +544,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     }
     if (interrupts === 1) {
       Output.message("\nstopping: no new cancel will be sent; waiting for the one in flight (Ctrl+C again to quit now)")
+      // After the message: a listing cut off by it reports at once.
+      for (const wake of stopWaiters) wake()
     } else {
       Output.message("quitting: what was in flight is unknown; check with `effect-bybit list --pending`")
       process.exit(EXIT.interrupted)
