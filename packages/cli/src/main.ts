@@ -23,7 +23,7 @@ import { baseUrlOf, filterOf, flagOfField, idOf, idsOf } from "./args.js"
 import { configErrorLines } from "./problems.js"
 import * as Report from "./report.js"
 import * as Term from "./terminal.js"
-import { confirm, Output } from "./terminal.js"
+import { confirm, keepGoingWhenClosed, Output } from "./terminal.js"
 
 const VERSION = "0.1.0"
 const CREDENTIALS = "Credentials: BYBIT_API_KEY with BYBIT_API_SECRET (or BYBIT_RSA_PRIVATE_KEY)."
@@ -175,6 +175,29 @@ const report = (
 
 const stop = Effect.sync(() => stopping)
 
+/** Woken by Ctrl+C. */
+const stopWaiters = new Set<() => void>()
+const stopped: Effect.Effect<void> = Effect.callback<void>((resume) => {
+  if (stopping) return resume(Effect.void)
+  const wake = () => resume(Effect.void)
+  stopWaiters.add(wake)
+  return Effect.sync(() => void stopWaiters.delete(wake))
+})
+
+/**
+ * `listing` unless Ctrl+C comes first: a listing sends no cancel, so nothing is lost by cutting it
+ * off, while waiting on it could take the client's timeout times its retries.
+ */
+const unlessStopped = <A, E, R>(listing: Effect.Effect<A, E, R>): Effect.Effect<Option.Option<A>, E, R> =>
+  Effect.raceFirst(Effect.map(listing, Option.some), Effect.as(stopped, Option.none<A>()))
+
+const interruptedWhileListing = (g: Global, command: string) =>
+  Effect.sync(() => {
+    exitCode = EXIT.interrupted
+    Output.message("interrupted while listing: nothing was cancelled")
+    if (g.json) Output.stdout(JSON.stringify({ command, interrupted: true, withdrawals: [], exitCode }))
+  })
+
 // ---------------------------------------------------------------------------------------------
 // cancel-pending
 
@@ -196,17 +219,15 @@ const cancelPending = Command.make(
         )
         if (!filter.ok) return yield* usage(filter.message)
         Output.message(`listing cancellable withdrawals on ${f.baseUrl.pipe(Option.getOrElse(() => f.env))}...`)
-        const found = yield* Withdrawals.findPending(filter.value)
+        const listed = yield* unlessStopped(Withdrawals.findPending(filter.value))
+        if (Option.isNone(listed)) return yield* interruptedWhileListing(f, "cancel-pending")
+        const found = listed.value
         const total = found.withdrawals.length + found.malformed.length
         const totals = Report.totalsText(Sweep.totals(found.withdrawals))
-        Output.message(
-          total === 0
-            ? "nothing to cancel: no withdrawal in SecurityCheck or Pending matches"
-            : `found ${total} to cancel: ${totals}${found.malformed.length > 0 ? ` and ${found.malformed.length} unreadable row(s)` : ""}`
-        )
-        if (found.listError !== undefined) {
+        Output.message(Report.foundText(total, totals, found.malformed.length, found.listError))
+        if (found.listError !== undefined && total > 0) {
           Output.message(
-            `warning: the listing stopped early (${Report.errorJson(found.listError).message}); some may be missing`
+            `warning: the listing stopped early (${Report.printable(Report.errorJson(found.listError).message)}); some may be missing`
           )
         }
         if (f.dryRun) {
@@ -232,18 +253,25 @@ const cancelPending = Command.make(
               })
             )
           } else {
-            for (const r of rows)
-              Output.stdout(`would cancel    ${r.id}  ${r.amount} ${r.coin}  ${r.status}  ${r.createTime}`)
-            for (const b of bad) Output.stdout(`unreadable      ${b.id ?? "(no id)"}  ${b.reason}`)
-            Output.stdout(`dry run: ${total} would be cancelled${totals === "" ? "" : `: ${totals}`}; nothing was sent`)
+            for (const w of found.withdrawals) Output.stdout(Report.wouldCancelLine(w))
+            for (const b of bad) Output.stdout(Report.unreadableLine(b.id, b.reason))
+            const n = found.withdrawals.length
+            const unreadable = bad.length > 0 ? `; ${bad.length} unreadable row(s) would not be` : ""
+            Output.stdout(
+              `dry run: ${n} would be cancelled${totals === "" ? "" : `: ${totals}`}${unreadable}; nothing was sent`
+            )
           }
           return
         }
-        if (total === 0) {
-          yield* report(f, "cancel-pending", Withdrawals.cancelFound(found), 0)
+        if (found.withdrawals.length === 0) {
+          // No cancel would be sent (nothing found, or only unreadable rows): nothing to ask.
+          yield* report(f, "cancel-pending", Withdrawals.cancelFound(found), total)
           return
         }
-        const go = yield* mayCancel(`${total} withdrawal(s): ${totals}`, f.yes)
+        const go = yield* mayCancel(
+          Report.toCancelText(found.withdrawals.length, totals, found.malformed.length),
+          f.yes
+        )
         if (!go) {
           Output.message("nothing cancelled")
           exitCode = EXIT.notAllCancelled
@@ -383,19 +411,23 @@ const list = Command.make(
         const checkedId = idOf(Option.getOrUndefined(f.id))
         if (!checkedId.ok) return yield* usage(checkedId.message)
         const id = checkedId.value
-        const items = yield* Stream.runCollect(
-          Withdrawals.listAll({ ...filter.value, ...(id !== undefined ? { withdrawID: id } : {}), limit: 50 })
-        ).pipe(
-          Effect.catch((error) =>
-            error._tag === "InvalidRequest"
-              ? Effect.fail(error)
-              : Effect.sync(() => {
-                  Output.message(`error: ${error.message}`)
-                  exitCode = EXIT.notAllCancelled
-                  return undefined
-                })
+        const listed = yield* unlessStopped(
+          Stream.runCollect(
+            Withdrawals.listAll({ ...filter.value, ...(id !== undefined ? { withdrawID: id } : {}), limit: 50 })
+          ).pipe(
+            Effect.catch((error) =>
+              error._tag === "InvalidRequest"
+                ? Effect.fail(error)
+                : Effect.sync(() => {
+                    Output.message(`error: ${Report.printable(error.message)}`)
+                    exitCode = EXIT.notAllCancelled
+                    return undefined
+                  })
+            )
           )
         )
+        if (Option.isNone(listed)) return yield* interruptedWhileListing(f, "list")
+        const items = listed.value
         if (items === undefined) return
         const shown = Array.from(items).filter(
           (item) =>
@@ -408,8 +440,8 @@ const list = Command.make(
         for (const item of shown) {
           Output.stdout(
             Withdrawals.isMalformedRecord(item)
-              ? `unreadable      ${item.withdrawId ?? "(no id)"}  ${item.reason}`
-              : `${item.status.padEnd(15)} ${item.withdrawId}  ${item.amount} ${item.coin}  ${new Date(item.createTime).toISOString()}  to ${item.toAddress}`
+              ? Report.unreadableLine(item.withdrawId, item.reason)
+              : Report.recordLine(item)
           )
         }
         Output.message(`${shown.length} withdrawal(s)`)
@@ -500,6 +532,7 @@ const services = Layer.mergeAll(
 
 /** Runs the CLI with `argv` and resolves with the exit code. */
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
+  keepGoingWhenClosed()
   let interrupts = 0
   const onSigint = () => {
     interrupts++
@@ -511,15 +544,21 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     }
     if (interrupts === 1) {
       Output.message("\nstopping: no new cancel will be sent; waiting for the one in flight (Ctrl+C again to quit now)")
+      // After the message: a listing cut off by it reports at once.
+      for (const wake of stopWaiters) wake()
     } else {
       Output.message("quitting: what was in flight is unknown; check with `effect-bybit list --pending`")
       process.exit(EXIT.interrupted)
     }
   }
+  // SIGTERM (timeout, docker stop, a cancelled CI job) is a stop too: the report still says what
+  // was done, rather than the process ending between two cancels with nothing printed.
   process.on("SIGINT", onSigint)
+  process.on("SIGTERM", onSigint)
   const program = Command.runWith(root, { version: VERSION })(argv).pipe(Effect.provide(services))
   const exit = await Effect.runPromiseExit(program)
   process.off("SIGINT", onSigint)
+  process.off("SIGTERM", onSigint)
   if (exit._tag === "Failure") {
     // A parse error is already printed by effect/cli; anything else that escaped is a usage error too.
     return stopping ? EXIT.interrupted : EXIT.usage

@@ -6,8 +6,24 @@ import * as Effect from "effect/Effect"
 import * as Sink from "effect/Sink"
 import { progressBar } from "./report.js"
 
+/** Streams whose reader went away (EPIPE and the like): written no more. */
+const gone = new Set<NodeJS.WriteStream>()
+
 const write = (stream: NodeJS.WriteStream, text: string) => {
-  stream.write(text)
+  if (!gone.has(stream)) stream.write(text)
+}
+
+/**
+ * A closed stdout or stderr (the report piped into `head`, a pager that quits) must not stop the
+ * sweep: Node would throw the stream's `error` event and end the process between two cancels.
+ * What can no longer be printed is dropped; the cancels, and the exit code, go on.
+ */
+export const keepGoingWhenClosed = () => {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", () => {
+      gone.add(stream)
+    })
+  }
 }
 
 export const Output = {
@@ -20,7 +36,9 @@ export const Output = {
   /** A sink writing to one of the process's streams (effect/cli's help and errors). */
   sink: (name: "stdout" | "stderr") =>
     // biome-ignore lint/suspicious/useIterableCallbackReturn: Sink.forEach runs an Effect per chunk
-    Sink.forEach((chunk: string | Uint8Array) => Effect.sync(() => void process[name].write(chunk))),
+    Sink.forEach((chunk: string | Uint8Array) =>
+      Effect.sync(() => void (gone.has(process[name]) ? undefined : process[name].write(chunk)))
+    ),
   /**
    * Progress: on a terminal (stderr) a bar redrawn in place, report lines printed above it;
    * otherwise the report lines alone.

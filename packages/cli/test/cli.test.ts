@@ -439,6 +439,112 @@ describe("effect-bybit against the standalone mock", () => {
   }, 60_000)
 })
 
+describe("effect-bybit stopped by SIGTERM (timeout, docker stop, a CI job cancelled)", () => {
+  it("as Ctrl+C: the cancel in flight finishes, no new one is sent, the report is printed, exit 130", async () => {
+    const s = await serve(makeExchange({ withdrawals: FIVE.map((id) => pending(id)) }))
+    const order = [...FIVE].reverse()
+    s.exchange.faults.inject({ _tag: "Latency", ms: 2_000 }, { path: CANCEL, match: { id: order[1]! } })
+    const run = cli(["cancel-pending", ...target(s), "--yes", "--json"])
+    await new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 30_000
+      const poll = () => {
+        if (s.exchange.faults.list().length === 0) resolve()
+        else if (Date.now() > deadline) reject(new Error("the second cancel was never sent"))
+        else setTimeout(poll, 10)
+      }
+      poll()
+    })
+    run.child.kill("SIGTERM")
+    const code = await run.exit
+    expect(code, `stdout: ${run.stdout()}\nstderr: ${run.stderr()}`).toBe(130)
+    const outcomes = report(run).withdrawals
+    expect(outcomes.map((o) => o.id).sort()).toEqual([...FIVE].sort())
+    expect(outcomes.find((o) => o.id === order[1])?._tag).toBe("Cancelled")
+    for (const id of order.slice(2)) expect(outcomes.find((o) => o.id === id)?._tag).toBe("NotSent")
+    agrees(run, s.exchange)
+  }, 60_000)
+})
+
+describe("effect-bybit and unreadable rows", () => {
+  const unreadable = { withdrawId: "930001", coin: 5 }
+  const page = (rows: ReadonlyArray<unknown>) => ({
+    _tag: "RetCode" as const,
+    retCode: 0,
+    retMsg: "success",
+    result: { rows, nextPageCursor: "" }
+  })
+
+  it("only unreadable rows: nothing to ask (no cancel would be sent); each reported not cancelled, exit 1", async () => {
+    const s = await serve()
+    s.exchange.faults.inject(page([unreadable]), { path: "/v5/asset/withdraw/query-record" })
+    const run = cli(["cancel-pending", ...target(s), "--json"])
+    const code = await run.exit
+    expect(code, run.stderr()).toBe(1)
+    expect(report(run).withdrawals.map((w) => [w.id, w._tag])).toEqual([["930001", "Failed"]])
+    expect(s.exchange.requests().filter((q) => q.path === CANCEL)).toEqual([])
+  })
+
+  it("--dry-run does not count an unreadable row as one that would be cancelled", async () => {
+    const s = await serve(makeExchange({ withdrawals: [pending("930002")] }))
+    const readable = s.exchange.withdrawal("930002")!
+    s.exchange.faults.inject(
+      page([
+        { ...readable, createTime: String(readable.createTime), updateTime: String(readable.updateTime) },
+        unreadable
+      ]),
+      {
+        path: "/v5/asset/withdraw/query-record"
+      }
+    )
+    const run = cli(["cancel-pending", ...target(s), "--dry-run"])
+    expect(await run.exit, run.stderr()).toBe(1)
+    expect(run.stdout()).toMatch(/^dry run: 1 would be cancelled: 10 USDT \(1\); 1 unreadable row\(s\) would not be/m)
+  })
+})
+
+describe("effect-bybit whose stdout is closed mid-run (piped into head, a pager that quits)", () => {
+  it("keeps cancelling: every withdrawal cancelled, exit 0, no stack trace", async () => {
+    const s = await serve(makeExchange({ withdrawals: FIVE.map((id) => pending(id)) }))
+    const order = [...FIVE].reverse()
+    // The second cancel is held: the reader goes away while it is in flight, before the next line.
+    s.exchange.faults.inject({ _tag: "Latency", ms: 3_000 }, { path: CANCEL, match: { id: order[1]! } })
+    const run = cli(["cancel-pending", ...target(s), "--yes"])
+    await run.waitFor(new RegExp(`^cancelled\\s+${order[0]}\\b`, "m"))
+    await new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 30_000
+      const poll = () => {
+        if (s.exchange.faults.list().length === 0) resolve()
+        else if (Date.now() > deadline) reject(new Error("the second cancel was never sent"))
+        else setTimeout(poll, 10)
+      }
+      poll()
+    })
+    run.child.stdout!.destroy()
+    const code = await run.exit
+    expect(run.stderr()).not.toMatch(/EPIPE|\n\s+at /)
+    expect(code, run.stderr()).toBe(0)
+    for (const id of FIVE) expect(s.exchange.withdrawal(id)?.status, id).toBe("CancelByUser")
+  }, 60_000)
+})
+
+describe("effect-bybit interrupted while listing", () => {
+  it("SIGINT while the listing waits on the exchange: stops there, nothing sent, says it was interrupted, exit 130", async () => {
+    const s = await serve(makeExchange({ withdrawals: FIVE.map((id) => pending(id)) }))
+    // The listing is held far longer than the client's timeout and its retries: only a stop ends it.
+    s.exchange.faults.inject({ _tag: "Latency", ms: 600_000 }, { path: "/v5/asset/withdraw/query-record", times: 10 })
+    const run = cli(["cancel-pending", ...target(s), "--yes"])
+    await run.waitFor(/listing cancellable withdrawals/)
+    run.child.kill("SIGINT")
+    const code = await run.exit
+    expect(code, `stdout: ${run.stdout()}\nstderr: ${run.stderr()}`).toBe(130)
+    expect(run.stderr()).toMatch(/interrupted while listing/)
+    // Stopped, not timed out: the listing's own failure is not what ended the run.
+    expect(run.stdout() + run.stderr()).not.toMatch(/no complete response|could not list/)
+    expect(s.exchange.requests().filter((q) => q.path === CANCEL)).toEqual([])
+    for (const id of FIVE) expect(s.exchange.withdrawal(id)?.status).toBe("Pending")
+  }, 120_000)
+})
+
 // The bundle under a pseudo-terminal: util-linux `script` runs it with the pty as its stdin,
 // stdout and stderr, and relays what the test types (an answer, or Ctrl+C, which the pty's line
 // discipline turns into SIGINT) and everything the command shows, escapes included.

@@ -139,7 +139,8 @@ export interface Found<E> {
 
 /**
  * Collects the rows of a listing (in any order, pages may repeat a row) into what to cancel: each
- * id once, a malformed row once (by id when it has one, else by its place).
+ * id once, a malformed row once (by id when it has one, else by its place) and not at all when a
+ * readable row of its id came on any page, before or after it.
  *
  * @since 0.1.0
  * @category constructors
@@ -148,17 +149,15 @@ export const collect = <E>(
   items: Iterable<WithdrawalRecord | MalformedRecord>,
   listError: E | undefined = undefined
 ): Found<E> => {
+  // Readable rows first: a withdrawal whose row could be read on one page is that withdrawal,
+  // whichever page came first; a malformed row of the same id is not a second one.
   const seen = new Set<string>()
   const withdrawals: Array<WithdrawalRecord> = []
-  const malformed: Array<MalformedRecord> = []
+  const rows: Array<MalformedRecord> = []
   let skipped = 0
   for (const item of items) {
     if ("_tag" in item && item._tag === "MalformedRecord") {
-      if (item.withdrawId !== undefined) {
-        if (seen.has(item.withdrawId)) continue
-        seen.add(item.withdrawId)
-      }
-      malformed.push(item)
+      rows.push(item)
       continue
     }
     const row = item as WithdrawalRecord
@@ -167,14 +166,15 @@ export const collect = <E>(
     if (isCancellable(row.status)) withdrawals.push(row)
     else skipped++
   }
-  // A malformed row whose id also came readable on another page is that withdrawal, once.
-  const good = new Set(withdrawals.map((w) => w.withdrawId))
-  return {
-    withdrawals,
-    malformed: malformed.filter((m) => m.withdrawId === undefined || !good.has(m.withdrawId)),
-    skipped,
-    listError
+  const malformed: Array<MalformedRecord> = []
+  for (const row of rows) {
+    if (row.withdrawId !== undefined) {
+      if (seen.has(row.withdrawId)) continue
+      seen.add(row.withdrawId)
+    }
+    malformed.push(row)
   }
+  return { withdrawals, malformed, skipped, listError }
 }
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/

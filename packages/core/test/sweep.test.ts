@@ -87,6 +87,26 @@ describe("collect", () => {
     expect(found.skipped).toBe(1)
     expect(found.listError).toBeUndefined()
   })
+
+  it("takes a withdrawal from its readable row whichever page came first (a malformed row of the same id is not a second one)", () => {
+    for (const order of [
+      [malformed(0, "7"), record("7", "Pending")],
+      [record("7", "Pending"), malformed(0, "7")]
+    ]) {
+      const found = Sweep.collect(order)
+      expect(found.withdrawals.map((w) => w.withdrawId)).toEqual(["7"])
+      expect(found.malformed).toEqual([])
+    }
+    for (const order of [
+      [malformed(0, "8"), record("8", "success")],
+      [record("8", "success"), malformed(0, "8")]
+    ]) {
+      const found = Sweep.collect(order)
+      expect(found.withdrawals).toEqual([])
+      expect(found.malformed).toEqual([])
+      expect(found.skipped).toBe(1)
+    }
+  })
 })
 
 describe("sumDecimals and totals", () => {
