@@ -282,3 +282,82 @@ export const said = (error: {
     : error.httpStatus !== undefined
       ? `${error._tag} (HTTP ${error.httpStatus})`
       : error._tag
+
+/**
+ * The rows of a page, readable and malformed, each where it stood on the page.
+ *
+ * @since 0.1.0
+ * @category paging
+ */
+export const inPageOrder = (page: {
+  readonly rows: ReadonlyArray<WithdrawalRecord>
+  readonly malformed: ReadonlyArray<MalformedRecord>
+}): Array<WithdrawalRecord | MalformedRecord> => {
+  const out: Array<WithdrawalRecord | MalformedRecord> = []
+  let good = 0
+  let bad = 0
+  while (good < page.rows.length || bad < page.malformed.length) {
+    const malformed = page.malformed[bad]
+    if (malformed !== undefined && (malformed.index === out.length || good >= page.rows.length)) {
+      out.push(malformed)
+      bad++
+    } else out.push(page.rows[good++]!)
+  }
+  return out
+}
+
+/**
+ * The most pages one listing follows: 2,000 pages is 100,000 rows at Bybit's 50 a page, within a
+ * window of at most 30 days. A server that hands out a fresh cursor forever stops here.
+ *
+ * @since 0.1.0
+ * @category paging
+ */
+export const MAX_PAGES = 2_000
+
+/** The most pages in a row with no row but a next cursor: a real history has none. */
+const MAX_EMPTY_PAGES = 10
+
+/**
+ * What follows a page: the next cursor, the end, or `Endless` with why paging would never end (a
+ * repeated cursor, too many empty pages, more than `MAX_PAGES`). The page's own rows are kept in
+ * every case: a listing that must stop still reports what it read.
+ *
+ * @since 0.1.0
+ * @category paging
+ */
+export type Turn =
+  | { readonly _tag: "Next"; readonly cursor: string }
+  | { readonly _tag: "Done" }
+  | { readonly _tag: "Endless"; readonly why: string }
+
+/**
+ * A pager for one listing, started at `cursor` (the query's own, if any). `turn(page)` says what
+ * follows that page; call it once per page, in order.
+ *
+ * @since 0.1.0
+ * @category paging
+ */
+export const pager = (cursor: string | undefined): { readonly turn: (page: Page) => Turn } => {
+  const followed = new Set<string>(cursor === undefined ? [] : [cursor])
+  let pages = 0
+  let emptyInARow = 0
+  return {
+    turn: (page) => {
+      const next = page.nextPageCursor
+      if (next === undefined) return { _tag: "Done" }
+      pages++
+      emptyInARow = page.rows.length + page.malformed.length === 0 ? emptyInARow + 1 : 0
+      const why = followed.has(next)
+        ? "nextPageCursor repeats a cursor already followed"
+        : emptyInARow > MAX_EMPTY_PAGES
+          ? `${emptyInARow} pages in a row had no rows but a next cursor`
+          : pages >= MAX_PAGES
+            ? `more than ${MAX_PAGES} pages`
+            : undefined
+      if (why !== undefined) return { _tag: "Endless", why: `${why}: paging would never end` }
+      followed.add(next)
+      return { _tag: "Next", cursor: next }
+    }
+  }
+}

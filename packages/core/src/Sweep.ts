@@ -140,15 +140,23 @@ export interface Found<E> {
 /**
  * Collects the rows of a listing (in any order, pages may repeat a row) into what to cancel: each
  * id once, a malformed row once (by id when it has one, else by its place) and not at all when a
- * readable row of its id came on any page, before or after it.
+ * readable row of its id came on any page, before or after it. With the `query` of
+ * `checkPendingFilter`, a readable row of another `coin` or `withdrawType` than asked is left out,
+ * whatever the server sent (the time window is Bybit's to apply: a row is never dropped on a time
+ * the caller cannot see).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const collect = <E>(
   items: Iterable<WithdrawalRecord | MalformedRecord>,
-  listError: E | undefined = undefined
+  listError: E | undefined = undefined,
+  query: Readonly<Record<string, string | number>> = {}
 ): Found<E> => {
+  const { coin, withdrawType } = query
+  const asked = (row: WithdrawalRecord) =>
+    (coin === undefined || row.coin === coin) &&
+    (withdrawType === undefined || withdrawType === 2 || row.withdrawType === withdrawType)
   // Readable rows first: a withdrawal whose row could be read on one page is that withdrawal,
   // whichever page came first; a malformed row of the same id is not a second one.
   const seen = new Set<string>()
@@ -161,7 +169,7 @@ export const collect = <E>(
       continue
     }
     const row = item as WithdrawalRecord
-    if (seen.has(row.withdrawId)) continue
+    if (!asked(row) || seen.has(row.withdrawId)) continue
     seen.add(row.withdrawId)
     if (isCancellable(row.status)) withdrawals.push(row)
     else skipped++

@@ -306,3 +306,52 @@ describe("settle", () => {
     expect(Records.said({ _tag: "TransportError" })).toBe("TransportError")
   })
 })
+
+describe("pager", () => {
+  const page = (nextPageCursor: string | undefined, rows = 1) => ({
+    rows: Array.from({ length: rows }, () => ({}) as Records.WithdrawalRecord),
+    malformed: [],
+    nextPageCursor
+  })
+
+  it("follows fresh cursors and ends on the last page", () => {
+    const pager = Records.pager(undefined)
+    expect(pager.turn(page("a"))).toEqual({ _tag: "Next", cursor: "a" })
+    expect(pager.turn(page("b"))).toEqual({ _tag: "Next", cursor: "b" })
+    expect(pager.turn(page(undefined))).toEqual({ _tag: "Done" })
+  })
+
+  it("a cursor already followed, the query's own included, is endless", () => {
+    expect(Records.pager("start").turn(page("start"))).toMatchObject({ _tag: "Endless", why: /repeats a cursor/ })
+    const pager = Records.pager(undefined)
+    pager.turn(page("a"))
+    expect(pager.turn(page("a"))).toMatchObject({ _tag: "Endless" })
+  })
+
+  it("more than ten empty pages in a row are endless; a page with a row resets the count", () => {
+    const pager = Records.pager(undefined)
+    for (let i = 0; i < 10; i++) expect(pager.turn(page(`e${i}`, 0))._tag).toBe("Next")
+    expect(pager.turn(page("r", 1))._tag).toBe("Next")
+    for (let i = 0; i < 10; i++) expect(pager.turn(page(`f${i}`, 0))._tag).toBe("Next")
+    expect(pager.turn(page("g", 0))).toMatchObject({ _tag: "Endless", why: /11 pages in a row/ })
+  })
+
+  it(`a fresh cursor forever stops at MAX_PAGES (${Records.MAX_PAGES})`, () => {
+    const pager = Records.pager(undefined)
+    let turns = 0
+    let turn: Records.Turn = { _tag: "Done" }
+    do {
+      turn = pager.turn(page(`c${turns}`))
+      turns++
+    } while (turn._tag === "Next")
+    expect(turn).toMatchObject({ _tag: "Endless", why: /more than 2000 pages/ })
+    expect(turns).toBe(Records.MAX_PAGES)
+  })
+
+  it("inPageOrder puts each malformed row back where it stood", () => {
+    const good = (withdrawId: string) => ({ withdrawId }) as Records.WithdrawalRecord
+    const bad = (index: number) => ({ _tag: "MalformedRecord", index, withdrawId: undefined, reason: "x" }) as const
+    const order = Records.inPageOrder({ rows: [good("a"), good("b")], malformed: [bad(0), bad(2), bad(4)] })
+    expect(order.map((r) => ("_tag" in r ? `bad${r.index}` : r.withdrawId))).toEqual(["bad0", "a", "bad2", "b", "bad4"])
+  })
+})

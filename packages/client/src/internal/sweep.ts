@@ -27,8 +27,8 @@ export const findPending = <R>(
       Stream.runForEach(listAll(checked.value), (item) => Effect.sync(() => items.push(item))),
       {
         // The listing stopped early: what was found is still cancelled, and the summary says so.
-        onFailure: (error) => Sweep.collect<ListError>(items, error),
-        onSuccess: () => Sweep.collect<ListError>(items)
+        onFailure: (error) => Sweep.collect<ListError>(items, error, checked.value),
+        onSuccess: () => Sweep.collect<ListError>(items, undefined, checked.value)
       }
     )
   })

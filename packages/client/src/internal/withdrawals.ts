@@ -170,24 +170,6 @@ export const make = (pipe: Pipe) => {
   return { cancel, list }
 }
 
-/** The page's rows, good and malformed, where each stood on the page. */
-const inPageOrder = (page: WithdrawalPage): Array<WithdrawalRecord | MalformedRecord> => {
-  const out: Array<WithdrawalRecord | MalformedRecord> = []
-  let good = 0
-  let bad = 0
-  while (good < page.rows.length || bad < page.malformed.length) {
-    const malformed = page.malformed[bad]
-    if (malformed !== undefined && (malformed.index === out.length || good >= page.rows.length)) {
-      out.push(malformed)
-      bad++
-    } else out.push(page.rows[good++]!)
-  }
-  return out
-}
-
-/** The most pages in a row with no row but a next cursor: a real history has none. */
-const MAX_EMPTY_PAGES = 10
-
 /** Every record (and malformed row) matching a query, page after page. */
 export const listAll = <R>(
   list: (query: Rules.ListQuery) => Effect.Effect<WithdrawalPage, ListError, R>,
@@ -197,23 +179,20 @@ export const listAll = <R>(
     const checked = Rules.checkListQuery(input)
     if (checked._tag === "Invalid") return Stream.fail(invalid(checked))
     const query = checked.value as Rules.ListQuery
-    // A server that repeats a cursor, or never gives a row, would have the stream page forever.
-    const followed = new Set<string>(query.cursor === undefined ? [] : [query.cursor])
-    let emptyInARow = 0
-    const endless = (why: string) =>
-      Effect.fail(
-        new UnreadableResponse({ path: listPath, reason: "InvalidResult", detail: `${why}: paging would never end` })
-      )
-    return Stream.paginate(query.cursor, (cursor: string | undefined) =>
-      Effect.flatMap(list(cursor === undefined ? query : { ...query, cursor }), (page) => {
-        const items = inPageOrder(page)
-        const next = page.nextPageCursor
-        if (next === undefined) return Effect.succeed([items, Option.none<string | undefined>()] as const)
-        if (followed.has(next)) return endless("nextPageCursor repeats a cursor already followed")
-        emptyInARow = items.length === 0 ? emptyInARow + 1 : 0
-        if (emptyInARow > MAX_EMPTY_PAGES) return endless(`${emptyInARow} pages in a row had no rows but a next cursor`)
-        followed.add(next)
-        return Effect.succeed([items, Option.some<string | undefined>(next)] as const)
+    // The page's rows go out before a paging that would never end fails: nothing read is lost.
+    const pager = Records.pager(query.cursor)
+    type Step = { readonly cursor: string | undefined } | { readonly endless: string }
+    return Stream.paginate<Step, WithdrawalRecord | MalformedRecord, ListError, R>({ cursor: query.cursor }, (step) => {
+      if ("endless" in step) {
+        return Effect.fail(new UnreadableResponse({ path: listPath, reason: "InvalidResult", detail: step.endless }))
+      }
+      return Effect.map(list(step.cursor === undefined ? query : { ...query, cursor: step.cursor }), (page) => {
+        const turn = pager.turn(page)
+        const next: Option.Option<Step> =
+          turn._tag === "Done"
+            ? Option.none()
+            : Option.some(turn._tag === "Next" ? { cursor: turn.cursor } : { endless: turn.why })
+        return [Records.inPageOrder(page), next] as const
       })
-    )
+    })
   })

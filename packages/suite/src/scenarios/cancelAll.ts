@@ -253,6 +253,66 @@ export const cancelAllScenarios: Scenarios = (edition, t) => {
       t.expect(to(result, CANCEL)).toHaveLength(2)
     })
 
+    t.it(
+      "a cursor that loops: the rows of every page read are still cancelled, the summary says why it stopped",
+      async () => {
+        const page = (rows: ReadonlyArray<unknown>, nextPageCursor: string) =>
+          ({ _tag: "RetCode", retCode: 0, retMsg: "success", result: { rows, nextPageCursor } }) as const
+        const [a, b, c] = ids(850001, 3) as [string, string, string]
+        const result = await run(edition, {
+          exchange: { withdrawals: [pending(a), pending(b), pending(c)] },
+          setup: (exchange) => {
+            // Page p2 names itself as the next page: its rows must not be lost with the loop.
+            exchange.faults.inject(page([row(b, "Pending"), row(c, "Pending")], "p2"), {
+              path: QUERY,
+              match: { cursor: "p2" },
+              times: 100
+            })
+            exchange.faults.inject(page([row(a, "Pending")], "p2"), { path: QUERY })
+          },
+          operation: { _tag: "cancelAllPending" }
+        })
+        const value = swept(t, result)
+        onceEach(t, value)
+        agreeWithRecord(t, result.exchange, value)
+        t.expect(value.outcomes.map((o) => `${o.id} ${o._tag}`).sort()).toEqual(
+          [a, b, c].map((id) => `${id} Cancelled`)
+        )
+        t.expect(value.summary.listError).toMatchObject({ _tag: "UnreadableResponse" })
+        t.expect(String((value.summary.listError as { readonly detail?: string }).detail)).toMatch(/repeats a cursor/)
+      }
+    )
+
+    t.it("a server that ignores the filter: rows of another coin or type are never cancelled", async () => {
+      const page = (rows: ReadonlyArray<unknown>) =>
+        ({ _tag: "RetCode", retCode: 0, retMsg: "success", result: { rows, nextPageCursor: "" } }) as const
+      const [btc, usdt, offchain] = ids(860001, 3) as [string, string, string]
+      const result = await run(edition, {
+        exchange: {
+          withdrawals: [
+            pending(btc, { coin: "BTC" }),
+            pending(usdt),
+            pending(offchain, { coin: "BTC", withdrawType: 1 })
+          ]
+        },
+        setup: (exchange) =>
+          exchange.faults.inject(
+            page([
+              row(btc, "Pending", { coin: "BTC" }),
+              row(usdt, "Pending"),
+              row(offchain, "Pending", { coin: "BTC", withdrawType: 1 })
+            ]),
+            { path: QUERY }
+          ),
+        operation: { _tag: "cancelAllPending", input: { coin: "btc", withdrawType: 0 } }
+      })
+      const value = swept(t, result)
+      t.expect(value.outcomes.map((o) => `${o.id} ${o._tag}`)).toEqual([`${btc} Cancelled`])
+      t.expect(result.exchange.withdrawal(usdt)?.status).toBe("Pending")
+      t.expect(result.exchange.withdrawal(offchain)?.status).toBe("Pending")
+      t.expect(to(result, CANCEL)).toHaveLength(1)
+    })
+
     t.it("a listing that cannot be read: the summary carries the error, nothing is cancelled", async () => {
       const result = await run(edition, {
         client: { retries: 1 },
