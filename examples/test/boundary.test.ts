@@ -14,7 +14,7 @@ import { runInProcess } from "./inProcess.js"
 import { run, start } from "./process.js"
 
 // Each test starts a node process (about 2 s with tsx); they run side by side.
-const TIMEOUT = 30_000
+const TIMEOUT = 180_000
 
 const has = async (command: string, args: ReadonlyArray<string>) =>
   promisify(execFile)(command, args).then(

@@ -32,7 +32,7 @@ export interface Running {
   readonly stderr: () => string
   /** Resolves when the process exits. */
   readonly finished: Promise<Finished>
-  /** Resolves once stdout matches `pattern` (rejects if the process exits first or after 20 s). */
+  /** Resolves once stdout matches `pattern` (rejects if the process exits first, or after 120 s: a bound for a hang, not for a slow machine). */
   readonly waitFor: (pattern: RegExp) => Promise<RegExpExecArray>
 }
 
@@ -66,8 +66,8 @@ export const start = (file: string, args: ReadonlyArray<string> = [], env: NodeJ
       }
       const timer = setTimeout(() => {
         cleanup()
-        reject(new Error(`no ${pattern} within 20 s:\n${out}\n${err}`))
-      }, 20_000)
+        reject(new Error(`no ${pattern} within 120 s:\n${out}\n${err}`))
+      }, 120_000)
       const cleanup = () => {
         clearTimeout(timer)
         listeners.delete(check)

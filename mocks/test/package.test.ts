@@ -25,7 +25,7 @@ describe("package", () => {
         "SEED_WITHDRAWAL_ID"
       ])
     )
-  }, 30_000)
+  }, 180_000)
 
   // Every bare import reachable from a source entry, following relative imports (static analysis of src/).
   const bareImports = (entry: string): Set<string> => {

@@ -59,7 +59,7 @@ const cli = (args: ReadonlyArray<string>, env: Record<string, string> = {}): Run
       code === null ? reject(new Error(`killed by ${signal}; stderr: ${err}`)) : resolve(code)
     )
   )
-  const waitFor = (pattern: RegExp, ms = 30_000) =>
+  const waitFor = (pattern: RegExp, ms = 120_000) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`no ${pattern} within ${ms} ms; stdout: ${out}; stderr: ${err}`)),
@@ -129,7 +129,7 @@ beforeAll(() => {
   // The CLI as it ships: dist/bin.js, built from the sources (incremental: quick when up to date).
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc")
   execFileSync(process.execPath, [tsc, "-b", "packages/cli/tsconfig.build.json"], { cwd: root, stdio: "inherit" })
-}, 120_000)
+}, 300_000)
 
 describe("effect-bybit against the standalone mock", () => {
   it("--help of every command, with examples; exit 0", async () => {
@@ -228,7 +228,7 @@ describe("effect-bybit against the standalone mock", () => {
     expect(unknown).toMatchObject({ _tag: "Unknown" })
     expect(String(unknown?.howToCheck)).toContain(FIVE[0])
     agrees(run, s.exchange)
-  }, 60_000)
+  }, 180_000)
 
   it("a lower-case coin: usdt cancels the USDT withdrawals and only them", async () => {
     const s = await serve(
@@ -314,5 +314,5 @@ describe("effect-bybit against the standalone mock", () => {
     }
     expect(run.stdout()).toMatch(/^2\/5 cancelled/m)
     expect(run.stdout()).toMatch(/interrupted/)
-  }, 60_000)
+  }, 180_000)
 })
