@@ -13,7 +13,7 @@ import { credentialsRecipe, curlRecipe, pythonRecipe } from "../src/recipe.js"
 import { runInProcess } from "./inProcess.js"
 import { run, start } from "./process.js"
 
-// Each test starts a node process (about 2 s with tsx); they run side by side.
+// Each test starts a node process (about a second on an idle machine); they run side by side.
 const TIMEOUT = 180_000
 
 const has = async (command: string, args: ReadonlyArray<string>) =>
