@@ -247,8 +247,9 @@ const checkTarball = (name, info, manifest) => {
 
 /** `pnpm` on PATH for the printed pnpm lines, and none of the npm/pnpm settings of whatever started us. */
 const scratchEnv = (scratch) => {
-  const shims = join(scratch, "bin")
-  mkdirSync(shims, { recursive: true })
+  // Not scratch/bin: the README part (readme-test.mjs) makes that one for its own projects.
+  const shims = join(scratch, "pnpm-bin")
+  mkdirSync(shims)
   const [pnpm, pnpmArgs] = pnpmCommand()
   const quote = (s) => `'${s.replaceAll("'", "'\\''")}'`
   writeFileSync(join(shims, "pnpm"), `#!/bin/sh\nexec ${[pnpm, ...pnpmArgs].map(quote).join(" ")} "$@"\n`)
