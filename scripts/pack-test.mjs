@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// Proves the published packages work outside the workspace: builds and packs each package with
-// pnpm (as `pnpm publish` would), installs the tarballs with plain npm into a scratch project in the
-// OS temp directory, then runs per package an ESM smoke script that imports it by name and checks
-// real behaviour, and typechecks a small .ts file against the shipped .d.ts with the workspace's
-// TypeScript. Inter-package dependencies (@effect-bybit/*) are pinned to the local tarballs through
-// npm "overrides", so npm never asks the registry for them.
+// Proves the published packages work outside the workspace, installed the way the README's Install
+// section says today: `pnpm pack:all` (scripts/pack-all.mjs) builds every publishable package and
+// packs it into one folder, and the npm and pnpm lines it prints are run as printed, in scratch
+// projects in the OS temp directory. Per package an ESM smoke script imports it by name and checks
+// real behaviour (with npm and with pnpm), and a small .ts file is typechecked against the shipped
+// .d.ts with the workspace's TypeScript.
 //
-// The tarballs go into one project per line: the Effect 4 client next to effect@latest, the Effect 3
+// The tarballs go into one project per line: the Effect 4 client next to effect 4, the Effect 3
 // client next to effect 3, the signing package and the mock exchange in a project without Effect;
-// each holds exactly one copy of effect (none without Effect).
+// each holds exactly one copy of effect (none without Effect). The command-line package gets its
+// own project: `npx @effect-bybit/cli --help`, then a real `cancel-pending` run against the mock
+// exchange started by `npx @effect-bybit/mock-exchange` from the same tarballs.
 //
 // Then the READMEs' own install and usage lines run, exactly as written, in fresh projects, one per
 // line and package manager (scripts/readme-test.mjs): one copy of effect, every usage snippet
@@ -17,19 +19,26 @@
 // code" snippet run by `npx vitest run`.
 // That part needs the npm registry (and loopback); README_TEST=0 skips it.
 //
-//   node scripts/pack-test.mjs            (or: pnpm exec node scripts/pack-test.mjs)
-//   PACK_TEST_KEEP=1 node scripts/...     keeps the scratch project for inspection
+//   bash scripts/node24.sh node scripts/pack-test.mjs   (Node 22.19+: the CLI's engines)
+//   PACK_TEST_KEEP=1 ...                               keeps the scratch project for inspection
 //
 // Exits non-zero on failure; the last line is a one-line result.
-import { spawnSync } from "node:child_process"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { spawn, spawnSync } from "node:child_process"
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from "node:fs"
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
-import { basename, dirname, join, relative, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
-import { effectCopies, runReadmes } from "./readme-test.mjs"
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
+import { basename, join, relative } from "node:path"
+import { installLines, packAll, pnpmCommand, root, workspacePackages } from "./pack-all.mjs"
+import { EFFECT_MAJOR, effectCopies, runReadmes } from "./readme-test.mjs"
 
 /**
  * The packages to test. `smoke` is an ESM module run by node in the scratch project; `types` is a
@@ -201,16 +210,9 @@ Withdrawals.cancel({ id: 10197 })
 
 const keep = process.env.PACK_TEST_KEEP === "1"
 
-const rootManifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"))
-
 /** Runs a command, returning its stdout; throws with the command and its output when it fails. */
 const run = (command, args, options = {}) => {
-  const result = spawnSync(command, args, {
-    encoding: "utf8",
-    shell: process.platform === "win32",
-    maxBuffer: 64 * 1024 * 1024,
-    ...options
-  })
+  const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options })
   if (result.status !== 0) {
     const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim()
     const reason = result.error ? result.error.message : `exit code ${result.status}`
@@ -219,161 +221,294 @@ const run = (command, args, options = {}) => {
   return result.stdout
 }
 
-/** pnpm: the running one when this script was started by pnpm, else the pinned version through npx. */
-const pnpmCommand = () => {
-  const execpath = process.env.npm_execpath
-  if (execpath && basename(execpath).toLowerCase().includes("pnpm")) {
-    return /\.[cm]?js$/.test(execpath) ? [process.execPath, [execpath]] : [execpath, []]
+/** A printed install line, run by a shell as a user pastes it. */
+const shell = (line, options) => run("sh", ["-c", line], options)
+
+/**
+ * Every file a package names (exports targets, bin) is in its tarball, and no build or test file is.
+ * Generic over how a package is built (tsc or a bundle).
+ */
+const checkTarball = (name, info, manifest) => {
+  const targets = new Set(["package.json"])
+  const collect = (value) => {
+    if (typeof value === "string") targets.add(value.replace(/^\.\//, ""))
+    else if (value !== null && typeof value === "object") for (const v of Object.values(value)) collect(v)
   }
-  const version = String(rootManifest.packageManager ?? "").match(/^pnpm@([^+]+)/)?.[1]
-  if (!version) throw new Error('root package.json has no "packageManager": "pnpm@<version>"')
-  return ["npx", ["--yes", `pnpm@${version}`]]
+  collect(manifest.exports)
+  collect(typeof manifest.bin === "string" ? { [name]: manifest.bin } : manifest.bin)
+  for (const target of targets) {
+    if (!info.files.includes(target))
+      throw new Error(`${name}: the tarball has no ${target} (${info.files.join(", ")})`)
+  }
+  if (info.files.some((f) => f.endsWith(".tsbuildinfo") || f.startsWith("test/"))) {
+    throw new Error(`${name}: the tarball ships build or test files: ${info.files.join(", ")}`)
+  }
 }
 
-/** Workspace packages by name, from pnpm-workspace.yaml (entries `dir` and `dir/*`). */
-const workspacePackages = () => {
-  const globs = [...readFileSync(join(root, "pnpm-workspace.yaml"), "utf8").matchAll(/^\s*-\s*["']?([^"'\s#]+)/gm)]
-  const dirs = globs.flatMap(([, glob]) => {
-    if (!glob.endsWith("/*")) return [glob]
-    const parent = glob.slice(0, -2)
-    return readdirSync(join(root, parent), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => `${parent}/${entry.name}`)
+/** `pnpm` on PATH for the printed pnpm lines, and none of the npm/pnpm settings of whatever started us. */
+const scratchEnv = (scratch) => {
+  // Not scratch/bin: the README part (readme-test.mjs) makes that one for its own projects.
+  const shims = join(scratch, "pnpm-bin")
+  mkdirSync(shims)
+  const [pnpm, pnpmArgs] = pnpmCommand()
+  const quote = (s) => `'${s.replaceAll("'", "'\\''")}'`
+  writeFileSync(join(shims, "pnpm"), `#!/bin/sh\nexec ${[pnpm, ...pnpmArgs].map(quote).join(" ")} "$@"\n`)
+  chmodSync(join(shims, "pnpm"), 0o755)
+  const env = { ...process.env, PATH: `${shims}:${process.env.PATH ?? ""}` }
+  for (const name of Object.keys(env)) {
+    if (/^(npm_|pnpm_|PNPM_)/i.test(name) || name.startsWith("BYBIT_")) delete env[name]
+  }
+  return env
+}
+
+/** A fresh project of a user's, `name`d, in `dir`. */
+const userProject = (dir, name) => {
+  mkdirSync(dir)
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name, private: true, type: "module" }, null, 2)}\n`)
+}
+
+/** One copy of effect of the project's line in a pnpm project (none in `plain`). */
+const pnpmEffectCopies = (dir, group) => {
+  const major = EFFECT_MAJOR[group]
+  const copies = readdirSync(join(dir, "node_modules", ".pnpm")).filter((entry) => entry.startsWith("effect@"))
+  const ok = major === undefined ? copies.length === 0 : copies.length === 1 && copies[0].startsWith(`effect@${major}.`)
+  if (!ok) throw new Error(`${dir}: effect in node_modules/.pnpm: ${copies.join(", ") || "none"}`)
+  return major === undefined ? "no effect" : `one copy of effect (${copies[0]})`
+}
+
+/**
+ * Starts `npx @effect-bybit/mock-exchange --port 0` in `cwd` and resolves once it prints the URL it
+ * listens on (its own readiness signal; the bound only catches a hang). `stop()` is Ctrl+C.
+ */
+const startMock = async (cwd, env) => {
+  const child = spawn("npx", ["--no-install", "@effect-bybit/mock-exchange", "--port", "0"], {
+    cwd,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"]
   })
-  const byName = new Map()
-  for (const dir of dirs) {
-    const file = join(root, dir, "package.json")
-    if (existsSync(file)) byName.set(JSON.parse(readFileSync(file, "utf8")).name, dir)
-  }
-  return byName
-}
-
-/** The listed packages' directories plus, transitively, the workspace packages they depend on. */
-const withWorkspaceDependencies = (dirs, byName) => {
-  const all = new Set()
-  const visit = (dir) => {
-    if (all.has(dir)) return
-    all.add(dir)
-    const manifest = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"))
-    for (const name of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
-      const dependency = byName.get(name)
-      if (dependency) visit(dependency)
+  let output = ""
+  const exited = new Promise((resolve) => child.once("close", (code, signal) => resolve(code ?? signal)))
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the mock printed no URL in 180 s:\n${output}`)), 180_000)
+    const read = (chunk) => {
+      output += chunk
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+      if (match === null) return
+      clearTimeout(timer)
+      resolve(match[1])
+    }
+    child.stdout.on("data", read)
+    child.stderr.on("data", read)
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`the mock exited (${code}) before it listened:\n${output}`))
+    })
+  })
+  return {
+    url,
+    stop: async () => {
+      process.kill(-child.pid, "SIGINT")
+      await exited
+      if (!/stopped \(SIGINT\)/.test(output)) throw new Error(`the mock did not stop cleanly on Ctrl+C:\n${output}`)
     }
   }
-  for (const dir of dirs) visit(dir)
-  return [...all]
+}
+
+/** The mock's withdrawals, through its admin API. */
+const mockWithdrawals = async (url) =>
+  (await fetch(`${url}/__admin/withdrawals?limit=1000`).then((r) => r.json())).withdrawals
+
+/**
+ * The command-line package as a user installs it from the tarballs: `--help`, then a real
+ * `cancel-pending` against the mock exchange started with `npx` from the same project.
+ */
+const cliRun = async (project, env, step) => {
+  const help = run("npx", ["--no-install", "@effect-bybit/cli", "--help"], { cwd: project, env })
+  if (!/cancel-pending/.test(help)) throw new Error(`npx @effect-bybit/cli --help names no cancel-pending:\n${help}`)
+  step(`${basename(project)}: npx @effect-bybit/cli --help`)
+
+  const mock = await startMock(project, env)
+  try {
+    // Three more pending withdrawals of the mock's default account (UID 1000001), beside the seed's.
+    for (const [i, coin] of ["USDT", "USDT", "BTC"].entries()) {
+      const response = await fetch(`${mock.url}/__admin/withdrawals`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          withdrawId: String(950001 + i),
+          uid: "1000001",
+          coin,
+          chain: "ETH",
+          amount: "1.5",
+          status: "Pending",
+          toAddress: "0x0000000000000000000000000000000000000001"
+        })
+      })
+      if (response.status !== 201) throw new Error(`admin: adding a withdrawal answered ${response.status}`)
+    }
+    const before = await mockWithdrawals(mock.url)
+    const cancellable = before
+      .filter((w) => w.uid === "1000001" && ["Pending", "SecurityCheck"].includes(w.status))
+      .map((w) => w.withdrawId)
+      .sort()
+    const result = spawnSync(
+      "npx",
+      [
+        "--no-install",
+        "@effect-bybit/cli",
+        "cancel-pending",
+        "--env",
+        "testnet",
+        "--base-url",
+        mock.url,
+        "--yes",
+        "--json"
+      ],
+      {
+        cwd: project,
+        env: { ...env, BYBIT_API_KEY: "mock-api-key", BYBIT_API_SECRET: "mock-api-secret" },
+        encoding: "utf8"
+      }
+    )
+    const where = `npx @effect-bybit/cli cancel-pending (exit ${result.status}):\n${result.stdout}${result.stderr}`
+    if (result.status !== 0) throw new Error(where)
+    const report = JSON.parse(result.stdout)
+    const cancelled = report.withdrawals
+      .filter((o) => o._tag === "Cancelled")
+      .map((o) => o.id)
+      .sort()
+    if (JSON.stringify(cancelled) !== JSON.stringify(cancellable)) {
+      throw new Error(`cancelled ${cancelled.join(", ")}, but the mock had ${cancellable.join(", ")} pending: ${where}`)
+    }
+    const after = new Map((await mockWithdrawals(mock.url)).map((w) => [w.withdrawId, w.status]))
+    for (const id of cancellable) {
+      if (after.get(id) !== "CancelByUser") throw new Error(`${id} is ${after.get(id)} on the mock after the run`)
+    }
+    for (const w of before.filter((w) => !cancellable.includes(w.withdrawId))) {
+      if (after.get(w.withdrawId) !== w.status) throw new Error(`${w.withdrawId} was not pending but changed`)
+    }
+    if (`${result.stdout}${result.stderr}`.includes("mock-api-secret")) throw new Error("the CLI printed the secret")
+    step(
+      `${basename(project)}: npx @effect-bybit/cli cancel-pending against npx @effect-bybit/mock-exchange: ${cancelled.length} cancelled, the mock agrees`
+    )
+  } finally {
+    await mock.stop()
+  }
+}
+
+const atLeast = (version, [major, minor]) => {
+  const [a, b] = version.split(".").map(Number)
+  return a > major || (a === major && b >= minor)
 }
 
 const main = async () => {
-  const byName = workspacePackages()
-  const dirs = withWorkspaceDependencies(
-    packages.map((p) => p.dir),
-    byName
-  )
+  if (!atLeast(process.versions.node, [22, 19])) {
+    throw new Error(
+      `Node ${process.versions.node}: the CLI needs 22.19+; run \`bash scripts/node24.sh node scripts/pack-test.mjs\``
+    )
+  }
   const scratch = mkdtempSync(join(tmpdir(), "effect-bybit-pack-test-"))
   if (!relative(root, scratch).startsWith(".."))
     throw new Error(`the scratch project ${scratch} is inside the workspace`)
   const step = (text) => console.log(`pack-test: ${text}`)
   let ok = false
   try {
+    const byName = workspacePackages()
     const tsc = createRequire(join(root, "package.json")).resolve("typescript/bin/tsc")
 
-    step(`building ${dirs.join(", ")}`)
-    for (const dir of dirs) run(process.execPath, [tsc, "-b", join(root, dir, "tsconfig.build.json")])
-
-    const [pnpm, pnpmArgs] = pnpmCommand()
+    // Exactly what `pnpm pack:all` does, into the scratch folder.
     const tarballs = join(scratch, "tarballs")
-    mkdirSync(tarballs)
-    const packed = new Map()
-    for (const dir of dirs) {
-      const out = run(pnpm, [...pnpmArgs, "pack", "--json", "--pack-destination", tarballs], { cwd: join(root, dir) })
-      const info = JSON.parse(out.slice(out.indexOf("{")))
-      const files = info.files.map((f) => f.path)
-      for (const required of ["package.json", "dist/index.js", "dist/index.d.ts"]) {
-        if (!files.includes(required)) throw new Error(`${info.name}: the tarball has no ${required}`)
-      }
-      if (files.some((f) => f.endsWith(".tsbuildinfo") || f.startsWith("test/"))) {
-        throw new Error(`${info.name}: the tarball ships build or test files: ${files.join(", ")}`)
-      }
-      packed.set(info.name, info.filename)
-      step(`packed ${info.name}@${info.version} (${files.length} files) -> ${basename(info.filename)}`)
-    }
+    const packed = packAll({ out: tarballs, log: step })
+    for (const [name, info] of packed) checkTarball(name, info, byName.get(name).manifest)
+    step(`every tarball holds the files its package names, and no build or test file`)
 
-    // One project per line (two Effect majors cannot share one): a plain npm consumer outside the
-    // workspace, depending on its packages' tarballs only (every @effect-bybit/* one pinned to its
-    // tarball through overrides); npm installs the peers (effect) as a user's npm would.
-    const specs = Object.fromEntries([...packed].map(([name, file]) => [name, `file:${file}`]))
-    const listed = packages.map((p) => JSON.parse(readFileSync(join(root, p.dir, "package.json"), "utf8")).name)
+    const env = scratchEnv(scratch)
+    const nameOf = (dir) => [...byName].find(([, p]) => p.dir === dir)[0]
+    const listed = packages.map((p) => nameOf(p.dir))
+
+    // One project per line and package manager, each installed by the lines pack:all prints: the
+    // line of each package under test, and the mock exchange's where a smoke script imports it.
     for (const group of [...new Set(packages.map((p) => p.project))]) {
       const members = [...packages.entries()].filter(([, p]) => p.project === group)
-      const project = join(scratch, `project-${group}`)
-      mkdirSync(project)
-      writeFileSync(
-        join(project, "package.json"),
-        `${JSON.stringify(
-          {
-            name: `effect-bybit-pack-test-${group}`,
-            private: true,
-            type: "module",
-            dependencies: Object.fromEntries(members.map(([i]) => [listed[i], specs[listed[i]]])),
-            overrides: specs
-          },
-          null,
-          2
-        )}\n`
-      )
-      step(`${group}: npm install in ${project}`)
-      run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: project })
+      const names = members.map(([i]) => listed[i])
+      const lines = [...names, ...(group === "plain" ? [] : ["@effect-bybit/mock-exchange"])]
+      for (const manager of ["npm", "pnpm"]) {
+        const project = join(scratch, `project-${group}-${manager}`)
+        userProject(project, `effect-bybit-pack-test-${group}-${manager}`)
+        for (const name of lines) {
+          const line = installLines(name, packed, byName)[manager]
+          shell(line, { cwd: project, env })
+          step(`${group}/${manager}: ${line.replaceAll(tarballs, "<tarballs>")}`)
+        }
+        if (manager === "npm") {
+          // npm must have taken every @effect-bybit/* package from a local tarball.
+          const lock = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8"))
+          for (const [path, entry] of Object.entries(lock.packages ?? {})) {
+            if (!path.includes("node_modules/@effect-bybit/")) continue
+            if (!String(entry.resolved ?? "").startsWith("file:")) {
+              throw new Error(`${path} was resolved from ${entry.resolved ?? "nowhere"}, not from a local tarball`)
+            }
+          }
+          step(`${group}/npm: ${effectCopies(project, group, env)}`)
+        } else step(`${group}/pnpm: ${pnpmEffectCopies(project, group)}`)
 
-      // npm must have taken every @effect-bybit/* package from a local tarball.
-      const lock = JSON.parse(readFileSync(join(project, "package-lock.json"), "utf8"))
-      for (const [path, entry] of Object.entries(lock.packages ?? {})) {
-        if (!path.includes("node_modules/@effect-bybit/")) continue
-        if (!String(entry.resolved ?? "").startsWith("file:")) {
-          throw new Error(`${path} was resolved from ${entry.resolved ?? "nowhere"}, not from a local tarball`)
+        for (const [i, p] of members) {
+          const name = listed[i]
+          const installed = join(project, "node_modules", ...name.split("/"))
+          if (!existsSync(join(installed, "dist", "index.d.ts")))
+            throw new Error(`${name}: dist/index.d.ts is not installed`)
+
+          const smoke = join(project, `smoke-${i}.mjs`)
+          writeFileSync(smoke, p.smoke)
+          run(process.execPath, [smoke], { cwd: project, env })
+          step(`${name} (${manager}): smoke script passed (node ${basename(smoke)})`)
+          if (manager === "pnpm") continue
+
+          const typesFile = join(project, `types-${i}.ts`)
+          writeFileSync(typesFile, p.types)
+          const tsconfig = join(project, `tsconfig-${i}.json`)
+          writeFileSync(
+            tsconfig,
+            JSON.stringify({
+              compilerOptions: {
+                target: "ES2022",
+                module: "NodeNext",
+                moduleResolution: "NodeNext",
+                strict: true,
+                exactOptionalPropertyTypes: true,
+                noUncheckedIndexedAccess: true,
+                skipLibCheck: false,
+                noEmit: true,
+                // A real consumer has @types/node; take the workspace's rather than installing one.
+                typeRoots: [join(root, "node_modules", "@types")],
+                types: ["node"]
+              },
+              files: [typesFile]
+            })
+          )
+          run(process.execPath, [tsc, "-p", tsconfig], { cwd: project })
+          step(`${name}: types check (tsc --noEmit against the shipped .d.ts)`)
         }
       }
-      step(`${group}: ${effectCopies(project, group)}`)
-
-      for (const [i, p] of members) {
-        const name = listed[i]
-        const installed = join(project, "node_modules", ...name.split("/"))
-        if (!existsSync(join(installed, "dist", "index.d.ts")))
-          throw new Error(`${name}: dist/index.d.ts is not installed`)
-
-        const smoke = join(project, `smoke-${i}.mjs`)
-        writeFileSync(smoke, p.smoke)
-        run(process.execPath, [smoke], { cwd: project })
-        step(`${name}: smoke script passed (node ${basename(smoke)})`)
-
-        const typesFile = join(project, `types-${i}.ts`)
-        writeFileSync(typesFile, p.types)
-        const tsconfig = join(project, `tsconfig-${i}.json`)
-        writeFileSync(
-          tsconfig,
-          JSON.stringify({
-            compilerOptions: {
-              target: "ES2022",
-              module: "NodeNext",
-              moduleResolution: "NodeNext",
-              strict: true,
-              exactOptionalPropertyTypes: true,
-              noUncheckedIndexedAccess: true,
-              skipLibCheck: false,
-              noEmit: true,
-              // A real consumer has @types/node; take the workspace's rather than installing one.
-              typeRoots: [join(root, "node_modules", "@types")],
-              types: ["node"]
-            },
-            files: [typesFile]
-          })
-        )
-        run(process.execPath, [tsc, "-p", tsconfig], { cwd: project })
-        step(`${name}: types check (tsc --noEmit against the shipped .d.ts)`)
-      }
     }
+
+    // The command-line package and the mock exchange (its own bin), with npm and with pnpm.
+    for (const manager of ["npm", "pnpm"]) {
+      const project = join(scratch, `project-cli-${manager}`)
+      userProject(project, `effect-bybit-pack-test-cli-${manager}`)
+      for (const name of ["@effect-bybit/cli", "@effect-bybit/mock-exchange"]) {
+        const line = installLines(name, packed, byName)[manager]
+        shell(line, { cwd: project, env })
+        step(`cli/${manager}: ${line.replaceAll(tarballs, "<tarballs>")}`)
+      }
+      await cliRun(project, env, step)
+    }
+    listed.push("@effect-bybit/cli")
+
     if (process.env.README_TEST !== "0") {
-      const count = await runReadmes({ root, scratch, tarballs: packed, pnpm: pnpmCommand(), step })
+      const files = new Map([...packed].map(([name, info]) => [name, info.file]))
+      const count = await runReadmes({ root, scratch, tarballs: files, pnpm: pnpmCommand(), step })
       step(`README lines: ${count} marked blocks ran with npm and with pnpm`)
     }
     ok = true
@@ -387,7 +522,7 @@ const main = async () => {
 try {
   const listed = await main()
   console.log(
-    `pack-test: ok: ${listed.join(", ")} packed with pnpm, installed with npm, imported by name, types checked${process.env.README_TEST === "0" ? "" : "; README lines run with npm and pnpm"}`
+    `pack-test: ok: pnpm pack:all, then its npm and pnpm lines: ${listed.join(", ")} imported by name, types checked, the CLI run against the mock${process.env.README_TEST === "0" ? "" : "; README lines run with npm and pnpm"}`
   )
 } catch (error) {
   console.error(error instanceof Error ? error.message : error)

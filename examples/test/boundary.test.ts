@@ -13,8 +13,8 @@ import { credentialsRecipe, curlRecipe, pythonRecipe } from "../src/recipe.js"
 import { runInProcess } from "./inProcess.js"
 import { run, start } from "./process.js"
 
-// Each test starts a node process (about 2 s with tsx); they run side by side.
-const TIMEOUT = 30_000
+// Each test starts a node process (about a second on an idle machine); they run side by side.
+const TIMEOUT = 180_000
 
 const has = async (command: string, args: ReadonlyArray<string>) =>
   promisify(execFile)(command, args).then(

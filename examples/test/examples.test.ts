@@ -17,7 +17,7 @@ import { runInProcess } from "./inProcess.js"
 
 // Each example's program runs in this process, one at a time (the mock target starts MSW here).
 // What only a process shows (exit codes reaching the shell, signals) is in boundary.test.ts.
-const TIMEOUT = 30_000
+const TIMEOUT = 180_000
 
 const run = (
   example: { readonly main: (args: ReadonlyArray<string>) => Parameters<typeof runInProcess>[0] },

@@ -13,7 +13,7 @@ import { runInProcess } from "./inProcess.js"
 
 // Each example's program runs in this process, one at a time (the mock target starts MSW here);
 // the process boundary (exit codes, signals) is tested in boundary.test.ts.
-const TIMEOUT = 30_000
+const TIMEOUT = 180_000
 
 /**
  * Runs the tracing example, with what OpenTelemetry's `ConsoleSpanExporter` prints (through the

@@ -1,16 +1,14 @@
 /**
- * Runs an example as a child process, as its package script does (tsx, source condition), but as
- * one process: `node --import tsx` rather than tsx's CLI, which is a parent relaying signals to a
- * child node with a 30 ms handshake; on a loaded machine that race ends the child before its
- * finalizers run, which is not what a user's Ctrl+C (sent to the whole process group) does.
+ * Runs an example as a child process, as its package script does: node on the sources, through
+ * scripts/source-hooks.mjs and the source condition (one process, so a signal reaches the example
+ * itself, as a user's Ctrl+C sent to the whole process group does).
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { createRequire } from "node:module"
-import { fileURLToPath, pathToFileURL } from "node:url"
+import { fileURLToPath } from "node:url"
 
 /** The examples directory (the scripts' working directory). */
 export const EXAMPLES_DIR = fileURLToPath(new URL("..", import.meta.url))
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
+const SOURCE_HOOKS = new URL("../../scripts/source-hooks.mjs", import.meta.url).href
 
 /** The environment of every run: no Bybit credentials, so each example uses the in-process mock. */
 const cleanEnv = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
@@ -32,17 +30,21 @@ export interface Running {
   readonly stderr: () => string
   /** Resolves when the process exits. */
   readonly finished: Promise<Finished>
-  /** Resolves once stdout matches `pattern` (rejects if the process exits first or after 20 s). */
+  /** Resolves once stdout matches `pattern` (rejects if the process exits first, or after 120 s: a bound for a hang, not for a slow machine). */
   readonly waitFor: (pattern: RegExp) => Promise<RegExpExecArray>
 }
 
 /** Starts `file` (relative to the examples directory) with `args`. */
 export const start = (file: string, args: ReadonlyArray<string> = [], env: NodeJS.ProcessEnv = {}): Running => {
-  const child = spawn(process.execPath, ["--import", TSX_LOADER, "--conditions=@effect-bybit/source", file, ...args], {
-    cwd: EXAMPLES_DIR,
-    env: cleanEnv(env),
-    stdio: ["ignore", "pipe", "pipe"]
-  })
+  const child = spawn(
+    process.execPath,
+    ["--import", SOURCE_HOOKS, "--conditions=@effect-bybit/source", file, ...args],
+    {
+      cwd: EXAMPLES_DIR,
+      env: cleanEnv(env),
+      stdio: ["ignore", "pipe", "pipe"]
+    }
+  )
   let out = ""
   let err = ""
   const listeners = new Set<() => void>()
@@ -66,8 +68,8 @@ export const start = (file: string, args: ReadonlyArray<string> = [], env: NodeJ
       }
       const timer = setTimeout(() => {
         cleanup()
-        reject(new Error(`no ${pattern} within 20 s:\n${out}\n${err}`))
-      }, 20_000)
+        reject(new Error(`no ${pattern} within 120 s:\n${out}\n${err}`))
+      }, 120_000)
       const cleanup = () => {
         clearTimeout(timer)
         listeners.delete(check)

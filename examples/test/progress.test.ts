@@ -80,5 +80,5 @@ describe("progress elsewhere (not a terminal)", () => {
     expect(progressLines).toHaveLength(ids.length)
     expect(progressLines.at(-1)).toMatch(new RegExp(`^  \\[${ids.length}/${ids.length}\\]`))
     for (const id of ids) expect(stdout.slice(reportAt)).toMatch(new RegExp(`^  ${id} +cancelled$`, "m"))
-  }, 30_000)
+  }, 180_000)
 })

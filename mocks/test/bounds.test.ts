@@ -298,7 +298,7 @@ describe("a flood of oversized bodies", () => {
     } finally {
       await proc.stop()
     }
-  }, 60_000)
+  }, 180_000)
 })
 
 /** The resident set of a process, in bytes (Linux `/proc`): `VmRSS` now, `VmHWM` its peak. */
@@ -376,7 +376,7 @@ describe("memory under a flood of concurrent bodies held open", () => {
       for (const f of flood) f.abort()
       await proc.stop()
     }
-  }, 60_000)
+  }, 180_000)
 
   it("a body over the budget is answered 503 with a Bybit envelope, without being read", async () => {
     const server = await startMockServer({
@@ -453,14 +453,14 @@ describe("slow clients (headersTimeout, requestTimeout; scaled down)", () => {
 
   it("a head trickled one header at a time is answered 408 and closed after headersTimeout", async () => {
     await trickledUntil408("GET /v5/market/time HTTP/1.1\r\nHost: 127.0.0.1\r\n", "X-Slow: 1\r\n")
-  }, 15_000)
+  }, 60_000)
 
   it("a body trickled one byte at a time is answered 408 and closed after requestTimeout", async () => {
     await trickledUntil408(
       "POST /v5/asset/withdraw/cancel HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n",
       " "
     )
-  }, 15_000)
+  }, 60_000)
 
   it("an idle keep-alive connection outlives headersTimeout and serves its next request", async () => {
     const server = await startTimed()
@@ -474,7 +474,7 @@ describe("slow clients (headersTimeout, requestTimeout; scaled down)", () => {
     await new Promise((resolve) => setTimeout(resolve, 200))
     expect(client.received().match(/HTTP\/1\.1 200 /g)).toHaveLength(2)
     client.socket.destroy()
-  }, 15_000)
+  }, 60_000)
 
   it("the defaults: 10 s for the head, 30 s for the request, 65 s keep-alive", async () => {
     const server = await start()

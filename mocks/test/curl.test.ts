@@ -55,5 +55,5 @@ describe.skipIf(missing.length > 0)("scripts/curl-cancel.sh (curl + openssl, no 
     expect(JSON.parse(res.stdout)).toMatchObject({ retCode: 0, result: { status: 1 } })
     const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(res.stderr)![1]!
     await expect(fetch(`${url}/v5/market/time`)).rejects.toThrow()
-  }, 30_000)
+  }, 180_000)
 })

@@ -151,7 +151,7 @@ describe("memory under hostile admin calls", () => {
     } finally {
       await proc.stop("SIGTERM")
     }
-  }, 120_000)
+  }, 300_000)
 
   it("a full store refuses more withdrawals: addWithdrawal throws CapacityError, the admin API answers 413", () => {
     const exchange = makeMockExchange({ now: 1_700_000_000_000 })

@@ -25,7 +25,7 @@ describe("package", () => {
         "SEED_WITHDRAWAL_ID"
       ])
     )
-  }, 30_000)
+  }, 180_000)
 
   // Every bare import reachable from a source entry, following relative imports (static analysis of src/).
   const bareImports = (entry: string): Set<string> => {
@@ -68,7 +68,12 @@ describe("package", () => {
     expect(pkg.peerDependencies).toEqual({ msw: "^2.15.0 || ^3.0.0" })
     expect(pkg.peerDependenciesMeta).toBeUndefined()
     expect(Object.keys(pkg.dependencies ?? {}).filter(isEffect)).toEqual([])
-    expect(pkg.bin).toEqual({ "mock-exchange": "./dist/bin.js" })
+    // A committed shim that exists before the build, so the workspace's install can link it.
+    expect(pkg.bin).toEqual({ "mock-exchange": "./bin/mock-exchange.js" })
+    expect(pkg.files).toContain("bin")
+    const shim = readFileSync(`${MOCKS_DIR}bin/mock-exchange.js`, "utf8")
+    expect(shim.startsWith("#!/usr/bin/env node\n")).toBe(true)
+    expect(shim).toMatch(/^import "\.\.\/dist\/bin\.js"$/m)
     expect(pkg.exports["./core"]).toMatchObject({ default: "./dist/core.js", types: "./dist/core.d.ts" })
     expect(pkg.exports["./effect"]).toBeUndefined()
     expect(readFileSync(`${MOCKS_DIR}src/bin.ts`, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true)

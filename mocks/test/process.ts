@@ -16,6 +16,12 @@ export interface Spawned {
 }
 
 /**
+ * How long a starting server may take to print its URL: a bound that only catches a hang. On a
+ * loaded machine a process that loads tsx (or npx, pnpm) takes many times its usual second.
+ */
+const READY_MS = 120_000
+
+/**
  * Resolves with the URL a starting server prints ("listening on http://127.0.0.1:N"); rejects if
  * it exits first or is not ready in `timeoutMs`. `kill` stops it (the process, or its group).
  */
@@ -72,7 +78,7 @@ export const spawnListening = (
     stdio: ["ignore", "pipe", "pipe"],
     detached: true
   })
-  return whenListening(child, command, 60_000, (signal) => child.kill(signal))
+  return whenListening(child, command, READY_MS, (signal) => child.kill(signal))
 }
 
 /** Signals a spawned process's whole group (a terminal's Ctrl-C is SIGINT to the foreground group). */
@@ -100,7 +106,7 @@ export const spawnBin = (
     cwd: MOCKS_DIR,
     stdio: ["ignore", "pipe", "pipe"]
   })
-  return whenListening(child, "mock server", 20_000, (signal) => child.kill(signal))
+  return whenListening(child, "mock server", READY_MS, (signal) => child.kill(signal))
 }
 
 export interface RunResult {
@@ -119,7 +125,7 @@ export const run = (
     execFile(
       file,
       args,
-      { env: { ...process.env, ...options.env }, cwd: options.cwd ?? MOCKS_DIR, timeout: 60_000 },
+      { env: { ...process.env, ...options.env }, cwd: options.cwd ?? MOCKS_DIR, timeout: 180_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1
         resolve({ code, stdout, stderr })
@@ -147,7 +153,7 @@ export const spawnPnpmMock = (pnpmVersion: string): Promise<Spawned> => {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true
   })
-  return whenListening(child, "pnpm mock", 60_000, (signal) => {
+  return whenListening(child, "pnpm mock", READY_MS, (signal) => {
     try {
       process.kill(-child.pid!, signal)
     } catch {

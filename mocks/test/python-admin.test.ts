@@ -133,7 +133,7 @@ describe("the admin API from Python requests", () => {
       expect(out.added_after_reset).toBe(404)
       expect(out.journal_after_reset).toBe(0)
     },
-    30_000
+    180_000
   )
 
   it.skipIf(missing !== undefined)(
@@ -165,6 +165,6 @@ describe("the admin API from Python requests", () => {
         refreeze: true
       })
     },
-    30_000
+    180_000
   )
 })

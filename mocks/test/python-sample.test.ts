@@ -72,6 +72,6 @@ describe("the seed's raw Python sample", () => {
       // It signed json.dumps(data) and requests sent the same bytes: {"id": "10197"} with a space.
       expect(server.exchange.requests().map((r) => r.body)).toEqual(['{"id": "10197"}', '{"id": "10197"}'])
     },
-    30_000
+    180_000
   )
 })

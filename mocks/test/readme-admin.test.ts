@@ -38,5 +38,5 @@ describe.skipIf(!hasCurl)("docs/admin-api.md: the admin API with curl", () => {
     expect(answers.at(-1)).toMatchObject({ reset: true })
     expect(server.exchange.withdrawal("900001")).toBeUndefined()
     expect(server.exchange.withdrawal(SEED_WITHDRAWAL_ID)?.status).toBe("Pending")
-  }, 30_000)
+  }, 180_000)
 })

@@ -180,7 +180,8 @@ const soundness = (command: string): string | undefined => {
   const pnpm = /^npx (--yes )?pnpm@(\S+) (.*)$/.exec(command)
   if (pnpm !== null) {
     if (pnpm[2] !== PNPM_VERSION) return undefined
-    const [first, second, third] = pnpm[3]!.split(/\s+/)
+    // `-s` (--silent): pnpm prints nothing of its own, so a failing script ends with its own words.
+    const [first, second, third] = pnpm[3]!.replace(/^(-s|--silent) /, "").split(/\s+/)
     if (first === "--filter") {
       const dir = packageDir(second!)
       return dir !== undefined && manifest(dir).scripts?.[third!] !== undefined ? `${dir} script ${third}` : undefined

@@ -143,7 +143,7 @@ describe("startMockServer", () => {
       out += d
     })
     const exited = await new Promise<boolean>((resolve) => {
-      const t = setTimeout(() => resolve(false), 15_000)
+      const t = setTimeout(() => resolve(false), 120_000)
       child.once("exit", () => {
         clearTimeout(t)
         resolve(true)
@@ -153,8 +153,10 @@ describe("startMockServer", () => {
     expect(exited).toBe(true)
     // the held request gets no answer (its connection is closed), and nothing holds the process
     expect(out).toContain("failed")
-    expect(Number(/exited (\d+) ms/.exec(out)?.[1])).toBeLessThan(2000)
-  }, 20_000)
+    // Far below the held request's 600 s: close() did not wait for it (the bound leaves room for a
+    // loaded machine; the usual figure is a few ms).
+    expect(Number(/exited (\d+) ms/.exec(out)?.[1])).toBeLessThan(60_000)
+  }, 180_000)
 })
 
 describe("seed files", () => {
@@ -302,7 +304,7 @@ describe.concurrent("bin (pnpm mock)", () => {
     expect((await readJson(res)).retCode).toBe(0)
     expect(await proc.stop("SIGTERM")).toBe(0)
     await expect(fetch(`${proc.url}/v5/market/time`)).rejects.toThrow()
-  }, 30_000)
+  }, 180_000)
 
   it("seeds other state from --seed <file.json>, and stops cleanly on SIGINT", async ({ expect }) => {
     const dir = mkdtempSync(join(tmpdir(), "mock-seed-"))
@@ -324,7 +326,7 @@ describe.concurrent("bin (pnpm mock)", () => {
       expect(await proc.stop("SIGINT")).toBe(0)
     }
     expect(proc.stderr()).toContain("stopped (SIGINT)")
-  }, 30_000)
+  }, 180_000)
 
   it("--help names the npx command and every flag, and exits 0", async ({ expect }) => {
     const res = await run(process.execPath, [
@@ -339,11 +341,11 @@ describe.concurrent("bin (pnpm mock)", () => {
     for (const flag of ["--port", "--seed", "--now", "--client-ip", "--max-body-bytes", "--journal-size"]) {
       expect(res.stdout).toContain(flag)
     }
-  }, 30_000)
+  }, 180_000)
 
   it("refuses a bad flag with a usage message and exit code 2", async ({ expect }) => {
     await expect(spawnBin(["--port", "nope"])).rejects.toThrow(/exited with 2.*invalid --port/s)
-  }, 30_000)
+  }, 180_000)
 
   it("a seed whose clientIp is not an IP is refused as it is read", () => {
     const dir = mkdtempSync(join(tmpdir(), "mock-seed-"))
@@ -372,10 +374,10 @@ describe.concurrent("bin (pnpm mock)", () => {
               () => "serving",
               () => "stopped"
             ),
-          { timeout: 10_000 }
+          { timeout: 60_000 }
         )
         .toBe("stopped")
     },
-    90_000
+    180_000
   )
 })

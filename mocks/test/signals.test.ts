@@ -38,7 +38,7 @@ const portFree = (port: number): Promise<boolean> =>
  * Milliseconds from now until the port is free, polled; a generous bound only catches a server that
  * never stops (the 2 s the README states is measured and printed, not asserted).
  */
-const untilFree = async (port: number, boundMs = 20_000): Promise<number> => {
+const untilFree = async (port: number, boundMs = 60_000): Promise<number> => {
   const started = performance.now()
   while (!(await portFree(port))) {
     if (performance.now() - started > boundMs) throw new Error(`port ${port} still held after ${boundMs} ms`)
@@ -83,7 +83,7 @@ describe.concurrent("stopping the standalone server", () => {
       } finally {
         killLeftover(pid)
       }
-    }, 60_000)
+    }, 180_000)
   }
 
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
@@ -132,7 +132,7 @@ describe.concurrent("stopping the standalone server", () => {
           groupKill(proc, "SIGKILL")
         }
       },
-      90_000
+      180_000
     )
 
     it.skipIf(!hasNpx)(
@@ -155,7 +155,7 @@ describe.concurrent("stopping the standalone server", () => {
           await proc.stop("SIGKILL")
         }
       },
-      90_000
+      180_000
     )
   }
 })

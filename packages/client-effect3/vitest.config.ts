@@ -13,6 +13,8 @@ export default defineConfig({
     isolate: false,
     maxWorkers: 2,
     minWorkers: 1,
-    testTimeout: 20_000
+    // A timeout catches a hang, never a slow machine (see the root vitest.config.ts).
+    testTimeout: 120_000,
+    hookTimeout: 120_000
   }
 })

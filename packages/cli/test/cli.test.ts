@@ -61,7 +61,7 @@ const cli = (args: ReadonlyArray<string>, env: Record<string, string | undefined
       code === null ? reject(new Error(`killed by ${signal}; stderr: ${err}`)) : resolve(code)
     )
   )
-  const waitFor = (pattern: RegExp, ms = 30_000) =>
+  const waitFor = (pattern: RegExp, ms = 120_000) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`no ${pattern} within ${ms} ms; stdout: ${out}; stderr: ${err}`)),
@@ -132,7 +132,7 @@ beforeAll(() => {
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc")
   execFileSync(process.execPath, [tsc, "-b", "packages/cli/tsconfig.build.json"], { cwd: root, stdio: "inherit" })
   execFileSync(process.execPath, ["packages/cli/scripts/bundle.mjs"], { cwd: root, stdio: "inherit" })
-}, 120_000)
+}, 300_000)
 
 describe("what the package ships", () => {
   it("a bundle that imports nothing but Node's own modules (no runtime dependency), without source maps", () => {
@@ -271,7 +271,7 @@ describe("effect-bybit against the standalone mock", () => {
     expect(unknown).toMatchObject({ _tag: "Unknown" })
     expect(String(unknown?.howToCheck)).toContain(FIVE[0])
     agrees(run, s.exchange)
-  }, 60_000)
+  }, 180_000)
 
   it("a lower-case coin: usdt cancels the USDT withdrawals and only them", async () => {
     const s = await serve(
@@ -411,12 +411,12 @@ describe("effect-bybit against the standalone mock", () => {
     // The listing gives the newest first: the cancels go in that order.
     const order = [...FIVE].reverse()
     // The second cancel is held by the exchange for 2 s: Ctrl+C lands while it is in flight.
-    s.exchange.faults.inject({ _tag: "Latency", ms: 2_000 }, { path: CANCEL, match: { id: order[1]! } })
+    s.exchange.faults.inject({ _tag: "Latency", ms: 6_000 }, { path: CANCEL, match: { id: order[1]! } })
     const run = cli(["cancel-pending", ...target(s), "--yes", "--type", "all"])
     await run.waitFor(new RegExp(`^cancelled\\s+${order[0]}\\b`, "m"))
     // In flight: the exchange has taken the held request (its fault is used up).
     await new Promise<void>((resolve, reject) => {
-      const deadline = Date.now() + 30_000
+      const deadline = Date.now() + 120_000
       const poll = () => {
         if (s.exchange.faults.list().length === 0) resolve()
         else if (Date.now() > deadline) reject(new Error("the second cancel was never sent"))
@@ -436,17 +436,17 @@ describe("effect-bybit against the standalone mock", () => {
     }
     expect(run.stdout()).toMatch(/^2\/5 cancelled/m)
     expect(run.stdout()).toMatch(/interrupted/)
-  }, 60_000)
+  }, 180_000)
 })
 
 describe("effect-bybit stopped by SIGTERM (timeout, docker stop, a CI job cancelled)", () => {
   it("as Ctrl+C: the cancel in flight finishes, no new one is sent, the report is printed, exit 130", async () => {
     const s = await serve(makeExchange({ withdrawals: FIVE.map((id) => pending(id)) }))
     const order = [...FIVE].reverse()
-    s.exchange.faults.inject({ _tag: "Latency", ms: 2_000 }, { path: CANCEL, match: { id: order[1]! } })
+    s.exchange.faults.inject({ _tag: "Latency", ms: 6_000 }, { path: CANCEL, match: { id: order[1]! } })
     const run = cli(["cancel-pending", ...target(s), "--yes", "--json"])
     await new Promise<void>((resolve, reject) => {
-      const deadline = Date.now() + 30_000
+      const deadline = Date.now() + 120_000
       const poll = () => {
         if (s.exchange.faults.list().length === 0) resolve()
         else if (Date.now() > deadline) reject(new Error("the second cancel was never sent"))
@@ -462,7 +462,7 @@ describe("effect-bybit stopped by SIGTERM (timeout, docker stop, a CI job cancel
     expect(outcomes.find((o) => o.id === order[1])?._tag).toBe("Cancelled")
     for (const id of order.slice(2)) expect(outcomes.find((o) => o.id === id)?._tag).toBe("NotSent")
     agrees(run, s.exchange)
-  }, 60_000)
+  }, 180_000)
 })
 
 describe("effect-bybit and unreadable rows", () => {
@@ -507,11 +507,11 @@ describe("effect-bybit whose stdout is closed mid-run (piped into head, a pager 
     const s = await serve(makeExchange({ withdrawals: FIVE.map((id) => pending(id)) }))
     const order = [...FIVE].reverse()
     // The second cancel is held: the reader goes away while it is in flight, before the next line.
-    s.exchange.faults.inject({ _tag: "Latency", ms: 3_000 }, { path: CANCEL, match: { id: order[1]! } })
+    s.exchange.faults.inject({ _tag: "Latency", ms: 6_000 }, { path: CANCEL, match: { id: order[1]! } })
     const run = cli(["cancel-pending", ...target(s), "--yes"])
     await run.waitFor(new RegExp(`^cancelled\\s+${order[0]}\\b`, "m"))
     await new Promise<void>((resolve, reject) => {
-      const deadline = Date.now() + 30_000
+      const deadline = Date.now() + 120_000
       const poll = () => {
         if (s.exchange.faults.list().length === 0) resolve()
         else if (Date.now() > deadline) reject(new Error("the second cancel was never sent"))
@@ -524,7 +524,7 @@ describe("effect-bybit whose stdout is closed mid-run (piped into head, a pager 
     expect(run.stderr()).not.toMatch(/EPIPE|\n\s+at /)
     expect(code, run.stderr()).toBe(0)
     for (const id of FIVE) expect(s.exchange.withdrawal(id)?.status, id).toBe("CancelByUser")
-  }, 60_000)
+  }, 180_000)
 })
 
 describe("effect-bybit interrupted while listing", () => {
@@ -583,7 +583,7 @@ describe("effect-bybit on a terminal", () => {
         code === null ? reject(new Error(`killed by ${signal}; output: ${out}`)) : resolve(code)
       )
     })
-    const waitFor = (pattern: RegExp, ms = 30_000) =>
+    const waitFor = (pattern: RegExp, ms = 120_000) =>
       new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${ms} ms; output: ${out}`)), ms)
         const check = () => {

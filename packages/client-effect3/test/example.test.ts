@@ -26,11 +26,11 @@ describe("examples/cancel-withdrawal.ts", () => {
     expect(code).toBe(0)
     expect(stdout).toContain("✔ Withdrawal 10197 is cancelled")
     expect(stdout).toContain("The exchange now records it as CancelByUser.")
-  }, 30_000)
+  }, 180_000)
 
   it("explains a withdrawal past cancelling in one line and exits 1", async () => {
     const { code, stderr } = await runExample(["10203"])
     expect(code).toBe(1)
     expect(stderr.trim()).toBe("✘ Withdrawal 10203 can no longer be cancelled.")
-  }, 30_000)
+  }, 180_000)
 })

@@ -126,7 +126,9 @@ describe("Scrub.make", () => {
     ]) {
       Scrub.make([SECRET])(huge, SIGNATURE)
     }
-    expect(performance.now() - started).toBeLessThan(1_000)
+    // Reading all of 10 MB a few times is milliseconds; a scan that goes quadratic on it takes hours.
+    // The bound tells those apart on any machine, however loaded.
+    expect(performance.now() - started).toBeLessThan(30_000)
   })
 
   it("never lets a secret or the signature through, wherever they sit in the first 8 KiB (property)", () => {
