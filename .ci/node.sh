@@ -6,13 +6,18 @@
 # EFFECT_BYBIT_SYSTEM_PATH keeps the PATH from before, for the Effect 3 line's run on the machine's Node 20.
 EFFECT_BYBIT_NODE_VERSION=24.22.3
 export EFFECT_BYBIT_SYSTEM_PATH="${EFFECT_BYBIT_SYSTEM_PATH:-$PATH}"
-if [ "$(node -p 'process.versions.node' 2>/dev/null)" != "$EFFECT_BYBIT_NODE_VERSION" ]; then
-  _pkg="node-$(node -p 'process.platform')-$(node -p 'process.arch')"
-  _home="${EFFECT_BYBIT_NODE_HOME:-$HOME/.cache/effect-bybit-node}/$EFFECT_BYBIT_NODE_VERSION"
-  if [ ! -x "$_home/node_modules/$_pkg/bin/node" ]; then
+# Platform and arch from uname, not from `node -p`: this runs before every workspace script, and
+# each Node start costs tens of milliseconds.
+case "$(uname -s)" in Linux) _os=linux ;; Darwin) _os=darwin ;; *) _os=$(node -p 'process.platform') ;; esac
+case "$(uname -m)" in x86_64 | amd64) _cpu=x64 ;; aarch64 | arm64) _cpu=arm64 ;; *) _cpu=$(node -p 'process.arch') ;; esac
+_pkg="node-$_os-$_cpu"
+_bin="${EFFECT_BYBIT_NODE_HOME:-$HOME/.cache/effect-bybit-node}/$EFFECT_BYBIT_NODE_VERSION/node_modules/$_pkg/bin"
+if [ "$(command -v node)" != "$_bin/node" ]; then
+  if [ ! -x "$_bin/node" ]; then
+    _home="${_bin%/node_modules/*}"
     echo "fetching Node $EFFECT_BYBIT_NODE_VERSION ($_pkg) from the npm registry into $_home" >&2
     npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$_home" "$_pkg@$EFFECT_BYBIT_NODE_VERSION" >&2
   fi
-  export PATH="$_home/node_modules/$_pkg/bin:$PATH"
-  unset _pkg _home
+  export PATH="$_bin:$PATH"
 fi
+unset _os _cpu _pkg _bin _home
