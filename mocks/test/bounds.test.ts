@@ -477,7 +477,7 @@ describe("slow clients (headersTimeout, requestTimeout; scaled down)", () => {
     const server = await startTimed()
     const client = rawSocket(server.url)
     const get = "GET /v5/market/time HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
-    const answers = () => client.received().match(/HTTP\/1\.1 200 [^]*?\r\n\r\n[^]*?\}/g)?.length ?? 0
+    const answers = () => client.received().match(/HTTP\/1\.1 200 [\s\S]*?\r\n\r\n[\s\S]*?\}/g)?.length ?? 0
     client.socket.write(get)
     await until(
       async () => answers(),
