@@ -145,7 +145,9 @@ export const installLines = (name, packed, byName = workspacePackages()) => {
 /** What `pnpm pack:all` prints: where the tarballs are, then per package its two lines. */
 export const describe = (packed, out, byName = workspacePackages()) => {
   const lines = [`Tarballs of ${packed.size} packages in ${out}`, ""]
-  lines.push("Install one into a project of yours (run in its folder, which needs a package.json: `npm init -y`; each line names the tarballs it needs):")
+  lines.push(
+    "Install one into a project of yours (run in its folder, which needs a package.json: `npm init -y`; each line names the tarballs it needs):"
+  )
   for (const name of packed.keys()) {
     const { npm, pnpm } = installLines(name, packed, byName)
     lines.push("", `${name}`, `  npm:  ${npm}`, `  pnpm: ${pnpm}`)
