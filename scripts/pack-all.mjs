@@ -163,7 +163,9 @@ export const describe = (packed, out, byName = workspacePackages()) => {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const args = process.argv.slice(2)
   const at = args.indexOf("--out")
-  if (args.some((a, i) => a !== "--out" && i !== at + 1) || (at >= 0 && args[at + 1] === undefined)) {
+  // Nothing but one `--out DIR` (with no `--out`, every word is unknown).
+  const known = (a, i) => (at >= 0 && i === at + 1) || (a === "--out" && i === at)
+  if (args.some((a, i) => !known(a, i)) || (at >= 0 && args[at + 1] === undefined)) {
     console.error("usage: pnpm pack:all [--out DIR]")
     process.exit(2)
   }
