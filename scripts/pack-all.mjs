@@ -145,7 +145,9 @@ export const installLines = (name, packed, byName = workspacePackages()) => {
 /** What `pnpm pack:all` prints: where the tarballs are, then per package its two lines. */
 export const describe = (packed, out, byName = workspacePackages()) => {
   const lines = [`Tarballs of ${packed.size} packages in ${out}`, ""]
-  lines.push("Install one into a project of yours (run in its folder; each line names the tarballs it needs):")
+  lines.push(
+    "Install one into a project of yours (run in its folder, which needs a package.json: `npm init -y`; each line names the tarballs it needs):"
+  )
   for (const name of packed.keys()) {
     const { npm, pnpm } = installLines(name, packed, byName)
     lines.push("", `${name}`, `  npm:  ${npm}`, `  pnpm: ${pnpm}`)
@@ -161,7 +163,9 @@ export const describe = (packed, out, byName = workspacePackages()) => {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const args = process.argv.slice(2)
   const at = args.indexOf("--out")
-  if (args.some((a, i) => a !== "--out" && i !== at + 1) || (at >= 0 && args[at + 1] === undefined)) {
+  // Nothing but one `--out DIR` (with no `--out`, every word is unknown).
+  const known = (a, i) => (at >= 0 && i === at + 1) || (a === "--out" && i === at)
+  if (args.some((a, i) => !known(a, i)) || (at >= 0 && args[at + 1] === undefined)) {
     console.error("usage: pnpm pack:all [--out DIR]")
     process.exit(2)
   }

@@ -37,7 +37,21 @@ export const chooseTarget: Effect.Effect<Target, ConfigError> = Effect.gen(funct
       Config.map((value) => value.trim() !== ""),
       Config.withDefault(false)
     )
-  if (!(yield* set("BYBIT_API_KEY"))) return { _tag: "Mock" } as const
+  if (!(yield* set("BYBIT_API_KEY"))) {
+    // An exchange named without a key: say so, or a user who set BYBIT_ENV=testnet would read a
+    // success on the mock as one on testnet.
+    const named = (yield* set("BYBIT_ENV"))
+      ? "BYBIT_ENV"
+      : (yield* set("BYBIT_BASE_URL"))
+        ? "BYBIT_BASE_URL"
+        : undefined
+    return named === undefined
+      ? ({ _tag: "Mock" } as const)
+      : ({
+          _tag: "Mock",
+          note: `${named} is set but BYBIT_API_KEY is not, so this run stays on the mock exchange. Set BYBIT_API_KEY and BYBIT_API_SECRET to use ${named}'s exchange.`
+        } as const)
+  }
   if ((yield* set("BYBIT_ENV")) || (yield* set("BYBIT_BASE_URL"))) return { _tag: "Live" } as const
   return {
     _tag: "Mock",

@@ -73,6 +73,19 @@ describe("cancel-withdrawal", () => {
   )
 
   it(
+    "stays on the mock when BYBIT_ENV or BYBIT_BASE_URL is set without a key, and says why",
+    async ({ expect }) => {
+      for (const env of [{ BYBIT_ENV: "testnet" }, { BYBIT_BASE_URL: "http://127.0.0.1:4010" }]) {
+        const { code, stdout } = await run(CancelWithdrawal, [], env)
+        expect(code).toBe(0)
+        expect(stdout).toContain(`${Object.keys(env)[0]} is set but BYBIT_API_KEY is not`)
+        expect(stdout).toContain("✔ Withdrawal 10197 is cancelled")
+      }
+    },
+    TIMEOUT
+  )
+
+  it(
     "names the missing variable when the live configuration is incomplete, and exits 1",
     async ({ expect }) => {
       const { code, stderr } = await run(CancelWithdrawal, [], { BYBIT_API_KEY: "k", BYBIT_ENV: "testnet" })

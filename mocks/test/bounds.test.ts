@@ -384,28 +384,23 @@ describe("memory under a flood of concurrent bodies held open", () => {
       maxInflightBodyBytes: 1000
     })
     servers.push(server)
+    const send = () =>
+      raw(server.url, {
+        method: "POST",
+        target: "/v5/asset/withdraw/cancel",
+        headers: { "content-type": "application/json" },
+        body: Buffer.alloc(500, "y")
+      })
     const held = holdBody(server.url, Buffer.alloc(800, "x"))
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    const reply = await raw(server.url, {
-      method: "POST",
-      target: "/v5/asset/withdraw/cancel",
-      headers: { "content-type": "application/json" },
-      body: Buffer.alloc(500, "y")
-    })
-    held.abort()
-    expect(reply.status).toBe(503)
+    // No client-side signal says the server has read the held request's head: ask until it counts
+    // (500 bytes alone fit the budget, so only the held body can make the answer 503).
+    const reply = await until(send, (r) => r.status === 503)
     expect(JSON.parse(reply.body)).toMatchObject({ retCode: 10016, result: {}, retExtInfo: {} })
     expect(JSON.parse(reply.body).retMsg).toMatch(/in flight would exceed 1000 bytes/)
-    // Once the held body is gone, the budget is free again.
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    const again = await raw(server.url, {
-      method: "POST",
-      target: "/v5/asset/withdraw/cancel",
-      headers: { "content-type": "application/json" },
-      body: Buffer.alloc(500, "y")
-    })
-    expect(again.status).not.toBe(503)
-  })
+    // Once the held body is gone (the server sees the close when it gets to it), the budget is free again.
+    held.abort()
+    expect((await until(send, (r) => r.status !== 503)).status).not.toBe(503)
+  }, 180_000)
 })
 
 /** A raw connection: what the server sent, and when it closed (resolves with everything received). */
@@ -419,6 +414,21 @@ const rawSocket = (url: string) => {
   socket.on("error", () => {})
   const closed = new Promise<string>((resolve) => socket.on("close", () => resolve(received)))
   return { socket, closed, received: () => received }
+}
+
+/**
+ * Runs `attempt` until `done` holds for its result, every 20 ms; fails after `boundMs` (generous: a
+ * loaded machine makes this slower, not red).
+ */
+const until = async <A>(attempt: () => Promise<A>, done: (a: A) => boolean, boundMs = 60_000): Promise<A> => {
+  const deadline = performance.now() + boundMs
+  for (;;) {
+    const result = await attempt()
+    if (done(result)) return result
+    if (performance.now() > deadline)
+      throw new Error(`not reached within ${boundMs} ms; last: ${JSON.stringify(result)}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
 }
 
 /** `closed`, or "still open" after `ms` of real time (a server without the timeout holds it for minutes). */
@@ -444,7 +454,8 @@ describe("slow clients (headersTimeout, requestTimeout; scaled down)", () => {
     client.socket.write(start)
     const trickle = setInterval(() => client.socket.writable && client.socket.write(chunk), 50)
     try {
-      expect(await closedWithin(client.closed, 5_000)).toMatch(/^HTTP\/1\.1 408 /)
+      // The server closes after 300/600 ms; 30 s leaves a loaded machine room, still far below minutes.
+      expect(await closedWithin(client.closed, 30_000)).toMatch(/^HTTP\/1\.1 408 /)
     } finally {
       clearInterval(trickle)
     }
@@ -466,23 +477,40 @@ describe("slow clients (headersTimeout, requestTimeout; scaled down)", () => {
     const server = await startTimed()
     const client = rawSocket(server.url)
     const get = "GET /v5/market/time HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    const answers = () => client.received().match(/HTTP\/1\.1 200 [\s\S]*?\r\n\r\n[\s\S]*?\}/g)?.length ?? 0
     client.socket.write(get)
-    await new Promise((resolve) => setTimeout(resolve, 900))
+    await until(
+      async () => answers(),
+      (n) => n >= 1
+    )
     expect(client.received()).toMatch(/^HTTP\/1\.1 200 /)
     expect(client.received()).toMatch(/keep-alive: timeout=5/i)
+    // Idle past headersTimeout (300 ms): the time is what is tested, so it is waited in real time.
+    await new Promise((resolve) => setTimeout(resolve, 900))
     client.socket.write(get)
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    let closed = false
+    void client.closed.then(() => {
+      closed = true
+    })
+    await until(
+      async () => answers(),
+      (n) => n >= 2 || closed
+    )
+    expect(closed).toBe(false)
     expect(client.received().match(/HTTP\/1\.1 200 /g)).toHaveLength(2)
     client.socket.destroy()
-  }, 60_000)
+  }, 180_000)
 
   it("the defaults: 10 s for the head, 30 s for the request, 65 s keep-alive", async () => {
     const server = await start()
     const client = rawSocket(server.url)
     client.socket.write("GET /v5/market/time HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await until(
+      async () => client.received(),
+      (text) => text.includes("\r\n\r\n")
+    )
     expect(client.received()).toMatch(/keep-alive: timeout=65/i)
     client.socket.destroy()
     await expect(startMockServer({ headersTimeout: 2_000, requestTimeout: 1_000 })).rejects.toThrow(/must not exceed/)
-  })
+  }, 180_000)
 })

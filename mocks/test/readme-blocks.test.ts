@@ -177,6 +177,9 @@ const VITEST_PROJECTS = [...readFileSync(join(ROOT, "vitest.config.ts"), "utf8")
  */
 const soundness = (command: string): string | undefined => {
   const words = command.split(/\s+/)
+  // On the workspace's pinned Node 24 (scripts/node24.sh), whatever the command.
+  const node24 = /^bash scripts\/node24\.sh (.*)$/.exec(command)
+  if (node24 !== null) return soundness(node24[1]!)
   const pnpm = /^npx (--yes )?pnpm@(\S+) (.*)$/.exec(command)
   if (pnpm !== null) {
     if (pnpm[2] !== PNPM_VERSION) return undefined

@@ -410,7 +410,7 @@ describe("effect-bybit against the standalone mock", () => {
     const s = await serve(makeExchange({ withdrawals: FIVE.map((id) => pending(id)) }))
     // The listing gives the newest first: the cancels go in that order.
     const order = [...FIVE].reverse()
-    // The second cancel is held by the exchange for 2 s: Ctrl+C lands while it is in flight.
+    // The second cancel is held by the exchange for 6 s: Ctrl+C lands while it is in flight.
     s.exchange.faults.inject({ _tag: "Latency", ms: 6_000 }, { path: CANCEL, match: { id: order[1]! } })
     const run = cli(["cancel-pending", ...target(s), "--yes", "--type", "all"])
     await run.waitFor(new RegExp(`^cancelled\\s+${order[0]}\\b`, "m"))
