@@ -1,4 +1,5 @@
-// A paced request interrupted at any step gives its slot back: the next request on the path goes.
+// A cancel interrupted at any step leaves nothing held: its pacing slot is handed back (the next
+// cancel of the path goes) and its id is no longer in flight (the next cancel of the id goes).
 import { describe, expect, it } from "@effect/vitest"
 import { MockExchange } from "@effect-bybit/client-effect3/testing"
 import { MOCK_API_KEY, MOCK_API_SECRET, SEED_WITHDRAWAL_ID } from "@effect-bybit/mock-exchange/core"
@@ -9,8 +10,8 @@ const NOW = 1_700_000_000_000
 const credentials = BybitConfig.hmac({ apiKey: MOCK_API_KEY, apiSecret: Redacted.make(MOCK_API_SECRET) })
 const settle = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
 
-describe("pacing and interruption", () => {
-  it.effect("a cancel interrupted at any step never holds the next cancel of the path", () =>
+describe("interrupted cancels", () => {
+  it.effect("a cancel interrupted at any step never holds the next cancel of the path or of the id", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(NOW)
       const held: Array<string> = []
@@ -28,14 +29,16 @@ describe("pacing and interruption", () => {
             )
             for (let i = 0; i < k; i++) yield* Effect.yieldNow()
             yield* Fiber.interrupt(first)
+            // Another id (the path's pacing) and the same id (its single flight).
             const second = yield* Effect.fork(Effect.exit(Withdrawals.cancel({ id: "424242" })))
+            const third = yield* Effect.fork(Effect.exit(Withdrawals.cancel({ id: SEED_WITHDRAWAL_ID })))
             for (let i = 0; i < 20; i++) yield* settle
             // Past any window the budget could wait for.
             yield* TestClock.adjust("10 minutes")
             for (let i = 0; i < 20; i++) yield* settle
-            const done = yield* Fiber.poll(second)
-            if (done._tag === "None") yield* Fiber.interrupt(second)
-            return done._tag === "Some"
+            const done = [yield* Fiber.poll(second), yield* Fiber.poll(third)].map((exit) => exit._tag === "Some")
+            yield* Fiber.interruptAll([second, third])
+            return done
           }).pipe(
             Effect.provide(
               BybitClient.layer({ credentials, environment: "testnet", retry: false }).pipe(
@@ -43,7 +46,8 @@ describe("pacing and interruption", () => {
               )
             )
           )
-          if (!went) held.push(`${shift}/${k}`)
+          if (!went[0]) held.push(`${shift}/${k}: another id`)
+          if (!went[1]) held.push(`${shift}/${k}: the same id`)
         }
       }
       expect(held).toEqual([])

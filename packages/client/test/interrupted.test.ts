@@ -1,4 +1,5 @@
-// A paced request interrupted at any step gives its slot back: the next request on the path goes.
+// A cancel interrupted at any step leaves nothing held: its pacing slot is handed back (the next
+// cancel of the path goes) and its id is no longer in flight (the next cancel of the id goes).
 import { describe, expect, it } from "@effect/vitest"
 import { MOCK_API_KEY, MOCK_API_SECRET, SEED_WITHDRAWAL_ID } from "@effect-bybit/mock-exchange/core"
 import { Effect, Fiber, Layer, Redacted, Scheduler } from "effect"
@@ -10,11 +11,11 @@ const NOW = 1_700_000_000_000
 const credentials = BybitConfig.hmac({ apiKey: MOCK_API_KEY, apiSecret: Redacted.make(MOCK_API_SECRET) })
 const settle = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
 
-describe("pacing and interruption", () => {
-  it.effect("a cancel interrupted at any step never holds the next cancel of the path", () =>
+describe("interrupted cancels", () => {
+  it.effect("a cancel interrupted at any step never holds the next cancel of the path or of the id", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(NOW)
-      const held: Array<number> = []
+      const held: Array<string> = []
       // The first cancel yields after every step (MaxOpsBeforeYield 1); interrupted after k of them.
       for (let k = 0; k < 60; k++) {
         const went = yield* Effect.gen(function* () {
@@ -23,14 +24,16 @@ describe("pacing and interruption", () => {
           )
           for (let i = 0; i < k; i++) yield* Effect.yieldNow
           yield* Fiber.interrupt(first)
+          // Another id (the path's pacing) and the same id (its single flight).
           const second = yield* Effect.forkChild(Effect.exit(Withdrawals.cancel({ id: "424242" })))
+          const third = yield* Effect.forkChild(Effect.exit(Withdrawals.cancel({ id: SEED_WITHDRAWAL_ID })))
           for (let i = 0; i < 20; i++) yield* settle
           // Past any window the budget could wait for.
           yield* TestClock.adjust("10 minutes")
           for (let i = 0; i < 20; i++) yield* settle
-          const done = second.pollUnsafe()
-          if (done === undefined) yield* Fiber.interrupt(second)
-          return done !== undefined
+          const done = [second.pollUnsafe(), third.pollUnsafe()].map((exit) => exit !== undefined)
+          yield* Fiber.interruptAll([second, third])
+          return done
         }).pipe(
           Effect.provide(
             BybitClient.layer({ credentials, environment: "testnet", retry: false }).pipe(
@@ -38,7 +41,8 @@ describe("pacing and interruption", () => {
             )
           )
         )
-        if (!went) held.push(k)
+        if (!went[0]) held.push(`${k}: another id`)
+        if (!went[1]) held.push(`${k}: the same id`)
       }
       expect(held).toEqual([])
     })
