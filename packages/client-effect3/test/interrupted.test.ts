@@ -9,6 +9,9 @@ import { BybitClient, BybitConfig, Withdrawals } from "../src/index.js"
 const NOW = 1_700_000_000_000
 const credentials = BybitConfig.hmac({ apiKey: MOCK_API_KEY, apiSecret: Redacted.make(MOCK_API_SECRET) })
 const settle = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+const settleAll = Effect.gen(function* () {
+  for (let i = 0; i < 20; i++) yield* settle
+})
 
 describe("interrupted cancels", () => {
   it.effect("a cancel interrupted at any step never holds the next cancel of the path or of the id", () =>
@@ -51,6 +54,58 @@ describe("interrupted cancels", () => {
         }
       }
       expect(held).toEqual([])
+    })
+  )
+
+  it.effect("a queued cancel interrupted at any step leaves the pace of the path as it was", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(NOW)
+      const slowed: Array<string> = []
+      // As above: yields every 16 steps, shifted so that they fall at every place.
+      for (let shift = 0; shift < 16; shift++) {
+        for (let k = 0; k < 16; k++) {
+          const went = yield* Effect.gen(function* () {
+            // The second cancel queues behind the window's first; it is interrupted after k yields.
+            const first = yield* Effect.fork(Effect.exit(Withdrawals.cancel({ id: "5001" })))
+            const queued = yield* Effect.fork(
+              Effect.andThen(
+                Effect.forEach(Array.from({ length: shift }), () => Effect.void),
+                Withdrawals.cancel({ id: "5002" })
+              ).pipe(Effect.withMaxOpsBeforeYield(16))
+            )
+            for (let i = 0; i < k; i++) yield* Effect.yieldNow()
+            yield* Fiber.interrupt(queued)
+            yield* settleAll
+            yield* TestClock.adjust("10 minutes")
+            yield* settleAll
+            yield* Fiber.interrupt(first)
+            // The limit (2 a minute) is learnt, then a window opens with one request left in it:
+            // the next cancel goes at once, unless the path still counts the interrupted one as queued.
+            yield* Effect.exit(Withdrawals.cancel({ id: "5003" }))
+            yield* TestClock.adjust("10 minutes")
+            yield* Effect.exit(Withdrawals.cancel({ id: "5004" }))
+            const next = yield* Effect.fork(Effect.exit(Withdrawals.cancel({ id: "5005" })))
+            yield* settleAll
+            const done = yield* Fiber.poll(next)
+            yield* Fiber.interrupt(next)
+            return done._tag === "Some"
+          }).pipe(
+            Effect.provide(
+              BybitClient.layer({ credentials, environment: "testnet", retry: false }).pipe(
+                Layer.provideMerge(
+                  MockExchange.layer({
+                    now: NOW,
+                    clock: "effect",
+                    rateLimits: { cancel: { limit: 2, windowMs: 60_000 } }
+                  })
+                )
+              )
+            )
+          )
+          if (!went) slowed.push(`${shift}/${k}`)
+        }
+      }
+      expect(slowed).toEqual([])
     })
   )
 })

@@ -10,6 +10,9 @@ import { MockExchange } from "../src/testing.js"
 const NOW = 1_700_000_000_000
 const credentials = BybitConfig.hmac({ apiKey: MOCK_API_KEY, apiSecret: Redacted.make(MOCK_API_SECRET) })
 const settle = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
+const settleAll = Effect.gen(function* () {
+  for (let i = 0; i < 20; i++) yield* settle
+})
 
 describe("interrupted cancels", () => {
   it.effect("a cancel interrupted at any step never holds the next cancel of the path or of the id", () =>
@@ -45,6 +48,52 @@ describe("interrupted cancels", () => {
         if (!went[1]) held.push(`${k}: the same id`)
       }
       expect(held).toEqual([])
+    })
+  )
+
+  it.effect("a queued cancel interrupted at any step leaves the pace of the path as it was", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(NOW)
+      const slowed: Array<number> = []
+      for (let k = 0; k < 40; k++) {
+        const went = yield* Effect.gen(function* () {
+          // The second cancel queues behind the window's first; it is interrupted after k steps.
+          const first = yield* Effect.forkChild(Effect.exit(Withdrawals.cancel({ id: "5001" })))
+          const queued = yield* Effect.forkChild(
+            Withdrawals.cancel({ id: "5002" }).pipe(Effect.provideService(Scheduler.MaxOpsBeforeYield, 1))
+          )
+          for (let i = 0; i < k; i++) yield* Effect.yieldNow
+          yield* Fiber.interrupt(queued)
+          yield* settleAll
+          yield* TestClock.adjust("10 minutes")
+          yield* settleAll
+          yield* Fiber.interrupt(first)
+          // The limit (2 a minute) is learnt, then a window opens with one request left in it:
+          // the next cancel goes at once, unless the path still counts the interrupted one as queued.
+          yield* Effect.exit(Withdrawals.cancel({ id: "5003" }))
+          yield* TestClock.adjust("10 minutes")
+          yield* Effect.exit(Withdrawals.cancel({ id: "5004" }))
+          const next = yield* Effect.forkChild(Effect.exit(Withdrawals.cancel({ id: "5005" })))
+          yield* settleAll
+          const done = next.pollUnsafe()
+          yield* Fiber.interrupt(next)
+          return done !== undefined
+        }).pipe(
+          Effect.provide(
+            BybitClient.layer({ credentials, environment: "testnet", retry: false }).pipe(
+              Layer.provideMerge(
+                MockExchange.layer({
+                  now: NOW,
+                  clock: "effect",
+                  rateLimits: { cancel: { limit: 2, windowMs: 60_000 } }
+                })
+              )
+            )
+          )
+        )
+        if (!went) slowed.push(k)
+      }
+      expect(slowed).toEqual([])
     })
   )
 })

@@ -111,13 +111,17 @@ export const make = (options: {
           return Effect.void
         }
       }
-      entry.queued += 1
-      return Effect.ensuring(
-        entry.gate.withPermits(1)(wait(entry, holder)),
-        Effect.sync(() => {
-          entry.queued -= 1
-        })
-      )
+      // Counted and uncounted in one uninterruptible step: a count left behind by an interrupt would
+      // make every later request of the path wait as if one more were queued.
+      return Effect.uninterruptibleMask((restore) => {
+        entry.queued += 1
+        return Effect.ensuring(
+          restore(entry.gate.withPermits(1)(wait(entry, holder))),
+          Effect.sync(() => {
+            entry.queued -= 1
+          })
+        )
+      })
     })
 
   return {
