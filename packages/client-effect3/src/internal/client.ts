@@ -265,29 +265,31 @@ export const make = (
 
     const request = (spec: RequestSpec): Effect.Effect<Response, RequestError | WithdrawalNotCancellable> => {
       if (!spec.signed) return unsigned(spec)
-      return Effect.flatMap(pacer.acquire(spec.path), (slot) =>
-        clock.serverNow.pipe(
-          Effect.flatMap((now) =>
-            Effect.flatMap(
-              Effect.try({
-                try: () => signedAt(spec, now),
-                // A clock before the epoch is the only way to get here: reported, never a defect.
-                catch: (e) =>
-                  new InvalidRequest({
-                    field: "timestamp",
-                    reason: e instanceof Error ? e.message : "cannot be signed"
-                  })
-              }),
-              ({ request, timestamp, signature }) => {
-                spec.onSend?.()
-                return send(spec, request, now, { timestamp, signature })
-              }
+      return pacer
+        .paced(
+          spec.path,
+          clock.serverNow.pipe(
+            Effect.flatMap((now) =>
+              Effect.flatMap(
+                Effect.try({
+                  try: () => signedAt(spec, now),
+                  // A clock before the epoch is the only way to get here: reported, never a defect.
+                  catch: (e) =>
+                    new InvalidRequest({
+                      field: "timestamp",
+                      reason: e instanceof Error ? e.message : "cannot be signed"
+                    })
+                }),
+                ({ request, timestamp, signature }) => {
+                  spec.onSend?.()
+                  return send(spec, request, now, { timestamp, signature })
+                }
+              )
             )
           ),
-          Effect.onExit((exit) => slot.done(exit._tag === "Success" ? exit.value.rateLimit : undefined)),
-          Effect.flatMap((classified) => settle(spec, classified))
+          (classified) => classified.rateLimit
         )
-      )
+        .pipe(Effect.flatMap((classified) => settle(spec, classified)))
     }
 
     const retrying = makeRetrying({

@@ -3,6 +3,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import { UnreadableResponse } from "../BybitError.js"
+import * as SingleFlight from "./singleFlight.js"
 
 /**
  * The farthest a server time may be from the local clock to be believed: 24 hours. A real offset is
@@ -31,7 +32,10 @@ export interface ClockSync<E> {
 export const make = <E>(enabled: boolean, fetchServerMillis: Effect.Effect<number, E>): Effect.Effect<ClockSync<E>> =>
   Effect.gen(function* () {
     const ref = yield* Ref.make(Option.none<number>())
-    const lock = yield* Effect.makeSemaphore(1)
+    // One measurement at a time, its outcome shared by every caller that came while it ran: when the
+    // time endpoint hangs, N callers fail after one timeout, not the last after N of them.
+    const flight = SingleFlight.make<"measure">()
+    const once = <A, E2>(effect: Effect.Effect<A, E2>) => flight.run("measure", () => effect)
 
     const measure: Effect.Effect<number, E | UnreadableResponse> = Effect.flatMap(Clock.currentTimeMillis, (t0) =>
       Effect.flatMap(fetchServerMillis, (server) =>
@@ -55,9 +59,7 @@ export const make = <E>(enabled: boolean, fetchServerMillis: Effect.Effect<numbe
     const offsetOrSync: Effect.Effect<number, E | UnreadableResponse> = Effect.flatMap(Ref.get(ref), (current) =>
       Option.isSome(current)
         ? Effect.succeed(current.value)
-        : lock.withPermits(1)(
-            Effect.flatMap(Ref.get(ref), (again) => (Option.isSome(again) ? Effect.succeed(again.value) : measure))
-          )
+        : once(Effect.flatMap(Ref.get(ref), (again) => (Option.isSome(again) ? Effect.succeed(again.value) : measure)))
     )
 
     if (!enabled) {
@@ -70,7 +72,7 @@ export const make = <E>(enabled: boolean, fetchServerMillis: Effect.Effect<numbe
     return {
       serverNow: Effect.flatMap(offsetOrSync, (offset) => Effect.map(Clock.currentTimeMillis, (now) => now + offset)),
       resync: (stale) =>
-        lock.withPermits(1)(
+        once(
           Effect.flatMap(Ref.get(ref), (current) =>
             Option.isSome(current) && Option.isSome(stale) && current.value !== stale.value
               ? Effect.succeed(current.value)

@@ -5,12 +5,15 @@ import * as FiberId from "effect/FiberId"
 /** The `Clock` every fiber has unless a test or the caller provides another (e.g. `TestClock`). */
 const liveClock = Effect.runSync(Effect.clock)
 
+/** The longest a Node timer waits; a longer `setTimeout` fires at once. Effect's `Clock` splits it. */
+const MAX_TIMER_MILLIS = 2 ** 31 - 1
+
 /**
  * Fails with `onTimeout()` when `self` has not completed within `millis` of Effect's `Clock`,
  * interrupting it (which aborts the HTTP request). Under the live clock it is one child fiber and a
  * native timer, where `Effect.timeoutFail` races two fibers on the `Clock` (measured: a call 1.7x
- * its bare `execute`, against 1.1x); under any other `Clock` (a `TestClock`) it is `Effect.timeoutFail`,
- * which sleeps on that clock.
+ * its bare `execute`, against 1.1x); under any other `Clock` (a `TestClock`), or longer than a timer
+ * holds, it is `Effect.timeoutFail`, which sleeps on that clock.
  */
 export const withDeadline = <A, E, E2>(
   self: Effect.Effect<A, E>,
@@ -18,7 +21,7 @@ export const withDeadline = <A, E, E2>(
   onTimeout: () => E2
 ): Effect.Effect<A, E | E2> =>
   Effect.clockWith((clock) =>
-    clock === liveClock
+    clock === liveClock && millis <= MAX_TIMER_MILLIS
       ? nativeDeadline(self, millis, onTimeout)
       : Effect.timeoutFail(self, { duration: millis, onTimeout })
   )

@@ -7,6 +7,7 @@ import { Pacing, type RateLimit } from "@effect-bybit/core"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import { RateLimitExceeded } from "../BybitError.js"
 
 interface Entry {
@@ -17,15 +18,27 @@ interface Entry {
 }
 
 /** A paced request's slot; `done` gives the answer's rate-limit status (if any) back to the budget. */
-export interface Slot {
+interface Slot {
   readonly done: (status: RateLimit.RateLimitStatus | undefined) => Effect.Effect<void>
 }
 
-const unpaced: Slot = { done: () => Effect.void }
+/** Where a slot is put the moment it is taken, before anything can interrupt its holder. */
+interface Holder {
+  slot: Slot | undefined
+}
 
 export interface Pacer {
-  /** Waits for a slot of `path`'s budget; fails without waiting past `maxWaitMillis`. */
-  readonly acquire: (path: string) => Effect.Effect<Slot, RateLimitExceeded>
+  /**
+   * Runs `self` in a slot of `path`'s budget (waiting for it; failing without waiting past
+   * `maxWaitMillis`) and gives its answer's status (`statusOf` its value) back to the budget however
+   * it ends. The slot is handed back also when its holder is interrupted between taking it and
+   * running `self`: a window's first slot never handed back would hold the path's requests forever.
+   */
+  readonly paced: <A, E>(
+    path: string,
+    self: Effect.Effect<A, E>,
+    statusOf: (a: A) => RateLimit.RateLimitStatus | undefined
+  ) => Effect.Effect<A, E | RateLimitExceeded>
 }
 
 export const make = (options: {
@@ -34,7 +47,7 @@ export const make = (options: {
   /** Server minus local clock, ms. */
   readonly offset: Effect.Effect<number>
 }): Pacer => {
-  if (!options.enabled) return { acquire: () => Effect.succeed(unpaced) }
+  if (!options.enabled) return { paced: (_, self) => self }
   const entries = new Map<string, Entry>()
   const entryOf = (path: string): Entry => {
     let entry = entries.get(path)
@@ -50,10 +63,10 @@ export const make = (options: {
     return entry
   }
 
-  const slotOf = (entry: Entry, now: number): Slot => {
+  const take = (entry: Entry, now: number, holder: Holder): void => {
     const ticket = Pacing.onSend(entry.budget, now)
     if (ticket.first) entry.firstAnswer.unsafeClose()
-    return {
+    holder.slot = {
       done: (status) =>
         Effect.flatMap(options.offset, (offset) =>
           Effect.flatMap(Clock.currentTimeMillis, (at) =>
@@ -72,11 +85,14 @@ export const make = (options: {
   }
 
   // Runs with the gate held: one fiber decides at a time, the others queue in order.
-  const wait = (entry: Entry): Effect.Effect<Slot, RateLimitExceeded> =>
+  const wait = (entry: Entry, holder: Holder): Effect.Effect<void, RateLimitExceeded> =>
     Effect.flatMap(Clock.currentTimeMillis, (now) => {
       const at = Pacing.nextSendAt(entry.budget, now, entry.queued)
-      if (at === "AwaitFirstAnswer") return Effect.zipRight(entry.firstAnswer.await, wait(entry))
-      if (at <= now) return Effect.succeed(slotOf(entry, now))
+      if (at === "AwaitFirstAnswer") return Effect.zipRight(entry.firstAnswer.await, wait(entry, holder))
+      if (at <= now) {
+        take(entry, now, holder)
+        return Effect.void
+      }
       if (at - now > options.maxWaitMillis) {
         return Effect.flatMap(options.offset, (offset) =>
           Effect.fail(
@@ -88,24 +104,41 @@ export const make = (options: {
           )
         )
       }
-      return Effect.zipRight(Effect.sleep(Duration.millis(at - now)), wait(entry))
+      return Effect.zipRight(Effect.sleep(Duration.millis(at - now)), wait(entry, holder))
     })
 
-  return {
-    acquire: (path) =>
-      Effect.clockWith((clock) => {
-        const entry = entryOf(path)
-        // Nobody waits and a slot is free now: take it without the gate (the same decision).
-        if (entry.queued === 0) {
-          const now = clock.unsafeCurrentTimeMillis()
-          if (Pacing.nextSendAt(entry.budget, now, 1) === now) return Effect.succeed(slotOf(entry, now))
+  const acquire = (path: string, holder: Holder): Effect.Effect<void, RateLimitExceeded> =>
+    Effect.clockWith((clock) => {
+      const entry = entryOf(path)
+      // Nobody waits and a slot is free now: take it without the gate (the same decision).
+      if (entry.queued === 0) {
+        const now = clock.unsafeCurrentTimeMillis()
+        if (Pacing.nextSendAt(entry.budget, now, 1) === now) {
+          take(entry, now, holder)
+          return Effect.void
         }
+      }
+      // Counted and uncounted in one uninterruptible step: a count left behind by an interrupt would
+      // make every later request of the path wait as if one more were queued.
+      return Effect.uninterruptibleMask((restore) => {
         entry.queued += 1
         return Effect.ensuring(
-          entry.gate.withPermits(1)(wait(entry)),
+          restore(entry.gate.withPermits(1)(wait(entry, holder))),
           Effect.sync(() => {
             entry.queued -= 1
           })
+        )
+      })
+    })
+
+  return {
+    paced: (path, self, statusOf) =>
+      Effect.suspend(() => {
+        const holder: Holder = { slot: undefined }
+        return Effect.onExit(Effect.andThen(acquire(path, holder), self), (exit) =>
+          holder.slot === undefined
+            ? Effect.void
+            : holder.slot.done(Exit.isSuccess(exit) ? statusOf(exit.value) : undefined)
         )
       })
   }

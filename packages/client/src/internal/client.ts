@@ -201,29 +201,28 @@ export const make = (options: Options): Effect.Effect<Service, Config.ConfigErro
 
     const request = (spec: RequestSpec): Effect.Effect<Response, RequestError | WithdrawalNotCancellable> => {
       if (!spec.signed) return unsigned(spec)
-      return Effect.flatMap(pacer.acquire(spec.path), (slot) =>
-        Effect.flatMap(
-          Effect.onExit(
-            Effect.flatMap(clock.serverNow, (now): Effect.Effect<Answer.Classified, RequestError> => {
-              let signed: ReturnType<typeof signedAt>
-              try {
-                signed = signedAt(spec, now)
-              } catch (e) {
-                // A clock before the epoch is the only way to get here: reported, never a defect.
-                return Effect.fail(
-                  new InvalidRequest({
-                    field: "timestamp",
-                    reason: e instanceof Error ? e.message : "cannot be signed"
-                  })
-                )
-              }
-              spec.onSend?.()
-              return send(spec, signed.request, now, signed)
-            }),
-            (exit) => slot.done(exit._tag === "Success" ? exit.value.rateLimit : undefined)
-          ),
-          (classified) => settle(spec, classified)
-        )
+      return Effect.flatMap(
+        pacer.paced(
+          spec.path,
+          Effect.flatMap(clock.serverNow, (now): Effect.Effect<Answer.Classified, RequestError> => {
+            let signed: ReturnType<typeof signedAt>
+            try {
+              signed = signedAt(spec, now)
+            } catch (e) {
+              // A clock before the epoch is the only way to get here: reported, never a defect.
+              return Effect.fail(
+                new InvalidRequest({
+                  field: "timestamp",
+                  reason: e instanceof Error ? e.message : "cannot be signed"
+                })
+              )
+            }
+            spec.onSend?.()
+            return send(spec, signed.request, now, signed)
+          }),
+          (classified) => classified.rateLimit
+        ),
+        (classified) => settle(spec, classified)
       )
     }
 

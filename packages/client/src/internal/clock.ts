@@ -1,8 +1,8 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Semaphore from "effect/Semaphore"
 import { UnreadableResponse } from "../BybitError.js"
+import * as SingleFlight from "./singleFlight.js"
 
 /**
  * The farthest a server time may be from the local clock to be believed: 24 hours. A real offset is
@@ -40,7 +40,10 @@ export const make = <E>(enabled: boolean, fetchServerMillis: Effect.Effect<numbe
     }
   }
   let known: number | undefined
-  const lock = Semaphore.makeUnsafe(1)
+  // One measurement at a time, its outcome shared by every caller that came while it ran: when the
+  // time endpoint hangs, N callers fail after one timeout, not the last after N of them.
+  const flight = SingleFlight.make<"measure">()
+  const once = <A, E2>(effect: Effect.Effect<A, E2>) => flight.run("measure", () => effect)
 
   const measure: Effect.Effect<number, E | UnreadableResponse> = Effect.flatMap(Clock.currentTimeMillis, (t0) =>
     Effect.flatMap(fetchServerMillis, (server) =>
@@ -67,12 +70,12 @@ export const make = <E>(enabled: boolean, fetchServerMillis: Effect.Effect<numbe
       known !== undefined
         ? Effect.succeed(clock.currentTimeMillisUnsafe() + known)
         : Effect.map(
-            lock.withPermits(1)(Effect.suspend(() => (known !== undefined ? Effect.succeed(known) : measure))),
+            once(Effect.suspend(() => (known !== undefined ? Effect.succeed(known) : measure))),
             (offset) => clock.currentTimeMillisUnsafe() + offset
           )
     ),
     resync: (stale) =>
-      lock.withPermits(1)(
+      once(
         Effect.suspend(() =>
           known !== undefined && Option.isSome(stale) && known !== stale.value ? Effect.succeed(known) : measure
         )

@@ -5,11 +5,14 @@ import * as Exit from "effect/Exit"
 /** The `Clock` every fiber has unless a test or the caller provides another (e.g. `TestClock`). */
 const liveClock = Effect.runSync(Effect.clockWith(Effect.succeed))
 
+/** The longest a Node timer waits; a longer `setTimeout` fires at once. Effect's `Clock` splits it. */
+const MAX_TIMER_MILLIS = 2 ** 31 - 1
+
 /**
  * Fails with `onTimeout()` when `self` has not completed within `millis` of Effect's `Clock`,
  * interrupting it (which aborts the HTTP request). Under the live clock it is one child fiber and a
  * native timer, where `Effect.timeoutOrElse` races on the `Clock`; under any other `Clock` (a
- * `TestClock`) it is `Effect.timeoutOrElse`, which sleeps on that clock.
+ * `TestClock`), or longer than a timer holds, it is `Effect.timeoutOrElse`, which sleeps on that clock.
  */
 export const withDeadline = <A, E, E2>(
   self: Effect.Effect<A, E>,
@@ -17,7 +20,7 @@ export const withDeadline = <A, E, E2>(
   onTimeout: () => E2
 ): Effect.Effect<A, E | E2> =>
   Effect.clockWith((clock: Clock.Clock) =>
-    clock === liveClock
+    clock === liveClock && millis <= MAX_TIMER_MILLIS
       ? nativeDeadline(self, millis, onTimeout)
       : Effect.timeoutOrElse(self, { duration: millis, orElse: () => Effect.fail(onTimeout()) })
   )

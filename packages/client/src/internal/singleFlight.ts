@@ -40,13 +40,15 @@ export const make = <K>(): SingleFlight<K> => {
   // next call for the key is told so, as a waiter would have been (the exchange may have done it).
   const orphaned = new Set<K>()
   const run = <A, E>(key: K, effect: (run: Run) => Effect.Effect<A, E>, interrupted = false): Effect.Effect<A, E> =>
-    Effect.suspend(() => {
+    // The key is claimed and its cleanup registered in one uninterruptible step: an interrupt in
+    // between would leave the key in flight for good, and every later call for it waiting.
+    Effect.uninterruptibleMask((restore) => {
       const current = inFlight.get(key)
       if (current !== undefined) {
         current.done ??= Deferred.makeUnsafe()
         const done = current.done
-        return Effect.flatMap(Deferred.await(done), (exit) =>
-          Exit.hasInterrupts(exit) ? run(key, effect, interrupted || current.sent) : (exit as Exit.Exit<A, E>)
+        return Effect.flatMap(restore(Deferred.await(done)), (exit) =>
+          Exit.hasInterrupts(exit) ? restore(run(key, effect, interrupted || current.sent)) : (exit as Exit.Exit<A, E>)
         )
       }
       const flight: Flight = { done: undefined, sent: false }
@@ -55,7 +57,7 @@ export const make = <K>(): SingleFlight<K> => {
       const sent = () => {
         flight.sent = true
       }
-      return Effect.onExit(effect({ interrupted, sent }), (exit) => {
+      return Effect.onExit(restore(effect({ interrupted, sent })), (exit) => {
         inFlight.delete(key)
         if (flight.done === undefined && flight.sent && Exit.hasInterrupts(exit)) orphaned.add(key)
         return flight.done === undefined ? Effect.void : Deferred.succeed(flight.done, exit)
