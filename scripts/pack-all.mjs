@@ -24,7 +24,7 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 const readJson = (file) => JSON.parse(readFileSync(file, "utf8"))
 
 /** Runs a command, returning its stdout; throws with the command and its output when it fails. */
-const run = (command, args, options = {}) => {
+export const run = (command, args, options = {}) => {
   const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options })
   if (result.status !== 0) {
     const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim()

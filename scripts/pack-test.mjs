@@ -37,7 +37,7 @@ import {
 import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { basename, join, relative } from "node:path"
-import { installLines, packAll, pnpmCommand, root, workspacePackages } from "./pack-all.mjs"
+import { installLines, packAll, pnpmCommand, root, run, workspacePackages } from "./pack-all.mjs"
 import { EFFECT_MAJOR, effectCopies, runReadmes } from "./readme-test.mjs"
 
 /**
@@ -209,17 +209,6 @@ Withdrawals.cancel({ id: 10197 })
 ]
 
 const keep = process.env.PACK_TEST_KEEP === "1"
-
-/** Runs a command, returning its stdout; throws with the command and its output when it fails. */
-const run = (command, args, options = {}) => {
-  const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options })
-  if (result.status !== 0) {
-    const output = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim()
-    const reason = result.error ? result.error.message : `exit code ${result.status}`
-    throw new Error(`\`${[command, ...args].join(" ")}\` failed (${reason})${output ? `:\n${output}` : ""}`)
-  }
-  return result.stdout
-}
 
 /** A printed install line, run by a shell as a user pastes it. */
 const shell = (line, options) => run("sh", ["-c", line], options)
