@@ -16,17 +16,7 @@ export type Outcome =
       readonly [field: string]: unknown
     }
 
-export interface Summary {
-  readonly found: number
-  readonly cancelled: number
-  readonly notCancellable: number
-  readonly failed: number
-  readonly unknown: number
-  readonly notSent: number
-  readonly skipped: number
-  readonly totals: ReadonlyArray<Sweep.CoinTotal>
-  readonly listError: unknown
-}
+export type Summary = Omit<Sweep.Summary<unknown>, "_tag">
 
 /** An error as plain JSON: its tag, its message and its own fields. */
 export const errorJson = (error: unknown): Record<string, unknown> => {
