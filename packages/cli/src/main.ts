@@ -5,6 +5,7 @@
  * Output: the report on stdout (a line per withdrawal and a summary, or with `--json` one JSON
  * document), every message (found, prompts, progress, errors) on stderr. Exit codes: `Sweep.EXIT`.
  */
+import { createRequire } from "node:module"
 import { BybitClient, BybitConfig, type BybitError, Withdrawals } from "@effect-bybit/client"
 import { Sweep } from "@effect-bybit/core"
 import * as Config from "effect/Config"
@@ -25,7 +26,9 @@ import * as Report from "./report.js"
 import * as Term from "./terminal.js"
 import { confirm, keepGoingWhenClosed, Output } from "./terminal.js"
 
-const VERSION = "0.1.0"
+// The package's own version, read where it ships (dist/ and build/ both sit beside package.json), so
+// a release that bumps package.json needs no second edit.
+const VERSION: string = createRequire(import.meta.url)("../package.json").version
 const CREDENTIALS = "Credentials: BYBIT_API_KEY with BYBIT_API_SECRET (or BYBIT_RSA_PRIVATE_KEY)."
 const EXIT = Sweep.EXIT
 
@@ -198,6 +201,23 @@ const interruptedWhileListing = (g: Global, command: string) =>
     if (g.json) Output.stdout(JSON.stringify({ command, interrupted: true, withdrawals: [], exitCode }))
   })
 
+/** The filter flags of `cancel-pending` and `list`, checked against the current time. */
+const filterOfFlags = (f: {
+  readonly coin: Option.Option<string>
+  readonly type: Parameters<typeof filterOf>[0]["type"]
+  readonly since: Option.Option<string>
+  readonly until: Option.Option<string>
+}) =>
+  filterOf(
+    {
+      coin: Option.getOrUndefined(f.coin),
+      type: f.type,
+      since: Option.getOrUndefined(f.since),
+      until: Option.getOrUndefined(f.until)
+    },
+    Date.now()
+  )
+
 // ---------------------------------------------------------------------------------------------
 // cancel-pending
 
@@ -208,15 +228,7 @@ const cancelPending = Command.make(
     withClient(
       f,
       Effect.gen(function* () {
-        const filter = filterOf(
-          {
-            coin: Option.getOrUndefined(f.coin),
-            type: f.type,
-            since: Option.getOrUndefined(f.since),
-            until: Option.getOrUndefined(f.until)
-          },
-          Date.now()
-        )
+        const filter = filterOfFlags(f)
         if (!filter.ok) return yield* usage(filter.message)
         Output.message(`listing cancellable withdrawals on ${f.baseUrl.pipe(Option.getOrElse(() => f.env))}...`)
         const listed = yield* unlessStopped(Withdrawals.findPending(filter.value))
@@ -398,15 +410,7 @@ const list = Command.make(
     withClient(
       f,
       Effect.gen(function* () {
-        const filter = filterOf(
-          {
-            coin: Option.getOrUndefined(f.coin),
-            type: f.type,
-            since: Option.getOrUndefined(f.since),
-            until: Option.getOrUndefined(f.until)
-          },
-          Date.now()
-        )
+        const filter = filterOfFlags(f)
         if (!filter.ok) return yield* usage(filter.message)
         const checkedId = idOf(Option.getOrUndefined(f.id))
         if (!checkedId.ok) return yield* usage(checkedId.message)
