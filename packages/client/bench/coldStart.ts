@@ -81,6 +81,7 @@ const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
 const programs: Record<string, { readonly file: string; readonly env: Record<string, string> }> = {
   "effect4 client": { file: here("./cold/client.mjs"), env: {} },
+  "effect4 client, timeSync: false": { file: here("./cold/client.mjs"), env: { TIME_SYNC: "false" } },
   "effect4 bare": { file: here("./cold/bare.mjs"), env: {} },
   "effect3 client": { file: here("../../client-effect3/bench/cold/client.mjs"), env: {} },
   "effect3 bare": { file: here("../../client-effect3/bench/cold/bare.mjs"), env: {} },
