@@ -1,23 +1,17 @@
 /**
- * What an answer of Bybit's means: HTTP status, headers and body in; the envelope's `result`, or a
- * failure family with the fields to act on, out. Both Effect lines turn a `Failure` into their
- * typed error by its `_tag`. The status decides first (V5 "Error Codes", "Rate Limit Rules"): 3xx is
- * never followed, 401 authentication, 403 the IP ban or a CDN refusal, 429 system protection, 5xx
- * the exchange; then the envelope's `retCode`.
+ * What an answer of Bybit's means: the envelope's `result`, or a failure family with the fields to
+ * act on (both Effect lines make their typed error from it by `_tag`). The status decides first (V5
+ * "Error Codes", "Rate Limit Rules"): 3xx refused, 401 authentication, 403 the IP ban or a CDN
+ * refusal, 429 system protection, 5xx the exchange; then the envelope's `retCode`.
  *
  * @since 0.1.0
  */
 import { fromHeaders, resetAtOf, retryAfterOf } from "./internal/rateLimit.js"
-import type { Headers, RateLimitStatus } from "./RateLimit.js"
+import type { RateLimitStatus } from "./RateLimit.js"
 import type { Scrubber } from "./Scrub.js"
 
-/**
- * The fields every exchange-side failure may carry.
- *
- * @since 0.1.0
- * @category models
- */
-export interface ApiFields {
+/** The fields every exchange-side failure may carry. */
+interface ApiFields {
   readonly retCode?: number
   readonly retMsg?: string
   readonly httpStatus?: number
@@ -48,13 +42,8 @@ export type Failure =
       readonly detail?: string
     }
 
-/**
- * Why a 2xx answer could not be read.
- *
- * @since 0.1.0
- * @category models
- */
-export type UnreadableReason =
+/** Why a 2xx answer could not be read. */
+type UnreadableReason =
   | "NotJson"
   | "InvalidEnvelope"
   | "InvalidResult"
@@ -74,7 +63,8 @@ export interface Answer {
   /** The URL the request went to: a relative `Location` is read against it. */
   readonly url: string
   readonly status: number
-  readonly headers: Headers
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string | undefined>>
   /** The body's text, or `TooLarge` when it was larger than the transport's cap. */
   readonly body: string | { readonly _tag: "TooLarge" }
   /** Server time now, ms: turns `Retry-After` seconds into a time and bounds reset times. */

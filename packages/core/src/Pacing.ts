@@ -1,17 +1,14 @@
 /**
  * When a client may send its next private request to an endpoint, so that the exchange never has to
  * answer 10006 to requests it could have known were too many, also when other programs spend the
- * same API key's budget. Plain state and functions, no timers: the Effect lines wait on their own
- * `Clock`. Times are local ms (the caller converts the exchange's reset times, see `toLocal`).
+ * same API key's budget (V5 "Rate Limit Rules"). Plain state and functions: the Effect lines wait
+ * on their own `Clock`. Times are local ms.
  *
- * Per path, a window of Bybit's documented length (V5 "Rate Limit Rules"; the limit from each
- * answer's `X-Bapi-Limit`). A window opens with our first request after the previous one ended; it
- * goes alone, and its answer's `X-Bapi-Limit-Status` says how many the exchange still takes, every
- * program on the key counted. The requests waiting then go at once while they fit in what is left
- * (in half of it for two windows after another program was seen spending the budget), else one
- * every `timeLeft / (remaining + 1)`, `remaining` taken afresh from every answer. An answer with
- * nothing left and a reset ahead (a 10006) holds everything until then, and a reset later than our
- * window's end grows the window to match.
+ * Per path, a window of Bybit's documented length. Its first request goes alone; its answer's
+ * `X-Bapi-Limit-Status` says how many the exchange still takes, every program on the key counted.
+ * The requests waiting then go at once while they fit in what is left (half of it for two windows
+ * after another program was seen spending), else one every `timeLeft / (remaining + 1)`. An answer
+ * with nothing left and a reset ahead (a 10006) holds everything until then.
  *
  * @since 0.1.0
  */
@@ -30,36 +27,26 @@ export interface Budget {
   readonly documentedWindowMs: number
   windowMs: number
   limit: number
-  /** Increments with each window: a late answer from an old window corrects nothing. */
+  /** The window's number: a late answer from an old window corrects nothing. */
   window: number
-  /** Local ms when the current window ends. */
   windowEnd: number
-  /** Requests we may still send in the current window. */
+  /** Requests we may still send in the window, and those we sent in it. */
   available: number
-  /** Our requests sent in the current window. */
   sent: number
-  /** Our requests without an answer yet. */
   inFlight: number
   /** Whether the window's first request still has no answer. */
   probing: boolean
-  /** Local ms before which nothing is sent. */
   blockedUntil: number
-  /** Local ms of our last request. */
   lastSendAt: number
-  /** Local ms until which another program is taken to share the budget (its spending was seen). */
+  /** Until when another program is taken to spend the same budget. */
   sharedUntil: number
-  /** Our requests numbered so far, and the number of the latest whose answer's count was taken. */
+  /** Our requests numbered so far, and the latest whose answer's count was taken. */
   sends: number
   counted: number
 }
 
-/**
- * A sent request: the window it counted in, whether it opened it, and its place among our sends.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Ticket {
+/** A sent request: the window it counted in, whether it opened it, its place among our sends. */
+interface Ticket {
   readonly window: number
   readonly first: boolean
   readonly seq: number

@@ -1,13 +1,12 @@
 /**
- * The rate-limit status Bybit's headers give (`X-Bapi-Limit`, `X-Bapi-Limit-Status`,
- * `X-Bapi-Limit-Reset-Timestamp`; V5 "Rate Limit Rules"). Insane values are ignored, never kept.
+ * The rate-limit status Bybit's headers give (V5 "Rate Limit Rules").
  *
  * @since 0.1.0
  */
 
 /**
- * The endpoint's `limit`, requests `remaining` in the window, and `resetAt` (ms since the epoch,
- * server time), with the `path` it belongs to.
+ * An endpoint's `X-Bapi-Limit` (`limit`), `X-Bapi-Limit-Status` (`remaining` in the window) and
+ * `X-Bapi-Limit-Reset-Timestamp` (`resetAt`, ms since the epoch, server time).
  *
  * @since 0.1.0
  * @category models
@@ -18,11 +17,3 @@ export interface RateLimitStatus {
   readonly remaining: number
   readonly resetAt: number
 }
-
-/**
- * Headers as the transports give them: lower-case names.
- *
- * @since 0.1.0
- * @category models
- */
-export type Headers = Readonly<Record<string, string | undefined>>

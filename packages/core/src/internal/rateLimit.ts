@@ -1,6 +1,9 @@
 // Bybit's rate-limit headers and `Retry-After` (V5 "Rate Limit Rules"), read so that no single bad
 // answer can poison later calls: an insane value is ignored, never kept.
-import type { Headers, RateLimitStatus } from "../RateLimit.js"
+import type { Answer } from "../Answer.js"
+import type { RateLimitStatus } from "../RateLimit.js"
+
+type Headers = Answer["headers"]
 
 /**
  * How far from now (either way) a reset time is believed. Bybit's windows are 1 s to 1 min and its
