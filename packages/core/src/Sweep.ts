@@ -1,31 +1,22 @@
 /**
- * Cancelling every pending withdrawal (`SecurityCheck` or `Pending`, see
- * `Records.CANCELLABLE_STATUSES`): the filter's rules, each withdrawal's outcome, the summary and
- * a tool's exit code. Both Effect lines wire the listing and the cancels; the CLI prints the result.
+ * Cancelling every pending withdrawal (`Records.CANCELLABLE_STATUSES`): the filter, each
+ * withdrawal's outcome, the summary and a tool's exit code.
  *
  * @since 0.1.0
  */
 import { isCancellable, type MalformedRecord, type WithdrawalRecord } from "./Records.js"
-import { type Checked, checkListQuery } from "./Rules.js"
+import { type Checked, checkListQuery, type ListQuery } from "./Rules.js"
+
+const FILTER_KEYS = ["coin", "withdrawType", "startTime", "endTime"] as const
 
 /**
- * Which withdrawals to cancel, all optional: `coin` (Bybit's spelling, upper-case letters and
- * digits; lower case is upper-cased), `withdrawType` (0 on-chain, 1 off-chain, 2 all; default 2,
- * unlike Bybit's query whose default is 0: an emergency sweep must not miss internal transfers),
- * `startTime`/`endTime` (ms since the epoch, at most 30 days apart; with neither, Bybit lists the
- * last 30 days).
+ * Which withdrawals to cancel: these filters of `Rules.ListQuery`, all optional. `withdrawType`
+ * defaults to 2 (all), unlike Bybit's 0: an emergency sweep must not miss internal transfers.
  *
  * @since 0.1.0
  * @category models
  */
-export interface PendingFilter {
-  readonly coin?: string | undefined
-  readonly withdrawType?: 0 | 1 | 2 | undefined
-  readonly startTime?: number | undefined
-  readonly endTime?: number | undefined
-}
-
-const FILTER_KEYS = ["coin", "withdrawType", "startTime", "endTime"] as const
+export type PendingFilter = Pick<ListQuery, (typeof FILTER_KEYS)[number]>
 
 /**
  * Checks a filter and returns the withdrawal records query to page through (`withdrawType` 2 unless
