@@ -204,9 +204,9 @@ export const checkListQuery = (input: unknown = {}): Checked<Record<string, stri
 }
 
 /**
- * Why a value cannot be an API key or HMAC secret, or `undefined`: Bybit's are letters, digits, `_`
- * and `-`. This refuses what a paste or a shell adds (quotes, `$NAME`, `NAME=`, a line break or a
- * literal `\n`, invisible or look-alike letters); the reason gives the code point and position.
+ * Why a value cannot be an API key or HMAC secret (Bybit's are letters, digits, `_` and `-`), or
+ * `undefined`. It catches what a paste or a shell adds (quotes, `$NAME`, a line break, look-alike
+ * letters); the reason gives the code point and position, never the value.
  *
  * @since 0.1.0
  * @category rules
@@ -224,10 +224,10 @@ export const credentialProblem = (s: unknown): string | undefined => {
 const LOOPBACK = /^(?:localhost|\[::1\]|127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})$/
 
 /**
- * Checks a base URL: `https`, or `http` only on loopback (127.0.0.0/8, `localhost`, `[::1]`); no
- * credentials, query or fragment; read by the URL parser as written, but for letter case and a
- * trailing slash (an invisible or fullwidth host character, a backslash or dot segments would send
- * the key elsewhere than the reader sees). Returns the URL without a trailing slash.
+ * Checks a base URL: `https` (`http` only on loopback), no credentials, query or fragment, and read
+ * by the URL parser as written but for case and a trailing slash (a fullwidth host character, a
+ * backslash or dot segments would send the key elsewhere than the reader sees). Returns it without
+ * the trailing slash.
  *
  * @since 0.1.0
  * @category rules

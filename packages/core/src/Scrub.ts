@@ -1,10 +1,9 @@
 /**
- * The one scrubber for server text (`retMsg`, transport details) before it enters an error, a log
- * line or a span. It stops echoes of what the client sent: the request's signature (any letter
- * case), the known secrets, any PEM block, and runs shaped like a signature (64+ hex digits, 256+
- * base64 characters) become `<redacted>`; control characters become spaces; only the first 8 KiB
- * are read and the text is cut to 300 characters. Encoded forms of a secret are not looked for:
- * only the exchange, which already holds the secret, could produce one.
+ * The one scrubber for server text before it enters an error, a log line or a span. It stops echoes
+ * of what the client sent: the request's signature (any case), the known secrets, PEM blocks and
+ * signature-shaped runs (64+ hex digits, 256+ base64 characters) become `<redacted>`, control
+ * characters spaces; 8 KiB are read, 300 characters kept. Encoded forms of a secret are not looked
+ * for: only the exchange, which holds the secret, could produce one.
  *
  * @since 0.1.0
  */
