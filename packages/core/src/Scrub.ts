@@ -61,6 +61,9 @@ export const make = (secrets: ReadonlyArray<string>): Scrubber => {
 const replaceAnyCase = (text: string, needle: string): string => {
   const lower = text.toLowerCase()
   const target = needle.toLowerCase()
+  // Lower-casing can change the length ("İ" becomes two characters): indexes into `lower` are then
+  // not indexes into `text`.
+  if (lower.length !== text.length) return text.replace(new RegExp(escape(needle), "gi"), REDACTED)
   let out = ""
   let from = 0
   for (let at = lower.indexOf(target); at >= 0; at = lower.indexOf(target, from)) {

@@ -23,6 +23,10 @@ describe("Scrub.make", () => {
     }
   })
 
+  it("replaces the signature exactly when text before it changes length in lower case (İ)", () => {
+    expect(scrub(`İİİİ sign=${SIGNATURE} end`, SIGNATURE)).toBe("İİİİ sign=<redacted> end")
+  })
+
   it("replaces a signature holding regex characters literally", () => {
     expect(scrub("a+b.c*d? x", "+b.c*d?")).toBe("a<redacted> x")
     expect(scrub("aXbYcZd", ".b.c.")).toBe("aXbYcZd")
