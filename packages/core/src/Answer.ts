@@ -1,33 +1,24 @@
 /**
- * What an answer of Bybit's means: HTTP status, headers and body bytes in, a plain discriminated
- * result out (the envelope's `result`, or the failure family with the fields to act on, and
- * whether the request may have been handled). Both Effect lines turn a `Failure` into their typed
- * error by its `_tag`, field for field.
- *
- * Status first, as Bybit's V5 "Error Codes" and "Rate Limit Rules" pages describe: 3xx never
- * followed; 401 authentication; 403 the IP ban ("access too frequent" / "Access Denied"), an
- * envelope by its code, or a CDN refusal; 429 system frequency protection; 5xx the exchange; then
- * the envelope's `retCode`.
+ * What an answer of Bybit's means: the envelope's `result`, or a failure family with the fields to
+ * act on (both Effect lines make their typed error from it by `_tag`). The status decides first (V5
+ * "Error Codes", "Rate Limit Rules"): 3xx refused, 401 authentication, 403 the IP ban or a CDN
+ * refusal, 429 system protection, 5xx the exchange; then the envelope's `retCode`.
  *
  * @since 0.1.0
  */
-import { fromHeaders, type Headers, type RateLimitStatus, resetAtOf, retryAfterOf } from "./RateLimit.js"
+import { fromHeaders, resetAtOf, retryAfterOf } from "./internal/rateLimit.js"
+import type { RateLimitStatus } from "./RateLimit.js"
 import type { Scrubber } from "./Scrub.js"
 
-/**
- * The fields every exchange-side failure may carry.
- *
- * @since 0.1.0
- * @category models
- */
-export interface ApiFields {
+/** The fields every exchange-side failure may carry. */
+interface ApiFields {
   readonly retCode?: number
   readonly retMsg?: string
   readonly httpStatus?: number
 }
 
 /**
- * Why an answer is a failure, as plain data; `_tag` names the error class of the client lines.
+ * Why an answer is a failure; `_tag` names the client lines' error class.
  *
  * @since 0.1.0
  * @category models
@@ -51,13 +42,8 @@ export type Failure =
       readonly detail?: string
     }
 
-/**
- * Why a 2xx answer could not be read.
- *
- * @since 0.1.0
- * @category models
- */
-export type UnreadableReason =
+/** Why a 2xx answer could not be read. */
+type UnreadableReason =
   | "NotJson"
   | "InvalidEnvelope"
   | "InvalidResult"
@@ -65,14 +51,6 @@ export type UnreadableReason =
   | "TooLarge"
   | "TooDeep"
   | "InvalidStatus"
-
-/**
- * The body as read: its text, or the fact that it was larger than the cap.
- *
- * @since 0.1.0
- * @category models
- */
-export type Body = string | { readonly _tag: "TooLarge" }
 
 /**
  * One answer to classify.
@@ -85,8 +63,10 @@ export interface Answer {
   /** The URL the request went to: a relative `Location` is read against it. */
   readonly url: string
   readonly status: number
-  readonly headers: Headers
-  readonly body: Body
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string | undefined>>
+  /** The body's text, or `TooLarge` when it was larger than the transport's cap. */
+  readonly body: string | { readonly _tag: "TooLarge" }
   /** Server time now, ms: turns `Retry-After` seconds into a time and bounds reset times. */
   readonly serverNow: number
   /** The signed request's timestamp and receive window (absent on public requests). */
@@ -97,8 +77,7 @@ export interface Answer {
 }
 
 /**
- * A classified answer: a `retCode 0` envelope's `result`, or a failure. Either way, the rate-limit
- * status its headers gave, when sane.
+ * A `retCode 0` envelope's `result`, or a failure; either way the headers' rate-limit status, if sane.
  *
  * @since 0.1.0
  * @category models
@@ -113,21 +92,8 @@ export type Classified =
     }
   | { readonly _tag: "Failure"; readonly failure: Failure; readonly rateLimit: RateLimitStatus | undefined }
 
-/**
- * The deepest nesting of `[` and `{` a body may have (a V5 list answer is 5 deep).
- *
- * @since 0.1.0
- * @category constants
- */
-export const MAX_DEPTH = 64
-
-/**
- * The default cap on a response body: 1 MiB.
- *
- * @since 0.1.0
- * @category constants
- */
-export const DEFAULT_MAX_BODY_BYTES = 1_048_576
+/** The deepest nesting of `[` and `{` a body may have (a V5 list answer is 5 deep). */
+const MAX_DEPTH = 64
 
 const depthExceeds = (text: string, limit: number): boolean => {
   let depth = 0
@@ -156,24 +122,24 @@ const typeName = (u: unknown): string => (u === null ? "null" : Array.isArray(u)
 
 /** V5's `retCode`/`retMsg`, or the legacy `ret_code`/`ret_msg` some gateways still answer with. */
 const envelopeOf = (value: unknown): Envelope | string => {
-  if (typeof value !== "object" || value === null || Array.isArray(value))
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return `expected an object, got ${typeName(value)}`
-  const o = value as Record<string, unknown>
-  const legacy = !("retCode" in o) && "ret_code" in o
-  const retCode = legacy ? o.ret_code : o.retCode
-  const retMsg = legacy ? o.ret_msg : o.retMsg
-  const name = legacy ? "ret_code" : "retCode"
-  if (retCode === undefined) return "retCode: is required"
-  if (!Number.isSafeInteger(retCode)) return `${name}: expected an integer, got ${typeName(retCode)}`
-  if (retMsg !== undefined && retMsg !== null && typeof retMsg !== "string") {
-    return `${legacy ? "ret_msg" : "retMsg"}: expected a string, got ${typeName(retMsg)}`
   }
-  const time = legacy ? undefined : o.time
+  const o = value as Record<string, unknown>
+  const v5 = "retCode" in o || !("ret_code" in o)
+  const [code, msg] = v5 ? ["retCode", "retMsg"] : ["ret_code", "ret_msg"]
+  const retCode = o[code]
+  const retMsg = o[msg]
+  if (retCode === undefined) return `${code}: is required`
+  if (!Number.isSafeInteger(retCode)) return `${code}: expected an integer, got ${typeName(retCode)}`
+  if (retMsg !== undefined && retMsg !== null && typeof retMsg !== "string") {
+    return `${msg}: expected a string, got ${typeName(retMsg)}`
+  }
   return {
     retCode: retCode as number,
     retMsg: typeof retMsg === "string" ? retMsg : "",
-    result: legacy ? o.result : o.result,
-    time: typeof time === "number" && Number.isFinite(time) ? time : undefined
+    result: o.result,
+    time: v5 && typeof o.time === "number" && Number.isFinite(o.time) ? o.time : undefined
   }
 }
 
@@ -181,7 +147,7 @@ const AUTHENTICATION = new Set([10003, 10004, 10007, 33004])
 const PERMISSION = new Set([10005, 10010])
 const INVALID_REQUEST = new Set([10001, 131002])
 const UNAVAILABLE = new Set([10000, 10016, 131001, 131003, 131200, 131201, 131230])
-/** A code this client does not know, whose words say what it is (legacy codes among them). */
+/** The words of a permission refusal whose code this client does not know (legacy codes among them). */
 const PERMISSION_WORDS = /permission denied|no permission|not permitted/i
 
 /** Bybit's IP ban: "access too frequent" (V5 rate-limit page) or "Access Denied" (older pages). */
@@ -203,9 +169,7 @@ const byRetCode = (answer: Answer, envelope: Envelope, resetAt: number | undefin
       ...(answer.recvWindow !== undefined ? { recvWindow: answer.recvWindow } : {})
     }
   }
-  if (retCode === 10006) {
-    return { _tag: "RateLimitExceeded", ...fields, path: answer.path, ...(resetAt !== undefined ? { resetAt } : {}) }
-  }
+  if (retCode === 10006) return rateLimited(answer, fields, resetAt)
   if (retCode === 131099) return { _tag: "WithdrawalNotCancellable", ...fields }
   if (INVALID_REQUEST.has(retCode)) {
     return { _tag: "InvalidRequest", ...fields, reason: retMsg || "the exchange rejected a parameter" }
@@ -214,6 +178,13 @@ const byRetCode = (answer: Answer, envelope: Envelope, resetAt: number | undefin
   if (PERMISSION_WORDS.test(envelope.retMsg)) return { _tag: "PermissionDenied", ...fields }
   return { _tag: "UnknownApiError", ...fields }
 }
+
+const rateLimited = (answer: Answer, fields: ApiFields, resetAt: number | undefined): Failure => ({
+  _tag: "RateLimitExceeded",
+  ...fields,
+  path: answer.path,
+  ...(resetAt !== undefined ? { resetAt } : {})
+})
 
 const unreadable = (answer: Answer, reason: UnreadableReason, detail: string): Failure => ({
   _tag: "UnreadableResponse",
@@ -269,27 +240,18 @@ export const classify = (answer: Answer): Classified => {
     if (status === 429) {
       // System protection says when to come back in Retry-After; the later of it and the reset.
       const retryAfter = retryAfterOf(headers["retry-after"], serverNow)
-      const at = resetAt === undefined ? retryAfter : retryAfter === undefined ? resetAt : Math.max(resetAt, retryAfter)
-      return fail({
-        _tag: "RateLimitExceeded",
-        ...fields,
-        path: answer.path,
-        ...(at !== undefined ? { resetAt: at } : {})
-      })
+      return fail(
+        rateLimited(answer, fields, retryAfter === undefined || (resetAt ?? 0) > retryAfter ? resetAt : retryAfter)
+      )
     }
     if (status >= 500) return fail({ _tag: "ExchangeUnavailable", ...fields, path: answer.path })
     if (!isFailure(parsed) && parsed.retCode !== 0) return fail(byRetCode(answer, parsed, resetAt))
     if (status === 403) {
       const text = typeof answer.body === "string" ? answer.body.slice(0, 8192) : ""
-      if (IP_BAN.test(text) && !BLOCKED_PAGE.test(text)) {
-        return fail({
-          _tag: "RateLimitExceeded",
-          httpStatus: 403,
-          path: answer.path,
-          ...(resetAt !== undefined ? { resetAt } : {})
-        })
-      }
-      return fail({ _tag: "AccessForbidden", httpStatus: 403 })
+      const banned = IP_BAN.test(text) && !BLOCKED_PAGE.test(text)
+      return fail(
+        banned ? rateLimited(answer, { httpStatus: 403 }, resetAt) : { _tag: "AccessForbidden", httpStatus: 403 }
+      )
     }
     return fail({ _tag: "UnknownApiError", httpStatus: status })
   }
@@ -315,18 +277,14 @@ const originOf = (location: string | undefined, answer: Answer): string | undefi
   }
 }
 
-/**
- * Transport codes that say the request never left: the connection was refused, the host name did
- * not resolve, the TLS handshake failed, or fetch refused the port.
- */
+/** Transport codes that say the request never left: refused, unresolved, TLS failed, port refused. */
 const NOT_SENT =
   /^(?:ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME|ERR_TLS_\w+|ERR_SSL_\w+|CERT_\w+|UNABLE_TO_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_INVALID_URL|bad port)$/
 
 /**
- * Whether a failed request may still have been carried out by the exchange: no answer (a transport
- * failure or timeout, but for a refused connection or an unknown host), an exchange-side failure
- * (5xx, system errors), or a 2xx that could not be read. An answer that shows the request was
- * refused (401, 403, 429, a retCode of refusal, a redirect) is not. The one place this is decided.
+ * Whether the exchange may have carried out a failed request: no answer (but for a request that
+ * never left), an exchange-side failure, or a 2xx that could not be read. An answer that shows a
+ * refusal (401, 403, 429, a refusing retCode, a redirect) did not.
  *
  * @since 0.1.0
  * @category classification

@@ -1,6 +1,6 @@
 /**
- * The message of every error of the client lines, from its tag and fields: what happened, with
- * the codes the exchange gave, and what to do. Both lines put it on their error classes.
+ * The message of every error of the client lines, from its tag and fields: what happened, the
+ * codes the exchange gave, and what to do. Both lines put it on their error classes.
  *
  * @since 0.1.0
  */
@@ -38,11 +38,9 @@ const said = (e: Fields): string => (e.retMsg ? `: "${e.retMsg}"` : "")
 /** What the exchange answered: the codes, then its text. */
 const answered = (e: Fields): string => `${codeOf(e)}${said(e)}`
 
-/** An ISO date, or the number itself when it is not a date (never throws, unlike `toISOString`). */
-const isoOf = (millis: number): string => {
-  const date = new Date(millis)
-  return Number.isNaN(date.getTime()) ? `${millis} ms` : date.toISOString()
-}
+/** An ISO date, or the number itself when it is not a date (`toISOString` would throw). */
+const isoOf = (millis: number): string =>
+  Number.isNaN(new Date(millis).getTime()) ? `${millis} ms` : new Date(millis).toISOString()
 
 const rateLimit = (e: Fields): string => {
   const when = e.resetAt !== undefined ? ` The limit resets at ${isoOf(e.resetAt)}.` : ""
@@ -98,14 +96,12 @@ const messages: Record<string, (e: Fields) => string> = {
  */
 export const messageOf = (error: Fields): string => messages[error._tag]?.(error) ?? error._tag
 
+const RETRYABLE = new Set(["TransportError", "ExchangeUnavailable", "RateLimitExceeded", "TimestampOutsideWindow"])
+
 /**
  * The tags of the errors the retry policy may retry (transport, outage, rate limit, time window).
  *
  * @since 0.1.0
  * @category retry
  */
-export const isRetryableTag = (tag: string): boolean =>
-  tag === "TransportError" ||
-  tag === "ExchangeUnavailable" ||
-  tag === "RateLimitExceeded" ||
-  tag === "TimestampOutsideWindow"
+export const isRetryableTag = (tag: string): boolean => RETRYABLE.has(tag)

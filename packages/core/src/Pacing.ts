@@ -1,31 +1,22 @@
 /**
- * Pacing arithmetic: when a client may send its next private request to an endpoint, so that the
- * exchange never has to answer 10006 to requests it could have known were too many, also when
- * other programs spend the same API key's budget.
+ * When a client may send its next private request to an endpoint, so that the exchange never has to
+ * answer 10006 to requests it could have known were too many, also when other programs spend the
+ * same API key's budget (V5 "Rate Limit Rules"). Plain state and functions: the Effect lines wait
+ * on their own `Clock`. Times are local ms.
  *
- * Per path, a window of Bybit's documented length (the limit from each answer's `X-Bapi-Limit`):
- * - a window opens with our first request after the previous one ended; that request goes alone,
- *   and its answer's `X-Bapi-Limit-Status` says how many the exchange still takes, every program
- *   on the key counted;
- * - the requests waiting go at once while they all fit in what the window still allows and no other
- *   program was seen spending the key's budget lately (in half of it, when one was); otherwise they
- *   are spread over the time left, one every `timeLeft / (remaining + 1)`, with `remaining` taken
- *   afresh from every answer: when another program spends the same budget, `remaining` falls faster
- *   than our own sends and we slow down;
- * - a 10006 whose reset comes later than our window's end shows the exchange's window is longer:
- *   ours grows to match.
- * - an answer with nothing left and a reset time ahead (a 10006) holds everything until then.
- *
- * Plain state and functions, no timers: the Effect lines wait on their own `Clock`. Times are local
- * ms; a reset time from the exchange is converted by the caller (server time minus the offset).
- * Source: Bybit V5 "Rate Limit Rules".
+ * Per path, a window of Bybit's documented length. Its first request goes alone; its answer's
+ * `X-Bapi-Limit-Status` says how many the exchange still takes, every program on the key counted.
+ * The requests waiting then go at once while they fit in what is left (half of it for two windows
+ * after another program was seen spending), else one every `timeLeft / (remaining + 1)`. An answer
+ * with nothing left and a reset ahead (a 10006) holds everything until then.
  *
  * @since 0.1.0
  */
-import { DOCUMENTED_LIMITS, MAX_RESET_DISTANCE_MS, type RateLimitStatus } from "./RateLimit.js"
+import { DOCUMENTED_LIMITS, MAX_RESET_DISTANCE_MS } from "./internal/rateLimit.js"
+import type { RateLimitStatus } from "./RateLimit.js"
 
 /**
- * The pacing state of one endpoint.
+ * The pacing state of one endpoint (mutated by `onSend` and `onAnswer`).
  *
  * @since 0.1.0
  * @category models
@@ -36,45 +27,34 @@ export interface Budget {
   readonly documentedWindowMs: number
   windowMs: number
   limit: number
-  /** Increments with each window: a late answer from an old window corrects nothing. */
+  /** The window's number: a late answer from an old window corrects nothing. */
   window: number
-  /** Local ms when the current window ends. */
   windowEnd: number
-  /** Requests we may still send in the current window. */
+  /** Requests we may still send in the window, and those we sent in it. */
   available: number
-  /** Our requests sent in the current window. */
   sent: number
-  /** Our requests without an answer yet. */
   inFlight: number
   /** Whether the window's first request still has no answer. */
   probing: boolean
-  /** Local ms before which nothing is sent. */
   blockedUntil: number
-  /** Local ms of our last request. */
   lastSendAt: number
-  /** Local ms until which another program is taken to share the budget (its spending was seen). */
+  /** Until when another program is taken to spend the same budget. */
   sharedUntil: number
-  /** Requests sent so far, numbered; and the number of the latest whose count was taken. */
+  /** Our requests numbered so far, and the latest whose answer's count was taken. */
   sends: number
   counted: number
 }
 
-/**
- * A sent request: which window it counted in, and whether it opened it.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Ticket {
+/** A sent request: the window it counted in, whether it opened it, its place among our sends. */
+interface Ticket {
   readonly window: number
   readonly first: boolean
-  /** Its place among our sends: an answer to an earlier one carries an older count. */
   readonly seq: number
 }
 
 /**
- * A fresh budget for a path: Bybit's documented limit, else one learnt from the first answer
- * within a one-second window.
+ * A fresh budget for a path: Bybit's documented limit, else one learnt from the first answer, in
+ * one-second windows.
  *
  * @since 0.1.0
  * @category constructors
@@ -101,9 +81,8 @@ export const makeBudget = (path: string): Budget => {
 }
 
 /**
- * When the next request may go: `now` or a later local ms, or `"AwaitFirstAnswer"` while the
- * window's first request has no answer. `waiting` is how many requests wait to go, this one
- * included.
+ * When the next request may go: `now`, a later local ms, or `"AwaitFirstAnswer"` while the window's
+ * first request has no answer. `waiting` counts the requests waiting to go, this one included.
  *
  * @since 0.1.0
  * @category pacing
@@ -125,26 +104,24 @@ export const nextSendAt = (budget: Budget, now: number, waiting = 1): number | "
  * @category pacing
  */
 export const onSend = (budget: Budget, now: number): Ticket => {
-  budget.inFlight += 1
-  budget.lastSendAt = now
-  const seq = ++budget.sends
-  if (now >= budget.windowEnd) {
+  const first = now >= budget.windowEnd
+  if (first) {
     budget.window += 1
     budget.windowEnd = now + budget.windowMs
-    budget.available = budget.limit - 1
-    budget.sent = 1
+    budget.available = budget.limit
+    budget.sent = 0
     budget.probing = true
-    return { window: budget.window, first: true, seq }
   }
   budget.available -= 1
   budget.sent += 1
-  return { window: budget.window, first: false, seq }
+  budget.inFlight += 1
+  budget.lastSendAt = now
+  return { window: budget.window, first, seq: ++budget.sends }
 }
 
 /**
- * Corrects the budget from the answer to a request (`status` absent when the answer had no sane
- * rate-limit headers, or there was no answer). `resetLocal` is the status's reset time on the
- * local clock.
+ * Corrects the budget from the answer to a request: `status` (see `toLocal`) is absent when there
+ * was no answer or it had no sane rate-limit headers.
  *
  * @since 0.1.0
  * @category pacing

@@ -1,7 +1,7 @@
 /**
- * Withdrawal records (`GET /v5/asset/withdraw/query-record`): the statuses, which of them can be
- * cancelled, and the decoding of a page row by row, so that one malformed row is reported on its
- * own and never hides the others.
+ * Withdrawal records (`GET /v5/asset/withdraw/query-record`): the statuses, which can be cancelled,
+ * a page decoded row by row (one malformed row is reported on its own, never hiding the others),
+ * paging, and what a record says of a cancel that may have been handled.
  *
  * @since 0.1.0
  */
@@ -34,10 +34,8 @@ export const WITHDRAWAL_STATUSES = [
 export type WithdrawalStatus = (typeof WITHDRAWAL_STATUSES)[number]
 
 /**
- * The statuses a user can cancel: the withdrawal has not left the exchange. Bybit's Cancel
- * Withdrawal page documents no list; a withdrawal in any other status answers 131099 (Bybit's
- * error table: "Hot wallet status can cancel the withdraw"), so only the two statuses before the
- * hot wallet are taken as cancellable.
+ * The statuses a user can cancel: the two before the hot wallet. Bybit's Cancel Withdrawal page
+ * lists none; any later status answers 131099 ("Hot wallet status can cancel the withdraw").
  *
  * @since 0.1.0
  * @category constants
@@ -50,7 +48,7 @@ export const CANCELLABLE_STATUSES: ReadonlyArray<WithdrawalStatus> = ["SecurityC
  * @since 0.1.0
  * @category predicates
  */
-export const isCancellable = (status: WithdrawalStatus): boolean => status === "SecurityCheck" || status === "Pending"
+export const isCancellable = (status: WithdrawalStatus): boolean => CANCELLABLE_STATUSES.includes(status)
 
 /**
  * One withdrawal record. Times are ms since the epoch.
@@ -78,8 +76,8 @@ export interface WithdrawalRecord {
 }
 
 /**
- * A row of a page that could not be read as a withdrawal record: its index on the page, its
- * `withdrawId` when that much could be read, and the field and rule it breaks.
+ * A row that could not be read as a record: its index on the page, its `withdrawId` if readable,
+ * and the field and rule it breaks.
  *
  * @since 0.1.0
  * @category models
@@ -104,8 +102,12 @@ export interface Page {
   readonly nextPageCursor: string | undefined
 }
 
+type Rows = Pick<Page, "rows" | "malformed">
+
 const STATUSES: ReadonlySet<string> = new Set(WITHDRAWAL_STATUSES)
 const MILLIS = /^\d{1,16}$/
+const REQUIRED = ["withdrawId", "coin", "amount", "status", "createTime", "updateTime"]
+const OPTIONAL = ["txID", "chain", "withdrawFee", "toAddress", "tag"]
 
 const typeName = (u: unknown): string => (u === null ? "null" : Array.isArray(u) ? "an array" : typeof u)
 
@@ -113,27 +115,12 @@ const typeName = (u: unknown): string => (u === null ? "null" : Array.isArray(u)
 const readRow = (row: unknown): WithdrawalRecord | string => {
   if (typeof row !== "object" || row === null || Array.isArray(row)) return `expected an object, got ${typeName(row)}`
   const r = row as Record<string, unknown>
-  const text = (key: string, required: boolean): string | { readonly problem: string } => {
-    const value = r[key]
-    if (value === undefined || value === null) return required ? { problem: `${key}: is required` } : ""
-    return typeof value === "string" ? value : { problem: `${key}: expected a string, got ${typeName(value)}` }
-  }
   const fields: Record<string, string> = {}
-  for (const [key, required] of [
-    ["withdrawId", true],
-    ["coin", true],
-    ["amount", true],
-    ["status", true],
-    ["createTime", true],
-    ["updateTime", true],
-    ["txID", false],
-    ["chain", false],
-    ["withdrawFee", false],
-    ["toAddress", false],
-    ["tag", false]
-  ] as const) {
-    const value = text(key, required)
-    if (typeof value !== "string") return value.problem
+  for (const key of [...REQUIRED, ...OPTIONAL]) {
+    // An optional field that is absent or null is "".
+    const value = r[key] ?? (REQUIRED.includes(key) ? undefined : "")
+    if (value === undefined) return `${key}: is required`
+    if (typeof value !== "string") return `${key}: expected a string, got ${typeName(value)}`
     fields[key] = value
   }
   const idProblem = withdrawalIdProblem(fields.withdrawId!)
@@ -161,8 +148,8 @@ const readRow = (row: unknown): WithdrawalRecord | string => {
 }
 
 /**
- * Decodes the `result` of a withdrawal records answer row by row. A page whose shape is wrong (no
- * `rows` array, a `nextPageCursor` that could not be sent back) is a string: the reason.
+ * Decodes the `result` of a withdrawal records answer row by row; a page of the wrong shape (no
+ * `rows` array, a `nextPageCursor` that could not be sent back) is the reason, a string.
  *
  * @since 0.1.0
  * @category decoding
@@ -171,13 +158,10 @@ export const decodePage = (result: unknown): Page | string => {
   if (typeof result !== "object" || result === null) return `result: expected an object, got ${typeName(result)}`
   const { rows, nextPageCursor } = result as { readonly rows?: unknown; readonly nextPageCursor?: unknown }
   if (!Array.isArray(rows)) return `result.rows: expected an array, got ${typeName(rows)}`
-  let cursor: string | undefined
-  if (nextPageCursor !== undefined && nextPageCursor !== null && nextPageCursor !== "") {
-    if (typeof nextPageCursor !== "string")
-      return `result.nextPageCursor: expected a string, got ${typeName(nextPageCursor)}`
-    const problem = cursorProblem(nextPageCursor)
+  const cursor = nextPageCursor === null || nextPageCursor === "" ? undefined : nextPageCursor
+  if (cursor !== undefined) {
+    const problem = typeof cursor === "string" ? cursorProblem(cursor) : `expected a string, got ${typeName(cursor)}`
     if (problem !== undefined) return `result.nextPageCursor: ${problem}`
-    cursor = nextPageCursor
   }
   const good: Array<WithdrawalRecord> = []
   const malformed: Array<MalformedRecord> = []
@@ -188,27 +172,22 @@ export const decodePage = (result: unknown): Page | string => {
       return
     }
     const id = (row as { readonly withdrawId?: unknown } | null)?.withdrawId
-    malformed.push({
-      _tag: "MalformedRecord",
-      index,
-      withdrawId: typeof id === "string" && withdrawalIdProblem(id) === undefined ? id : undefined,
-      reason: read
-    })
+    const withdrawId = typeof id === "string" && withdrawalIdProblem(id) === undefined ? id : undefined
+    malformed.push({ _tag: "MalformedRecord", index, withdrawId, reason: read })
   })
-  return { rows: good, malformed, nextPageCursor: cursor }
+  return { rows: good, malformed, nextPageCursor: cursor as string | undefined }
 }
 
 /**
- * The record of one withdrawal on a page, as the verdict of a cancel may rest on it: its row, or
- * why there is no readable one (`malformed`). Rows that list the id more than once with different
- * statuses are no record at all (the verdict would depend on which one was read first); the same
- * row twice is one record.
+ * The record of one withdrawal on a page: its row, or why there is no readable one (`malformed`).
+ * The id listed more than once, not alike, is no record (a verdict would depend on which came
+ * first); the same row twice is one record.
  *
  * @since 0.1.0
  * @category decoding
  */
 export const recordOf = (
-  page: { readonly rows: ReadonlyArray<WithdrawalRecord>; readonly malformed: ReadonlyArray<MalformedRecord> },
+  page: Rows,
   id: string
 ): { readonly row: WithdrawalRecord | undefined; readonly malformed: MalformedRecord | undefined } => {
   const rows = page.rows.filter((r) => r.withdrawId === id)
@@ -229,10 +208,9 @@ export const recordOf = (
 }
 
 /**
- * What a withdrawal's record says of a cancel that may have been handled: `Cancelled`
- * (`CancelByUser`); `NotCancellable` (a status past cancelling); `Stands` (still cancellable: the
- * cancel did not happen, the last error stands); `Unknown` (no record, an unreadable one or an
- * unknown status: nothing is guessed; `found` says which).
+ * What a record says of a cancel that may have been handled: `Cancelled` (`CancelByUser`),
+ * `NotCancellable` (past cancelling), `Stands` (still cancellable: the cancel did not happen, the
+ * last error stands) or `Unknown` (no record, an unreadable one, an unknown status; `found` says which).
  *
  * @since 0.1.0
  * @category settling
@@ -244,7 +222,7 @@ export type Verdict =
   | { readonly _tag: "Unknown"; readonly found: string }
 
 /**
- * The verdict of `recordOf`'s answer for a cancel that may have been handled.
+ * The verdict of `recordOf`'s answer.
  *
  * @since 0.1.0
  * @category settling
@@ -289,39 +267,22 @@ export const said = (error: {
  * @since 0.1.0
  * @category paging
  */
-export const inPageOrder = (page: {
-  readonly rows: ReadonlyArray<WithdrawalRecord>
-  readonly malformed: ReadonlyArray<MalformedRecord>
-}): Array<WithdrawalRecord | MalformedRecord> => {
-  const out: Array<WithdrawalRecord | MalformedRecord> = []
-  let good = 0
-  let bad = 0
-  while (good < page.rows.length || bad < page.malformed.length) {
-    const malformed = page.malformed[bad]
-    if (malformed !== undefined && (malformed.index === out.length || good >= page.rows.length)) {
-      out.push(malformed)
-      bad++
-    } else out.push(page.rows[good++]!)
-  }
+export const inPageOrder = (page: Rows): Array<WithdrawalRecord | MalformedRecord> => {
+  const out: Array<WithdrawalRecord | MalformedRecord> = [...page.rows]
+  // In index order, each goes where it stood: the rows before it are already in place.
+  for (const row of page.malformed) out.splice(row.index, 0, row)
   return out
 }
 
-/**
- * The most pages one listing follows: 2,000 pages is 100,000 rows at Bybit's 50 a page, within a
- * window of at most 30 days. A server that hands out a fresh cursor forever stops here.
- *
- * @since 0.1.0
- * @category paging
- */
-export const MAX_PAGES = 2_000
-
-/** The most pages in a row with no row but a next cursor: a real history has none. */
+/** 100,000 rows at Bybit's 50 a page, in a window of at most 30 days: a fresh cursor forever stops here. */
+const MAX_PAGES = 2_000
+/** Pages in a row with no row but a next cursor: a real history has none. */
 const MAX_EMPTY_PAGES = 10
 
 /**
  * What follows a page: the next cursor, the end, or `Endless` with why paging would never end (a
- * repeated cursor, too many empty pages, more than `MAX_PAGES`). The page's own rows are kept in
- * every case: a listing that must stop still reports what it read.
+ * repeated cursor, more than 10 empty pages in a row, more than 2,000 pages). The page's own rows
+ * count in every case: a listing that must stop still reports what it read.
  *
  * @since 0.1.0
  * @category paging
@@ -332,8 +293,8 @@ export type Turn =
   | { readonly _tag: "Endless"; readonly why: string }
 
 /**
- * A pager for one listing, started at `cursor` (the query's own, if any). `turn(page)` says what
- * follows that page; call it once per page, in order.
+ * A pager for one listing started at `cursor` (the query's own, if any): `turn(page)`, once per
+ * page in order, says what follows.
  *
  * @since 0.1.0
  * @category paging

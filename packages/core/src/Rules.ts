@@ -1,11 +1,8 @@
 /**
- * The rules of every input the client sends: withdrawal ids, the filters of the withdrawal records
- * query, coins, credentials and base URLs. Each rule is written once, here, and returns why a value
- * is refused (naming the rule, never quoting the value: a secret put in the wrong field must not
- * reach an error, a log or a span), or the value to send.
- *
- * Sources: Bybit V5 "Cancel Withdrawal" (`id`, string), "Get Withdrawal Records" (query
- * parameters), "Integration Guidance" (authentication headers, hosts).
+ * The rules of every input the client sends: withdrawal ids, the withdrawal records filters,
+ * credentials and base URLs (Bybit V5 "Cancel Withdrawal", "Get Withdrawal Records", "Integration
+ * Guidance"). A refusal names the field and the rule, never the value: a secret put in the wrong
+ * field must not reach an error, a log or a span.
  *
  * @since 0.1.0
  */
@@ -23,38 +20,19 @@ export interface Invalid {
 }
 
 /**
- * A checked input.
+ * The outcome of a check: the value to send, or why it is refused.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Valid<A> {
-  readonly _tag: "Valid"
-  readonly value: A
-}
+export type Checked<A> = { readonly _tag: "Valid"; readonly value: A } | Invalid
 
-/**
- * The outcome of a check.
- *
- * @since 0.1.0
- * @category models
- */
-export type Checked<A> = Valid<A> | Invalid
-
-const valid = <A>(value: A): Valid<A> => ({ _tag: "Valid", value })
+const valid = <A>(value: A): Checked<A> => ({ _tag: "Valid", value })
 const invalid = (field: string, reason: string): Invalid => ({ _tag: "Invalid", field, reason })
 
 /**
- * The most digits of a withdrawal id (Bybit's ids are numeric strings such as `"10197"`).
- *
- * @since 0.1.0
- * @category constants
- */
-export const WITHDRAWAL_ID_MAX_DIGITS = 20
-
-/**
- * Why a string is not a withdrawal id (1 to 20 digits, no leading zero), or `undefined` when it is
- * one.
+ * Why a string is not a withdrawal id (1 to 20 digits, no leading zero; Bybit's ids are numeric
+ * strings such as `"10197"`), or `undefined` when it is one.
  *
  * @since 0.1.0
  * @category rules
@@ -64,34 +42,27 @@ export const withdrawalIdProblem = (s: string): string | undefined => {
   if (/^0\d/.test(s)) return "must not start with 0 (Bybit's ids are numbers: one id, one spelling)"
   if (s.length === 0) return "must not be empty"
   if (/\s/.test(s)) return "must not contain whitespace"
-  if (s.length > WITHDRAWAL_ID_MAX_DIGITS) {
-    return `must be at most ${WITHDRAWAL_ID_MAX_DIGITS} digits (got ${s.length} characters)`
-  }
+  if (s.length > 20) return `must be at most 20 digits (got ${s.length} characters)`
   return "must contain only digits 0-9"
 }
 
 const typeName = (u: unknown): string => {
-  if (u === null) return "null"
   try {
-    return Array.isArray(u) ? "an array" : typeof u
+    return u === null ? "null" : Array.isArray(u) ? "an array" : typeof u
   } catch {
     return "a revoked Proxy"
   }
 }
 
 /**
- * Reads the caller's input once: own enumerable-or-not properties named in `keys`, inside a `try`
- * (a getter that throws is the caller's `InvalidRequest`, never a defect).
+ * Reads the caller's input once: the own properties named in `keys`, onto an object without a
+ * prototype (a polluted `Object.prototype` supplies nothing). Every look is inside the `try`: a
+ * getter or a Proxy that throws is the caller's `Invalid`, never a defect.
  */
 const readFields = (input: unknown, keys: ReadonlyArray<string>, what: string): Checked<Record<string, unknown>> => {
-  if (typeof input !== "object" || input === null) {
-    return invalid(what, `expected an object, got ${typeName(input)}`)
-  }
-  // No prototype: a polluted `Object.prototype` cannot supply a key the caller did not give.
+  if (typeof input !== "object" || input === null) return invalid(what, `expected an object, got ${typeName(input)}`)
   const out: Record<string, unknown> = Object.create(null)
   let field = what
-  // Every look at the input is inside the try: a Proxy can throw from any of them (a revoked one
-  // from `Array.isArray` itself).
   try {
     if (Array.isArray(input)) return invalid(what, "expected an object, got an array")
     for (const key of keys) {
@@ -115,41 +86,18 @@ const readFields = (input: unknown, keys: ReadonlyArray<string>, what: string): 
 export const checkCancelInput = (input: unknown): Checked<string> => {
   const read = readFields(input, ["id"], "input")
   if (read._tag === "Invalid") return read
-  const id = read.value.id
-  if (typeof id !== "string") return invalid("id", `expected a string of digits, got ${typeName(id)}`)
-  const problem = withdrawalIdProblem(id)
-  return problem === undefined ? valid(id) : invalid("id", problem)
+  const checked = idRule(read.value.id)
+  return typeof checked === "string" ? invalid("id", checked) : valid(checked.send as string)
 }
 
 /**
- * Why a string is not a coin as Bybit names them (upper-case letters and digits, 1 to 20), or
- * `undefined`. Lower case is not refused by `checkListQuery`: it is upper-cased there, so a filter
- * such as `usdt` matches Bybit's `USDT` instead of nothing.
+ * Why a string cannot be sent as `cursor`, or `undefined`: the rule of the caller's cursor and of
+ * the server's `nextPageCursor`, which the next page sends back. Bybit documents no bound.
  *
  * @since 0.1.0
  * @category rules
  */
-export const coinProblem = (s: string): string | undefined =>
-  /^[A-Z0-9]{1,20}$/.test(s)
-    ? undefined
-    : "must be 1 to 20 upper-case letters or digits, as Bybit names coins (e.g. USDT)"
-
-/**
- * The longest cursor sent back. Bybit documents no bound (its cursors are short opaque tokens).
- *
- * @since 0.1.0
- * @category constants
- */
-export const CURSOR_MAX_LENGTH = 512
-
-/**
- * Why a string cannot be sent as `cursor`, or `undefined`. One rule for the caller's cursor and
- * the server's `nextPageCursor`, which the next page sends back.
- *
- * @since 0.1.0
- * @category rules
- */
-export const cursorProblem = (s: string): string | undefined => textProblem(s, CURSOR_MAX_LENGTH)
+export const cursorProblem = (s: string): string | undefined => textProblem(s, 512)
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
@@ -185,8 +133,6 @@ export interface ListQuery {
   readonly cursor?: string | undefined
 }
 
-const LIST_KEYS = ["withdrawID", "txID", "coin", "withdrawType", "startTime", "endTime", "limit", "cursor"] as const
-
 /**
  * The most `endTime - startTime` may span: 30 days (Get Withdrawal Records).
  *
@@ -195,7 +141,42 @@ const LIST_KEYS = ["withdrawID", "txID", "coin", "withdrawType", "startTime", "e
  */
 export const MAX_LIST_SPAN_MS = 30 * 24 * 60 * 60 * 1000
 
+/** A rule of one field: the value to send, or why it is refused. */
+type Rule = (value: unknown) => { readonly send: string | number } | string
+
 const isInt = (u: unknown): u is number => typeof u === "number" && Number.isSafeInteger(u)
+
+const stringRule =
+  (problem: (s: string) => string | undefined, expected = "a string"): Rule =>
+  (v) =>
+    typeof v !== "string" ? `expected ${expected}, got ${typeName(v)}` : (problem(v) ?? { send: v })
+
+const idRule = stringRule(withdrawalIdProblem, "a string of digits")
+
+const timeRule: Rule = (v) =>
+  isInt(v) && v >= 0 ? { send: v } : "must be a non-negative integer of ms since the epoch"
+
+/** Each filter's rule, in the order the query is sent. */
+const LIST_RULES: Record<keyof ListQuery, Rule> = {
+  withdrawID: idRule,
+  txID: stringRule((s) => textProblem(s, 128)),
+  coin: (v) => {
+    if (typeof v !== "string") return `expected a string, got ${typeName(v)}`
+    // Only a-z is upper-cased (`usdt` finds `USDT`): `toUpperCase` turns some other letters into
+    // ASCII ones ("ß" to "SS", "ſ" to "S"), which would query a coin the caller did not write.
+    const coin = v.replace(/[a-z]+/g, (letters) => letters.toUpperCase())
+    return /^[A-Z0-9]{1,20}$/.test(coin)
+      ? { send: coin }
+      : "must be 1 to 20 upper-case letters or digits, as Bybit names coins (e.g. USDT)"
+  },
+  withdrawType: (v) => (v === 0 || v === 1 || v === 2 ? { send: v } : "must be 0 (on-chain), 1 (off-chain) or 2 (all)"),
+  startTime: timeRule,
+  endTime: timeRule,
+  limit: (v) => (isInt(v) && v >= 1 && v <= 50 ? { send: v } : "must be an integer from 1 to 50"),
+  cursor: stringRule(cursorProblem)
+}
+
+const LIST_KEYS = Object.keys(LIST_RULES) as ReadonlyArray<keyof ListQuery>
 
 /**
  * Checks the filters of a withdrawal records query; returns the query to send, in a fixed key
@@ -207,52 +188,12 @@ const isInt = (u: unknown): u is number => typeof u === "number" && Number.isSaf
 export const checkListQuery = (input: unknown = {}): Checked<Record<string, string | number>> => {
   const read = readFields(input, LIST_KEYS, "query")
   if (read._tag === "Invalid") return read
-  const q = read.value
   const out: Record<string, string | number> = {}
   for (const key of LIST_KEYS) {
-    const value = q[key]
-    if (value === undefined) continue
-    switch (key) {
-      case "withdrawID": {
-        if (typeof value !== "string") return invalid(key, `expected a string of digits, got ${typeName(value)}`)
-        const problem = withdrawalIdProblem(value)
-        if (problem !== undefined) return invalid(key, problem)
-        out[key] = value
-        break
-      }
-      case "txID":
-      case "cursor": {
-        if (typeof value !== "string") return invalid(key, `expected a string, got ${typeName(value)}`)
-        const problem = textProblem(value, key === "txID" ? 128 : CURSOR_MAX_LENGTH)
-        if (problem !== undefined) return invalid(key, problem)
-        out[key] = value
-        break
-      }
-      case "coin": {
-        if (typeof value !== "string") return invalid(key, `expected a string, got ${typeName(value)}`)
-        // Only a-z is upper-cased: `toUpperCase` turns some other letters into ASCII ones ("ß" to
-        // "SS", "ſ" to "S", "ﬀ" to "FF"), which would query a coin the caller did not write.
-        const coin = value.replace(/[a-z]+/g, (letters) => letters.toUpperCase())
-        const problem = coinProblem(coin)
-        if (problem !== undefined) return invalid(key, problem)
-        out[key] = coin
-        break
-      }
-      case "withdrawType":
-        if (value !== 0 && value !== 1 && value !== 2)
-          return invalid(key, "must be 0 (on-chain), 1 (off-chain) or 2 (all)")
-        out[key] = value
-        break
-      case "startTime":
-      case "endTime":
-        if (!isInt(value) || value < 0) return invalid(key, "must be a non-negative integer of ms since the epoch")
-        out[key] = value
-        break
-      case "limit":
-        if (!isInt(value) || value < 1 || value > 50) return invalid(key, "must be an integer from 1 to 50")
-        out[key] = value
-        break
-    }
+    if (read.value[key] === undefined) continue
+    const checked = LIST_RULES[key](read.value[key])
+    if (typeof checked === "string") return invalid(key, checked)
+    out[key] = checked.send
   }
   const { startTime, endTime } = out
   if (typeof startTime === "number" && typeof endTime === "number") {
@@ -263,10 +204,9 @@ export const checkListQuery = (input: unknown = {}): Checked<Record<string, stri
 }
 
 /**
- * Why a string cannot be an API key or HMAC secret, or `undefined`: Bybit's keys and secrets are
- * letters, digits, `_` and `-`. One rule refuses what a paste or a shell adds (quotes, `$NAME`,
- * `NAME=`, a newline or a literal `\n`, invisible or look-alike letters); the reason gives the
- * code point and position, never the value.
+ * Why a value cannot be an API key or HMAC secret (Bybit's are letters, digits, `_` and `-`), or
+ * `undefined`. It catches what a paste or a shell adds (quotes, `$NAME`, a line break, look-alike
+ * letters); the reason gives the code point and position, never the value.
  *
  * @since 0.1.0
  * @category rules
@@ -281,14 +221,13 @@ export const credentialProblem = (s: unknown): string | undefined => {
   return `may hold only letters, digits, _ and - (U+${code} at position ${bad.index + 1} of ${s.length}): check for quotes, spaces or a pasted line break`
 }
 
-const isLoopbackHost = (hostname: string): boolean =>
-  hostname === "localhost" || hostname === "[::1]" || /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(hostname)
+const LOOPBACK = /^(?:localhost|\[::1\]|127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3})$/
 
 /**
- * Checks a base URL: `https`, or `http` only on loopback (127.0.0.0/8, `localhost`, `[::1]`); no
- * credentials, query or fragment; and read by the URL parser as written (but for letter case and a
- * trailing slash: an invisible or fullwidth host character, a backslash or dot segments would send
- * the key elsewhere than the reader sees). Returns the URL without a trailing slash.
+ * Checks a base URL: `https` (`http` only on loopback), no credentials, query or fragment, and read
+ * by the URL parser as written but for case and a trailing slash (a fullwidth host character, a
+ * backslash or dot segments would send the key elsewhere than the reader sees). Returns it without
+ * the trailing slash.
  *
  * @since 0.1.0
  * @category rules
@@ -308,11 +247,10 @@ export const checkBaseUrl = (input: string): Checked<string> => {
   }
   if (url.username !== "" || url.password !== "") return invalid(field, "must not contain credentials")
   if (url.search !== "" || url.hash !== "") return invalid(field, "must not contain a query or a fragment")
-  if (url.protocol === "http:") {
-    if (!isLoopbackHost(url.hostname)) {
-      return invalid(field, "must use https (plain http is allowed only on loopback: 127.0.0.0/8, localhost, [::1])")
-    }
-  } else if (url.protocol !== "https:") {
+  if (url.protocol === "http:" && !LOOPBACK.test(url.hostname)) {
+    return invalid(field, "must use https (plain http is allowed only on loopback: 127.0.0.0/8, localhost, [::1])")
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
     return invalid(field, `must use https, not ${url.protocol.slice(0, -1)}`)
   }
   const read = `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, "")

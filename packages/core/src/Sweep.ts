@@ -1,40 +1,27 @@
 /**
- * Cancelling every pending withdrawal: the filter's rules, the outcome of each withdrawal, the
- * summary's arithmetic and the exit code a tool reports. Plain data and functions, shared by both
- * Effect lines (they wire the listing and the cancels) and the CLI.
- *
- * "Pending" means a status in `Records.CANCELLABLE_STATUSES` (`SecurityCheck` and `Pending`: the
- * withdrawal has not reached the hot wallet; any later status answers 131099).
+ * Cancelling every pending withdrawal (`Records.CANCELLABLE_STATUSES`): the filter, each
+ * withdrawal's outcome, the summary and a tool's exit code.
  *
  * @since 0.1.0
  */
-import type { MalformedRecord, WithdrawalRecord } from "./Records.js"
-import { isCancellable } from "./Records.js"
-import { type Checked, checkListQuery } from "./Rules.js"
-
-/**
- * Which withdrawals to cancel, all optional: `coin` (Bybit's spelling, upper-case letters and
- * digits; lower case is upper-cased), `withdrawType` (0 on-chain, 1 off-chain, 2 all; default 2,
- * unlike Bybit's query whose default is 0: an emergency sweep must not miss internal transfers),
- * `startTime`/`endTime` (ms since the epoch, at most 30 days apart; with neither, Bybit lists the
- * last 30 days).
- *
- * @since 0.1.0
- * @category models
- */
-export interface PendingFilter {
-  readonly coin?: string | undefined
-  readonly withdrawType?: 0 | 1 | 2 | undefined
-  readonly startTime?: number | undefined
-  readonly endTime?: number | undefined
-}
+import { isCancellable, type MalformedRecord, type WithdrawalRecord } from "./Records.js"
+import { type Checked, checkListQuery, type ListQuery } from "./Rules.js"
 
 const FILTER_KEYS = ["coin", "withdrawType", "startTime", "endTime"] as const
 
 /**
+ * Which withdrawals to cancel: these filters of `Rules.ListQuery`, all optional. `withdrawType`
+ * defaults to 2 (all), unlike Bybit's 0: an emergency sweep must not miss internal transfers.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type PendingFilter = Pick<ListQuery, (typeof FILTER_KEYS)[number]>
+
+/**
  * Checks a filter and returns the withdrawal records query to page through (`withdrawType` 2 unless
- * given, the coin upper-cased, `limit` 50). A key that is not a filter is refused, naming it (a
- * misspelt `coins` must not widen the sweep to every coin silently... nor narrow it to nothing).
+ * given, the coin upper-cased, `limit` 50). A key that is not a filter is refused by name: a
+ * misspelt `coins` must not silently widen the sweep to every coin.
  *
  * @since 0.1.0
  * @category rules
@@ -43,16 +30,14 @@ export const checkPendingFilter = (input: unknown = {}): Checked<Record<string, 
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     return { _tag: "Invalid", field: "filter", reason: "expected an object" }
   }
-  let keys: ReadonlyArray<string>
+  let unknown: string | undefined
   try {
-    keys = Object.keys(input)
+    unknown = Object.keys(input).find((key) => !(FILTER_KEYS as ReadonlyArray<string>).includes(key))
   } catch {
     return { _tag: "Invalid", field: "filter", reason: "could not be read" }
   }
-  for (const key of keys) {
-    if (!(FILTER_KEYS as ReadonlyArray<string>).includes(key)) {
-      return { _tag: "Invalid", field: key, reason: `is not a filter (expected one of ${FILTER_KEYS.join(", ")})` }
-    }
+  if (unknown !== undefined) {
+    return { _tag: "Invalid", field: unknown, reason: `is not a filter (expected one of ${FILTER_KEYS.join(", ")})` }
   }
   const checked = checkListQuery(input)
   if (checked._tag === "Invalid") return checked
@@ -77,13 +62,8 @@ export type Outcome<E> =
   | (Subject & { readonly _tag: "Unknown"; readonly detail: string; readonly howToCheck: string })
   | (Subject & { readonly _tag: "NotSent" })
 
-/**
- * The withdrawal an outcome is about.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Subject {
+/** The withdrawal an outcome is about. */
+interface Subject {
   readonly id: string
   readonly coin: string
   readonly amount: string
@@ -102,9 +82,9 @@ export interface CoinTotal {
 }
 
 /**
- * The last item of a sweep. `found`: withdrawals to cancel (cancellable rows and malformed rows);
- * `skipped`: rows seen in a status past cancelling (not outcomes); `listError`: why the listing
- * stopped early (some pending withdrawals may not have been found), else `undefined`.
+ * The last item of a sweep. `found`: withdrawals to cancel (cancellable and malformed rows);
+ * `skipped`: rows past cancelling (no outcome); `listError`: why the listing stopped early (some
+ * pending withdrawals may not have been found).
  *
  * @since 0.1.0
  * @category models
@@ -125,7 +105,7 @@ export interface Summary<E> {
 
 /**
  * What a listing found: the withdrawals to cancel (cancellable rows, then malformed rows, each id
- * once), how many rows were past cancelling, and why the listing stopped early, if it did.
+ * once), how many rows were past cancelling, and why the listing stopped early.
  *
  * @since 0.1.0
  * @category models
@@ -138,12 +118,10 @@ export interface Found<E> {
 }
 
 /**
- * Collects the rows of a listing (in any order, pages may repeat a row) into what to cancel: each
- * id once, a malformed row once (by id when it has one, else by its place) and not at all when a
- * readable row of its id came on any page, before or after it. With the `query` of
- * `checkPendingFilter`, a readable row of another `coin` or `withdrawType` than asked is left out,
- * whatever the server sent (the time window is Bybit's to apply: a row is never dropped on a time
- * the caller cannot see).
+ * Collects the rows of a listing (pages may repeat a row) into what to cancel: each id once; a
+ * malformed row once, and not at all when a readable row of its id came on any page. With the
+ * `query` of `checkPendingFilter`, a row of another `coin` or `withdrawType` than asked is left out
+ * whatever the server sent (the time window is Bybit's to apply: the caller cannot see its clock).
  *
  * @since 0.1.0
  * @category constructors
@@ -157,18 +135,17 @@ export const collect = <E>(
   const asked = (row: WithdrawalRecord) =>
     (coin === undefined || row.coin === coin) &&
     (withdrawType === undefined || withdrawType === 2 || row.withdrawType === withdrawType)
-  // Readable rows first: a withdrawal whose row could be read on one page is that withdrawal,
-  // whichever page came first; a malformed row of the same id is not a second one.
+  // Readable rows first: a malformed row of an id read on any page is not a second withdrawal.
   const seen = new Set<string>()
   const withdrawals: Array<WithdrawalRecord> = []
   const rows: Array<MalformedRecord> = []
   let skipped = 0
   for (const item of items) {
-    if ("_tag" in item && item._tag === "MalformedRecord") {
+    if ("_tag" in item) {
       rows.push(item)
       continue
     }
-    const row = item as WithdrawalRecord
+    const row = item
     if (!asked(row) || seen.has(row.withdrawId)) continue
     seen.add(row.withdrawId)
     if (isCancellable(row.status)) withdrawals.push(row)
@@ -185,31 +162,20 @@ export const collect = <E>(
   return { withdrawals, malformed, skipped, listError }
 }
 
-const DECIMAL = /^(\d+)(?:\.(\d+))?$/
+const DECIMAL = /^\d+(?:\.\d+)?$/
 
-/**
- * The exact sum of decimal strings (`"0.1" + "0.2"` is `"0.3"`); `undefined` when one is not a
- * plain non-negative decimal.
- *
- * @since 0.1.0
- * @category arithmetic
- */
-export const sumDecimals = (amounts: ReadonlyArray<string>): string | undefined => {
-  let scale = 0
-  const parts: Array<readonly [string, string]> = []
-  for (const amount of amounts) {
-    const m = DECIMAL.exec(amount)
-    if (m === null) return undefined
-    const fraction = m[2] ?? ""
-    scale = Math.max(scale, fraction.length)
-    parts.push([m[1]!, fraction])
-  }
+/** The exact sum of decimal strings (`"0.1" + "0.2"` is `"0.3"`); `undefined` for anything else. */
+const sumDecimals = (amounts: ReadonlyArray<string>): string | undefined => {
+  if (!amounts.every((amount) => DECIMAL.test(amount))) return undefined
+  const scale = amounts.reduce((max, amount) => Math.max(max, amount.split(".")[1]?.length ?? 0), 0)
   let total = 0n
-  for (const [whole, fraction] of parts) total += BigInt(whole + fraction.padEnd(scale, "0"))
+  for (const amount of amounts) {
+    const [whole, fraction = ""] = amount.split(".")
+    total += BigInt(whole + fraction.padEnd(scale, "0"))
+  }
   const digits = total.toString().padStart(scale + 1, "0")
-  if (scale === 0) return digits
-  const fraction = digits.slice(-scale).replace(/0+$/, "")
-  const whole = digits.slice(0, -scale)
+  const fraction = digits.slice(digits.length - scale).replace(/0+$/, "")
+  const whole = digits.slice(0, digits.length - scale)
   return fraction === "" ? whole : `${whole}.${fraction}`
 }
 
@@ -265,8 +231,8 @@ export const howToCheck = (id: string): string =>
   `look it up before cancelling again: Withdrawals.list({ withdrawID: "${id}", withdrawType: 2 }), or \`effect-bybit list --id ${id}\`, or Bybit's withdrawal history`
 
 /**
- * The outcome of a malformed row: `Failed`, no cancel sent, with the line's error made from
- * `reason` (which names the row's index and the field and rule it breaks).
+ * The outcome of a malformed row: `Failed`, no cancel sent, with the line's error made from the
+ * detail (the row's index, the field and the rule it breaks).
  *
  * @since 0.1.0
  * @category constructors
@@ -290,8 +256,7 @@ export const malformedOutcome = <E>(row: MalformedRecord, error: (detail: string
 export const EXIT = { ok: 0, notAllCancelled: 1, usage: 2, interrupted: 130 } as const
 
 /**
- * The exit code of a finished sweep (0 or 1; an interrupted one is `EXIT.interrupted`, the caller's
- * call).
+ * The exit code of a finished sweep, 0 or 1 (an interrupted one is the caller's to report).
  *
  * @since 0.1.0
  * @category exit codes

@@ -597,7 +597,7 @@ describe("classify: property", () => {
         retMsg: fc.oneof(fc.string(), fc.integer())
       })
       .map((o) => JSON.stringify(o)),
-    fc.constant<Answer.Body>({ _tag: "TooLarge" })
+    fc.constant<Answer.Answer["body"]>({ _tag: "TooLarge" })
   )
 
   it("never throws for any status 0..999, any headers, any body (and any request URL), and succeeds only on a 2xx", () => {

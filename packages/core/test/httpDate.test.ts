@@ -1,8 +1,7 @@
 // Retry-After may carry an HTTP-date in any of RFC 9110's three forms (§5.6.7): a recipient must
 // accept all three. Anything that is not one of them, or not a real date, is no date at all.
 import { describe, expect, it } from "vitest"
-import { parseHttpDate } from "../src/internal/httpDate.js"
-import { retryAfterOf } from "../src/RateLimit.js"
+import { parseHttpDate, retryAfterOf } from "../src/internal/rateLimit.js"
 
 const NOW = Date.parse("2026-12-01T02:20:00Z")
 

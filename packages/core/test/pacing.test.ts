@@ -191,7 +191,7 @@ describe("a client alone", () => {
         ({ path, limit, windowMs }, delays, count) => {
           const exchange = new Exchange(limit, windowMs)
           const budget = Pacing.makeBudget(path)
-          const pending: Array<{ at: number; ticket: Pacing.Ticket; status: Status }> = []
+          const pending: Array<{ at: number; ticket: ReturnType<typeof Pacing.onSend>; status: Status }> = []
           const times: Array<number> = []
           let now = 0
           while (times.length < count || pending.length > 0) {

@@ -1,7 +1,7 @@
 // Rate-limit headers and Retry-After: sane values are read, insane ones ignored, never kept.
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import * as RateLimit from "../src/RateLimit.js"
+import * as RateLimit from "../src/internal/rateLimit.js"
 
 const NOW = Date.parse("2026-12-01T02:20:00Z")
 const PATH = "/v5/asset/withdraw/cancel"
