@@ -13,7 +13,7 @@ import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as BybitConfig from "./BybitConfig.js"
-import type { CancelError, ListError, ServerTimeError } from "./BybitError.js"
+import type { CancelError, ListError, RequestError } from "./BybitError.js"
 import * as internal from "./internal/client.js"
 import type { CancelResult, WithdrawalPage } from "./Withdrawals.js"
 
@@ -47,7 +47,7 @@ export interface Service {
   /** `custom` when a base URL was given. */
   readonly environment: BybitConfig.Environment | "custom"
   readonly baseUrl: string
-  readonly serverTime: Effect.Effect<ServerTime, ServerTimeError>
+  readonly serverTime: Effect.Effect<ServerTime, RequestError>
   readonly clockOffset: Effect.Effect<Option.Option<number>>
   readonly rateLimitStatus: (path: string) => Effect.Effect<RateLimitStatus | undefined>
   readonly cancel: (input: { readonly id: string }) => Effect.Effect<CancelResult, CancelError>
@@ -118,7 +118,7 @@ export const layerConfig = (
  * @since 0.1.0
  * @category accessors
  */
-export const serverTime: Effect.Effect<ServerTime, ServerTimeError, BybitClient> = BybitClient.use(
+export const serverTime: Effect.Effect<ServerTime, RequestError, BybitClient> = BybitClient.use(
   (client) => client.serverTime
 )
 
