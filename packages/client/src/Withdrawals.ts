@@ -14,7 +14,7 @@ import * as sweep from "./internal/sweep.js"
 import * as internal from "./internal/withdrawals.js"
 
 /**
- * A withdrawal id: 1 to 20 digits (Bybit's ids are numeric strings such as `"10197"`).
+ * A withdrawal id: 1 to 20 digits, such as `"10197"`.
  *
  * @since 0.1.0
  * @category schemas
@@ -40,7 +40,7 @@ export type WithdrawalId = typeof WithdrawalId.Type
 export type WithdrawalStatus = Records.WithdrawalStatus
 
 /**
- * `SecurityCheck` and `Pending`: any later status answers 131099.
+ * `SecurityCheck` and `Pending`: a later status answers 131099.
  *
  * @since 0.1.0
  * @category constants
@@ -78,9 +78,9 @@ export interface WithdrawalPage {
 }
 
 /**
- * The filters of `list`, all optional: `withdrawID`, `txID`, `coin` (lower case is upper-cased),
- * `withdrawType` (0 on-chain, Bybit's default; 1 off-chain; 2 all), `startTime`/`endTime` (ms, at
- * most 30 days apart), `limit` (1..50), `cursor`.
+ * The filters of `list`, all optional: `withdrawID`, `txID`, `coin` (upper-cased), `withdrawType`
+ * (0 on-chain, the default; 1 off-chain; 2 all), `startTime`/`endTime` (ms, at most 30 days
+ * apart), `limit` (1..50), `cursor`.
  *
  * @since 0.1.0
  * @category models
@@ -117,9 +117,9 @@ export const cancelPath: string = internal.cancelPath
 export const listPath: string = internal.listPath
 
 /**
- * Cancels a withdrawal (a bad id is `InvalidRequest`, nothing sent). Retries what is safe; once an
+ * Cancels a withdrawal (a bad id: `InvalidRequest`, nothing sent). Retries what is safe; once an
  * attempt may have been handled (no answer, 5xx, unreadable), the withdrawal's record decides
- * (`CancelByUser` is success; no record: `CancelOutcomeUnknown`). 131002 with no such record is
+ * (`CancelByUser`: success; none: `CancelOutcomeUnknown`). 131002 with no such record:
  * `WithdrawalNotFound`. Concurrent cancels of one id share one request.
  *
  * @example
@@ -167,8 +167,8 @@ export const isMalformedRecord = (item: WithdrawalRecord | MalformedRecord): ite
   "_tag" in item && item._tag === "MalformedRecord"
 
 /**
- * Which withdrawals `cancelAllPending` cancels: `coin` (upper-cased), `withdrawType` (default 2, all),
- * `startTime`/`endTime` (ms, at most 30 days apart). A bad or unknown key is `InvalidRequest`.
+ * Which withdrawals `cancelAllPending` cancels: `coin`, `withdrawType` (default 2, all),
+ * `startTime`/`endTime` (as `ListQuery`). A bad or unknown key is `InvalidRequest`.
  *
  * @since 0.1.0
  * @category models
