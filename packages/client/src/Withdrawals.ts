@@ -10,7 +10,6 @@ import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import { BybitClient, type RateLimitStatus } from "./BybitClient.js"
 import type { CancelError, InvalidRequest, ListError } from "./BybitError.js"
-import * as sweep from "./internal/sweep.js"
 import * as internal from "./internal/withdrawals.js"
 
 /**
@@ -208,7 +207,7 @@ export type PendingWithdrawals = Sweep.Found<ListError>
  * @category operations
  */
 export const findPending = (filter?: PendingFilter): Effect.Effect<PendingWithdrawals, InvalidRequest, BybitClient> =>
-  sweep.findPending((query) => listAll(query as ListQuery), filter)
+  internal.findPending((query) => listAll(query as ListQuery), filter)
 
 /**
  * Cancels what `findPending` found, one id at a time, then the summary; never fails. Once `stop`
@@ -221,7 +220,7 @@ export const cancelFound = (
   found: PendingWithdrawals,
   options: { readonly stop?: Effect.Effect<boolean> | undefined } = {}
 ): Stream.Stream<CancelAllOutcome | CancelAllSummary, never, BybitClient> =>
-  sweep.cancelFound(cancel, found, options.stop)
+  internal.cancelFound(cancel, found, options.stop)
 
 /**
  * `findPending` then `cancelFound`: one outcome per withdrawal in `CANCELLABLE_STATUSES` matching
@@ -240,4 +239,4 @@ export const cancelAllPending = (
   filter?: PendingFilter,
   options: { readonly stop?: Effect.Effect<boolean> | undefined } = {}
 ): Stream.Stream<CancelAllOutcome | CancelAllSummary, InvalidRequest, BybitClient> =>
-  sweep.cancelAllPending(findPending(filter), (found) => cancelFound(found, options))
+  internal.cancelAllPending(findPending(filter), (found) => cancelFound(found, options))
