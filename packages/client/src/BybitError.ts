@@ -1,16 +1,16 @@
 /**
- * Every failure a caller may handle, as `Schema.TaggedError` classes, and one union per operation.
- * No error carries a secret, a signature or a header: only codes, the exchange's messages, HTTP
- * statuses and what the client itself knows.
+ * Every failure a caller may handle, and one union per operation. No error carries a secret, a
+ * signature or a header.
  *
  * @since 0.1.0
  */
 import { Errors } from "@effect-bybit/core"
+import type * as Cause from "effect/Cause"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
 /**
- * The mark every error class of this package carries (see `isBybitError`).
+ * The mark of this package's errors (see `isBybitError`).
  *
  * @since 0.1.0
  * @category type ids
@@ -36,7 +36,7 @@ const messageOf = {
 }
 
 /** A base class with the mark and the message (`@effect-bybit/core`'s, shared by both lines) on its prototype. */
-const marked = <C extends abstract new (...args: never) => object>(Base: C): C => {
+const marked = <C extends abstract new (...args: never) => Cause.YieldableError>(Base: C): C => {
   Object.defineProperty(Base.prototype, TypeId, { value: TypeId })
   Object.defineProperty(Base.prototype, "message", messageOf)
   return Base
@@ -76,8 +76,8 @@ export class TimestampOutsideWindow extends marked(
 
 /**
  * A rate limit (Bybit's "Rate Limit Rules"): per UID (retCode 10006), system protection (HTTP 429),
- * or the IP ban (HTTP 403, never retried). Retried after `resetAt` (server ms) within
- * `maxRateLimitWait`. With `detail`: not sent, the client's pace would have waited longer.
+ * the IP ban (HTTP 403, not retried). Retried after `resetAt` (server ms) within `maxRateLimitWait`.
+ * With `detail`: not sent, the client's pace would have waited longer.
  *
  * @since 0.1.0
  * @category errors
@@ -161,9 +161,8 @@ export class TransportError extends marked(
 ) {}
 
 /**
- * A 2xx answer that cannot be read (empty, not JSON, deeper than 64 levels, over
- * `maxResponseBytes`, fields missing), or a status that is not final (1xx, 600+). `detail` is
- * scrubbed, at most 300 characters. Not retried.
+ * A 2xx answer that cannot be read (empty, not JSON, over 64 levels or `maxResponseBytes`, fields
+ * missing), or a status that is not final (1xx, 600+). Not retried.
  *
  * @since 0.1.0
  * @category errors
@@ -187,7 +186,7 @@ export class UnreadableResponse extends marked(
 
 /**
  * A redirect (HTTP 3xx) or an answer for another URL: never followed, so the signed request reaches
- * no other host. `location` is the `Location`'s origin only. Not retried.
+ * no other host. `location` is the `Location`'s origin. Not retried.
  *
  * @since 0.1.0
  * @category errors
@@ -225,7 +224,7 @@ export class CancelOutcomeUnknown extends marked(
 ) {}
 
 /**
- * What any request can fail with (`Withdrawals.list`, `BybitClient.serverTime`).
+ * What any request can fail with.
  *
  * @since 0.1.0
  * @category models
@@ -244,7 +243,7 @@ export type RequestError =
   | UnknownApiError
 
 /**
- * What `Withdrawals.cancel` can fail with: every error of the package.
+ * What `Withdrawals.cancel` can fail with.
  *
  * @since 0.1.0
  * @category models
@@ -265,7 +264,7 @@ export type CancelError =
 export type ListError = RequestError
 
 /**
- * The errors the retry policy may retry; everything else fails at once.
+ * The errors the retry policy may retry.
  *
  * @since 0.1.0
  * @category models
@@ -273,7 +272,7 @@ export type ListError = RequestError
 export type RetryableError = TransportError | ExchangeUnavailable | RateLimitExceeded | TimestampOutsideWindow
 
 /**
- * Every error of the client (building a layer fails with a `ConfigError` instead).
+ * Every error of the package (building a layer fails with a `ConfigError`).
  *
  * @since 0.1.0
  * @category models

@@ -1,6 +1,5 @@
 /**
- * Cancel and list withdrawals (Bybit V5 "Cancel Withdrawal", `POST /v5/asset/withdraw/cancel`, and
- * "Get Withdrawal Records", `GET /v5/asset/withdraw/query-record`).
+ * Cancel and list withdrawals (Bybit V5 "Cancel Withdrawal" and "Get Withdrawal Records").
  *
  * @since 0.1.0
  */
@@ -23,7 +22,7 @@ export const WithdrawalId = Schema.String.check(
 ).pipe(Schema.brand("WithdrawalId"))
 
 /**
- * A validated withdrawal id.
+ * A checked withdrawal id.
  *
  * @since 0.1.0
  * @category models
@@ -63,7 +62,7 @@ export interface WithdrawalRecord extends Records.WithdrawalRecord {}
 export interface MalformedRecord extends Records.MalformedRecord {}
 
 /**
- * One page of withdrawal records.
+ * One page of records; `nextPageCursor` is `undefined` on the last.
  *
  * @since 0.1.0
  * @category models
@@ -71,7 +70,6 @@ export interface MalformedRecord extends Records.MalformedRecord {}
 export interface WithdrawalPage {
   readonly rows: ReadonlyArray<WithdrawalRecord>
   readonly malformed: ReadonlyArray<MalformedRecord>
-  /** `undefined` on the last page. */
   readonly nextPageCursor: string | undefined
   readonly rateLimit: RateLimitStatus | undefined
 }
@@ -108,7 +106,7 @@ export interface CancelResult {
 export const cancelPath: string = internal.cancelPath
 
 /**
- * The path of the withdrawal records endpoint.
+ * The path of the records endpoint.
  *
  * @since 0.1.0
  * @category constants
@@ -210,8 +208,8 @@ export const findPending = (filter?: PendingFilter): Effect.Effect<PendingWithdr
   internal.findPending((query) => listAll(query as ListQuery), filter)
 
 /**
- * Cancels what `findPending` found, one id at a time, then the summary; never fails. Once `stop`
- * is `true` the rest are `NotSent` (a cancel in flight is never cut off).
+ * Cancels what `findPending` found, one at a time, then the summary; never fails. Once `stop` is
+ * `true` the rest are `NotSent` (a cancel in flight is never cut off).
  *
  * @since 0.1.0
  * @category operations
