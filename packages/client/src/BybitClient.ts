@@ -80,13 +80,6 @@ export const make: (
 /**
  * The service from options; requires an `HttpClient` (e.g. `FetchHttpClient.layer`).
  *
- * @example
- * ```ts
- * BybitClient.layer({
- *   credentials: BybitConfig.hmac({ apiKey: "key", apiSecret: Redacted.make("secret") }),
- *   environment: "testnet"
- * })
- * ```
  * @since 0.1.0
  * @category layers
  */
@@ -95,12 +88,9 @@ export const layer = (
 ): Layer.Layer<BybitClient, Config.ConfigError, HttpClient.HttpClient> => Layer.effect(BybitClient)(make(options))
 
 /**
- * The service from `Config`s of the options (default `BybitConfig.fromEnv`).
+ * The service from `Config`s of the options: default `BybitConfig.fromEnv`, which a caller may
+ * spread to add options (`{ ...BybitConfig.fromEnv, timeSync: Config.succeed(false) }`).
  *
- * @example
- * ```ts
- * BybitClient.layerConfig({ ...BybitConfig.fromEnv, timeSync: Config.succeed(false) })
- * ```
  * @since 0.1.0
  * @category layers
  */

@@ -35,8 +35,17 @@ const messageOf = {
   }
 }
 
+/** An error class of the package, as `Schema.TaggedError` makes it. */
+type TaggedError<Self, Tag extends string, F extends Schema.Struct.Fields> = Schema.Class<
+  Self,
+  Schema.TaggedStruct<Tag, F>,
+  Cause.YieldableError
+>
+
 /** A base class with the mark and the message (`@effect-bybit/core`'s, shared by both lines) on its prototype. */
-const marked = <C extends abstract new (...args: never) => Cause.YieldableError>(Base: C): C => {
+const marked = <Self, Tag extends string, F extends Schema.Struct.Fields>(
+  Base: TaggedError<Self, Tag, F>
+): TaggedError<Self, Tag, F> => {
   Object.defineProperty(Base.prototype, TypeId, { value: TypeId })
   Object.defineProperty(Base.prototype, "message", messageOf)
   return Base

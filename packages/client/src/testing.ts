@@ -1,6 +1,6 @@
 /**
  * `@effect-bybit/client/testing`: a fresh mock exchange answering `HttpClient.HttpClient` in
- * process (no socket, no MSW), and the exchange itself as the `MockExchange` service.
+ * process, and the exchange itself as the `MockExchange` service.
  *
  * @since 0.1.0
  */
@@ -33,10 +33,9 @@ import { toClientResponse } from "./internal/testResponse.js"
  */
 export interface LayerOptions extends Omit<MockExchangeOptions, "clock"> {
   /**
-   * `"effect"`: the exchange follows Effect's `Clock` (from `now`, if given; `Latency` sleeps on it),
-   * so `TestClock.adjust` moves both. A `MockClock` of your own is used as is. Default: frozen at
-   * `now`, or `Date.now()`. A `TestClock` at 0 or over 24 hours from the exchange is first set to
-   * the exchange's time (the client refuses a server time 24 hours off).
+   * `"effect"`: the exchange follows Effect's `Clock` from `now` (`TestClock.adjust` moves both,
+   * `Latency` sleeps on it). Default: frozen at `now`, or `Date.now()`. A `TestClock` at 0 or a
+   * day off is first set to the exchange's time.
    */
   readonly clock?: MockClock | "effect"
   /** An origin answered besides Bybit's hosts (e.g. `"http://127.0.0.1:4010"`). */
@@ -64,9 +63,9 @@ export class MockExchange extends Context.Service<MockExchange, Exchange>()(
   "@effect-bybit/client/testing/MockExchange"
 ) {
   /**
-   * A fresh exchange and the `HttpClient` it answers. Another origin than Bybit's hosts and
-   * `baseUrl` fails with an `HttpClientError` (`InvalidUrlError`), an injected network fault with
-   * one of reason `TransportError`. Bad options: `Cause.IllegalArgumentError`.
+   * A fresh exchange and the `HttpClient` it answers. Another origin fails with an `HttpClientError`
+   * (`InvalidUrlError`), an injected network fault with `TransportError`; bad options with
+   * `Cause.IllegalArgumentError`.
    *
    * @since 0.1.0
    * @category layers
