@@ -66,10 +66,11 @@ const discard = (response: HttpClientResponse.HttpClientResponse): Effect.Effect
  */
 const read = (
   response: HttpClientResponse.HttpClientResponse,
+  headers: Headers.Headers,
   maxBytes: number
 ): Effect.Effect<Answer.Body, HttpClientError.HttpClientError> => {
-  const length = response.headers["content-length"]
-  const encoding = response.headers["content-encoding"]
+  const length = headers["content-length"]
+  const encoding = headers["content-encoding"]
   if (length !== undefined && /^\d{1,15}$/.test(length) && (encoding === undefined || encoding === "identity")) {
     return Number(length) > maxBytes
       ? Effect.as(discard(response), TOO_LARGE)
@@ -175,14 +176,15 @@ export const make = (options: {
             })
           : HttpClientRequest.get(out.url, { headers: out.headers })
       return httpClient.execute(request).pipe(
-        Effect.flatMap((response) =>
-          response.request.url !== request.url
-            ? Effect.as(discard(response), FOREIGN_URL)
-            : Effect.map(
-                read(response, options.maxResponseBytes),
-                (body): Received => ({ _tag: "Answer", status: response.status, headers: response.headers, body })
-              )
-        ),
+        Effect.flatMap((response) => {
+          if (response.request.url !== request.url) return Effect.as(discard(response), FOREIGN_URL)
+          // Read once: a transport may build its headers on every read.
+          const headers = response.headers
+          return Effect.map(
+            read(response, headers, options.maxResponseBytes),
+            (body): Received => ({ _tag: "Answer", status: response.status, headers, body })
+          )
+        }),
         Effect.updateContext(shaped),
         Effect.catch((error) =>
           error.reason._tag === "InvalidUrlError" && error.reason.description === FOREIGN
