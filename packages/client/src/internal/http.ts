@@ -106,14 +106,6 @@ const transportDetail = (error: HttpClientError.HttpClientError): string => {
 /** Marks the refusal of a request to another origin (see `make`). */
 const FOREIGN = "@effect-bybit/client: a request to another origin than the configured base URL is never sent"
 
-const originOf = (url: string): string | undefined => {
-  try {
-    return new URL(url).origin
-  } catch {
-    return undefined
-  }
-}
-
 const always = () => true
 
 /** Takes the `HttpClient` once (adjusted by `transformClient`); every attempt is sent through `send`. */
@@ -131,7 +123,7 @@ export const make = (options: {
     const guarded = HttpClient.makeWith(
       (request: Effect.Effect<HttpClientRequest.HttpClientRequest, HttpClientError.HttpClientError>) =>
         Effect.flatMap(request, (request) =>
-          originOf(request.url) === origin
+          URL.parse(request.url)?.origin === origin
             ? given.execute(request)
             : Effect.fail(
                 new HttpClientError.HttpClientError({
