@@ -54,12 +54,10 @@ const checkKey: Check<unknown, string> = (value) => {
   const problem = Rules.credentialProblem(value)
   return problem === undefined ? Result.succeed(value as string) : Result.fail(problem)
 }
-const recvWindowProblem = (n: number) =>
-  Number.isSafeInteger(n) && n >= 1 && n <= 60_000 ? undefined : "must be an integer of ms from 1 to 60000"
-const checkRecvWindow: Check<number> = (n) => {
-  const problem = recvWindowProblem(n)
-  return problem === undefined ? Result.succeed(n) : Result.fail(problem)
-}
+const checkRecvWindow: Check<number> = (n) =>
+  Number.isSafeInteger(n) && n >= 1 && n <= 60_000
+    ? Result.succeed(n)
+    : Result.fail("must be an integer of ms from 1 to 60000")
 const checkBaseUrl: Check<string> = (s) => {
   const checked = Rules.checkBaseUrl(s)
   return checked._tag === "Valid" ? Result.succeed(checked.value) : Result.fail(`base URL ${checked.reason}`)
@@ -182,9 +180,7 @@ export const resolve = (options: Options) =>
     }
     const baseUrl =
       customUrl === undefined ? environments[environment] : yield* verdict(checkBaseUrl(customUrl), ["baseUrl"])
-    const recvWindow = options.recvWindow ?? 5000
-    const recvProblem = recvWindowProblem(recvWindow)
-    if (recvProblem !== undefined) return yield* fail("recvWindow", recvProblem)
+    const recvWindow = yield* verdict(checkRecvWindow(options.recvWindow ?? 5000), ["recvWindow"])
     const maxResponseBytes = options.maxResponseBytes ?? 1_048_576
     if (!Number.isSafeInteger(maxResponseBytes) || maxResponseBytes < 1024) {
       return yield* fail("maxResponseBytes", "must be an integer of bytes, at least 1024")
