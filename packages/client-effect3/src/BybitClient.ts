@@ -15,7 +15,7 @@ import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as BybitConfig from "./BybitConfig.js"
-import type { CancelError, ListError, ServerTimeError } from "./BybitError.js"
+import type { CancelError, ListError, RequestError } from "./BybitError.js"
 import * as internal from "./internal/client.js"
 import type { CancelResult, WithdrawalPage } from "./Withdrawals.js"
 
@@ -54,7 +54,7 @@ export interface Service {
   /** The base URL every request goes to. */
   readonly baseUrl: string
   /** `GET /v5/market/time` (public, unsigned), retried. */
-  readonly serverTime: Effect.Effect<ServerTime, ServerTimeError>
+  readonly serverTime: Effect.Effect<ServerTime, RequestError>
   /** The measured offset (server minus local clock, ms), once measured. */
   readonly clockOffset: Effect.Effect<Option.Option<number>>
   /** The last rate-limit status seen for a path. */
@@ -132,7 +132,7 @@ export const layerConfig = (
  * @since 0.1.0
  * @category accessors
  */
-export const serverTime: Effect.Effect<ServerTime, ServerTimeError, BybitClient> = Effect.flatMap(
+export const serverTime: Effect.Effect<ServerTime, RequestError, BybitClient> = Effect.flatMap(
   BybitClient,
   (client) => client.serverTime
 )

@@ -17,12 +17,6 @@ import * as Schema from "effect/Schema"
  */
 export const TypeId: unique symbol = Symbol.for("@effect-bybit/client-effect3/BybitError")
 
-/**
- * @since 0.1.0
- * @category type ids
- */
-export type TypeId = typeof TypeId
-
 /** The fields of an answer from the exchange (named, so the declarations refer to it once). */
 type ApiFields = {
   readonly retCode: Schema.optional<typeof Schema.Number>
@@ -301,7 +295,7 @@ for (const error of [
 }
 
 /**
- * What any signed or public request can fail with.
+ * What any request can fail with.
  *
  * @since 0.1.0
  * @category models
@@ -339,14 +333,6 @@ export type CancelError =
  * @category models
  */
 export type ListError = RequestError
-
-/**
- * What `BybitClient.serverTime` can fail with.
- *
- * @since 0.1.0
- * @category models
- */
-export type ServerTimeError = RequestError
 
 /**
  * The errors the retry policy may retry; everything else fails at once.

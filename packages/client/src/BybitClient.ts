@@ -3,7 +3,6 @@
  *
  * @since 0.1.0
  */
-
 import type { RateLimit } from "@effect-bybit/core"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
@@ -13,9 +12,9 @@ import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as BybitConfig from "./BybitConfig.js"
-import type { CancelError, ListError, ServerTimeError } from "./BybitError.js"
+import type { CancelError, ListError, RequestError } from "./BybitError.js"
 import * as internal from "./internal/client.js"
-import type { CancelResult, WithdrawalPage } from "./Withdrawals.js"
+import type { CancelResult, ListQuery, WithdrawalPage } from "./Withdrawals.js"
 
 /**
  * An answer's rate-limit headers: `limit`, `remaining`, `resetAt` (server ms) and its `path`.
@@ -26,7 +25,7 @@ import type { CancelResult, WithdrawalPage } from "./Withdrawals.js"
 export interface RateLimitStatus extends RateLimit.RateLimitStatus {}
 
 /**
- * The exchange's time (`GET /v5/market/time`), as sent, and in `millis`.
+ * The exchange's time as sent, and in `millis`.
  *
  * @since 0.1.0
  * @category models
@@ -38,7 +37,7 @@ export interface ServerTime {
 }
 
 /**
- * What the `BybitClient` service offers (`Withdrawals` holds the accessors of `cancel`, `list`).
+ * The service; `Withdrawals` holds the accessors of `cancel` and `list`.
  *
  * @since 0.1.0
  * @category models
@@ -47,11 +46,11 @@ export interface Service {
   /** `custom` when a base URL was given. */
   readonly environment: BybitConfig.Environment | "custom"
   readonly baseUrl: string
-  readonly serverTime: Effect.Effect<ServerTime, ServerTimeError>
+  readonly serverTime: Effect.Effect<ServerTime, RequestError>
   readonly clockOffset: Effect.Effect<Option.Option<number>>
   readonly rateLimitStatus: (path: string) => Effect.Effect<RateLimitStatus | undefined>
   readonly cancel: (input: { readonly id: string }) => Effect.Effect<CancelResult, CancelError>
-  readonly list: (query?: import("./Withdrawals.js").ListQuery) => Effect.Effect<WithdrawalPage, ListError>
+  readonly list: (query?: ListQuery) => Effect.Effect<WithdrawalPage, ListError>
 }
 
 /**
@@ -64,7 +63,7 @@ export class BybitClient extends Context.Service<BybitClient, Service>()("@effec
 
 /**
  * Builds the service: checks the options (a `ConfigError` naming the option, never quoting a
- * secret), builds the signer and takes the `HttpClient` once. For a second account, under its own tag.
+ * secret) and takes the `HttpClient` once. A second account goes under its own tag.
  *
  * @example
  * ```ts
@@ -79,15 +78,8 @@ export const make: (
 ) => Effect.Effect<Service, Config.ConfigError, HttpClient.HttpClient | Scope.Scope> = internal.make
 
 /**
- * The service from explicit options; requires an `HttpClient` (e.g. `FetchHttpClient.layer`).
+ * The service from options; requires an `HttpClient` (e.g. `FetchHttpClient.layer`).
  *
- * @example
- * ```ts
- * BybitClient.layer({
- *   credentials: BybitConfig.hmac({ apiKey: "key", apiSecret: Redacted.make("secret") }),
- *   environment: "testnet"
- * })
- * ```
  * @since 0.1.0
  * @category layers
  */
@@ -96,14 +88,9 @@ export const layer = (
 ): Layer.Layer<BybitClient, Config.ConfigError, HttpClient.HttpClient> => Layer.effect(BybitClient)(make(options))
 
 /**
- * The service from `Config`s of the options; default `BybitConfig.fromEnv`. A missing or invalid
- * value is a `ConfigError` naming it.
+ * The service from `Config`s of the options: default `BybitConfig.fromEnv`, which a caller may
+ * spread to add options (`{ ...BybitConfig.fromEnv, timeSync: Config.succeed(false) }`).
  *
- * @example
- * ```ts
- * BybitClient.layerConfig()
- * BybitClient.layerConfig({ ...BybitConfig.fromEnv, timeSync: Config.succeed(false) })
- * ```
  * @since 0.1.0
  * @category layers
  */
@@ -113,12 +100,12 @@ export const layerConfig = (
   Layer.effect(BybitClient)(Effect.flatMap(Config.unwrap(options), make))
 
 /**
- * The exchange's time (`GET /v5/market/time`, public, unsigned), retried.
+ * The exchange's time (`GET /v5/market/time`, unsigned), retried.
  *
  * @since 0.1.0
  * @category accessors
  */
-export const serverTime: Effect.Effect<ServerTime, ServerTimeError, BybitClient> = BybitClient.use(
+export const serverTime: Effect.Effect<ServerTime, RequestError, BybitClient> = BybitClient.use(
   (client) => client.serverTime
 )
 

@@ -1,7 +1,6 @@
 /**
- * Credentials (HMAC or RSA, secrets `Redacted`), environments and the options of
- * `BybitClient.make`. Every rule is checked when the layer is built: a `ConfigError` names the
- * variable or option, never quoting its value.
+ * Credentials (HMAC or RSA, secrets `Redacted`), environments and the options of `BybitClient.make`,
+ * checked when the layer is built: a `ConfigError` names the variable or option, never its value.
  *
  * @since 0.1.0
  */
@@ -31,7 +30,7 @@ export const environments: typeof internal.environments = internal.environments
 export type Environment = keyof typeof environments
 
 /**
- * Schema of an environment name.
+ * An environment name, as a schema.
  *
  * @since 0.1.0
  * @category schemas
@@ -49,17 +48,15 @@ export type Credentials =
   | { readonly _tag: "Rsa"; readonly apiKey: string; readonly rsaPrivateKey: Redacted.Redacted<string> }
 
 /**
- * HMAC credentials (checked when the layer is built).
+ * HMAC credentials.
+ *
  * @since 0.1.0
  * @category constructors
  */
 export const hmac = (input: {
   readonly apiKey: string
   readonly apiSecret: Redacted.Redacted<string>
-}): Credentials => ({
-  _tag: "Hmac",
-  ...input
-})
+}): Credentials => ({ _tag: "Hmac", ...input })
 
 /**
  * RSA credentials; a PEM on one line with literal `\n` escapes is accepted.
@@ -81,7 +78,7 @@ export const rsa = (input: {
 export const defaultRetrySchedule: Schedule.Schedule<unknown, RetryableError> = internal.defaultRetrySchedule
 
 /**
- * Options of `BybitClient.make` / `layer`. Only `credentials` is required.
+ * Options of `BybitClient.make`; only `credentials` is required.
  *
  * @since 0.1.0
  * @category models
@@ -94,23 +91,22 @@ export interface Options {
   readonly baseUrl?: string | undefined
   /** Receive window, ms, 1..60000; default 5000. */
   readonly recvWindow?: number | undefined
-  /** Per attempt, sending and reading the whole response; default 10 seconds. */
+  /** Per attempt, the whole response read; default 10 seconds. */
   readonly timeout?: Duration.Input | undefined
   /** Default `defaultRetrySchedule`; `false`: never retry. */
   readonly retry?: Schedule.Schedule<unknown, RetryableError> | false | undefined
   /** The longest wait for a rate-limit reset or a paced slot; default 60 seconds. */
   readonly maxRateLimitWait?: Duration.Input | undefined
-  /** Apply the offset to the server's clock (`GET /v5/market/time`); default `true`. */
+  /** Sign with the server's time (`GET /v5/market/time`); default `true`. */
   readonly timeSync?: boolean | undefined
   /** Body cap, bytes; past it `UnreadableResponse` (`TooLarge`); default 1 MiB. */
   readonly maxResponseBytes?: number | undefined
   /** Spread requests over each endpoint's per-UID budget (Bybit's "Rate Limit Rules"); default `true`. */
   readonly pacing?: boolean | undefined
   /**
-   * Adjusts the `HttpClient` once (a proxy, headers); never make it follow redirects, retry or
-   * rewrite URLs: a request to another origin fails with `RedirectRefused` before it is sent. A
-   * `fetch` of your own goes in as `FetchHttpClient.Fetch` provided to the client's layer (called
-   * with `redirect: "manual"`), not to `FetchHttpClient.layer`.
+   * Adjusts the `HttpClient` once (a proxy, headers). A request to another origin (a followed
+   * redirect) fails with `RedirectRefused` unsent. A `fetch` of your own: provide
+   * `FetchHttpClient.Fetch` to the client's layer (it is called with `redirect: "manual"`).
    */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
@@ -118,6 +114,7 @@ export interface Options {
 /**
  * `BYBIT_API_KEY` with `BYBIT_API_SECRET` (HMAC) or `BYBIT_RSA_PRIVATE_KEY` (PEM), `BYBIT_ENV`,
  * `BYBIT_BASE_URL`, `BYBIT_RECV_WINDOW` (ms), as `Config`s: spread it to add or replace options.
+ *
  * @since 0.1.0
  * @category config
  */
@@ -129,8 +126,7 @@ export const fromEnv: {
 } = internal.fromEnv
 
 /**
- * HMAC credentials from two `Config`s. A `ConfigError` names the variable of a `Config.String`, the
- * part (`apiSecret`) of a `Config.Redacted`.
+ * HMAC credentials from two `Config`s; a broken rule names the part (`apiSecret`) in its `ConfigError`.
  *
  * @since 0.1.0
  * @category config

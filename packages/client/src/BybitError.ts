@@ -1,27 +1,21 @@
 /**
- * Every failure a caller may handle, as `Schema.TaggedError` classes, and one union per operation.
- * No error carries a secret, a signature or a header set: only codes, messages from the exchange,
- * HTTP statuses and what the client itself knows.
+ * Every failure a caller may handle, and one union per operation. No error carries a secret, a
+ * signature or a header.
  *
  * @since 0.1.0
  */
 import { Errors } from "@effect-bybit/core"
+import type * as Cause from "effect/Cause"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
 /**
- * The mark every error class of this package carries (see `isBybitError`).
+ * The mark of this package's errors (see `isBybitError`).
  *
  * @since 0.1.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("@effect-bybit/client/BybitError")
-
-/**
- * @since 0.1.0
- * @category type ids
- */
-export type TypeId = typeof TypeId
 
 /** What the exchange answered: its envelope's `retCode` and `retMsg`, and the HTTP status. */
 type ApiFields = {
@@ -30,96 +24,113 @@ type ApiFields = {
   readonly httpStatus: Schema.optional<typeof Schema.Number>
 }
 
-const apiFields: ApiFields = {
-  retCode: Schema.optional(Schema.Number),
-  retMsg: Schema.optional(Schema.String),
-  httpStatus: Schema.optional(Schema.Number)
-}
-
-/** An error's own fields with those of an answer (typed `ApiFields & F`: declared once). */
-const api = <F extends Schema.Struct.Fields>(fields: F): ApiFields & F => ({ ...apiFields, ...fields })
-
 const optionalString = Schema.optional(Schema.String)
 const optionalNumber = Schema.optional(Schema.Number)
+const apiFields: ApiFields = { retCode: optionalNumber, retMsg: optionalString, httpStatus: optionalNumber }
+const api = <F extends Schema.Struct.Fields>(fields: F): ApiFields & F => ({ ...apiFields, ...fields })
+
+const messageOf = {
+  get(this: Errors.Fields) {
+    return Errors.messageOf(this)
+  }
+}
+
+/** An error class of the package, as `Schema.TaggedError` makes it. */
+type TaggedError<Self, Tag extends string, F extends Schema.Struct.Fields> = Schema.Class<
+  Self,
+  Schema.TaggedStruct<Tag, F>,
+  Cause.YieldableError
+>
+
+/** A base class with the mark and the message (`@effect-bybit/core`'s, shared by both lines) on its prototype. */
+const marked = <Self, Tag extends string, F extends Schema.Struct.Fields>(
+  Base: TaggedError<Self, Tag, F>
+): TaggedError<Self, Tag, F> => {
+  Object.defineProperty(Base.prototype, TypeId, { value: TypeId })
+  Object.defineProperty(Base.prototype, "message", messageOf)
+  return Base
+}
 
 /**
- * The key or its signature was refused (retCode 10003, 10004, 10007, 33004; HTTP 401). Never retried.
+ * The key or its signature was refused (retCode 10003, 10004, 10007, 33004; HTTP 401). Not retried.
  *
  * @since 0.1.0
  * @category errors
  */
-export class AuthenticationFailed extends Schema.TaggedError<AuthenticationFailed>()(
-  "AuthenticationFailed",
-  apiFields
+export class AuthenticationFailed extends marked(
+  Schema.TaggedError<AuthenticationFailed>()("AuthenticationFailed", apiFields)
 ) {}
 
 /**
- * The key lacks the permission, or is bound to other IPs (retCode 10005, 10010). Never retried.
+ * The key lacks the permission, or is bound to other IPs (retCode 10005, 10010). Not retried.
  *
  * @since 0.1.0
  * @category errors
  */
-export class PermissionDenied extends Schema.TaggedError<PermissionDenied>()("PermissionDenied", apiFields) {}
+export class PermissionDenied extends marked(Schema.TaggedError<PermissionDenied>()("PermissionDenied", apiFields)) {}
 
 /**
- * The timestamp (ms) fell outside the receive window (retCode 10002). Sent again once after a
- * clock re-sync.
+ * The timestamp (ms) fell outside the receive window (retCode 10002). Sent again once after a clock
+ * re-sync.
  *
  * @since 0.1.0
  * @category errors
  */
-export class TimestampOutsideWindow extends Schema.TaggedError<TimestampOutsideWindow>()(
-  "TimestampOutsideWindow",
-  api({ timestamp: optionalNumber, recvWindow: optionalNumber })
+export class TimestampOutsideWindow extends marked(
+  Schema.TaggedError<TimestampOutsideWindow>()(
+    "TimestampOutsideWindow",
+    api({ timestamp: optionalNumber, recvWindow: optionalNumber })
+  )
 ) {}
 
 /**
- * A rate limit: per UID (retCode 10006), system protection (HTTP 429), or Bybit's IP ban (HTTP 403
- * "access too frequent", never retried) (Bybit V5 "Rate Limit Rules"). Retried after `resetAt`
- * (server ms, from `X-Bapi-Limit-Reset-Timestamp`, else `Retry-After`) within `maxRateLimitWait`.
- * With `detail`, the client did not send it: its pace would have waited longer.
+ * A rate limit (Bybit's "Rate Limit Rules"): per UID (retCode 10006), system protection (HTTP 429),
+ * the IP ban (HTTP 403, not retried). Retried after `resetAt` (server ms) within `maxRateLimitWait`.
+ * With `detail`: not sent, the client's pace would have waited longer.
  *
  * @since 0.1.0
  * @category errors
  */
-export class RateLimitExceeded extends Schema.TaggedError<RateLimitExceeded>()(
-  "RateLimitExceeded",
-  api({ resetAt: optionalNumber, path: optionalString, detail: optionalString })
+export class RateLimitExceeded extends marked(
+  Schema.TaggedError<RateLimitExceeded>()(
+    "RateLimitExceeded",
+    api({ resetAt: optionalNumber, path: optionalString, detail: optionalString })
+  )
 ) {}
 
 /**
- * Refused before sending (`field`, and the rule in `reason`), or by the exchange (retCode 10001,
- * 131002). Never retried.
+ * Refused before sending (`field`, the rule in `reason`), or by the exchange (retCode 10001, 131002).
+ * Not retried.
  *
  * @since 0.1.0
  * @category errors
  */
-export class InvalidRequest extends Schema.TaggedError<InvalidRequest>()(
-  "InvalidRequest",
-  api({ field: optionalString, reason: Schema.String })
+export class InvalidRequest extends marked(
+  Schema.TaggedError<InvalidRequest>()("InvalidRequest", api({ field: optionalString, reason: Schema.String }))
 ) {}
 
 /**
- * No withdrawal with this id exists for the account (131002, and no record). Never retried.
+ * No withdrawal with this id exists for the account (131002, and no record). Not retried.
  *
  * @since 0.1.0
  * @category errors
  */
-export class WithdrawalNotFound extends Schema.TaggedError<WithdrawalNotFound>()(
-  "WithdrawalNotFound",
-  api({ id: Schema.String })
+export class WithdrawalNotFound extends marked(
+  Schema.TaggedError<WithdrawalNotFound>()("WithdrawalNotFound", api({ id: Schema.String }))
 ) {}
 
 /**
- * The withdrawal's status does not allow cancelling (retCode 131099); `status` once looked up.
- * Never retried.
+ * The withdrawal's status does not allow cancelling (retCode 131099); `status` once looked up. Not
+ * retried.
  *
  * @since 0.1.0
  * @category errors
  */
-export class WithdrawalNotCancellable extends Schema.TaggedError<WithdrawalNotCancellable>()(
-  "WithdrawalNotCancellable",
-  api({ id: Schema.String, status: optionalString })
+export class WithdrawalNotCancellable extends marked(
+  Schema.TaggedError<WithdrawalNotCancellable>()(
+    "WithdrawalNotCancellable",
+    api({ id: Schema.String, status: optionalString })
+  )
 ) {}
 
 /**
@@ -128,7 +139,9 @@ export class WithdrawalNotCancellable extends Schema.TaggedError<WithdrawalNotCa
  * @since 0.1.0
  * @category errors
  */
-export class CancelFailed extends Schema.TaggedError<CancelFailed>()("CancelFailed", api({ id: Schema.String })) {}
+export class CancelFailed extends marked(
+  Schema.TaggedError<CancelFailed>()("CancelFailed", api({ id: Schema.String }))
+) {}
 
 /**
  * The exchange is unavailable (retCode 10000, 10016, 131001, 131003, 131200, 131201, 131230; HTTP
@@ -137,9 +150,8 @@ export class CancelFailed extends Schema.TaggedError<CancelFailed>()("CancelFail
  * @since 0.1.0
  * @category errors
  */
-export class ExchangeUnavailable extends Schema.TaggedError<ExchangeUnavailable>()(
-  "ExchangeUnavailable",
-  api({ path: optionalString })
+export class ExchangeUnavailable extends marked(
+  Schema.TaggedError<ExchangeUnavailable>()("ExchangeUnavailable", api({ path: optionalString }))
 ) {}
 
 /**
@@ -149,107 +161,79 @@ export class ExchangeUnavailable extends Schema.TaggedError<ExchangeUnavailable>
  * @since 0.1.0
  * @category errors
  */
-export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
-  reason: Schema.Literals(["Timeout", "Network"]),
-  path: optionalString,
-  detail: optionalString
-}) {}
+export class TransportError extends marked(
+  Schema.TaggedError<TransportError>()("TransportError", {
+    reason: Schema.Literals(["Timeout", "Network"]),
+    path: optionalString,
+    detail: optionalString
+  })
+) {}
 
 /**
- * A 2xx answer could not be read: empty, not JSON, deeper than 64 levels, over `maxResponseBytes`,
- * missing fields; or a status that is not final (`InvalidStatus`: 1xx, 600+). `detail` is scrubbed,
- * at most 300 characters. Not retried.
+ * A 2xx answer that cannot be read (empty, not JSON, over 64 levels or `maxResponseBytes`, fields
+ * missing), or a status that is not final (1xx, 600+). Not retried.
  *
  * @since 0.1.0
  * @category errors
  */
-export class UnreadableResponse extends Schema.TaggedError<UnreadableResponse>()("UnreadableResponse", {
-  httpStatus: optionalNumber,
-  path: optionalString,
-  reason: Schema.Literals([
-    "NotJson",
-    "InvalidEnvelope",
-    "InvalidResult",
-    "EmptyBody",
-    "TooLarge",
-    "TooDeep",
-    "InvalidStatus"
-  ]),
-  detail: optionalString
-}) {}
+export class UnreadableResponse extends marked(
+  Schema.TaggedError<UnreadableResponse>()("UnreadableResponse", {
+    httpStatus: optionalNumber,
+    path: optionalString,
+    reason: Schema.Literals([
+      "NotJson",
+      "InvalidEnvelope",
+      "InvalidResult",
+      "EmptyBody",
+      "TooLarge",
+      "TooDeep",
+      "InvalidStatus"
+    ]),
+    detail: optionalString
+  })
+) {}
 
 /**
- * A redirect (HTTP 3xx), or an answer for another URL: never followed, the signed request must
- * reach no other host. `location` is the origin of the `Location` only. Not retried.
+ * A redirect (HTTP 3xx) or an answer for another URL: never followed, so the signed request reaches
+ * no other host. `location` is the `Location`'s origin. Not retried.
  *
  * @since 0.1.0
  * @category errors
  */
-export class RedirectRefused extends Schema.TaggedError<RedirectRefused>()("RedirectRefused", {
-  httpStatus: optionalNumber,
-  location: optionalString
-}) {}
+export class RedirectRefused extends marked(
+  Schema.TaggedError<RedirectRefused>()("RedirectRefused", { httpStatus: optionalNumber, location: optionalString })
+) {}
 
 /**
- * HTTP 403 that is not the IP ban: a region Bybit does not serve (its CDN's "The request could not
- * be satisfied"), a firewall or proxy, an IP allow-list. Not retried.
+ * HTTP 403 that is not the IP ban: a region Bybit does not serve, a firewall or proxy, an IP
+ * allow-list. Not retried.
  *
  * @since 0.1.0
  * @category errors
  */
-export class AccessForbidden extends Schema.TaggedError<AccessForbidden>()("AccessForbidden", apiFields) {}
+export class AccessForbidden extends marked(Schema.TaggedError<AccessForbidden>()("AccessForbidden", apiFields)) {}
 
 /**
- * Any other `retCode`, or an HTTP 4xx (not 401, 403, 429) without a Bybit envelope (a proxy's page,
- * a wrong path). Not retried.
+ * Any other `retCode`, or an HTTP 4xx (not 401, 403, 429) without a Bybit envelope. Not retried.
  *
  * @since 0.1.0
  * @category errors
  */
-export class UnknownApiError extends Schema.TaggedError<UnknownApiError>()("UnknownApiError", apiFields) {}
+export class UnknownApiError extends marked(Schema.TaggedError<UnknownApiError>()("UnknownApiError", apiFields)) {}
 
 /**
- * A cancel may have been handled and the withdrawal's record could not settle it; `detail` says
- * what the attempts and the lookup met. Check with `Withdrawals.list({ withdrawID: id })`.
+ * A cancel may have been handled and the withdrawal's record could not settle it (`detail` says
+ * why). Check with `Withdrawals.list({ withdrawID: id })`.
  *
  * @since 0.1.0
  * @category errors
  */
-export class CancelOutcomeUnknown extends Schema.TaggedError<CancelOutcomeUnknown>()("CancelOutcomeUnknown", {
-  id: Schema.String,
-  detail: Schema.String
-}) {}
-
-// Every class carries the mark `isBybitError` looks for and its message (`@effect-bybit/core`'s
-// `Errors`, shared by both lines), on its prototype.
-const messageOf = {
-  get: function (this: Errors.Fields) {
-    return Errors.messageOf(this)
-  }
-}
-for (const error of [
-  AuthenticationFailed,
-  PermissionDenied,
-  TimestampOutsideWindow,
-  RateLimitExceeded,
-  InvalidRequest,
-  WithdrawalNotFound,
-  WithdrawalNotCancellable,
-  CancelFailed,
-  ExchangeUnavailable,
-  TransportError,
-  UnreadableResponse,
-  RedirectRefused,
-  AccessForbidden,
-  UnknownApiError,
-  CancelOutcomeUnknown
-]) {
-  Object.defineProperty(error.prototype, TypeId, { value: TypeId })
-  Object.defineProperty(error.prototype, "message", messageOf)
-}
+export class CancelOutcomeUnknown extends marked(
+  Schema.TaggedError<CancelOutcomeUnknown>()("CancelOutcomeUnknown", { id: Schema.String, detail: Schema.String })
+) {}
 
 /**
- * What any signed or public request can fail with.
+ * What any request can fail with.
  *
  * @since 0.1.0
  * @category models
@@ -289,15 +273,7 @@ export type CancelError =
 export type ListError = RequestError
 
 /**
- * What `BybitClient.serverTime` can fail with.
- *
- * @since 0.1.0
- * @category models
- */
-export type ServerTimeError = RequestError
-
-/**
- * The errors the retry policy may retry; everything else fails at once.
+ * The errors the retry policy may retry.
  *
  * @since 0.1.0
  * @category models
@@ -305,7 +281,7 @@ export type ServerTimeError = RequestError
 export type RetryableError = TransportError | ExchangeUnavailable | RateLimitExceeded | TimestampOutsideWindow
 
 /**
- * Every error of the client (building a layer fails with a `ConfigError` instead).
+ * Every error of the package (building a layer fails with a `ConfigError`).
  *
  * @since 0.1.0
  * @category models

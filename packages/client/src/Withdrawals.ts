@@ -1,6 +1,5 @@
 /**
- * Cancel and list withdrawals (Bybit V5 "Cancel Withdrawal", `POST /v5/asset/withdraw/cancel`, and
- * "Get Withdrawal Records", `GET /v5/asset/withdraw/query-record`).
+ * Cancel and list withdrawals (Bybit V5 "Cancel Withdrawal" and "Get Withdrawal Records").
  *
  * @since 0.1.0
  */
@@ -10,11 +9,10 @@ import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import { BybitClient, type RateLimitStatus } from "./BybitClient.js"
 import type { CancelError, InvalidRequest, ListError } from "./BybitError.js"
-import * as sweep from "./internal/sweep.js"
 import * as internal from "./internal/withdrawals.js"
 
 /**
- * A withdrawal id: 1 to 20 digits (Bybit's ids are numeric strings such as `"10197"`).
+ * A withdrawal id: 1 to 20 digits, such as `"10197"`.
  *
  * @since 0.1.0
  * @category schemas
@@ -24,7 +22,7 @@ export const WithdrawalId = Schema.String.check(
 ).pipe(Schema.brand("WithdrawalId"))
 
 /**
- * A validated withdrawal id.
+ * A checked withdrawal id.
  *
  * @since 0.1.0
  * @category models
@@ -40,7 +38,7 @@ export type WithdrawalId = typeof WithdrawalId.Type
 export type WithdrawalStatus = Records.WithdrawalStatus
 
 /**
- * `SecurityCheck` and `Pending`: any later status answers 131099.
+ * `SecurityCheck` and `Pending`: a later status answers 131099.
  *
  * @since 0.1.0
  * @category constants
@@ -64,7 +62,7 @@ export interface WithdrawalRecord extends Records.WithdrawalRecord {}
 export interface MalformedRecord extends Records.MalformedRecord {}
 
 /**
- * One page of withdrawal records.
+ * One page of records; `nextPageCursor` is `undefined` on the last.
  *
  * @since 0.1.0
  * @category models
@@ -72,15 +70,14 @@ export interface MalformedRecord extends Records.MalformedRecord {}
 export interface WithdrawalPage {
   readonly rows: ReadonlyArray<WithdrawalRecord>
   readonly malformed: ReadonlyArray<MalformedRecord>
-  /** `undefined` on the last page. */
   readonly nextPageCursor: string | undefined
   readonly rateLimit: RateLimitStatus | undefined
 }
 
 /**
- * The filters of `list`, all optional: `withdrawID`, `txID`, `coin` (lower case is upper-cased),
- * `withdrawType` (0 on-chain, Bybit's default; 1 off-chain; 2 all), `startTime`/`endTime` (ms, at
- * most 30 days apart), `limit` (1..50), `cursor`.
+ * The filters of `list`, all optional: `withdrawID`, `txID`, `coin` (upper-cased), `withdrawType`
+ * (0 on-chain, the default; 1 off-chain; 2 all), `startTime`/`endTime` (ms, at most 30 days
+ * apart), `limit` (1..50), `cursor`.
  *
  * @since 0.1.0
  * @category models
@@ -109,7 +106,7 @@ export interface CancelResult {
 export const cancelPath: string = internal.cancelPath
 
 /**
- * The path of the withdrawal records endpoint.
+ * The path of the records endpoint.
  *
  * @since 0.1.0
  * @category constants
@@ -117,9 +114,9 @@ export const cancelPath: string = internal.cancelPath
 export const listPath: string = internal.listPath
 
 /**
- * Cancels a withdrawal (a bad id is `InvalidRequest`, nothing sent). Retries what is safe; once an
+ * Cancels a withdrawal (a bad id: `InvalidRequest`, nothing sent). Retries what is safe; once an
  * attempt may have been handled (no answer, 5xx, unreadable), the withdrawal's record decides
- * (`CancelByUser` is success; no record: `CancelOutcomeUnknown`). 131002 with no such record is
+ * (`CancelByUser`: success; none: `CancelOutcomeUnknown`). 131002 with no such record:
  * `WithdrawalNotFound`. Concurrent cancels of one id share one request.
  *
  * @example
@@ -167,8 +164,8 @@ export const isMalformedRecord = (item: WithdrawalRecord | MalformedRecord): ite
   "_tag" in item && item._tag === "MalformedRecord"
 
 /**
- * Which withdrawals `cancelAllPending` cancels: `coin` (upper-cased), `withdrawType` (default 2, all),
- * `startTime`/`endTime` (ms, at most 30 days apart). A bad or unknown key is `InvalidRequest`.
+ * Which withdrawals `cancelAllPending` cancels: `coin`, `withdrawType` (default 2, all),
+ * `startTime`/`endTime` (as `ListQuery`). A bad or unknown key is `InvalidRequest`.
  *
  * @since 0.1.0
  * @category models
@@ -208,11 +205,11 @@ export type PendingWithdrawals = Sweep.Found<ListError>
  * @category operations
  */
 export const findPending = (filter?: PendingFilter): Effect.Effect<PendingWithdrawals, InvalidRequest, BybitClient> =>
-  sweep.findPending((query) => listAll(query as ListQuery), filter)
+  internal.findPending((query) => listAll(query as ListQuery), filter)
 
 /**
- * Cancels what `findPending` found, one id at a time, then the summary; never fails. Once `stop`
- * is `true` the rest are `NotSent` (a cancel in flight is never cut off).
+ * Cancels what `findPending` found, one at a time, then the summary; never fails. Once `stop` is
+ * `true` the rest are `NotSent` (a cancel in flight is never cut off).
  *
  * @since 0.1.0
  * @category operations
@@ -221,7 +218,7 @@ export const cancelFound = (
   found: PendingWithdrawals,
   options: { readonly stop?: Effect.Effect<boolean> | undefined } = {}
 ): Stream.Stream<CancelAllOutcome | CancelAllSummary, never, BybitClient> =>
-  sweep.cancelFound(cancel, found, options.stop)
+  internal.cancelFound(cancel, found, options.stop)
 
 /**
  * `findPending` then `cancelFound`: one outcome per withdrawal in `CANCELLABLE_STATUSES` matching
@@ -240,4 +237,4 @@ export const cancelAllPending = (
   filter?: PendingFilter,
   options: { readonly stop?: Effect.Effect<boolean> | undefined } = {}
 ): Stream.Stream<CancelAllOutcome | CancelAllSummary, InvalidRequest, BybitClient> =>
-  sweep.cancelAllPending(findPending(filter), (found) => cancelFound(found, options))
+  internal.cancelAllPending(findPending(filter), (found) => cancelFound(found, options))

@@ -1,6 +1,6 @@
 /**
  * `@effect-bybit/client/testing`: a fresh mock exchange answering `HttpClient.HttpClient` in
- * process (no socket, no MSW), and the exchange itself as the `MockExchange` service.
+ * process, and the exchange itself as the `MockExchange` service.
  *
  * @since 0.1.0
  */
@@ -10,7 +10,6 @@ import {
   type MockAnswer,
   type MockClock,
   type MockExchangeOptions,
-  type MockNetworkError,
   makeExchange
 } from "@effect-bybit/mock-exchange/core"
 import * as Cause from "effect/Cause"
@@ -34,10 +33,9 @@ import { toClientResponse } from "./internal/testResponse.js"
  */
 export interface LayerOptions extends Omit<MockExchangeOptions, "clock"> {
   /**
-   * `"effect"`: the exchange follows Effect's `Clock` (from `now`, if given; `Latency` sleeps on it),
-   * so `TestClock.adjust` moves both. A `MockClock` of your own is used as is. Default: frozen at
-   * `now`, or `Date.now()`. A `TestClock` at 0 or over 24 hours from the exchange is first set to
-   * the exchange's time (the client refuses a server time 24 hours off).
+   * `"effect"`: the exchange follows Effect's `Clock` from `now` (`TestClock.adjust` moves both,
+   * `Latency` sleeps on it). Default: frozen at `now`, or `Date.now()`. A `TestClock` at 0 or a
+   * day off is first set to the exchange's time.
    */
   readonly clock?: MockClock | "effect"
   /** An origin answered besides Bybit's hosts (e.g. `"http://127.0.0.1:4010"`). */
@@ -65,9 +63,9 @@ export class MockExchange extends Context.Service<MockExchange, Exchange>()(
   "@effect-bybit/client/testing/MockExchange"
 ) {
   /**
-   * A fresh exchange and the `HttpClient` it answers. Another origin than Bybit's hosts and
-   * `baseUrl` fails with an `HttpClientError` (`InvalidUrlError`), an injected network fault with
-   * one of reason `TransportError`. Bad options: `Cause.IllegalArgumentError`.
+   * A fresh exchange and the `HttpClient` it answers. Another origin fails with an `HttpClientError`
+   * (`InvalidUrlError`), an injected network fault with `TransportError`; bad options with
+   * `Cause.IllegalArgumentError`.
    *
    * @since 0.1.0
    * @category layers
@@ -83,13 +81,12 @@ const DAY_MS = 24 * 60 * 60 * 1000
 const isTestClock = (clock: Clock.Clock): clock is TestClock.TestClock =>
   typeof (clock as Partial<TestClock.TestClock>).setTime === "function"
 
+// Whole ms, as Bybit's times are: a TestClock moved by a jittered sleep sits at a fraction of a ms,
+// and a fractional `X-Bapi-Limit-Reset-Timestamp` is rightly refused by the client.
 const followEffectClock = (clock: Clock.Clock, start?: number): MockClock => {
   let offset = start === undefined ? 0 : start - clock.currentTimeMillisUnsafe()
-  // Whole ms, as Bybit's times are: a TestClock moved by a jittered sleep sits at a fraction of a ms,
-  // and a fractional `X-Bapi-Limit-Reset-Timestamp` is rightly refused by the client.
-  const now = () => Math.floor(clock.currentTimeMillisUnsafe() + offset)
   return {
-    now,
+    now: () => Math.floor(clock.currentTimeMillisUnsafe() + offset),
     set: (ms) => {
       offset = ms - clock.currentTimeMillisUnsafe()
     },
@@ -105,23 +102,26 @@ const wallSleep = (ms: number): Effect.Effect<void> =>
     return Effect.sync(() => clearTimeout(timer))
   })
 
-const encodeError = (request: HttpClientRequest.HttpClientRequest, description: string) =>
-  new HttpClientError.HttpClientError({ reason: new HttpClientError.EncodeError({ request, description }) })
-
-interface Body {
-  readonly body: Uint8Array | string
-  /** Set when a streamed body went over the cap and was dropped. */
-  readonly bodyBytes?: number
-}
+const failWith = (
+  request: HttpClientRequest.HttpClientRequest,
+  Reason:
+    | typeof HttpClientError.EncodeError
+    | typeof HttpClientError.InvalidUrlError
+    | typeof HttpClientError.TransportError,
+  description: string
+) => Effect.fail(new HttpClientError.HttpClientError({ reason: new Reason({ request, description }) }))
 
 /**
- * The request body as raw bytes (or text), the way a transport would put it on the wire. A streamed
- * body is collected up to `cap` bytes; past it, only its size is kept (the core answers 413).
+ * The body's raw bytes (or text), as a transport puts them on the wire. A streamed body is
+ * collected up to `cap` bytes; past it only its size is kept (the exchange answers 413).
  */
 const bodyOf = (
   request: HttpClientRequest.HttpClientRequest,
   cap: number
-): Effect.Effect<Body, HttpClientError.HttpClientError> => {
+): Effect.Effect<
+  { readonly body: Uint8Array | string; readonly bodyBytes?: number },
+  HttpClientError.HttpClientError
+> => {
   const body = request.body
   switch (body._tag) {
     case "Empty":
@@ -132,31 +132,34 @@ const bodyOf = (
       const raw: unknown = body.body
       if (typeof raw === "string" || raw instanceof Uint8Array) return Effect.succeed({ body: raw })
       if (raw instanceof ArrayBuffer) return Effect.succeed({ body: new Uint8Array(raw) })
-      return Effect.fail(encodeError(request, "mock exchange: a Raw body must be a string, Uint8Array or ArrayBuffer"))
+      return failWith(
+        request,
+        HttpClientError.EncodeError,
+        "mock exchange: a Raw body must be a string, Uint8Array or ArrayBuffer"
+      )
     }
     case "FormData":
-      return Effect.fail(encodeError(request, "mock exchange: Bybit V5 takes JSON bodies, not FormData"))
-    case "Stream":
-      return body.stream.pipe(
-        Stream.runFold(
-          () => ({ chunks: [] as Array<Uint8Array>, size: 0 }),
-          (acc, chunk: Uint8Array) => {
-            acc.size += chunk.length
-            if (acc.size <= cap) acc.chunks.push(chunk)
-            else acc.chunks.length = 0
-            return acc
-          }
-        ),
-        Effect.map(
-          ({ chunks, size }): Body => (size > cap ? { body: "", bodyBytes: size } : { body: Buffer.concat(chunks) })
-        ),
-        Effect.mapError((cause) =>
-          encodeError(
+      return failWith(request, HttpClientError.EncodeError, "mock exchange: Bybit V5 takes JSON bodies, not FormData")
+    case "Stream": {
+      const chunks: Array<Uint8Array> = []
+      let size = 0
+      return Stream.runForEach(body.stream, (chunk: Uint8Array) =>
+        Effect.sync(() => {
+          size += chunk.length
+          if (size <= cap) chunks.push(chunk)
+          else chunks.length = 0
+        })
+      ).pipe(
+        Effect.map(() => (size > cap ? { body: "", bodyBytes: size } : { body: Buffer.concat(chunks) })),
+        Effect.catch((cause) =>
+          failWith(
             request,
+            HttpClientError.EncodeError,
             `mock exchange: the body stream failed: ${String((cause as { message?: unknown }).message ?? cause)}`
           )
         )
       )
+    }
   }
 }
 
@@ -164,80 +167,70 @@ const layer = (options: LayerOptions): Layer.Layer<HttpClient.HttpClient | MockE
   Layer.effectContext(
     Effect.gen(function* () {
       const { clock: clockOption, baseUrl, ...rest } = options
-      // Under a TestClock (at 0 in a fresh one, in 1970; elsewhere in one a previous test moved), the
-      // program's clock and the exchange's could be years apart, which the client rightly refuses
-      // as an implausible server time: start the TestClock where the exchange starts, as the two
-      // clocks agree in production.
+      // A TestClock (at 0 in a fresh one, or years off in one a previous test moved) starts where
+      // the exchange starts, as the two clocks agree in production: the client refuses a server
+      // time 24 hours off.
       const current = yield* Effect.clockWith(Effect.succeed)
       if (isTestClock(current)) {
         const start = typeof clockOption === "object" ? clockOption.now() : (rest.now ?? Date.now())
         const at = current.currentTimeMillisUnsafe()
         if (at === 0 || Math.abs(at - start) > DAY_MS) yield* current.setTime(start)
       }
-      const effectClock = clockOption === "effect" ? current : undefined
       const { origins, service } = yield* Effect.try({
         try: () => {
-          const origins = new Set(BYBIT_ORIGINS)
-          if (baseUrl !== undefined) origins.add(new URL(baseUrl).origin)
           const { now, ...others } = rest
-          const exchangeOptions: MockExchangeOptions =
-            effectClock !== undefined
-              ? { ...others, clock: followEffectClock(effectClock, now) }
-              : {
-                  ...others,
-                  ...(now === undefined ? {} : { now }),
-                  ...(clockOption === undefined || clockOption === "effect" ? {} : { clock: clockOption })
-                }
-          return { origins, service: makeExchange(exchangeOptions) }
+          const service = makeExchange(
+            clockOption === "effect"
+              ? { ...others, clock: followEffectClock(current, now) }
+              : { ...rest, ...(clockOption === undefined ? {} : { clock: clockOption }) }
+          )
+          return {
+            origins: new Set([...BYBIT_ORIGINS, ...(baseUrl === undefined ? [] : [new URL(baseUrl).origin])]),
+            service
+          }
         },
         catch: (error) =>
           new Cause.IllegalArgumentError(
             `MockExchange.layer: ${error instanceof Error ? error.message : String(error)}`
           )
       })
-      const sleep = effectClock !== undefined ? (ms: number) => Effect.sleep(ms) : wallSleep
+      const sleep = clockOption === "effect" ? (ms: number) => Effect.sleep(ms) : wallSleep
 
       const respond = (
         request: HttpClientRequest.HttpClientRequest,
         url: URL,
         answer: MockAnswer
-      ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
-        if (answer._tag === "Delay") {
-          return Effect.andThen(
-            sleep(answer.ms),
-            Effect.suspend(() => respond(request, url, answer.resume()))
-          )
-        }
-        // The answer comes on a later turn, as from any real transport: a caller that runs while
-        // a request is out (a second cancel of the same id) sees it in flight.
-        return Effect.andThen(
-          Effect.yieldNow,
-          answer._tag === "NetworkError"
-            ? networkError(request, answer)
-            : Effect.succeed(toClientResponse(request, url, answer))
-        )
-      }
+      ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> =>
+        answer._tag === "Delay"
+          ? Effect.andThen(
+              sleep(answer.ms),
+              Effect.suspend(() => respond(request, url, answer.resume()))
+            )
+          : // On a later turn, as from any real transport: a second cancel of the same id sees the first in flight.
+            Effect.andThen(
+              Effect.yieldNow,
+              answer._tag === "NetworkError"
+                ? failWith(
+                    request,
+                    HttpClientError.TransportError,
+                    "mock exchange: connection reset (an injected DropConnection or LoseResponse fault)"
+                  )
+                : Effect.succeed(toClientResponse(request, url, answer))
+            )
 
       const answer = (
         request: HttpClientRequest.HttpClientRequest
       ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
         const built = HttpClientRequest.toUrl(request)
         if (built._tag === "None") {
-          return Effect.fail(
-            new HttpClientError.HttpClientError({
-              reason: new HttpClientError.InvalidUrlError({ request, description: "the request's URL is invalid" })
-            })
-          )
+          return failWith(request, HttpClientError.InvalidUrlError, "the request's URL is invalid")
         }
         const url = built.value
         if (!origins.has(url.origin)) {
-          return Effect.fail(
-            new HttpClientError.HttpClientError({
-              reason: new HttpClientError.InvalidUrlError({
-                request,
-                description: `MockExchange.layer answers only Bybit hosts and the configured baseUrl, not ${url.origin}; nothing was sent`
-              })
-            })
+          return failWith(
+            request,
+            HttpClientError.InvalidUrlError,
+            `MockExchange.layer answers only Bybit hosts and the configured baseUrl, not ${url.origin}; nothing was sent`
           )
         }
         const answered = Effect.flatMap(bodyOf(request, service.limits.maxBodyBytes), ({ body, bodyBytes }) =>
@@ -247,7 +240,7 @@ const layer = (options: LayerOptions): Layer.Layer<HttpClient.HttpClient | MockE
             service.handle({
               method: request.method,
               path: url.pathname,
-              query: url.search.startsWith("?") ? url.search.slice(1) : "",
+              query: url.search.slice(1),
               headers: {
                 get: (name) => request.headers[name.toLowerCase()],
                 forEach: (callback) => {
@@ -259,9 +252,8 @@ const layer = (options: LayerOptions): Layer.Layer<HttpClient.HttpClient | MockE
             })
           )
         )
-        // The span a real transport makes (its name and kind), with the attributes that locate the
-        // call; none where `HttpClient.TracerDisabledWhen` says so, as a real transport does (the
-        // client turns it off for its own requests and makes its own span).
+        // The span a real transport makes, unless `HttpClient.TracerDisabledWhen` says not to (the
+        // client does so for its own requests and makes its own span).
         return Effect.flatMap(HttpClient.TracerDisabledWhen, (disabled) =>
           disabled(request)
             ? answered
@@ -272,8 +264,8 @@ const layer = (options: LayerOptions): Layer.Layer<HttpClient.HttpClient | MockE
               })
         )
       }
-      // Not HttpClient.make: nothing here needs its AbortController or its FinalizationRegistry entry
-      // per response (the layer's speed goal is 1/4 of MSW + fetch); the span is kept, lighter.
+      // Not HttpClient.make: no AbortController or FinalizationRegistry entry per response is needed
+      // here (the layer's speed goal is 1/4 of MSW + fetch).
       const client = HttpClient.makeWith(
         (effect: Effect.Effect<HttpClientRequest.HttpClientRequest>) => Effect.flatMap(effect, answer),
         Effect.succeed
@@ -281,15 +273,5 @@ const layer = (options: LayerOptions): Layer.Layer<HttpClient.HttpClient | MockE
       return Context.make(MockExchange, service).pipe(
         Context.add(HttpClient.HttpClient, client as HttpClient.HttpClient)
       )
-    })
-  )
-
-const networkError = (request: HttpClientRequest.HttpClientRequest, _: MockNetworkError) =>
-  Effect.fail(
-    new HttpClientError.HttpClientError({
-      reason: new HttpClientError.TransportError({
-        request,
-        description: "mock exchange: connection reset (an injected DropConnection or LoseResponse fault)"
-      })
     })
   )

@@ -1,10 +1,8 @@
 /**
- * `BybitClient.make`: the request pipe and the per-client state (clock offset, pacing budgets,
- * rate-limit statuses, cancels in flight). One linear pipe per attempt: pace, sign, execute with a
- * timeout, read the capped body, classify (`@effect-bybit/core`), fail with a typed error. Server
- * text enters an error in one place: `toError`, after the core's scrubber.
+ * `BybitClient.make`: the per-client state (clock offset, pacing budgets, rate-limit statuses) and
+ * one linear pipe per attempt: pace, sign, send within the deadline, classify (`@effect-bybit/core`),
+ * fail with a typed error. Server text enters an error only through the core's scrubber.
  */
-
 import { Answer, Scrub } from "@effect-bybit/core"
 import { type QueryParams, serializeQuery, signRequest } from "@effect-bybit/signing"
 import * as Clock from "effect/Clock"
@@ -13,21 +11,7 @@ import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
 import type { RateLimitStatus, ServerTime, Service } from "../BybitClient.js"
 import type { Options } from "../BybitConfig.js"
-import {
-  AccessForbidden,
-  AuthenticationFailed,
-  ExchangeUnavailable,
-  InvalidRequest,
-  PermissionDenied,
-  RateLimitExceeded,
-  RedirectRefused,
-  type RequestError,
-  TimestampOutsideWindow,
-  TransportError,
-  UnknownApiError,
-  UnreadableResponse,
-  WithdrawalNotCancellable
-} from "../BybitError.js"
+import * as BybitError from "../BybitError.js"
 import * as ClockSync from "./clock.js"
 import { resolve } from "./config.js"
 import { withDeadline } from "./deadline.js"
@@ -36,7 +20,7 @@ import * as Pacer from "./pacer.js"
 import { makeRetrying } from "./retry.js"
 import * as Withdrawals from "./withdrawals.js"
 
-/** One request: method, path, body or query; private ones are signed and paced. */
+/** One request; a signed one is paced. */
 export interface RequestSpec {
   readonly method: "GET" | "POST"
   readonly path: string
@@ -45,7 +29,7 @@ export interface RequestSpec {
   readonly query?: QueryParams
   /** The withdrawal the request is about, named in its errors. */
   readonly id?: string
-  /** Told when the signed request is handed to the transport (it may reach the exchange from then on). */
+  /** Told when the signed request is handed to the transport: from then on it may reach the exchange. */
   readonly onSend?: () => void
 }
 
@@ -56,39 +40,22 @@ export interface Response {
   readonly rateLimit: RateLimitStatus | undefined
 }
 
-/** What the operations are built on. */
+type AttemptError = BybitError.RequestError | BybitError.WithdrawalNotCancellable
+
+/** What the operations are built on: one attempt, and the retry policy. */
 export interface Pipe {
-  /** One attempt (paced and signed when private), no retry. */
-  readonly request: (spec: RequestSpec) => Effect.Effect<Response, RequestError | WithdrawalNotCancellable>
-  /** Retries what is safe to retry. */
+  readonly request: (spec: RequestSpec) => Effect.Effect<Response, AttemptError>
   readonly retrying: <A, E extends { readonly _tag: string }>(self: Effect.Effect<A, E>) => Effect.Effect<A, E>
 }
 
 const SERVER_TIME_PATH = "/v5/market/time"
 
-/** The error class of each failure family; a classified failure becomes one, field for field. */
-const errorClasses = {
-  AuthenticationFailed,
-  PermissionDenied,
-  AccessForbidden,
-  UnknownApiError,
-  TimestampOutsideWindow,
-  RateLimitExceeded,
-  InvalidRequest,
-  ExchangeUnavailable,
-  WithdrawalNotCancellable,
-  RedirectRefused,
-  UnreadableResponse
-} as const
-
-const toError = (failure: Answer.Failure, id: string | undefined): RequestError | WithdrawalNotCancellable => {
-  const { _tag, ...fields } = failure
-  const ErrorClass = errorClasses[_tag] as new (fields: object) => RequestError | WithdrawalNotCancellable
+/** A classified failure as the error class of its family (each failure tag is a class name). */
+const toError = ({ _tag, ...fields }: Answer.Failure, id: string | undefined): AttemptError => {
+  // biome-ignore lint/performance/noDynamicNamespaceImportAccess: every class is needed, one per failure tag
+  const ErrorClass = BybitError[_tag] as new (fields: object) => AttemptError
   return new ErrorClass(_tag === "WithdrawalNotCancellable" ? { ...fields, id: id ?? "" } : fields)
 }
-
-const timeoutError = (path: string, millis: number) =>
-  new TransportError({ reason: "Timeout", path, detail: `no complete response within ${millis} ms` })
 
 export const make = (options: Options): Effect.Effect<Service, Config.ConfigError, HttpClient.HttpClient> =>
   Effect.gen(function* () {
@@ -97,32 +64,40 @@ export const make = (options: Options): Effect.Effect<Service, Config.ConfigErro
     const scrub = Scrub.make(config.secrets)
     const rateLimits = new Map<string, RateLimitStatus>()
     const { baseUrl, timeoutMillis, apiKey, signer, recvWindow } = config
+    const urlOf = (path: string, query: string) => (query === "" ? baseUrl + path : `${baseUrl}${path}?${query}`)
 
-    /** Send, read the capped body, classify; within the per-attempt deadline. */
     const send = (
       spec: RequestSpec,
       request: Http.Outgoing,
       serverNow: number,
-      signed: { readonly timestamp: number; readonly signature: string } | undefined
-    ): Effect.Effect<Answer.Classified, TransportError> =>
+      signed?: { readonly timestamp: number; readonly signature: string }
+    ): Effect.Effect<Answer.Classified, BybitError.TransportError> =>
       withDeadline(
         Effect.mapError(
           transport.send(request),
-          (e) => new TransportError({ reason: "Network", path: spec.path, detail: scrub(e.detail, signed?.signature) })
+          (e) =>
+            new BybitError.TransportError({
+              reason: "Network",
+              path: spec.path,
+              detail: scrub(e.detail, signed?.signature)
+            })
         ),
         timeoutMillis,
-        () => timeoutError(spec.path, timeoutMillis)
+        () =>
+          new BybitError.TransportError({
+            reason: "Timeout",
+            path: spec.path,
+            detail: `no complete response within ${timeoutMillis} ms`
+          })
       ).pipe(
         Effect.map(
           (received): Answer.Classified =>
             received._tag === "ForeignUrl"
               ? { _tag: "Failure", failure: { _tag: "RedirectRefused" }, rateLimit: undefined }
               : Answer.classify({
+                  ...received,
                   path: spec.path,
                   url: request.url,
-                  status: received.status,
-                  headers: received.headers,
-                  body: received.body._tag === "Text" ? received.body.text : received.body,
                   serverNow,
                   timestamp: signed?.timestamp,
                   recvWindow,
@@ -132,47 +107,65 @@ export const make = (options: Options): Effect.Effect<Service, Config.ConfigErro
         )
       )
 
-    const settle = (
-      spec: RequestSpec,
-      classified: Answer.Classified
-    ): Effect.Effect<Response, RequestError | WithdrawalNotCancellable> => {
-      if (classified.rateLimit !== undefined) rateLimits.set(spec.path, classified.rateLimit)
-      return classified._tag === "Success"
-        ? Effect.succeed({ result: classified.result, retMsg: classified.retMsg, rateLimit: classified.rateLimit })
-        : Effect.fail(toError(classified.failure, spec.id))
+    const sendSigned = (spec: RequestSpec, now: number): Effect.Effect<Answer.Classified, AttemptError> => {
+      const timestamp = Math.round(now)
+      let signed: ReturnType<typeof signRequest>
+      try {
+        signed = signRequest(
+          spec.method === "POST"
+            ? { method: "POST", signer, apiKey, timestamp, recvWindow, body: spec.body ?? {} }
+            : { method: "GET", signer, apiKey, timestamp, recvWindow, query: spec.query ?? {} }
+        )
+      } catch (e) {
+        // Only a clock before the epoch gets here: reported, never a defect.
+        const reason = e instanceof Error ? e.message : "cannot be signed"
+        return Effect.fail(new BybitError.InvalidRequest({ field: "timestamp", reason }))
+      }
+      spec.onSend?.()
+      const headers = signed.headers as unknown as Record<string, string>
+      const request: Http.Outgoing =
+        signed.method === "POST"
+          ? { method: "POST", path: spec.path, url: urlOf(spec.path, ""), headers, body: signed.body }
+          : { method: "GET", path: spec.path, url: urlOf(spec.path, signed.queryString), headers }
+      return send(spec, request, now, { timestamp, signature: signed.headers["X-BAPI-SIGN"] })
     }
 
-    const urlOf = (path: string, query: string) => (query === "" ? baseUrl + path : `${baseUrl}${path}?${query}`)
-
-    const unsigned = (spec: RequestSpec): Effect.Effect<Response, RequestError> =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.flatMap(
-          send(
-            spec,
-            { method: "GET", url: urlOf(spec.path, spec.query === undefined ? "" : serializeQuery(spec.query)) },
-            now,
-            undefined
-          ),
-          // A public request's failure is never the cancel endpoint's own 131099.
-          (classified) => settle(spec, classified) as Effect.Effect<Response, RequestError>
-        )
+    const request = (spec: RequestSpec): Effect.Effect<Response, AttemptError> =>
+      Effect.flatMap(
+        spec.signed
+          ? pacer.paced(
+              spec.path,
+              Effect.flatMap(clock.serverNow, (now) => sendSigned(spec, now)),
+              (classified) => classified.rateLimit
+            )
+          : Effect.flatMap(Clock.currentTimeMillis, (now) => {
+              const query = spec.query === undefined ? "" : serializeQuery(spec.query)
+              return send(spec, { method: "GET", path: spec.path, url: urlOf(spec.path, query) }, now)
+            }),
+        (classified) => {
+          if (classified.rateLimit !== undefined) rateLimits.set(spec.path, classified.rateLimit)
+          return classified._tag === "Success"
+            ? Effect.succeed({ result: classified.result, retMsg: classified.retMsg, rateLimit: classified.rateLimit })
+            : Effect.fail(toError(classified.failure, spec.id))
+        }
       )
 
-    const fetchServerTime: Effect.Effect<ServerTime, RequestError> = Effect.flatMap(
-      unsigned({ method: "GET", path: SERVER_TIME_PATH, signed: false }),
+    // A public request's failure is never the cancel endpoint's own 131099.
+    const fetchServerTime = Effect.flatMap(
+      request({ method: "GET", path: SERVER_TIME_PATH, signed: false }),
       (response) => {
         const { timeSecond, timeNano } = (response.result ?? {}) as { timeSecond?: unknown; timeNano?: unknown }
         return typeof timeSecond === "string" && typeof timeNano === "string" && /^\d{1,30}$/.test(timeNano)
           ? Effect.succeed({ timeSecond, timeNano, millis: Number(BigInt(timeNano) / 1_000_000n) })
           : Effect.fail(
-              new UnreadableResponse({
+              new BybitError.UnreadableResponse({
                 path: SERVER_TIME_PATH,
                 reason: "InvalidResult",
                 detail: "result: expected timeSecond and timeNano as strings of digits"
               })
             )
       }
-    )
+    ) as Effect.Effect<ServerTime, BybitError.RequestError>
     const clock = ClockSync.make(
       config.timeSync,
       Effect.map(fetchServerTime, (t) => t.millis)
@@ -182,69 +175,14 @@ export const make = (options: Options): Effect.Effect<Service, Config.ConfigErro
       maxWaitMillis: config.maxRateLimitWaitMillis,
       offsetNow: clock.offsetNow
     })
-
-    const signedAt = (spec: RequestSpec, now: number) => {
-      const timestamp = Math.round(now)
-      const signed = signRequest(
-        spec.method === "POST"
-          ? { method: "POST", signer, apiKey, timestamp, recvWindow, body: spec.body ?? {} }
-          : { method: "GET", signer, apiKey, timestamp, recvWindow, query: spec.query ?? {} }
-      )
-      const request: Http.Outgoing = {
-        method: signed.method,
-        url: urlOf(spec.path, signed.method === "GET" ? signed.queryString : ""),
-        headers: signed.headers as unknown as Record<string, string>,
-        body: signed.method === "POST" ? signed.body : undefined
-      }
-      return { request, timestamp, signature: signed.headers["X-BAPI-SIGN"] }
-    }
-
-    const request = (spec: RequestSpec): Effect.Effect<Response, RequestError | WithdrawalNotCancellable> => {
-      if (!spec.signed) return unsigned(spec)
-      return Effect.flatMap(
-        pacer.paced(
-          spec.path,
-          Effect.flatMap(clock.serverNow, (now): Effect.Effect<Answer.Classified, RequestError> => {
-            let signed: ReturnType<typeof signedAt>
-            try {
-              signed = signedAt(spec, now)
-            } catch (e) {
-              // A clock before the epoch is the only way to get here: reported, never a defect.
-              return Effect.fail(
-                new InvalidRequest({
-                  field: "timestamp",
-                  reason: e instanceof Error ? e.message : "cannot be signed"
-                })
-              )
-            }
-            spec.onSend?.()
-            return send(spec, signed.request, now, signed)
-          }),
-          (classified) => classified.rateLimit
-        ),
-        (classified) => settle(spec, classified)
-      )
-    }
-
-    const retrying = makeRetrying({
-      schedule: config.retry,
-      maxRateLimitWaitMillis: config.maxRateLimitWaitMillis,
-      timeSync: config.timeSync,
-      serverNow: clock.serverNow,
-      resync: clock.resync,
-      offset: clock.offset
-    })
-    const pipe: Pipe = { request, retrying }
-
-    const serverTime = retrying(fetchServerTime).pipe(
-      Effect.withSpan("BybitClient.serverTime", undefined, { captureStackTrace: false })
-    )
-
-    const withdrawals = Withdrawals.make(pipe)
+    const retrying = makeRetrying({ ...config, ...clock })
+    const withdrawals = Withdrawals.make({ request, retrying })
     return {
       environment: config.environment,
       baseUrl,
-      serverTime,
+      serverTime: retrying(fetchServerTime).pipe(
+        Effect.withSpan("BybitClient.serverTime", undefined, { captureStackTrace: false })
+      ),
       clockOffset: clock.offset,
       rateLimitStatus: (path) => Effect.sync(() => rateLimits.get(path)),
       cancel: withdrawals.cancel,

@@ -4,52 +4,33 @@ import * as Option from "effect/Option"
 import { UnreadableResponse } from "../BybitError.js"
 import * as SingleFlight from "./singleFlight.js"
 
-/**
- * The farthest a server time may be from the local clock to be believed: 24 hours. A real offset is
- * seconds (a drifting clock) or hours (a clock set in the wrong zone); anything beyond would make
- * every later timestamp wrong, so it is refused and not kept.
- */
+/** The farthest a server time may be from the local clock (a clock set in the wrong zone is hours). */
 export const MAX_CLOCK_OFFSET_MS = 24 * 60 * 60 * 1000
 
 /**
- * The offset between the server's clock and ours, measured lazily from `GET /v5/market/time` with
- * the round-trip midpoint, and applied to every timestamp. Disabled: the offset is always 0.
+ * One client's clock offset (server minus local, ms): measured lazily from the server's time with
+ * the round-trip midpoint, and applied to every timestamp. Disabled, the offset is always 0.
  */
-export interface ClockSync<E> {
-  /** Server time now (ms), measuring the offset first if it is not known. */
-  readonly serverNow: Effect.Effect<number, E | UnreadableResponse>
-  /** Forgets the offset (when it is still `stale`) and measures it again. */
-  readonly resync: (stale: Option.Option<number>) => Effect.Effect<number, E | UnreadableResponse>
-  /** The offset in ms (server minus local), if measured. */
-  readonly offset: Effect.Effect<Option.Option<number>>
-  /** The offset in ms, 0 until measured (read on every paced request: no effect to run). */
-  readonly offsetNow: () => number
-}
-
-/**
- * The clock-offset state of one client, given its one way to ask the server for the time
- * (`fetchServerMillis`, one unsigned request). `enabled: false` keeps the local clock.
- */
-export const make = <E>(enabled: boolean, fetchServerMillis: Effect.Effect<number, E>): ClockSync<E> => {
+export const make = <E>(enabled: boolean, fetchServerMillis: Effect.Effect<number, E>) => {
   if (!enabled) {
     return {
-      serverNow: Clock.currentTimeMillis,
-      resync: () => Effect.succeed(0),
-      offset: Effect.succeedNone,
+      serverNow: Clock.currentTimeMillis as Effect.Effect<number, E | UnreadableResponse>,
+      resync: (_: Option.Option<number>): Effect.Effect<number, E | UnreadableResponse> => Effect.succeed(0),
+      offset: Effect.succeedNone as Effect.Effect<Option.Option<number>>,
       offsetNow: () => 0
     }
   }
   let known: number | undefined
-  // One measurement at a time, its outcome shared by every caller that came while it ran: when the
-  // time endpoint hangs, N callers fail after one timeout, not the last after N of them.
+  // One measurement at a time, shared by every caller that comes while it runs: when the time
+  // endpoint hangs, N callers fail after one timeout, not the last after N of them.
   const flight = SingleFlight.make<"measure">()
   const once = <A, E2>(effect: Effect.Effect<A, E2>) => flight.run("measure", () => effect)
 
-  const measure: Effect.Effect<number, E | UnreadableResponse> = Effect.flatMap(Clock.currentTimeMillis, (t0) =>
+  const measure = Effect.flatMap(Clock.currentTimeMillis, (t0) =>
     Effect.flatMap(fetchServerMillis, (server) =>
-      Effect.flatMap(Clock.currentTimeMillis, (t1) => {
+      Effect.flatMap(Clock.currentTimeMillis, (t1): Effect.Effect<number, UnreadableResponse> => {
         const offset = Math.round(server - (t0 + t1) / 2)
-        // Not a positive integer of ms, or too far off: refused, and the next call measures again.
+        // Refused, not kept: the next call measures again.
         if (!Number.isSafeInteger(server) || server <= 0 || Math.abs(offset) > MAX_CLOCK_OFFSET_MS) {
           return Effect.fail(
             new UnreadableResponse({
@@ -66,6 +47,7 @@ export const make = <E>(enabled: boolean, fetchServerMillis: Effect.Effect<numbe
   )
 
   return {
+    /** Server time now, measuring the offset first if it is not known. */
     serverNow: Effect.clockWith((clock) =>
       known !== undefined
         ? Effect.succeed(clock.currentTimeMillisUnsafe() + known)
@@ -74,7 +56,8 @@ export const make = <E>(enabled: boolean, fetchServerMillis: Effect.Effect<numbe
             (offset) => clock.currentTimeMillisUnsafe() + offset
           )
     ),
-    resync: (stale) =>
+    /** Measures the offset again, unless it changed since `stale`. */
+    resync: (stale: Option.Option<number>) =>
       once(
         Effect.suspend(() =>
           known !== undefined && Option.isSome(stale) && known !== stale.value ? Effect.succeed(known) : measure

