@@ -32,7 +32,7 @@ export type Received =
       readonly _tag: "Answer"
       readonly status: number
       readonly headers: Readonly<Record<string, string | undefined>>
-      readonly body: Answer.Body
+      readonly body: Body
     }
   | { readonly _tag: "ForeignUrl" }
 
@@ -49,7 +49,10 @@ const REDACTED: ReadonlyArray<string | RegExp> = [
   /^(?!(?:content-type|content-length|date|retry-after|x-bapi-timestamp|x-bapi-recv-window|x-bapi-limit|x-bapi-limit-status|x-bapi-limit-reset-timestamp|traceparent|b3)$)/i
 ]
 
-const TOO_LARGE: Answer.Body = { _tag: "TooLarge" }
+/** A body as read for `Answer.classify`: its text, or that it was over the cap. */
+type Body = Answer.Answer["body"]
+
+const TOO_LARGE: Body = { _tag: "TooLarge" }
 const FOREIGN_URL: Received = { _tag: "ForeignUrl" }
 
 /** No body at all (fetch's `null` body for 204, 205, 304) is an empty one: the status decides. */
@@ -68,7 +71,7 @@ const read = (
   response: HttpClientResponse.HttpClientResponse,
   headers: Headers.Headers,
   maxBytes: number
-): Effect.Effect<Answer.Body, HttpClientError.HttpClientError> => {
+): Effect.Effect<Body, HttpClientError.HttpClientError> => {
   const length = headers["content-length"]
   const encoding = headers["content-encoding"]
   if (length !== undefined && /^\d{1,15}$/.test(length) && (encoding === undefined || encoding === "identity")) {
