@@ -18,7 +18,10 @@ interface ApiFields {
 }
 
 /**
- * Why an answer is a failure; `_tag` names the client lines' error class.
+ * Why an answer is a failure; `_tag` names the client lines' error class. An exchange-side failure
+ * may carry the envelope's `retCode` and `retMsg` (scrubbed) and the `httpStatus`; an
+ * `UnreadableResponse`'s `reason` is `NotJson`, `InvalidEnvelope`, `InvalidResult`, `EmptyBody`,
+ * `TooLarge`, `TooDeep` or `InvalidStatus` (1xx, 600+).
  *
  * @since 0.1.0
  * @category models
