@@ -52,6 +52,8 @@ export const checkPendingFilter = (input: unknown = {}): Checked<Record<string, 
  * - `Unknown`: a cancel may have been handled and its record could not be read; `howToCheck` says how;
  * - `NotSent`: the sweep was stopped (Ctrl+C) before its cancel was sent.
  *
+ * Each names its withdrawal: `id`, `coin`, `amount` (a malformed row's `Failed`, those it could read).
+ *
  * @since 0.1.0
  * @category models
  */
