@@ -11,7 +11,8 @@ const FILTER_KEYS = ["coin", "withdrawType", "startTime", "endTime"] as const
 
 /**
  * Which withdrawals to cancel: these filters of `Rules.ListQuery`, all optional. `withdrawType`
- * defaults to 2 (all), unlike Bybit's 0: an emergency sweep must not miss internal transfers.
+ * defaults to 2 (all), unlike Bybit's 0: an emergency sweep must not miss internal transfers. With
+ * neither `startTime` nor `endTime`, Bybit lists (and the sweep sees) the last 30 days.
  *
  * @since 0.1.0
  * @category models
