@@ -174,7 +174,9 @@ export const resolve = (options: Options) =>
     const secret = yield* c._tag === "Hmac"
       ? verdict(checkKey(reveal(c.apiSecret)), ["credentials", "apiSecret"])
       : verdict(checkPem(reveal(c.rsaPrivateKey)), ["credentials", "rsaPrivateKey"])
-    const { baseUrl: customUrl, environment = "mainnet" } = options
+    const customUrl = options.baseUrl
+    // `??`, not a default value: null is "not set" too, as in the Effect 3 line.
+    const environment = options.environment ?? "mainnet"
     if (customUrl === undefined && !Object.hasOwn(environments, environment)) {
       return yield* fail("environment", `must be one of ${Object.keys(environments).join(", ")}`)
     }
