@@ -199,7 +199,9 @@ const unreadable = (answer: Answer, reason: UnreadableReason, detail: string): F
 
 /** The body as an envelope, or why it is not one. */
 const parse = (answer: Answer): Envelope | Failure => {
-  const body = answer.body
+  // A UTF-8 byte order mark is not JSON, but it is no part of the text: fetch's `text()` drops it,
+  // other transports keep it (node:http), so it is dropped here, once for every transport.
+  const body = typeof answer.body === "string" && answer.body.startsWith("\uFEFF") ? answer.body.slice(1) : answer.body
   if (typeof body !== "string")
     return unreadable(answer, "TooLarge", "the body is larger than the cap; reading stopped")
   if (body === "") return unreadable(answer, "EmptyBody", "the body is empty")

@@ -53,7 +53,6 @@ const REDACTED: ReadonlyArray<string | RegExp> = [
 type Body = Answer.Answer["body"]
 
 const TOO_LARGE: Body = { _tag: "TooLarge" }
-const utf8 = new TextDecoder()
 const FOREIGN_URL: Received = { _tag: "ForeignUrl" }
 
 /** No body at all (fetch's `null` body for 204, 205, 304) is an empty one: the status decides. */
@@ -88,8 +87,7 @@ const read = (
       if (size <= maxBytes) chunks.push(chunk)
       return Effect.succeed(size <= maxBytes)
     }),
-    // Decoded as `response.text` decodes (a leading byte order mark dropped), whichever way it was read.
-    Effect.map(() => (size > maxBytes ? TOO_LARGE : utf8.decode(Buffer.concat(chunks)))),
+    Effect.map(() => (size > maxBytes ? TOO_LARGE : Buffer.concat(chunks).toString("utf8"))),
     Effect.catch(emptyWhenNone)
   )
 }
