@@ -146,6 +146,7 @@ const envelopeOf = (value: unknown): Envelope | string => {
   }
 }
 
+const CANCEL_PATH = "/v5/asset/withdraw/cancel"
 const AUTHENTICATION = new Set([10003, 10004, 10007, 33004])
 const PERMISSION = new Set([10005, 10010])
 const INVALID_REQUEST = new Set([10001, 131002])
@@ -173,7 +174,9 @@ const byRetCode = (answer: Answer, envelope: Envelope, resetAt: number | undefin
     }
   }
   if (retCode === 10006) return rateLimited(answer, fields, resetAt)
-  if (retCode === 131099) return { _tag: "WithdrawalNotCancellable", ...fields }
+  // The cancel endpoint's own refusal: on another path it would be an error that path's callers
+  // are not typed to meet, so it is an unknown code there.
+  if (retCode === 131099 && answer.path === CANCEL_PATH) return { _tag: "WithdrawalNotCancellable", ...fields }
   if (INVALID_REQUEST.has(retCode)) {
     return { _tag: "InvalidRequest", ...fields, reason: retMsg || "the exchange rejected a parameter" }
   }

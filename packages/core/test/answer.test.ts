@@ -363,6 +363,12 @@ describe("classify: retCode families", () => {
     })
   }
 
+  it("reads 131099 as WithdrawalNotCancellable only on the cancel path (elsewhere an unknown code)", () => {
+    const path = "/v5/asset/withdraw/query-record"
+    const failure = failureOf({ path, url: `https://api.bybit.com${path}`, body: envelope(131099, "x") })
+    expect(failure).toMatchObject({ _tag: "UnknownApiError", retCode: 131099 })
+  })
+
   it("keeps httpStatus when the envelope came with a 2xx other than 200", () => {
     expect(failureOf({ status: 201, body: envelope(10017, "route not found") })).toEqual({
       _tag: "UnknownApiError",
