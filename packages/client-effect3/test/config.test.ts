@@ -248,6 +248,23 @@ describe("layer(options)", () => {
     })
   )
 
+  it.effect("options or credentials whose getter or Proxy throws: a ConfigError naming the option, no defect", () =>
+    Effect.gen(function* () {
+      const throwing = (key: string, base: object) =>
+        new Proxy(base, {
+          get: (target, k) => {
+            if (k === key) throw new Error("boom")
+            return (target as Record<string | symbol, unknown>)[k]
+          }
+        })
+      const given = options({})
+      expect(configError(yield* buildWith(throwing("timeout", given) as never))).toContain("timeout")
+      const credentials = throwing("apiKey", given.credentials)
+      expect(configError(yield* buildWith({ ...given, credentials } as never))).toContain("credentials.apiKey")
+      expect(configError(yield* buildWith(undefined as never))).toContain("options")
+    })
+  )
+
   it("the base URL rule (core Rules.checkBaseUrl) explains a refusal", () => {
     expect(Rules.checkBaseUrl("http://192.168.1.1")).toEqual({
       _tag: "Invalid",

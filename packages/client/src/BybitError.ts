@@ -85,8 +85,9 @@ export class TimestampOutsideWindow extends marked(
 
 /**
  * A rate limit (Bybit's "Rate Limit Rules"): per UID (retCode 10006), system protection (HTTP 429),
- * the IP ban (HTTP 403, not retried). Retried after `resetAt` (server ms) within `maxRateLimitWait`.
- * With `detail`: not sent, the client's pace would have waited longer.
+ * the IP ban (HTTP 403 "access too frequent", not retried). Retried after `resetAt` (server ms, from
+ * `X-Bapi-Limit-Reset-Timestamp` or `Retry-After`) within `maxRateLimitWait`. With `detail`: not
+ * sent, the client's pace would have waited longer.
  *
  * @since 0.1.0
  * @category errors
@@ -171,7 +172,8 @@ export class TransportError extends marked(
 
 /**
  * A 2xx answer that cannot be read (empty, not JSON, over 64 levels or `maxResponseBytes`, fields
- * missing), or a status that is not final (1xx, 600+). Not retried.
+ * missing), or a status that is not final (1xx, 600+). `detail` is scrubbed, at most 300
+ * characters. Not retried.
  *
  * @since 0.1.0
  * @category errors

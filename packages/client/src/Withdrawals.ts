@@ -77,7 +77,7 @@ export interface WithdrawalPage {
 /**
  * The filters of `list`, all optional: `withdrawID`, `txID`, `coin` (upper-cased), `withdrawType`
  * (0 on-chain, the default; 1 off-chain; 2 all), `startTime`/`endTime` (ms, at most 30 days
- * apart), `limit` (1..50), `cursor`.
+ * apart; with neither, Bybit lists the last 30 days), `limit` (1..50), `cursor`.
  *
  * @since 0.1.0
  * @category models

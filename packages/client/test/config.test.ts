@@ -136,6 +136,26 @@ describe("BybitClient.make options", () => {
     })
   )
 
+  it.effect("options or credentials whose getter or Proxy throws: a ConfigError naming the option, no defect", () =>
+    Effect.gen(function* () {
+      const throwing = <A extends object>(key: string, base: A): A =>
+        new Proxy(base, {
+          get: (target, k) => {
+            if (k === key) throw new Error("boom")
+            return (target as Record<string | symbol, unknown>)[k]
+          }
+        })
+      const build = (options: BybitConfig.Options) =>
+        Effect.flip(Layer.build(BybitClient.layer(options).pipe(Layer.provide(exchangeLayer))).pipe(Effect.scoped))
+      const timeout = yield* build(throwing("timeout", { credentials }))
+      expect(timeout).toBeInstanceOf(Config.ConfigError)
+      expect(timeout.message).toContain("timeout")
+      const apiKey = yield* build({ credentials: throwing("apiKey", credentials) })
+      expect(apiKey.message).toContain("apiKey")
+      expect((yield* build(undefined as never)).message).toContain("options")
+    })
+  )
+
   it.effect("a bad secret names credentials.apiSecret, never the secret", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(

@@ -18,7 +18,10 @@ interface ApiFields {
 }
 
 /**
- * Why an answer is a failure; `_tag` names the client lines' error class.
+ * Why an answer is a failure; `_tag` names the client lines' error class. An exchange-side failure
+ * may carry the envelope's `retCode` and `retMsg` (scrubbed) and the `httpStatus`; an
+ * `UnreadableResponse`'s `reason` is `NotJson`, `InvalidEnvelope`, `InvalidResult`, `EmptyBody`,
+ * `TooLarge`, `TooDeep` or `InvalidStatus` (1xx, 600+).
  *
  * @since 0.1.0
  * @category models
@@ -143,6 +146,7 @@ const envelopeOf = (value: unknown): Envelope | string => {
   }
 }
 
+const CANCEL_PATH = "/v5/asset/withdraw/cancel"
 const AUTHENTICATION = new Set([10003, 10004, 10007, 33004])
 const PERMISSION = new Set([10005, 10010])
 const INVALID_REQUEST = new Set([10001, 131002])
@@ -170,7 +174,9 @@ const byRetCode = (answer: Answer, envelope: Envelope, resetAt: number | undefin
     }
   }
   if (retCode === 10006) return rateLimited(answer, fields, resetAt)
-  if (retCode === 131099) return { _tag: "WithdrawalNotCancellable", ...fields }
+  // The cancel endpoint's own refusal: on another path it would be an error that path's callers
+  // are not typed to meet, so it is an unknown code there.
+  if (retCode === 131099 && answer.path === CANCEL_PATH) return { _tag: "WithdrawalNotCancellable", ...fields }
   if (INVALID_REQUEST.has(retCode)) {
     return { _tag: "InvalidRequest", ...fields, reason: retMsg || "the exchange rejected a parameter" }
   }
@@ -196,7 +202,9 @@ const unreadable = (answer: Answer, reason: UnreadableReason, detail: string): F
 
 /** The body as an envelope, or why it is not one. */
 const parse = (answer: Answer): Envelope | Failure => {
-  const body = answer.body
+  // A UTF-8 byte order mark is not JSON, but it is no part of the text: fetch's `text()` drops it,
+  // other transports keep it (node:http), so it is dropped here, once for every transport.
+  const body = typeof answer.body === "string" && answer.body.startsWith("\uFEFF") ? answer.body.slice(1) : answer.body
   if (typeof body !== "string")
     return unreadable(answer, "TooLarge", "the body is larger than the cap; reading stopped")
   if (body === "") return unreadable(answer, "EmptyBody", "the body is empty")

@@ -98,7 +98,9 @@ export const nextSendAt = (budget: Budget, now: number, waiting = 1): number | "
 }
 
 /**
- * Counts a request sent at `now` (call only when `nextSendAt` said `now`).
+ * Counts a request sent at `now` (call only when `nextSendAt` said `now`). The ticket goes to
+ * `onAnswer` with the request's answer: the window it counted in, whether it opened that window,
+ * and its place among the sends.
  *
  * @since 0.1.0
  * @category pacing

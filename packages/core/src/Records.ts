@@ -102,8 +102,6 @@ export interface Page {
   readonly nextPageCursor: string | undefined
 }
 
-type Rows = Pick<Page, "rows" | "malformed">
-
 const STATUSES: ReadonlySet<string> = new Set(WITHDRAWAL_STATUSES)
 const MILLIS = /^\d{1,16}$/
 const REQUIRED = ["withdrawId", "coin", "amount", "status", "createTime", "updateTime"]
@@ -187,7 +185,7 @@ export const decodePage = (result: unknown): Page | string => {
  * @category decoding
  */
 export const recordOf = (
-  page: Rows,
+  page: Pick<Page, "rows" | "malformed">,
   id: string
 ): { readonly row: WithdrawalRecord | undefined; readonly malformed: MalformedRecord | undefined } => {
   const rows = page.rows.filter((r) => r.withdrawId === id)
@@ -267,7 +265,7 @@ export const said = (error: {
  * @since 0.1.0
  * @category paging
  */
-export const inPageOrder = (page: Rows): Array<WithdrawalRecord | MalformedRecord> => {
+export const inPageOrder = (page: Pick<Page, "rows" | "malformed">): Array<WithdrawalRecord | MalformedRecord> => {
   const out: Array<WithdrawalRecord | MalformedRecord> = [...page.rows]
   // In index order, each goes where it stood: the rows before it are already in place.
   for (const row of page.malformed) out.splice(row.index, 0, row)

@@ -11,7 +11,8 @@ const FILTER_KEYS = ["coin", "withdrawType", "startTime", "endTime"] as const
 
 /**
  * Which withdrawals to cancel: these filters of `Rules.ListQuery`, all optional. `withdrawType`
- * defaults to 2 (all), unlike Bybit's 0: an emergency sweep must not miss internal transfers.
+ * defaults to 2 (all), unlike Bybit's 0: an emergency sweep must not miss internal transfers. With
+ * neither `startTime` nor `endTime`, Bybit lists (and the sweep sees) the last 30 days.
  *
  * @since 0.1.0
  * @category models
@@ -51,6 +52,8 @@ export const checkPendingFilter = (input: unknown = {}): Checked<Record<string, 
  * - `Failed`: not cancelled, with the typed error (a malformed row is `Failed` with nothing sent);
  * - `Unknown`: a cancel may have been handled and its record could not be read; `howToCheck` says how;
  * - `NotSent`: the sweep was stopped (Ctrl+C) before its cancel was sent.
+ *
+ * Each names its withdrawal: `id`, `coin`, `amount` (a malformed row's `Failed`, those it could read).
  *
  * @since 0.1.0
  * @category models

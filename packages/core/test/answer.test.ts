@@ -229,6 +229,18 @@ describe("classify: 2xx bodies", () => {
     expect(classified).toEqual({ _tag: "Success", result: null, retMsg: "", time: undefined, rateLimit: undefined })
   })
 
+  it("reads a body after a UTF-8 byte order mark as the body (node:http keeps the mark, fetch drops it)", () => {
+    const classified = Answer.classify(answer({ body: `\uFEFF${envelope(0, "success", { status: 1 })}` }))
+    expect(classified).toMatchObject({ _tag: "Success", result: { status: 1 }, retMsg: "success" })
+    expect(failureOf({ body: `\uFEFF${envelope(10004, "error sign!")}` })).toMatchObject({
+      _tag: "AuthenticationFailed",
+      retCode: 10004
+    })
+    expect(failureOf({ body: "\uFEFF" })).toMatchObject({ _tag: "UnreadableResponse", reason: "EmptyBody" })
+    // Only one mark, and only at the start: anything else is not JSON.
+    expect(failureOf({ body: `\uFEFF\uFEFF${envelope(0, "")}` })).toMatchObject({ reason: "NotJson" })
+  })
+
   it("reads an empty body as UnreadableResponse EmptyBody", () => {
     expect(failureOf({ body: "" })).toEqual({
       _tag: "UnreadableResponse",
@@ -350,6 +362,12 @@ describe("classify: retCode families", () => {
       expect(failure).not.toHaveProperty("httpStatus")
     })
   }
+
+  it("reads 131099 as WithdrawalNotCancellable only on the cancel path (elsewhere an unknown code)", () => {
+    const path = "/v5/asset/withdraw/query-record"
+    const failure = failureOf({ path, url: `https://api.bybit.com${path}`, body: envelope(131099, "x") })
+    expect(failure).toMatchObject({ _tag: "UnknownApiError", retCode: 131099 })
+  })
 
   it("keeps httpStatus when the envelope came with a 2xx other than 200", () => {
     expect(failureOf({ status: 201, body: envelope(10017, "route not found") })).toEqual({

@@ -191,6 +191,52 @@ export const fromEnv = {
 
 const fail = (path: string, message: string) => Effect.fail(ConfigError.InvalidData([path], message))
 
+const OPTION_KEYS = [
+  "credentials",
+  "environment",
+  "baseUrl",
+  "recvWindow",
+  "timeout",
+  "retry",
+  "maxRateLimitWait",
+  "timeSync",
+  "maxResponseBytes",
+  "pacing",
+  "transformClient"
+] as const
+const CREDENTIAL_KEYS = ["_tag", "apiKey", "apiSecret", "rsaPrivateKey"] as const
+
+/**
+ * The options and their credentials read once, into plain objects: a getter or a Proxy that throws
+ * is a `ConfigError` naming the option it was reading, never a defect.
+ */
+const readOptions = (options: Options) => {
+  let path: Array<string> = ["options"]
+  const copy = (from: object, keys: ReadonlyArray<string>, parent: ReadonlyArray<string>) => {
+    const out: Record<string, unknown> = {}
+    for (const key of keys) {
+      path = [...parent, key]
+      out[key] = (from as Record<string, unknown>)[key]
+    }
+    return out
+  }
+  try {
+    if (typeof options !== "object" || options === null) {
+      const message = "expected an object of options (credentials are required)"
+      return Effect.fail(ConfigError.InvalidData(path, message))
+    }
+    const read = copy(options, OPTION_KEYS, [])
+    const credentials = read.credentials
+    if (typeof credentials === "object" && credentials !== null) {
+      read.credentials = copy(credentials, CREDENTIAL_KEYS, ["credentials"])
+    }
+    return Effect.succeed(read as unknown as Options)
+  } catch {
+    const message = "could not be read (a getter or a Proxy threw)"
+    return Effect.fail(ConfigError.InvalidData(path, message))
+  }
+}
+
 const durationMillis = (path: string, input: Duration.DurationInput | undefined, fallback: number, min: number) => {
   if (input === undefined) return Effect.succeed(fallback)
   // `Duration` clamps a negative or NaN number to zero: refused here instead.
@@ -206,8 +252,9 @@ const orFail = <A>(result: Either.Either<A, ConfigError.ConfigError>) =>
   Either.isRight(result) ? Effect.succeed(result.right) : Effect.fail(result.left)
 
 /** Checks options once, fills defaults and builds the signer. */
-export const resolve = (options: Options): Effect.Effect<Resolved, ConfigError.ConfigError> =>
+export const resolve = (given: Options): Effect.Effect<Resolved, ConfigError.ConfigError> =>
   Effect.gen(function* () {
+    const options = yield* readOptions(given)
     const credentials = yield* orFail(at("credentials", checkCredentials(options.credentials)))
     let baseUrl: string
     let environment: Environment | "custom"

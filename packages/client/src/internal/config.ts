@@ -163,9 +163,56 @@ const durationMillis = (path: string, input: Duration.Input | undefined, fallbac
   return Effect.succeed(Duration.toMillis(d.value))
 }
 
+const OPTION_KEYS = [
+  "credentials",
+  "environment",
+  "baseUrl",
+  "recvWindow",
+  "timeout",
+  "retry",
+  "maxRateLimitWait",
+  "timeSync",
+  "maxResponseBytes",
+  "pacing",
+  "transformClient"
+] as const
+const CREDENTIAL_KEYS = ["_tag", "apiKey", "apiSecret", "rsaPrivateKey"] as const
+
+/**
+ * The options and their credentials read once, into plain objects: a getter or a Proxy that throws
+ * is a `ConfigError` naming the option it was reading, never a defect.
+ */
+const readOptions = (options: Options) => {
+  let path: Array<string> = ["options"]
+  const copy = (from: object, keys: ReadonlyArray<string>, parent: ReadonlyArray<string>) => {
+    const out: Record<string, unknown> = {}
+    for (const key of keys) {
+      path = [...parent, key]
+      out[key] = (from as Record<string, unknown>)[key]
+    }
+    return out
+  }
+  try {
+    if (typeof options !== "object" || options === null) {
+      const message = "expected an object of options (credentials are required)"
+      return Effect.fail(configError(path, message))
+    }
+    const read = copy(options, OPTION_KEYS, [])
+    const credentials = read.credentials
+    if (typeof credentials === "object" && credentials !== null) {
+      read.credentials = copy(credentials, CREDENTIAL_KEYS, ["credentials"])
+    }
+    return Effect.succeed(read as unknown as Options)
+  } catch {
+    const message = "could not be read (a getter or a Proxy threw)"
+    return Effect.fail(configError(path, message))
+  }
+}
+
 /** Checks the options once, fills the defaults and builds the signer. */
-export const resolve = (options: Options) =>
+export const resolve = (given: Options) =>
   Effect.gen(function* () {
+    const options = yield* readOptions(given)
     const c = options.credentials as Credentials | null | undefined
     if (typeof c !== "object" || c === null || (c._tag !== "Hmac" && c._tag !== "Rsa")) {
       return yield* fail("credentials", "credentials are required (BybitConfig.hmac or .rsa)")
@@ -174,7 +221,9 @@ export const resolve = (options: Options) =>
     const secret = yield* c._tag === "Hmac"
       ? verdict(checkKey(reveal(c.apiSecret)), ["credentials", "apiSecret"])
       : verdict(checkPem(reveal(c.rsaPrivateKey)), ["credentials", "rsaPrivateKey"])
-    const { baseUrl: customUrl, environment = "mainnet" } = options
+    const customUrl = options.baseUrl
+    // `??`, not a default value: null is "not set" too, as in the Effect 3 line.
+    const environment = options.environment ?? "mainnet"
     if (customUrl === undefined && !Object.hasOwn(environments, environment)) {
       return yield* fail("environment", `must be one of ${Object.keys(environments).join(", ")}`)
     }

@@ -168,5 +168,13 @@ export const inputScenarios: Scenarios = (edition, t) => {
       successOf(t, result.outcome)
       t.expect(result.exchange.requests().at(-1)?.query).toBe("coin=USDT")
     })
+
+    // Both lines read an absent option as `??` does: null too (a JavaScript caller's "not set").
+    t.it("environment null is the default one (mainnet), as undefined is", async () => {
+      const client = { environment: null as unknown as string }
+      const result = await run(edition, { client, operation: { _tag: "list", input: { limit: 1 } } })
+      successOf(t, result.outcome)
+      t.expect(result.exchange.requests().at(-1)?.query).toBe("limit=1")
+    })
   })
 }

@@ -85,6 +85,22 @@ export const listScenarios: Scenarios = (edition, t) => {
       t.expect(value.rows[0]?.txID).toBe("")
     })
 
+    // 131099 is the cancel endpoint's own refusal: elsewhere it is an unknown code, never an error
+    // the operation's type leaves out (WithdrawalNotCancellable is not a ListError).
+    for (const [operation, path] of [
+      [{ _tag: "list", input: {} }, "/v5/asset/withdraw/query-record"],
+      [{ _tag: "serverTime" }, "/v5/market/time"]
+    ] as const) {
+      t.it(`retCode 131099 answered to ${operation._tag} is UnknownApiError with its code`, async () => {
+        const result = await run(edition, {
+          client: { retries: false },
+          setup: (exchange) => exchange.faults.inject({ _tag: "RetCode", retCode: 131099 }, { path }),
+          operation
+        })
+        t.expect(failureOf(t, result.outcome)).toMatchObject({ _tag: "UnknownApiError", retCode: 131099 })
+      })
+    }
+
     t.it("serverTime reads the exchange's clock, unsigned", async () => {
       const result = await run(edition, { operation: { _tag: "serverTime" } })
       t.expect(successOf(t, result.outcome)).toMatchObject({ millis: NOW, timeSecond: String(NOW / 1000) })
