@@ -180,7 +180,8 @@ const LIST_KEYS = Object.keys(LIST_RULES) as ReadonlyArray<keyof ListQuery>
 
 /**
  * Checks the filters of a withdrawal records query; returns the query to send, in a fixed key
- * order, with the coin upper-cased.
+ * order, with the coin upper-cased. A key that is not a filter is refused by name: a misspelt
+ * `withdrawId` must not silently list every withdrawal.
  *
  * @since 0.1.0
  * @category rules
@@ -188,6 +189,13 @@ const LIST_KEYS = Object.keys(LIST_RULES) as ReadonlyArray<keyof ListQuery>
 export const checkListQuery = (input: unknown = {}): Checked<Record<string, string | number>> => {
   const read = readFields(input, LIST_KEYS, "query")
   if (read._tag === "Invalid") return read
+  let unknown: string | undefined
+  try {
+    unknown = Object.keys(input as object).find((key) => !(LIST_KEYS as ReadonlyArray<string>).includes(key))
+  } catch {
+    return invalid("query", "could not be read (a getter or a Proxy threw)")
+  }
+  if (unknown !== undefined) return invalid(unknown, `is not a filter (expected one of ${LIST_KEYS.join(", ")})`)
   const out: Record<string, string | number> = {}
   for (const key of LIST_KEYS) {
     if (read.value[key] === undefined) continue

@@ -105,6 +105,17 @@ describe("checkCancelInput", () => {
 })
 
 describe("checkListQuery", () => {
+  it("refuses a key that is not a filter by name, so a misspelt filter never widens the listing", () => {
+    for (const key of ["withdrawId", "coins", "ignored"]) {
+      const invalid = refused(Rules.checkListQuery({ [key]: "1" }))
+      expect(invalid.field).toBe(key)
+      expect(invalid.reason).toMatch(
+        /^is not a filter \(expected one of withdrawID, txID, coin, withdrawType, startTime, endTime, limit, cursor\)$/
+      )
+    }
+    expect(Rules.checkListQuery({ withdrawID: "1" })._tag).toBe("Valid")
+  })
+
   it("accepts no query at all, or an empty one", () => {
     expect(Rules.checkListQuery()).toEqual({ _tag: "Valid", value: {} })
     expect(Rules.checkListQuery({})).toEqual({ _tag: "Valid", value: {} })
@@ -119,8 +130,7 @@ describe("checkListQuery", () => {
       withdrawType: 2,
       coin: "usdt",
       txID: "0xabc",
-      withdrawID: "10197",
-      ignored: "x"
+      withdrawID: "10197"
     })
     expect(checked._tag).toBe("Valid")
     const value = (checked as Extract<Rules.Checked<Record<string, string | number>>, { _tag: "Valid" }>).value

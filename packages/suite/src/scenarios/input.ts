@@ -128,7 +128,9 @@ export const inputScenarios: Scenarios = (edition, t) => {
       [{ startTime: 0, endTime: 30 * DAY + 1 }, "endTime"],
       [{ txID: "ab\uDC00cd" }, "txID"],
       [{ cursor: `${LONE}${SECRET}` }, "cursor"],
-      [{ cursor: "" }, "cursor"]
+      [{ cursor: "" }, "cursor"],
+      // A misspelt filter would list every withdrawal: refused by its own name.
+      [{ withdrawId: "10197" }, "withdrawId"]
     ] as const) {
       t.it(`list ${JSON.stringify(query)} names ${field}`, async () => {
         refused(t, await run(edition, { operation: { _tag: "list", input: query } }), field)
