@@ -77,6 +77,54 @@ const readFields = (input: unknown, keys: ReadonlyArray<string>, what: string): 
   return valid(out)
 }
 
+const OPTION_KEYS = [
+  "credentials",
+  "environment",
+  "baseUrl",
+  "recvWindow",
+  "timeout",
+  "retry",
+  "maxRateLimitWait",
+  "timeSync",
+  "maxResponseBytes",
+  "pacing",
+  "transformClient"
+]
+const CREDENTIAL_KEYS = ["_tag", "apiKey", "apiSecret", "rsaPrivateKey"]
+
+/**
+ * Reads a client's options and their `credentials` once, into plain objects, so that later checks
+ * read data and never the caller's getters. Not an object, or a getter or a Proxy that throws:
+ * `Invalid`, `field` the dotted path of the option being read (`"options"`, `"timeout"`,
+ * `"credentials.apiKey"`). Both client lines turn it into a `ConfigError` at that path.
+ *
+ * @since 0.1.0
+ * @category rules
+ */
+export const readOptions = (options: unknown): Checked<Record<string, unknown>> => {
+  let field = "options"
+  const copy = (from: object, keys: ReadonlyArray<string>, parent: string) => {
+    const out: Record<string, unknown> = {}
+    for (const key of keys) {
+      field = parent + key
+      out[key] = (from as Record<string, unknown>)[key]
+    }
+    return out
+  }
+  if (typeof options !== "object" || options === null) {
+    return invalid(field, "expected an object of options (credentials are required)")
+  }
+  try {
+    const read = copy(options, OPTION_KEYS, "")
+    if (typeof read.credentials === "object" && read.credentials !== null) {
+      read.credentials = copy(read.credentials, CREDENTIAL_KEYS, "credentials.")
+    }
+    return valid(read)
+  } catch {
+    return invalid(field, "could not be read (a getter or a Proxy threw)")
+  }
+}
+
 /**
  * Checks the input of a cancel: `{ id }`, a withdrawal id.
  *

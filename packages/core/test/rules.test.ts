@@ -475,3 +475,33 @@ describe("no reason quotes the value (property)", () => {
     )
   })
 })
+
+describe("readOptions", () => {
+  it("copies the options and their credentials into plain objects, read once", () => {
+    let reads = 0
+    const credentials = {
+      _tag: "Hmac",
+      get apiKey() {
+        reads++
+        return "k"
+      }
+    }
+    const read = Rules.readOptions({ credentials, timeout: 5 })
+    expect(read).toMatchObject({ _tag: "Valid", value: { timeout: 5, credentials: { _tag: "Hmac", apiKey: "k" } } })
+    expect(reads).toBe(1)
+  })
+
+  it("names the option whose getter or Proxy threw, by its dotted path; a non-object is 'options'", () => {
+    const throwing = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("boom")
+        }
+      }
+    )
+    expect(Rules.readOptions({ credentials: throwing })).toMatchObject({ _tag: "Invalid", field: "credentials._tag" })
+    expect(Rules.readOptions(throwing)).toMatchObject({ _tag: "Invalid", field: "credentials" })
+    expect(Rules.readOptions(null)).toMatchObject({ _tag: "Invalid", field: "options" })
+  })
+})

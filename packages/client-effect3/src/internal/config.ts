@@ -191,50 +191,12 @@ export const fromEnv = {
 
 const fail = (path: string, message: string) => Effect.fail(ConfigError.InvalidData([path], message))
 
-const OPTION_KEYS = [
-  "credentials",
-  "environment",
-  "baseUrl",
-  "recvWindow",
-  "timeout",
-  "retry",
-  "maxRateLimitWait",
-  "timeSync",
-  "maxResponseBytes",
-  "pacing",
-  "transformClient"
-] as const
-const CREDENTIAL_KEYS = ["_tag", "apiKey", "apiSecret", "rsaPrivateKey"] as const
-
-/**
- * The options and their credentials read once, into plain objects: a getter or a Proxy that throws
- * is a `ConfigError` naming the option it was reading, never a defect.
- */
-const readOptions = (options: Options) => {
-  let path: Array<string> = ["options"]
-  const copy = (from: object, keys: ReadonlyArray<string>, parent: ReadonlyArray<string>) => {
-    const out: Record<string, unknown> = {}
-    for (const key of keys) {
-      path = [...parent, key]
-      out[key] = (from as Record<string, unknown>)[key]
-    }
-    return out
-  }
-  try {
-    if (typeof options !== "object" || options === null) {
-      const message = "expected an object of options (credentials are required)"
-      return Effect.fail(ConfigError.InvalidData(path, message))
-    }
-    const read = copy(options, OPTION_KEYS, [])
-    const credentials = read.credentials
-    if (typeof credentials === "object" && credentials !== null) {
-      read.credentials = copy(credentials, CREDENTIAL_KEYS, ["credentials"])
-    }
-    return Effect.succeed(read as unknown as Options)
-  } catch {
-    const message = "could not be read (a getter or a Proxy threw)"
-    return Effect.fail(ConfigError.InvalidData(path, message))
-  }
+/** The options read once into plain objects (`Rules.readOptions`): a throwing getter is a `ConfigError`. */
+const readOptions = (options: Options): Effect.Effect<Options, ConfigError.ConfigError> => {
+  const read = Rules.readOptions(options)
+  return read._tag === "Invalid"
+    ? Effect.fail(ConfigError.InvalidData(read.field.split("."), read.reason))
+    : Effect.succeed(read.value as unknown as Options)
 }
 
 const durationMillis = (path: string, input: Duration.DurationInput | undefined, fallback: number, min: number) => {
